@@ -1,0 +1,44 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Action, ActionLink
+
+
+class PartInline(admin.StackedInline):
+    model = Action
+    fk_name = "parent"
+    extra = 0
+    fields = ["order", "number", "label", "title", "status", "status_note", "narrative"]
+    verbose_name_plural = _("onderdelen")
+
+
+class LinkInline(admin.TabularInline):
+    model = ActionLink
+    extra = 0
+    fields = ["order", "recommendation", "qualifier"]
+    raw_id_fields = ["recommendation"]
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "response", "parent", "status", "status_note", "responsible_unit", "due_date"]
+    list_filter = ["status", "response", ("parent", admin.EmptyFieldListFilter)]
+    search_fields = ["number", "title", "narrative", "responsible_unit"]
+    list_select_related = ["response", "parent"]
+    raw_id_fields = ["parent"]
+    inlines = [PartInline, LinkInline]
+
+    def get_inlines(self, request, obj):
+        # Parts have no parts of their own: the document nests one level.
+        if obj is not None and obj.parent_id:
+            return [LinkInline]
+        return super().get_inlines(request, obj)
+
+
+@admin.register(ActionLink)
+class ActionLinkAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "recommendation", "action", "qualifier", "order"]
+    list_filter = ["action__response"]
+    search_fields = ["qualifier", "action__number", "recommendation__text"]
+    list_select_related = ["action", "recommendation"]
+    raw_id_fields = ["recommendation", "action"]

@@ -1,0 +1,160 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.Model):
+    """A numbered action in answer to the recommendations, or a part of one ("1.1", "3 – spoor 2")."""
+
+    class Status(models.TextChoices):
+        INHERITED = "", _("zoals de hoofdactie")
+        TO_START = "to_start", _("op te starten")
+        IN_PROGRESS = "in_progress", _("in uitvoering")
+        REALISED = "realised", _("gerealiseerd")
+        NO_LONGER_APPLICABLE = "not_applicable", _("niet meer van toepassing")
+
+    response = models.ForeignKey(
+        "responses.ManagementResponse",
+        models.CASCADE,
+        related_name="actions",
+        verbose_name=_("managementresponse"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="parts",
+        verbose_name=_("hoofdactie"),
+    )
+    number = models.CharField(
+        _("actienummer"),
+        max_length=40,
+        help_text=_("Zoals in de tabel geciteerd: 1, 1.1, 3 – spoor 2."),
+    )
+    label = models.CharField(
+        _("label"),
+        max_length=40,
+        blank=True,
+        help_text=_('Hoe de titel het nummer drukt, bv. "Spoor 2:". Leeg: het nummer met een punt.'),
+    )
+    title = models.CharField(_("titel"), max_length=300)
+    narrative = models.TextField(
+        _("toelichting"), blank=True, help_text=_("Markdown: alinea's, lijsten, tussentitels, links, voetnoten.")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, blank=True, default=Status.TO_START
+    )
+    status_note = models.CharField(
+        _("tijdsaanduiding"), max_length=100, blank=True, help_text=_('Gedrukt na de status, bv. "in 2025".')
+    )
+    responsible_unit = models.CharField(_("verantwoordelijke dienst"), max_length=200, blank=True)
+    due_date = models.DateField(_("streefdatum"), null=True, blank=True)
+    order = models.PositiveIntegerField(_("volgorde"), default=0)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    recommendations = models.ManyToManyField(
+        "recommendations.Recommendation",
+        through="ActionLink",
+        related_name="actions",
+        verbose_name=_("aanbevelingen"),
+    )
+
+    class Meta:
+        verbose_name = _("actie")
+        verbose_name_plural = _("acties")
+        ordering = ["response", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "number"], name="action_number_unique"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=["", "to_start", "in_progress", "realised", "not_applicable"]
+                ),
+                name="action_status_valid",
+            ),
+            # Only parts may inherit their status; a top-level action states one.
+            models.CheckConstraint(
+                condition=models.Q(parent__isnull=False) | ~models.Q(status=""),
+                name="action_top_level_has_status",
+            ),
+        ]
+        permissions = [("change_status", _("Kan status en voortgang van acties wijzigen"))]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("actions:detail", kwargs={"pk": self.pk})
+
+    @property
+    def heading_label(self):
+        """The number as the document's heading prints it: "1.1." or "Spoor 1:"."""
+        return self.label or f"{self.number}."
+
+    @property
+    def effective_status(self):
+        """A part without a status of its own has its parent's."""
+        if self.status or self.parent_id is None:
+            return self.status
+        return self.parent.effective_status
+
+    @property
+    def effective_status_note(self):
+        if self.status or self.parent_id is None:
+            return self.status_note
+        return self.parent.effective_status_note
+
+    def get_effective_status_display(self):
+        return self.Status(self.effective_status).label
+
+    @property
+    def status_line(self):
+        """The status as the document prints it: "op te starten in 2025"."""
+        return " ".join(
+            str(part) for part in (self.get_effective_status_display(), self.effective_status_note) if part
+        )
+
+
+class ActionLink(models.Model):
+    """A recommendation answered by an action, optionally narrowed ("kennisdeling 4", "(systematisch leren)")."""
+
+    recommendation = models.ForeignKey(
+        "recommendations.Recommendation",
+        models.CASCADE,
+        related_name="action_links",
+        verbose_name=_("aanbeveling"),
+    )
+    action = models.ForeignKey(
+        Action, models.CASCADE, related_name="links", verbose_name=_("actie")
+    )
+    qualifier = models.CharField(
+        _("verduidelijking"),
+        max_length=200,
+        blank=True,
+        help_text=_('Gedrukt na het actienummer: "kennisdeling 4" of "(systematisch leren)".'),
+    )
+    order = models.PositiveIntegerField(_("volgorde"), default=0)
+
+    class Meta:
+        verbose_name = _("koppeling aanbeveling–actie")
+        verbose_name_plural = _("koppelingen aanbeveling–actie")
+        ordering = ["recommendation", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "action"], name="link_unique"),
+        ]
+
+    def __str__(self):
+        return self.citation
+
+    @property
+    def citation(self):
+        """How the table cites the action: "Actie 3 – spoor 1 (systematisch leren)"."""
+        return f"{_('Actie')} {self.action.number}{self.qualifier_suffix}"
+
+    @property
+    def qualifier_suffix(self):
+        if not self.qualifier:
+            return ""
+        if self.qualifier.startswith("("):
+            return f" {self.qualifier}"
+        return f" – {self.qualifier}"

@@ -1,0 +1,51 @@
+from django.contrib import admin
+
+from actions.models import ActionLink
+
+from .models import Recommendation, RecommendationGroup, Theme
+
+
+class ThemeInline(admin.TabularInline):
+    model = Theme
+    extra = 0
+    fields = ["order", "section", "heading"]
+
+
+@admin.register(RecommendationGroup)
+class RecommendationGroupAdmin(admin.ModelAdmin):
+    list_display = ["title", "response", "order"]
+    list_filter = ["response"]
+    search_fields = ["title"]
+    list_select_related = ["response"]
+    inlines = [ThemeInline]
+
+
+class RecommendationInline(admin.StackedInline):
+    model = Recommendation
+    extra = 0
+    fields = ["order", "location", "text", "agreement", "justification"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["section", "heading", "group", "order"]
+    list_filter = ["group__response", "group"]
+    search_fields = ["section", "heading"]
+    list_select_related = ["group"]
+    inlines = [RecommendationInline]
+
+
+class ActionLinkInline(admin.TabularInline):
+    model = ActionLink
+    extra = 0
+    fields = ["order", "action", "qualifier"]
+    autocomplete_fields = ["action"]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "location", "theme", "agreement", "updated_at"]
+    list_filter = ["agreement", "theme__group__response", "theme__group"]
+    search_fields = ["text", "location", "justification", "theme__heading"]
+    list_select_related = ["theme"]
+    inlines = [ActionLinkInline]

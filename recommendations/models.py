@@ -1,0 +1,113 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class RecommendationGroup(models.Model):
+    """A band of the recommendations table ("Aanbevelingen voor partnerschappen")."""
+
+    response = models.ForeignKey(
+        "responses.ManagementResponse",
+        models.CASCADE,
+        related_name="recommendation_groups",
+        verbose_name=_("managementresponse"),
+    )
+    title = models.CharField(_("titel"), max_length=300)
+    order = models.PositiveIntegerField(_("volgorde"), default=0)
+
+    class Meta:
+        verbose_name = _("groep aanbevelingen")
+        verbose_name_plural = _("groepen aanbevelingen")
+        ordering = ["response", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "order"], name="group_order_unique"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Theme(models.Model):
+    """A section of the evaluation report that holds recommendations ("8.2.1 GEPASTE LOOPTIJD EN TIMING")."""
+
+    group = models.ForeignKey(
+        RecommendationGroup, models.CASCADE, related_name="themes", verbose_name=_("groep")
+    )
+    section = models.CharField(
+        _("sectienummer"), max_length=20, blank=True, help_text=_("Zoals in het rapport, bv. 8.2.1")
+    )
+    heading = models.CharField(_("titel"), max_length=300)
+    order = models.PositiveIntegerField(_("volgorde"), default=0)
+
+    class Meta:
+        verbose_name = _("thema")
+        verbose_name_plural = _("thema's")
+        ordering = ["group", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "order"], name="theme_order_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.section} {self.heading}".strip()
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def for_response(self, response):
+        return self.filter(theme__group__response=response)
+
+    def undecided(self):
+        return self.filter(agreement=Recommendation.Agreement.UNDECIDED)
+
+
+class Recommendation(models.Model):
+    """One recommendation of the evaluation report and the organisation's agreement with it."""
+
+    class Agreement(models.TextChoices):
+        UNDECIDED = "", _("nog niet bepaald")
+        AGREE = "agree", _("akkoord")
+        PARTIALLY_AGREE = "partially_agree", _("gedeeltelijk akkoord")
+        DISAGREE = "disagree", _("niet akkoord")
+
+    theme = models.ForeignKey(
+        Theme, models.CASCADE, related_name="recommendations", verbose_name=_("thema")
+    )
+    location = models.CharField(
+        _("locatie rapport"), max_length=100, blank=True, help_text=_("Bv. p. 191-192")
+    )
+    text = models.TextField(_("aanbeveling"), help_text=_("Markdown: alinea's en lijsten."))
+    agreement = models.CharField(
+        _("mate van akkoord"), max_length=20, choices=Agreement, default=Agreement.UNDECIDED, blank=True
+    )
+    justification = models.TextField(
+        _("motivering"),
+        blank=True,
+        help_text=_("Waarom (gedeeltelijk) niet akkoord; Markdown."),
+    )
+    order = models.PositiveIntegerField(_("volgorde"), default=0)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    objects = RecommendationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("aanbeveling")
+        verbose_name_plural = _("aanbevelingen")
+        ordering = ["theme", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["theme", "order"], name="recommendation_order_unique"),
+            models.CheckConstraint(
+                condition=models.Q(agreement__in=["", "agree", "partially_agree", "disagree"]),
+                name="recommendation_agreement_valid",
+            ),
+        ]
+        permissions = [("change_agreement", _("Kan de mate van akkoord wijzigen"))]
+
+    def __str__(self):
+        first_line = self.text.strip().splitlines()[0] if self.text.strip() else ""
+        return first_line[:80]
+
+    def get_absolute_url(self):
+        return reverse("recommendations:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_decided(self):
+        return self.agreement != self.Agreement.UNDECIDED
