@@ -1,0 +1,50 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from responses.interchange import import_file
+from responses.roles import EVALUATION_STAFF, PROJECT_TEAM, READERS, ensure_roles
+
+SEED = Path(settings.BASE_DIR) / "responses" / "seed" / "leerecosystemen.yaml"
+
+# Demo accounts only: load_demo refuses to run with DEBUG off.
+DEMO_USERS = [
+    ("evaluatie", "Eva Luatie", EVALUATION_STAFF, False),
+    ("project", "Pieter Project", PROJECT_TEAM, False),
+    ("lezer", "Lea Lezer", READERS, False),
+    ("admin", "Ada Beheer", None, True),
+]
+DEMO_PASSWORD = "demo-{username}"
+
+
+class Command(BaseCommand):
+    help = "Load the seed response and one demo user per role (development only)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Run even with DEBUG off (never in production).")
+
+    @transaction.atomic
+    def handle(self, *args, force, **options):
+        if not settings.DEBUG and not force:
+            self.stderr.write("load_demo creates accounts with known passwords; it only runs with DEBUG=1.")
+            raise SystemExit(1)
+        groups = ensure_roles()
+        response = import_file(SEED, replace=True)
+        User = get_user_model()
+        self.stdout.write(f"Seed response: {response.title} (/responses/{response.slug}/)")
+        self.stdout.write("Demo logins (username / password, role):")
+        for username, full_name, role, is_admin in DEMO_USERS:
+            first, last = full_name.split(" ", 1)
+            user, _created = User.objects.get_or_create(username=username)
+            user.first_name, user.last_name = first, last
+            user.email = f"{username}@example.org"
+            user.is_staff = user.is_superuser = is_admin
+            user.set_password(DEMO_PASSWORD.format(username=username))
+            user.save()
+            user.groups.set([groups[role]] if role else [])
+            self.stdout.write(
+                f"  {username:<10} / {DEMO_PASSWORD.format(username=username):<16} {role or 'administrator'}"
+            )

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "responses"
+urlpatterns = [
+    path("", views.response_list, name="list"),
+    path("responses/<slug:slug>/", views.response_detail, name="detail"),
+    path("responses/<slug:slug>/export.yaml", views.response_export, name="export"),
+]
