@@ -1,0 +1,70 @@
+import factory
+
+from actions.models import Action, ActionLink
+from recommendations.models import Recommendation, RecommendationGroup, Theme
+from responses.models import ManagementResponse
+
+
+class ManagementResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ManagementResponse
+
+    title = factory.Sequence(lambda n: f"Managementresponse evaluatie {n}")
+    slug = factory.Sequence(lambda n: f"response-{n}")
+    organisation = "Europa WSE"
+    responsible_team = "team Ondernemen en Leren in Ecosystemen"
+    evaluation_title = factory.Sequence(lambda n: f"Evaluatie van programma {n}")
+    evaluators = "IDEA Consult"
+    introduction = "Deze managementresponse is een formele reactie."
+    status = ManagementResponse.Status.PUBLISHED
+
+
+class RecommendationGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RecommendationGroup
+
+    response = factory.SubFactory(ManagementResponseFactory)
+    title = factory.Sequence(lambda n: f"Aanbevelingen groep {n}")
+    order = factory.Sequence(int)
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    group = factory.SubFactory(RecommendationGroupFactory)
+    section = "8.2.1"
+    heading = factory.Sequence(lambda n: f"THEMA {n}")
+    order = factory.Sequence(int)
+
+
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Recommendation
+
+    theme = factory.SubFactory(ThemeFactory)
+    location = factory.Sequence(lambda n: f"p. {100 + n}")
+    text = factory.Sequence(lambda n: f"Aanbeveling nummer {n}.\n\n- eerste punt\n- tweede punt")
+    agreement = Recommendation.Agreement.AGREE
+    order = factory.Sequence(int)
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    response = factory.SubFactory(ManagementResponseFactory)
+    number = factory.Sequence(lambda n: str(n + 1))
+    title = factory.Sequence(lambda n: f"Actie titel {n}")
+    narrative = "Wat we doen en waarom."
+    status = Action.Status.IN_PROGRESS
+    order = factory.Sequence(int)
+
+
+class ActionLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionLink
+
+    recommendation = factory.SubFactory(RecommendationFactory)
+    action = factory.SubFactory(ActionFactory)
+    order = factory.Sequence(int)

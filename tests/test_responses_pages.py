@@ -1,0 +1,185 @@
+"""The read-only pages: the list, the document page, recommendation and action pages."""
+
+import pytest
+from django.urls import reverse
+
+from actions.models import Action
+from recommendations.models import Recommendation
+from responses.models import ManagementResponse
+
+from .factories import (
+    ActionFactory,
+    ActionLinkFactory,
+    ManagementResponseFactory,
+    RecommendationFactory,
+    RecommendationGroupFactory,
+    ThemeFactory,
+)
+
+
+def test_list_shows_published_responses_to_anyone(client, seed_response):
+    ManagementResponseFactory(title="Geheim ontwerp", status=ManagementResponse.Status.DRAFT)
+    page = client.get(reverse("responses:list")).content.decode()
+    assert "Managementresponse evaluatieopdracht leerecosystemen" in page
+    assert "Geheim ontwerp" not in page
+
+
+def test_readers_see_drafts(client, reader):
+    draft = ManagementResponseFactory(title="Werkversie", status=ManagementResponse.Status.DRAFT)
+    client.force_login(reader)
+    assert "Werkversie" in client.get(reverse("responses:list")).content.decode()
+    assert client.get(draft.get_absolute_url()).status_code == 200
+
+
+def test_a_draft_is_not_found_for_anonymous_visitors(client, db):
+    draft = ManagementResponseFactory(status=ManagementResponse.Status.DRAFT)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    action = ActionFactory(response=draft)
+    rec = RecommendationFactory(theme__group__response=draft)
+    assert client.get(action.get_absolute_url()).status_code == 404
+    assert client.get(rec.get_absolute_url()).status_code == 404
+    assert client.get(reverse("responses:export", args=[draft.slug])).status_code == 404
+
+
+def test_a_logged_in_user_without_a_role_does_not_see_drafts(client, outsider):
+    draft = ManagementResponseFactory(status=ManagementResponse.Status.DRAFT)
+    client.force_login(outsider)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_document_page_shows_the_three_sections(client, seed_response):
+    page = client.get(seed_response.get_absolute_url()).content.decode()
+    assert "I. Inleiding" in page
+    assert "II. Acties als antwoord op de aanbevelingen" in page
+    assert "III. Aanbevelingen en (re)acties Europa WSE" in page
+    assert "Status: op te starten in 2025" in page
+    assert "1.1. Een vervolg voor het pilootprogramma via twee oproepen" in page
+    assert "Spoor 2: inspiratiedagen" in page
+    for header in ["Locatie rapport", "Aanbeveling", "Mate van akkoord vanuit Europa WSE", "Actienummer(s)"]:
+        assert header in page
+
+
+def test_document_page_shows_the_table_as_the_document_does(client, seed_response):
+    page = client.get(seed_response.get_absolute_url()).content.decode()
+    assert page.count('class="group-row"') == 3
+    assert page.count('class="theme-row"') == 14
+    assert page.count('class="recommendation-row"') == 19
+    assert "Aanbevelingen voor partnerschappen" in page
+    assert "8.2.1</span> GEPASTE LOOPTIJD EN TIMING" in page
+    assert "Actie 5 – kennisdeling 4" in page
+    assert "Actie 3 – spoor 3 (Broedplekken)" in page
+    assert "Gedeeltelijk akkoord" in page
+    assert "p. 196-1967" in page
+
+
+def test_document_page_renders_links_and_the_footnote(client, seed_response):
+    page = client.get(seed_response.get_absolute_url()).content.decode()
+    assert 'href="https://www.europawse.be/nieuws-en-publicaties/nieuwsberichten/leeraanbod-leerecosystemen' in page
+    assert 'class="footnote"' in page
+    assert "Netwerk Administratieve Organisatie (NAO)" in page
+
+
+def test_document_labels_follow_the_documents_language_not_the_interface(client, seed_response):
+    client.cookies["django_language"] = "en"
+    page = client.get(seed_response.get_absolute_url()).content.decode()
+    assert "III. Aanbevelingen en (re)acties Europa WSE" in page  # the document stays Dutch
+    assert "Export as YAML" in page  # the interface is English
+
+
+def test_recommendation_page_shows_its_actions(client, seed_response):
+    rec = Recommendation.objects.get(theme__heading="BRUGFIGUREN")
+    page = client.get(rec.get_absolute_url()).content.decode()
+    assert "Zet bewuster in op het werken met brugfiguren" in page
+    assert "Actie 5 – kennisdeling 4" in page
+    assert "Actie 3 – spoor 2" in page
+    assert Action.objects.get(number="5").get_absolute_url() in page
+
+
+def test_action_page_shows_its_recommendations_and_parts(client, seed_response):
+    action = Action.objects.get(number="3")
+    page = client.get(action.get_absolute_url()).content.decode()
+    assert "Een leertraject op drie sporen" in page
+    assert "Spoor 1: bouwen aan kennis" in page
+    linked = Recommendation.objects.filter(action_links__action=action)
+    assert linked.exists()
+    for rec in linked:
+        assert rec.get_absolute_url() in page
+
+
+def test_a_part_shows_the_status_it_inherits(client, seed_response):
+    part = Action.objects.get(number="1.3")
+    page = client.get(part.get_absolute_url()).content.decode()
+    assert "gerealiseerd" in page
+    assert "(zoals de hoofdactie)" in page
+
+
+def test_yaml_export_downloads_the_interchange_file(client, seed_response):
+    http = client.get(reverse("responses:export", args=[seed_response.slug]))
+    assert http["Content-Disposition"] == 'attachment; filename="leerecosystemen.yaml"'
+    assert http.content.decode().startswith("format: managementresponse/1\n")
+
+
+def test_user_text_is_escaped_and_sanitised(client, db):
+    response = ManagementResponseFactory(introduction='Hallo <script>alert("x")</script> [klik](javascript:alert(1))')
+    rec = RecommendationFactory(theme__group__response=response, location="<b>p. 1</b>")
+    page = client.get(response.get_absolute_url()).content.decode()
+    assert "<script>alert" not in page
+    assert "javascript:" not in page
+    assert "&lt;b&gt;p. 1&lt;/b&gt;" in page
+    assert client.get(rec.get_absolute_url()).status_code == 200
+
+
+def test_pages_send_a_strict_content_security_policy(client, seed_response):
+    http = client.get(seed_response.get_absolute_url())
+    csp = http["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self' 'nonce-" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+
+
+def response_with(n_recommendations):
+    response = ManagementResponseFactory()
+    actions = [ActionFactory(response=response) for _ in range(3)]
+    ActionFactory(response=response, parent=actions[0], number=f"{actions[0].number}.1", status="")
+    group = RecommendationGroupFactory(response=response)
+    themes = [ThemeFactory(group=group) for _ in range(max(1, n_recommendations // 5))]
+    for i in range(n_recommendations):
+        rec = RecommendationFactory(theme=themes[i % len(themes)])
+        ActionLinkFactory(recommendation=rec, action=actions[i % 3], qualifier="(x)" if i % 2 else "")
+    return response
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_document_page_query_count_does_not_grow_with_the_response(client, db, django_assert_num_queries, size):
+    response = response_with(size)
+    # 1 response by slug, 1 actions (with parts), 1 groups, 1 themes, 1 recommendations, 1 links+actions
+    with django_assert_num_queries(6):
+        page = client.get(response.get_absolute_url())
+    assert page.content.decode().count('class="recommendation-row"') == size
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_list_page_query_count_does_not_grow(client, db, django_assert_num_queries, size):
+    for _ in range(size // 10):
+        ManagementResponseFactory()
+    # 1 responses
+    with django_assert_num_queries(1):
+        client.get(reverse("responses:list"))
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_yaml_export_query_count_does_not_grow(client, db, django_assert_num_queries, size):
+    response = response_with(size)
+    # 1 response, 1 actions, 1 links+actions, 1 recommendations, 1 themes, 1 groups
+    with django_assert_num_queries(6):
+        client.get(reverse("responses:export", args=[response.slug]))
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_action_page_query_count_does_not_grow(client, db, django_assert_num_queries, size):
+    response = response_with(size)
+    action = Action.objects.filter(response=response, parent=None).first()
+    # 1 action+response+parent, 1 parts, 1 links+recommendations+themes+groups
+    with django_assert_num_queries(3):
+        client.get(action.get_absolute_url())

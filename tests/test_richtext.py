@@ -1,0 +1,33 @@
+"""The one text format: Markdown through a sanitiser."""
+
+from responses.richtext import render
+
+
+def test_markdown_constructs_of_the_seed_render():
+    html = render("Alinea met [een link](https://example.org).\n\n#### Tussentitel\n\n- een\n- twee\n")
+    assert '<a href="https://example.org" rel="noopener noreferrer">een link</a>' in html
+    assert "<h4>Tussentitel</h4>" in html
+    assert "<li>een</li>" in html
+
+
+def test_scripts_event_handlers_and_dangerous_links_are_removed():
+    html = render('<script>alert(1)</script><p onclick="x()">hi</p> [a](javascript:alert(1)) ![i](file:///etc/passwd)')
+    assert "<script" not in html and "alert(1)" not in html
+    assert "onclick" not in html
+    assert "javascript:" not in html
+    assert "file:" not in html
+
+
+def test_footnotes_on_screen_are_numbered_at_the_end_with_unique_anchors():
+    html = render("Tekst.[^1]\n\n[^1]: De noot.", prefix="a7")
+    assert 'id="fnref-a7:1"' in html and 'href="#fn-a7:1"' in html
+    assert html.index("Tekst.") < html.index("De noot.")
+
+
+def test_footnotes_for_print_sit_at_their_call():
+    html = render("Tekst.[^n] Verder.\n\n[^n]: De *noot*.", footnotes="inline")
+    assert '<p>Tekst.<span class="footnote">De <em>noot</em>.</span> Verder.</p>' in html
+
+
+def test_an_unknown_footnote_reference_is_left_as_typed():
+    assert "[^x]" in render("Tekst[^x].", footnotes="inline")
