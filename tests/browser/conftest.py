@@ -1,0 +1,45 @@
+"""Browser tests: pytest-playwright driving Debian's Chromium.
+
+Every test under tests/browser is marked ``browser`` automatically (select with
+``-m browser``, skip with ``-m "not browser"``). Tests that use ``live_server``
+need ``@pytest.mark.django_db(transaction=True)``.
+
+Never run ``playwright install``: it downloads a browser from a blocked host.
+The system Chromium (``apt-get install chromium``) is used instead;
+``--browser-channel`` does not find it, hence ``executable_path``.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses
+# ORM calls from there unless this is set (live_server + page fixtures).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+_HERE = Path(__file__).parent
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    args = [*browser_type_launch_args.get("args", []), *CHROMIUM_ARGS]
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": args}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if _HERE in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)

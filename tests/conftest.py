@@ -1,0 +1,22 @@
+"""Shared test basics.
+
+Environment defaults that config.settings needs at import time (TESTING,
+SECRET_KEY, ALLOWED_HOSTS, ...) are set by the tests.pgserver plugin, which
+also starts the throwaway PostgreSQL server for TEST_POSTGRES=1 runs: this
+conftest is imported too late for either.
+
+Shared fixtures live in tests/fixtures.py (imported below); model factories
+in tests/factories.py.
+"""
+
+import pytest
+from django.core.cache import caches
+
+from .fixtures import *  # noqa: F403  (shared fixtures)
+
+
+@pytest.fixture(autouse=True)
+def _clear_caches():
+    """Every test starts with empty caches (including the rendered-PDF cache)."""
+    for cache in caches.all():
+        cache.clear()
