@@ -510,7 +510,9 @@ def import_file(path: Path, *, replace: bool = False) -> ManagementResponse:
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def increase_indent(self, flow=False, indentless=False):
+        # Indent list items under their key, as people write YAML by hand.
+        return super().increase_indent(flow, False)
 
 
 def _represent_str(dumper, value):

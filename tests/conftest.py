@@ -16,6 +16,16 @@ from .fixtures import *  # noqa: F403  (shared fixtures)
 
 
 @pytest.fixture(autouse=True)
+def _dutch_by_default(settings):
+    """Start every test in the site's language: management commands switch the thread to en-us."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _clear_caches():
     """Every test starts with empty caches (including the rendered-PDF cache)."""
     for cache in caches.all():

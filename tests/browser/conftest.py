@@ -43,3 +43,10 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if _HERE in Path(item.path).parents:
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # Our users' browsers ask for Dutch (Accept-Language: nl-BE); Chromium's default is en-US,
+    # which LocaleMiddleware would honour.
+    return {**browser_context_args, "locale": "nl-BE"}
