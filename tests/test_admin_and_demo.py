@@ -1,0 +1,67 @@
+"""The admin is usable for every model; the demo loader and roles."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.urls import reverse
+
+from actions.models import Action, ActionLink
+from recommendations.models import Recommendation, RecommendationGroup, Theme
+from responses.models import ManagementResponse
+from responses.roles import EVALUATION_STAFF, PROJECT_TEAM, READERS
+
+MODELS = [ManagementResponse, RecommendationGroup, Theme, Recommendation, Action, ActionLink]
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_admin_lists_searches_and_edits_every_model(admin_client, seed_response, model):
+    opts = model._meta
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    assert admin_client.get(changelist).status_code == 200
+    assert admin_client.get(changelist, {"q": "Actie"}).status_code == 200
+    obj = model.objects.first()
+    change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    assert admin_client.get(change).status_code == 200
+
+
+def test_admin_recommendation_page_edits_its_links_inline(admin_client, seed_response):
+    rec = Recommendation.objects.get(theme__heading="BRUGFIGUREN")
+    page = admin_client.get(reverse("admin:recommendations_recommendation_change", args=[rec.pk]))
+    assert "kennisdeling 4" in page.content.decode()
+
+
+def test_load_demo_creates_the_seed_and_one_user_per_role(db, settings, capsys):
+    settings.DEBUG = True
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    assert ManagementResponse.objects.get().slug == "leerecosystemen"
+    for username in ["evaluatie", "project", "lezer", "admin"]:
+        assert f"{username:<10} / demo-{username}" in out
+    assert Group.objects.get(name=EVALUATION_STAFF).user_set.get().username == "evaluatie"
+    assert Group.objects.get(name=PROJECT_TEAM).user_set.get().username == "project"
+    assert Group.objects.get(name=READERS).user_set.get().username == "lezer"
+    call_command("load_demo")  # runs again without complaint
+    assert ManagementResponse.objects.count() == 1
+
+
+def test_load_demo_refuses_to_run_in_production(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(SystemExit):
+        call_command("load_demo")
+    assert not ManagementResponse.objects.exists()
+
+
+def test_demo_users_can_log_in(client, db, settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+    assert client.login(username="evaluatie", password="demo-evaluatie")
+
+
+def test_roles_carry_the_permissions_of_their_work(evaluation_staff, project_member, reader):
+    assert evaluation_staff.has_perm("recommendations.change_agreement")
+    assert not evaluation_staff.has_perm("actions.change_status")
+    assert project_member.has_perm("actions.change_status")
+    assert not project_member.has_perm("recommendations.change_agreement")
+    assert reader.has_perm("responses.view_managementresponse")
+    assert not reader.has_perm("recommendations.change_agreement")
+    assert not reader.has_perm("actions.change_status")
