@@ -96,14 +96,17 @@ def test_recommendation_page_shows_its_actions(client, seed_response):
 
 
 def test_action_page_shows_its_recommendations_and_parts(client, seed_response):
+    """Action 3 answers what it is linked to and, through its tracks, much more."""
     action = Action.objects.get(number="3")
     page = client.get(action.get_absolute_url()).content.decode()
     assert "Een leertraject op drie sporen" in page
     assert "Spoor 1: bouwen aan kennis" in page
-    linked = Recommendation.objects.filter(action_links__action=action)
-    assert linked.exists()
-    for rec in linked:
+    direct = Recommendation.objects.filter(action_links__action=action)
+    through_parts = Recommendation.objects.filter(action_links__action__parent=action)
+    assert direct.count() == 1 and through_parts.count() > 5
+    for rec in direct | through_parts:
         assert rec.get_absolute_url() in page
+    assert "Actie 3 – spoor 3 (Broedplekken)" in page
 
 
 def test_a_part_shows_the_status_it_inherits(client, seed_response):
