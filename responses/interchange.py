@@ -516,11 +516,13 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _represent_str(dumper, value):
+    value = str(value)  # choices enums are str subclasses: write their value
     style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
 _Dumper.add_representer(str, _represent_str)
+_Dumper.add_multi_representer(str, _represent_str)
 
 
 def as_data(response: ManagementResponse) -> dict:

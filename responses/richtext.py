@@ -11,6 +11,7 @@ numbered list at the end of the text); for print, inline at the call as
 note at the foot of the page of its call.
 """
 
+import html
 import re
 
 import markdown
@@ -99,5 +100,5 @@ def _render_inline_footnotes(text: str) -> str:
 
 def plain(text: str) -> str:
     """The first words of a Markdown text, without markup (for titles and lists)."""
-    html = sanitise(_convert(text or ""))
-    return re.sub(r"\s+", " ", nh3.clean(html, tags=set())).strip()
+    rendered = sanitise(_convert(text or ""))
+    return html.unescape(re.sub(r"\s+", " ", nh3.clean(rendered, tags=set())).strip())

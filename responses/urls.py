@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.response_list, name="list"),
     path("responses/<slug:slug>/", views.response_detail, name="detail"),
     path("responses/<slug:slug>/export.yaml", views.response_export, name="export"),
+    path("responses/<slug:slug>/pdf/", views.response_pdf, name="pdf"),
 ]

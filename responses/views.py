@@ -1,6 +1,11 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import get_conditional_response
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
+from django.views.decorators.http import require_safe
 
+from . import pdf
 from .document import build_document
 from .interchange import export_response
 from .models import ManagementResponse
@@ -29,4 +34,35 @@ def response_export(request, slug):
     response = get_visible_response(request, slug)
     http = HttpResponse(export_response(response), content_type="application/yaml; charset=utf-8")
     http["Content-Disposition"] = f'attachment; filename="{response.slug}.yaml"'
+    return http
+
+
+# The PDF gets its own CSP: the site's (no plugins, no inline styles) could stop a
+# browser's built-in PDF viewer; framing stays forbidden.
+@require_safe
+@csp_override({"frame-ancestors": [CSP.NONE]})
+def response_pdf(request, slug):
+    """The formal response as PDF, rendered once per version of its content.
+
+    The ETag is the content key (responses/pdf.py), so a browser that has the
+    current version gets a 304 without anything being rendered or read from
+    the cache. ``no-cache``: every use revalidates, so an edit shows at once;
+    ``private`` for drafts, which no shared cache may keep.
+    """
+    response = get_visible_response(request, slug)
+    etag = pdf.pdf_etag(response)
+    headers = {
+        "ETag": etag,
+        "Cache-Control": f"{'public' if response.is_published else 'private'}, no-cache",
+    }
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is None:
+        data, etag = pdf.cached_pdf(response, etag=etag)
+        http = HttpResponse(data, content_type="application/pdf")
+        # inline: the browser shows it; saving it proposes the file name.
+        http["Content-Disposition"] = f'inline; filename="{pdf.pdf_filename(response)}"'
+    else:
+        http = not_modified
+    for name, value in headers.items():
+        http[name] = value
     return http

@@ -225,3 +225,12 @@ def test_numbers_stay_text(db, tmp_path):
     path.write_text(text, encoding="utf-8")
     call_command("import_response", str(path))
     assert Action.objects.filter(number="1.10").exists()
+
+
+def test_a_freshly_created_response_exports(db):
+    """Choices set from enums (not yet read back from the database) are written as their values."""
+    from .factories import ActionFactory
+
+    action = ActionFactory(status=Action.Status.REALISED)
+    text = export_response(action.response)
+    assert "status: published" in text and "status: realised" in text

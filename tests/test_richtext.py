@@ -31,3 +31,9 @@ def test_footnotes_for_print_sit_at_their_call():
 
 def test_an_unknown_footnote_reference_is_left_as_typed():
     assert "[^x]" in render("Tekst[^x].", footnotes="inline")
+
+
+def test_plain_text_is_unescaped_so_templates_escape_it_once():
+    from responses.richtext import plain
+
+    assert plain("**Q&A** <b>x</b>") == "Q&A x"
