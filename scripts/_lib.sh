@@ -16,7 +16,9 @@ _as_root() {
 ensure_debian_packages() {
     local missing=() pkg
     for pkg in "$@"; do
-        dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+        # "install ok installed": a removed package can linger as config files, which dpkg -s accepts.
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
+            || missing+=("$pkg")
     done
     [ "${#missing[@]}" -eq 0 ] && return 0
     echo "Installing Debian packages: ${missing[*]}"
