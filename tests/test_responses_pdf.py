@@ -30,7 +30,7 @@ from responses.models import ManagementResponse
 from responses.richtext import plain
 
 from .factories import ActionFactory, ManagementResponseFactory, RecommendationFactory
-from .fixtures import SEED_TEXT, seed_response  # noqa: F401  (explicit, in case conftest does not import it)
+from .fixtures import SEED_TEXT
 from .test_responses_pages import response_with
 
 # --- reading PDFs ------------------------------------------------------------------------
