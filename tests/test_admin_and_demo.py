@@ -44,6 +44,16 @@ def test_load_demo_creates_the_seed_and_one_user_per_role(db, settings, capsys):
     assert ManagementResponse.objects.count() == 1
 
 
+def test_load_demo_keeps_local_edits_unless_reset(db, settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+    Recommendation.objects.update(agreement="disagree")
+    call_command("load_demo")
+    assert Recommendation.objects.filter(agreement="disagree").count() == 19
+    call_command("load_demo", "--reset")
+    assert Recommendation.objects.filter(agreement="agree").count() == 17
+
+
 def test_load_demo_refuses_to_run_in_production(db, settings):
     settings.DEBUG = False
     with pytest.raises(SystemExit):

@@ -5,7 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from responses.interchange import import_file
+from responses.interchange import import_file, parse
+from responses.models import ManagementResponse
 from responses.roles import EVALUATION_STAFF, PROJECT_TEAM, READERS, ensure_roles
 
 SEED = Path(settings.BASE_DIR) / "responses" / "seed" / "leerecosystemen.yaml"
@@ -25,16 +26,26 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off (never in production).")
+        parser.add_argument(
+            "--reset", action="store_true", help="Replace the seed response even if it exists (local edits are lost)."
+        )
 
     @transaction.atomic
-    def handle(self, *args, force, **options):
+    def handle(self, *args, force, reset, **options):
         if not settings.DEBUG and not force:
             self.stderr.write("load_demo creates accounts with known passwords; it only runs with DEBUG=1.")
             raise SystemExit(1)
         groups = ensure_roles()
-        response = import_file(SEED, replace=True)
+        slug = parse(SEED.read_bytes(), source=str(SEED)).slug
+        existing = ManagementResponse.objects.filter(slug=slug).first()
+        if existing and not reset:
+            # Keep what people changed in the demo; --reset starts over.
+            response = existing
+            self.stdout.write(f"Seed response kept as it is (use --reset to re-import): /responses/{slug}/")
+        else:
+            response = import_file(SEED, replace=True)
+            self.stdout.write(f"Seed response imported: {response.title} (/responses/{response.slug}/)")
         User = get_user_model()
-        self.stdout.write(f"Seed response: {response.title} (/responses/{response.slug}/)")
         self.stdout.write("Demo logins (username / password, role):")
         for username, full_name, role, is_admin in DEMO_USERS:
             first, last = full_name.split(" ", 1)
