@@ -120,7 +120,6 @@ def _load(raw: bytes, source: str):
 class ParsedLink:
     number: str
     qualifier: str
-    line: int
 
 
 @dataclass
@@ -215,7 +214,10 @@ class _Reader:
             self.error(line, where, "expected text")
             return ""
         value = value.replace("\r\n", "\n")
-        value = value.strip() if multiline else " ".join(value.split()) if "\n" in value else value.strip()
+        if multiline or "\n" not in value:
+            value = value.strip()
+        else:  # a one-line field folded over several lines: join it back
+            value = " ".join(value.split())
         if required and not value:
             if key in mapping:
                 self.error(line, where, f"'{key}' must not be empty")
@@ -434,7 +436,7 @@ def _parse_links(r, m, rpath, rec, numbers):
             r.error(line, lpath, f"links to action '{number}' twice (first at line {seen[number]})")
             continue
         seen[number] = line
-        rec.links.append(ParsedLink(number=number, qualifier=qualifier, line=line))
+        rec.links.append(ParsedLink(number=number, qualifier=qualifier))
 
 
 # --- writing to the database ---------------------------------------------------------------
