@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -40,7 +42,10 @@ class Action(models.Model):
     )
     title = models.CharField(_("titel"), max_length=300)
     narrative = models.TextField(
-        _("toelichting"), blank=True, help_text=_("Markdown: alinea's, lijsten, tussentitels, links, voetnoten.")
+        _("toelichting"),
+        blank=True,
+        max_length=100_000,
+        help_text=_("Markdown: alinea's, lijsten, tussentitels, links, voetnoten.")
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status, blank=True, default=Status.TO_START
@@ -52,6 +57,16 @@ class Action(models.Model):
     due_date = models.DateField(_("streefdatum"), null=True, blank=True)
     order = models.PositiveIntegerField(_("volgorde"), default=0)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+    version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("gewijzigd door"),
+    )
 
     recommendations = models.ManyToManyField(
         "recommendations.Recommendation",
@@ -146,6 +161,14 @@ class ActionLink(models.Model):
     def __str__(self):
         return self.citation
 
+    def clean(self):
+        # A link stays inside one response: the table cites the response's own actions.
+        if self.action_id and self.recommendation_id:
+            if self.recommendation.theme.group.response_id != self.action.response_id:
+                raise ValidationError(
+                    {"action": _("Kies een actie van dezelfde managementresponse als de aanbeveling.")}
+                )
+
     @property
     def citation(self):
         """How the table cites the action: "Actie 3 – spoor 1 (systematisch leren)"."""
@@ -158,3 +181,35 @@ class ActionLink(models.Model):
         if self.qualifier.startswith("("):
             return f" {self.qualifier}"
         return f" – {self.qualifier}"
+
+
+class ProgressUpdate(models.Model):
+    """One entry of an action's progress log: the status it was given, when, by whom, and a note.
+
+    Written each time the project team changes an action's status or reports progress;
+    the action itself keeps only its current status.
+    """
+
+    action = models.ForeignKey(
+        Action, models.CASCADE, related_name="progress_updates", verbose_name=_("actie")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Action.Status, blank=True)
+    status_note = models.CharField(_("tijdsaanduiding"), max_length=100, blank=True)
+    note = models.TextField(_("voortgang"), blank=True, max_length=5_000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("auteur"),
+    )
+    created_at = models.DateTimeField(_("datum"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("voortgangsmelding")
+        verbose_name_plural = _("voortgangsmeldingen")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.action.number}: {self.get_status_display()} ({self.created_at:%Y-%m-%d})"

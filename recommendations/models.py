@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,17 @@ class RecommendationGroup(models.Model):
     )
     title = models.CharField(_("titel"), max_length=300)
     order = models.PositiveIntegerField(_("volgorde"), default=0)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+    version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("gewijzigd door"),
+    )
 
     class Meta:
         verbose_name = _("groep aanbevelingen")
@@ -38,6 +50,17 @@ class Theme(models.Model):
     )
     heading = models.CharField(_("titel"), max_length=300)
     order = models.PositiveIntegerField(_("volgorde"), default=0)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+    version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("gewijzigd door"),
+    )
 
     class Meta:
         verbose_name = _("thema")
@@ -74,17 +97,28 @@ class Recommendation(models.Model):
     location = models.CharField(
         _("locatie rapport"), max_length=100, blank=True, help_text=_("Bv. p. 191-192")
     )
-    text = models.TextField(_("aanbeveling"), help_text=_("Markdown: alinea's en lijsten."))
+    text = models.TextField(_("aanbeveling"), max_length=20_000, help_text=_("Markdown: alinea's en lijsten."))
     agreement = models.CharField(
         _("mate van akkoord"), max_length=20, choices=Agreement, default=Agreement.UNDECIDED, blank=True
     )
     justification = models.TextField(
         _("motivering"),
         blank=True,
+        max_length=10_000,
         help_text=_("Waarom (gedeeltelijk) niet akkoord; Markdown."),
     )
     order = models.PositiveIntegerField(_("volgorde"), default=0)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+    version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("gewijzigd door"),
+    )
 
     objects = RecommendationQuerySet.as_manager()
 

@@ -33,7 +33,7 @@ class ManagementResponse(models.Model):
     )
     evaluation_title = models.CharField(_("titel van de evaluatie"), max_length=300)
     evaluators = models.TextField(
-        _("evaluatoren"), blank=True, help_text=_("Wie de evaluatie uitvoerde, zoals in het rapport.")
+        _("evaluatoren"), blank=True, max_length=2_000, help_text=_("Wie de evaluatie uitvoerde, zoals in het rapport.")
     )
     evaluation_delivered_on = models.DateField(_("evaluatie opgeleverd op"), null=True, blank=True)
     language = models.CharField(
@@ -44,12 +44,22 @@ class ManagementResponse(models.Model):
         help_text=_("De taal van de tekst en van de vaste labels in de PDF."),
     )
     introduction = models.TextField(
-        _("inleiding"), blank=True, help_text=_("Markdown: alinea's, lijsten, links, voetnoten.")
+        _("inleiding"), blank=True, max_length=100_000, help_text=_("Markdown: alinea's, lijsten, links, voetnoten.")
     )
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.DRAFT)
     published_on = models.DateField(_("gepubliceerd op"), null=True, blank=True)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+    version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("gewijzigd door"),
+    )
 
     objects = ManagementResponseQuerySet.as_manager()
 

@@ -19,11 +19,13 @@ READ = [
     "recommendations.view_recommendation",
     "actions.view_action",
     "actions.view_actionlink",
+    "actions.view_progressupdate",
 ]
 
 ROLES = {
     # The evaluation function: enters the report's recommendations, sets and revises agreement.
     EVALUATION_STAFF: READ + [
+        "responses.change_managementresponse",
         "recommendations.add_recommendationgroup",
         "recommendations.change_recommendationgroup",
         "recommendations.delete_recommendationgroup",
@@ -42,6 +44,7 @@ ROLES = {
     PROJECT_TEAM: READ + [
         "actions.add_action",
         "actions.change_action",
+        "actions.delete_action",
         "actions.change_status",
         "actions.add_actionlink",
         "actions.change_actionlink",

@@ -8,4 +8,5 @@ urlpatterns = [
     path("responses/<slug:slug>/", views.response_detail, name="detail"),
     path("responses/<slug:slug>/export.yaml", views.response_export, name="export"),
     path("responses/<slug:slug>/pdf/", views.response_pdf, name="pdf"),
+    path("preview/", views.preview, name="preview"),
 ]

@@ -2,13 +2,18 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import get_conditional_response
 from django.utils.csp import CSP
+from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from . import pdf
+from . import pdf, permissions
 from .document import build_document
+from .editing import login_required
 from .interchange import export_response
 from .models import ManagementResponse
+
+
+PREVIEW_LIMIT = 100_000
 
 
 def get_visible_response(request, slug):
@@ -19,6 +24,16 @@ def get_visible_response(request, slug):
     return response
 
 
+@require_POST
+@login_required
+def preview(request):
+    """The live preview of a Markdown field: the text as the document page will show it."""
+    text = request.POST.get(request.GET.get("field", "text"), "")
+    if len(text) > PREVIEW_LIMIT:
+        return HttpResponse(_("Te lang voor een voorbeeld."), status=413)
+    return render(request, "editing/_preview.html", {"text": text})
+
+
 def response_list(request):
     responses = ManagementResponse.objects.visible_to(request.user).order_by("-updated_at", "title")
     return render(request, "responses/list.html", {"responses": responses})
@@ -27,7 +42,11 @@ def response_list(request):
 def response_detail(request, slug):
     response = get_visible_response(request, slug)
     document = build_document(response)
-    return render(request, "responses/detail.html", {"response": response, "document": document})
+    return render(
+        request,
+        "responses/detail.html",
+        {"response": response, "document": document, "rights": permissions.rights(request.user, response)},
+    )
 
 
 def response_export(request, slug):

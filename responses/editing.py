@@ -1,0 +1,262 @@
+"""What every editing surface shares: versioned saves, the htmx status-code convention, reordering.
+
+No lost updates
+    Each edit form carries the ``version`` of the row it was based on (a hidden
+    field). ``save_if_unchanged`` claims the row with one conditional UPDATE
+    (``... SET version = version + 1 WHERE pk = %s AND version = %s``), which is
+    atomic on PostgreSQL and SQLite alike; if nobody else saved in between it
+    writes the form's fields, otherwise it raises ``StaleEdit`` with the row as
+    it is now and writes nothing.
+
+Status codes (one convention for every editing view)
+    200  the page or fragment; after a successful htmx save, the updated fragment
+    302  after a successful plain-form save: back to where the user came from
+    409  the record changed since the form was loaded; the form comes back with
+         the current values and the user's own input, ready to save again
+    422  the form has errors; it comes back with each error next to its field
+    403/404/405  no permission, no such record, wrong method: htmx does not swap
+         these, static/js/app.js announces them and leaves the form as it was
+
+htmx swaps 409 and 422 bodies because base.html configures ``responseHandling``.
+"""
+
+from functools import wraps
+from urllib.parse import urlsplit
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
+
+INVALID = 422
+CONFLICT = 409
+PREVIEW = 200  # "Voorbeeld" without JavaScript: the form again, with its Markdown rendered, nothing saved
+
+
+class StaleEdit(Exception):
+    """The row changed (or disappeared) after the form was loaded. ``current`` is the row now, or None."""
+
+    def __init__(self, current):
+        super().__init__("stale edit")
+        self.current = current
+
+
+def save_if_unchanged(instance, *, base_version, user, fields):
+    """Save ``fields`` of ``instance`` if its row is still at ``base_version``; bump the version.
+
+    Raises ``StaleEdit`` (and saves nothing) when someone saved the row since.
+    """
+    model = type(instance)
+    with transaction.atomic():
+        claimed = model._default_manager.filter(pk=instance.pk, version=base_version).update(
+            version=models.F("version") + 1
+        )
+        if not claimed:
+            raise StaleEdit(model._default_manager.filter(pk=instance.pk).first())
+        instance.version = base_version + 1
+        instance.updated_by = user
+        instance.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
+
+
+def delete_if_unchanged(instance, *, base_version):
+    """Delete ``instance`` (and what cascades from it) if its row is still at ``base_version``.
+
+    Raises ``StaleEdit`` when someone saved it since (``current`` is the row now) or
+    deleted it already (``current`` is None).
+    """
+    model = type(instance)
+    with transaction.atomic():
+        deleted, _counts = model._default_manager.filter(pk=instance.pk, version=base_version).delete()
+        if not deleted:
+            raise StaleEdit(model._default_manager.filter(pk=instance.pk).first())
+
+
+class DeleteForm(forms.Form):
+    """The confirmation of a delete: the version the user saw when deciding."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class VersionedForm(forms.ModelForm):
+    """A ModelForm that refuses to overwrite a change made by someone else since it was loaded."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        self.current = None  # the row as someone else left it, after a refused save
+
+    def save(self, *, user):
+        if self.instance.pk is None:
+            self.instance.updated_by = user
+            return super().save()
+        save_if_unchanged(
+            self.instance,
+            base_version=self.cleaned_data["version"],
+            user=user,
+            fields=[name for name in self._meta.fields if name in self.cleaned_data],
+        )
+        self._save_m2m()
+        return self.instance
+
+    def refuse_stale(self, current):
+        """Keep the user's input, explain, and base the next save on the current version."""
+        self.current = current
+        if current is None:
+            self.add_error(None, _("Iemand anders heeft dit intussen verwijderd. Uw tekst staat hieronder, zodat u ze kunt kopiëren."))
+            return
+        data = self.data.copy()
+        data[self.add_prefix("version")] = current.version
+        self.data = data
+        self.add_error(None, changed_by_message(current))
+
+    @property
+    def current_values(self):
+        """(label, value) of each edited field as the row holds it now, after a refused save."""
+        if self.current is None:
+            return []
+        values = []
+        for name in self._meta.fields:
+            if name not in self.fields:
+                continue
+            display = getattr(self.current, f"get_{name}_display", None)
+            value = display() if display else getattr(self.current, name)
+            values.append((self.fields[name].label, "" if value is None else value))
+        return values
+
+
+def changed_by_message(current):
+    who = None
+    if current.updated_by is not None:
+        who = current.updated_by.get_full_name() or current.updated_by.get_username()
+    when = date_format(timezone.localtime(current.updated_at), "DATETIME_FORMAT")
+    if who:
+        text = _("%(who)s heeft dit intussen gewijzigd (%(when)s).") % {"who": who, "when": when}
+    else:
+        text = _("Iemand anders heeft dit intussen gewijzigd (%(when)s).") % {"when": when}
+    return text + " " + _(
+        "Uw wijziging is niet opgeslagen. Hieronder ziet u de huidige versie en uw eigen invoer: "
+        "pas die aan en sla opnieuw op, of annuleer."
+    )
+
+
+def save_form(request, form):
+    """Validate and save a ``VersionedForm`` (or a plain ModelForm).
+
+    Returns None when saved, else the status code to re-render the form with: 422 or 409
+    (or 200 when the user asked for a preview: the form's "_preview" button).
+    """
+    if "_preview" in request.POST:
+        return PREVIEW
+    if not form.is_valid():
+        autofocus_first_error(form)
+        return INVALID
+    try:
+        if isinstance(form, VersionedForm):
+            form.save(user=request.user)
+        else:
+            form.save()
+    except StaleEdit as stale:
+        form.refuse_stale(stale.current)
+        return CONFLICT
+    return None
+
+
+def autofocus_first_error(form):
+    """After a swap the keyboard user lands on the first field that needs attention."""
+    first = next((name for name in form.fields if name in form.errors), None)
+    if first is None:
+        return
+    for field in form.fields.values():
+        field.widget.attrs.pop("autofocus", None)
+    form.fields[first].widget.attrs["autofocus"] = True
+
+
+def live_preview(form, *names):
+    """Let the Markdown fields ``names`` show a live preview under them (htmx; see
+    templates/editing/_markdown_field.html). Without JavaScript the form's "Voorbeeld"
+    button does the same with a round trip."""
+    for name in names:
+        bound = form[name]
+        bound.field.widget.attrs.update(
+            {
+                "hx-post": reverse("responses:preview") + f"?field={form.add_prefix(name)}",
+                "hx-trigger": "input changed delay:400ms",
+                "hx-target": f"#{bound.auto_id}_preview",
+                "hx-swap": "innerHTML",
+                "hx-sync": "this:replace",
+            }
+        )
+
+
+def login_required(view):
+    """Editing needs a login. An htmx request (say, after the session expired) gets a
+    full-page redirect to the login page, not the login form swapped into a table row."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.htmx:
+            current = request.htmx.current_url_abs_path or request.get_full_path()
+            login = redirect_to_login(current, settings.LOGIN_URL)
+            return HttpResponseClientRedirect(login["Location"])
+        return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+
+    return wrapper
+
+
+def safe_next(request, default):
+    """Where a plain form goes back to after saving: a local ``next`` or ``default``."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc:
+        return target
+    return default
+
+
+@transaction.atomic
+def move(obj, siblings, direction):
+    """Swap ``obj`` with its neighbour above (``direction="up"``) or below ("down") among ``siblings``.
+
+    The orders are renumbered 0, 1, 2... on the way, so gaps and duplicates left
+    by imports or deletions disappear. Returns False when ``obj`` is already first/last.
+    """
+    rows = list(siblings.select_for_update().order_by("order", "pk"))
+    index = next(i for i, row in enumerate(rows) if row.pk == obj.pk)
+    target = index - 1 if direction == "up" else index + 1
+    if direction not in {"up", "down"} or not 0 <= target < len(rows):
+        return False
+    rows[index], rows[target] = rows[target], rows[index]
+    renumber(rows)
+    return True
+
+
+def renumber(rows):
+    """Give ``rows`` the orders 0..n-1 in list order, without tripping unique (parent, order) constraints.
+
+    Only rows whose order changes are written (two for a swap in a tidy list), in two
+    passes: first out of the way, above every current order, then into place.
+    """
+    moved = [(position, row) for position, row in enumerate(rows) if row.order != position]
+    if not moved:
+        return
+    model = type(rows[0])
+    offset = max(row.order for row in rows) + len(rows) + 1
+    for position, row in moved:
+        model._default_manager.filter(pk=row.pk).update(order=offset + position)
+    for position, row in moved:
+        model._default_manager.filter(pk=row.pk).update(order=position)
+        row.order = position
+
+
+def next_order(siblings):
+    last = siblings.aggregate(last=models.Max("order"))["last"]
+    return 0 if last is None else last + 1
