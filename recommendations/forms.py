@@ -27,7 +27,8 @@ class AgreementForm(VersionedForm):
     def clean(self):
         cleaned = super().clean()
         agreement = cleaned.get("agreement")
-        if agreement in self.NEEDS_JUSTIFICATION and not cleaned.get("justification", "").strip():
+        justification = cleaned.get("justification")  # None when the field itself was invalid
+        if agreement in self.NEEDS_JUSTIFICATION and justification is not None and not justification.strip():
             label = Recommendation.Agreement(agreement).label
             self.add_error(
                 "justification",

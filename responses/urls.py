@@ -6,6 +6,7 @@ app_name = "responses"
 urlpatterns = [
     path("", views.response_list, name="list"),
     path("responses/<slug:slug>/", views.response_detail, name="detail"),
+    path("responses/<slug:slug>/edit/", views.response_edit, name="edit"),
     path("responses/<slug:slug>/export.yaml", views.response_export, name="export"),
     path("responses/<slug:slug>/pdf/", views.response_pdf, name="pdf"),
     path("preview/", views.preview, name="preview"),

@@ -1,14 +1,16 @@
+from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import get_conditional_response
 from django.utils.csp import CSP
 from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import pdf, permissions
 from .document import build_document
-from .editing import login_required
+from .editing import login_required, save_form
+from .forms import ResponseForm
 from .interchange import export_response
 from .models import ManagementResponse
 
@@ -47,6 +49,29 @@ def response_detail(request, slug):
         "responses/detail.html",
         {"response": response, "document": document, "rights": permissions.rights(request.user, response)},
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def response_edit(request, slug):
+    """The title block and the introduction: a page; with htmx the form swaps itself after saving."""
+    response = get_object_or_404(ManagementResponse.objects.select_related("updated_by"), slug=slug)
+    permissions.require(permissions.can_edit_response(request.user, response))
+    form = ResponseForm(request.POST or None, instance=response)
+    status = 200
+    context = {"response": response, "form": form}
+    if request.method == "POST":
+        status = save_form(request, form)
+        if status is None:
+            saved = _("Gegevens en inleiding opgeslagen.")
+            if not request.htmx:
+                messages.success(request, saved)
+                return redirect(response)
+            # A fresh form on the saved version, so that the next save is not refused as stale.
+            context.update(form=ResponseForm(instance=response), saved_message=saved)
+            status = 200
+    template = "responses/edit.html#form" if request.htmx else "responses/edit.html"
+    return render(request, template, context, status=status)
 
 
 def response_export(request, slug):
