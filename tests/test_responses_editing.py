@@ -1,0 +1,163 @@
+"""Editing the response itself: its title block, publication and introduction; the Markdown preview."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from responses.models import ManagementResponse
+
+HTMX = {"HX-Request": "true"}
+
+
+def form_data(response, **changes):
+    data = {
+        "title": response.title,
+        "organisation": response.organisation,
+        "responsible_team": response.responsible_team,
+        "evaluation_title": response.evaluation_title,
+        "evaluators": response.evaluators,
+        "evaluation_delivered_on": response.evaluation_delivered_on or "",
+        "language": response.language,
+        "status": response.status,
+        "published_on": response.published_on or "2025-03-31",
+        "introduction": response.introduction,
+        "version": response.version,
+    }
+    data.update(changes)
+    return data
+
+
+def snapshot():
+    return list(ManagementResponse.objects.order_by("pk").values())
+
+
+def edit_url(response):
+    return reverse("responses:edit", args=[response.slug])
+
+
+def test_evaluation_staff_edit_the_introduction_and_see_it_in_the_document(client, evaluation_staff, seed_response):
+    client.force_login(evaluation_staff)
+
+    answer = client.post(edit_url(seed_response), form_data(seed_response, introduction="Een **nieuwe** inleiding."))
+
+    assert answer.status_code == 302 and answer["Location"] == seed_response.get_absolute_url()
+    page = client.get(answer["Location"]).content.decode()
+    assert "Gegevens en inleiding opgeslagen." in page
+    assert "Een <strong>nieuwe</strong> inleiding." in page
+    seed_response.refresh_from_db()
+    assert (seed_response.version, seed_response.updated_by) == (2, evaluation_staff)
+    assert seed_response.published_on == datetime.date(2025, 3, 31)
+
+
+def test_with_htmx_the_form_comes_back_on_the_new_version(client, evaluation_staff, seed_response):
+    client.force_login(evaluation_staff)
+
+    answer = client.post(edit_url(seed_response), form_data(seed_response, title="Nieuwe titel"), headers=HTMX)
+
+    assert answer.status_code == 200
+    html = answer.content.decode()
+    assert html.lstrip().startswith('<form class="form" id="response-form"')
+    assert 'name="version" value="2"' in html
+    assert 'value="Nieuwe titel"' in html
+    assert "Gegevens en inleiding opgeslagen." in html  # the out-of-band message for the live region
+    # Saving again from the returned form is not mistaken for a stale edit.
+    seed_response.refresh_from_db()
+    again = client.post(edit_url(seed_response), form_data(seed_response, title="Derde titel"), headers=HTMX)
+    assert again.status_code == 200
+
+
+def test_the_edit_page_shows_the_introduction_with_its_preview(client, evaluation_staff, seed_response):
+    client.force_login(evaluation_staff)
+    html = client.get(edit_url(seed_response)).content.decode()
+    assert "<h1>Gegevens en inleiding bewerken</h1>" in html
+    assert 'hx-post="/preview/?field=introduction"' in html
+    assert 'id="id_introduction_preview"' in html
+    assert "<p>De evaluatie resulteert in inzichten" in html  # the rendered preview of the seed's introduction
+
+
+def test_the_preview_button_shows_the_text_without_saving(client, evaluation_staff, seed_response):
+    client.force_login(evaluation_staff)
+    before = snapshot()
+    answer = client.post(
+        edit_url(seed_response), form_data(seed_response, introduction="- punt een\n- punt twee", _preview="1")
+    )
+    assert answer.status_code == 200
+    assert "<li>punt een</li>" in answer.content.decode()
+    assert snapshot() == before
+
+
+def test_a_published_response_needs_its_publication_date(client, evaluation_staff, seed_response):
+    client.force_login(evaluation_staff)
+    before = snapshot()
+    answer = client.post(edit_url(seed_response), form_data(seed_response, published_on=""), headers=HTMX)
+    assert answer.status_code == 422
+    assert "Een gepubliceerde managementresponse heeft een publicatiedatum." in answer.content.decode()
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("title", "x" * 301, "niet meer dan 300 tekens"),
+        ("language", "fr", "Selecteer een geldige keuze"),
+        ("status", "archived", "Selecteer een geldige keuze"),
+        ("evaluation_delivered_on", "31/02/2024", "Voer een geldige datum in."),
+        ("introduction", "x" * 100_001, "niet meer dan 100000 tekens"),
+        ("title", "", "Dit veld is verplicht"),
+    ],
+)
+def test_bad_input_is_refused_next_to_its_field(client, evaluation_staff, seed_response, field, value, message):
+    client.force_login(evaluation_staff)
+    before = snapshot()
+    answer = client.post(edit_url(seed_response), form_data(seed_response, **{field: value}), headers=HTMX)
+    assert answer.status_code == 422
+    html = answer.content.decode()
+    assert f'id="id_{field}_error"' in html
+    assert message in html
+    assert snapshot() == before
+
+
+def test_a_stale_edit_of_the_response_is_refused(client, evaluation_staff, seed_response):
+    client.force_login(evaluation_staff)
+    first = client.post(edit_url(seed_response), form_data(seed_response, title="Eerste"))
+    assert first.status_code == 302
+
+    second = client.post(edit_url(seed_response), form_data(seed_response, title="Tweede"))  # still version 1
+
+    assert second.status_code == 409
+    html = second.content.decode()
+    assert "eva heeft dit intussen gewijzigd" in html
+    assert "<dd>Eerste</dd>" in html
+    assert 'value="Tweede"' in html
+    seed_response.refresh_from_db()
+    assert seed_response.title == "Eerste"
+
+
+@pytest.mark.parametrize("user", ["project_member", "reader", "outsider"])
+def test_only_evaluation_staff_edit_the_response(client, request, seed_response, user):
+    client.force_login(request.getfixturevalue(user))
+    before = snapshot()
+    assert client.get(edit_url(seed_response)).status_code == 403
+    assert client.post(edit_url(seed_response), form_data(seed_response, title="X")).status_code == 403
+    assert snapshot() == before
+
+
+def test_the_preview_renders_sanitised_markdown(client, evaluation_staff):
+    client.force_login(evaluation_staff)
+    answer = client.post(
+        "/preview/?field=narrative",
+        {"narrative": "**Vet** <script>alert(1)</script> [link](javascript:alert(1))"},
+        headers=HTMX,
+    )
+    assert answer.status_code == 200
+    html = answer.content.decode()
+    assert "<strong>Vet</strong>" in html
+    assert "<script>" not in html and "javascript:" not in html
+
+
+def test_the_preview_needs_a_login_and_a_post(client, evaluation_staff):
+    assert client.post("/preview/", {"text": "x"}).status_code == 302
+    client.force_login(evaluation_staff)
+    assert client.get("/preview/").status_code == 405
+    assert client.post("/preview/", {"text": "x" * 100_001}).status_code == 413
