@@ -260,3 +260,25 @@ def renumber(rows):
 def next_order(siblings):
     last = siblings.aggregate(last=models.Max("order"))["last"]
     return 0 if last is None else last + 1
+
+
+class VersionedAdminMixin:
+    """Saves in the Django admin count as edits too: they move the version on, so that a
+    form opened in the application before the admin save is refused rather than
+    overwriting it. Inline rows that changed are bumped the same way."""
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            bump_version(obj, request.user)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline in formset.forms:
+            if inline.instance.pk and inline.has_changed() and hasattr(inline.instance, "version"):
+                bump_version(inline.instance, request.user)
+        super().save_formset(request, form, formset, change)
+
+
+def bump_version(obj, user):
+    obj.version += 1
+    obj.updated_by = user

@@ -161,3 +161,20 @@ def test_the_preview_needs_a_login_and_a_post(client, evaluation_staff):
     client.force_login(evaluation_staff)
     assert client.get("/preview/").status_code == 405
     assert client.post("/preview/", {"text": "x" * 100_001}).status_code == 413
+
+
+def test_a_save_in_the_admin_makes_a_form_opened_before_it_stale(client, admin_client, evaluation_staff, seed_response):
+    opened_at = seed_response.version
+    change = reverse("admin:responses_managementresponse_change", args=[seed_response.pk])
+    admin_data = form_data(seed_response, title="Via de beheerpagina", slug=seed_response.slug)
+    admin_data["status"] = "draft"
+    del admin_data["version"]
+    assert admin_client.post(change, admin_data).status_code == 302
+    seed_response.refresh_from_db()
+    assert (seed_response.title, seed_response.version) == ("Via de beheerpagina", opened_at + 1)
+
+    client.force_login(evaluation_staff)
+    stale = client.post(edit_url(seed_response), form_data(seed_response, title="Uit de app", version=opened_at))
+    assert stale.status_code == 409
+    seed_response.refresh_from_db()
+    assert seed_response.title == "Via de beheerpagina"
