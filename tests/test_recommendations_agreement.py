@@ -242,7 +242,7 @@ def test_controls_follow_the_interface_language_and_the_table_the_documents(clie
     client.post(reverse("set_language"), {"language": "en"})
     html = client.get(agreement_url(rec), headers=HTMX).content.decode()
     assert ">Save</button>" in html
-    assert "Agreement level" in html
+    assert ">Agreement</label>" in html
     # The document's own words stay Dutch.
     assert "Op oproepniveau" in html
     saved = post(client, rec, agreement="agree", headers=HTMX).content.decode()
