@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from responses.editing import VersionedForm
+from responses.editing import DeleteForm, VersionedForm, live_preview
 
-from .models import Recommendation
+from .models import Recommendation, RecommendationGroup, Theme
 
 
 class AgreementForm(VersionedForm):
@@ -35,3 +35,70 @@ class AgreementForm(VersionedForm):
                 _("Geef een motivering: bij “%(level)s” legt u uit waarom.") % {"level": label},
             )
         return cleaned
+
+
+class StructureForm(VersionedForm):
+    """Adds or edits one item of the recommendations structure (group, theme or recommendation).
+
+    The form never names the parent: the URL's object decides where a new item goes,
+    so no field lets a user pick a group or theme of another response.
+    """
+
+    parent_field = None  # the foreign key to the parent, set by the view on a new instance
+
+    def __init__(self, *args, **kwargs):
+        instance = kwargs["instance"]
+        name = type(instance)._meta.model_name
+        if instance.pk is None:
+            # Several add forms may be open on the manage page at once: ids name the parent.
+            where = f"new{name}_in{getattr(instance, f'{self.parent_field}_id')}"
+        else:
+            where = f"{name}{instance.pk}"
+        kwargs.setdefault("auto_id", f"id_{where}_%s")
+        super().__init__(*args, **kwargs)
+        if instance.pk is None:
+            # Nothing to be stale against yet.
+            del self.fields["version"]
+        first = next(iter(self._meta.fields))
+        self.fields[first].widget.attrs["autofocus"] = True
+
+
+class GroupForm(StructureForm):
+    parent_field = "response"
+
+    class Meta:
+        model = RecommendationGroup
+        fields = ["title"]
+        help_texts = {"title": _("Bv. Aanbevelingen voor partnerschappen")}
+
+
+class ThemeForm(StructureForm):
+    parent_field = "group"
+
+    class Meta:
+        model = Theme
+        fields = ["section", "heading"]
+
+
+class RecommendationForm(StructureForm):
+    parent_field = "theme"
+
+    class Meta:
+        model = Recommendation
+        fields = ["location", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        live_preview(self, "text")
+
+
+class StructureDeleteForm(DeleteForm):
+    """The confirmation of a delete, with what the user was told would go with it.
+
+    A group or theme takes its contents along; if someone added to it since the user
+    confirmed, the counts differ and the delete is refused like a stale one.
+    """
+
+    themes = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    recommendations = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)

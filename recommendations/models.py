@@ -38,6 +38,13 @@ class RecommendationGroup(models.Model):
     def __str__(self):
         return self.title
 
+    def count_contents(self):
+        """What a delete takes along: {"themes": n, "recommendations": n, "links": n} (links to actions)."""
+        counts = Recommendation.objects.filter(theme__group=self).aggregate(
+            recommendations=models.Count("pk", distinct=True), links=models.Count("action_links")
+        )
+        return {"themes": self.themes.count(), **counts}
+
 
 class Theme(models.Model):
     """A section of the evaluation report that holds recommendations ("8.2.1 GEPASTE LOOPTIJD EN TIMING")."""
@@ -72,6 +79,13 @@ class Theme(models.Model):
 
     def __str__(self):
         return f"{self.section} {self.heading}".strip()
+
+    def count_contents(self):
+        """What a delete takes along: {"themes": 0, "recommendations": n, "links": n} (links to actions)."""
+        counts = self.recommendations.aggregate(
+            recommendations=models.Count("pk", distinct=True), links=models.Count("action_links")
+        )
+        return {"themes": 0, **counts}
 
 
 class RecommendationQuerySet(models.QuerySet):
@@ -141,6 +155,10 @@ class Recommendation(models.Model):
 
     def get_absolute_url(self):
         return reverse("recommendations:detail", kwargs={"pk": self.pk})
+
+    def count_contents(self):
+        """What a delete takes along: its links to actions."""
+        return {"themes": 0, "recommendations": 0, "links": self.action_links.count()}
 
     @property
     def is_decided(self):
