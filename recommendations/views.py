@@ -420,7 +420,7 @@ def delete_item(request, kind, item, response):
         else:
             label = capfirst(kind.label(item))
             taken = consequences(contents, done=True)
-            neighbour = neighbour_of(kind, item)
+            neighbour = neighbour_of(kind, item) if request.htmx else None
             try:
                 delete_if_unchanged(item, base_version=form.cleaned_data["version"])
             except StaleEdit as stale:
