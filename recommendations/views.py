@@ -169,7 +169,7 @@ def manage(request, slug):
     template = MANAGE
     if request.htmx and not request.htmx.history_restore_request:
         template += "#structure"
-    return render(request, template, structure_context(request, response))
+    return render(request, template, structure_context(response))
 
 
 @require_http_methods(["GET", "POST"])
@@ -304,7 +304,7 @@ def add_item(request, kind, item, response):
             http = render(
                 request,
                 f"{MANAGE}#structure",
-                structure_context(request, response, focus=(item, "edit"), saved_message=message),
+                structure_context(response, focus=(item, "edit"), saved_message=message),
             )
             # The add form targets its own slot (for errors); the new item shows in the whole list.
             return reswap(retarget(http, "#structure"), "outerHTML")
@@ -388,7 +388,7 @@ def move_item(request, kind, item, response):
     return render(
         request,
         f"{MANAGE}#structure",
-        structure_context(request, response, focus=(item, direction), saved_message=message),
+        structure_context(response, focus=(item, direction), saved_message=message),
     )
 
 
@@ -440,14 +440,14 @@ def delete_item(request, kind, item, response):
                 return render(
                     request,
                     f"{MANAGE}#structure",
-                    structure_context(request, response, focus=neighbour, saved_message=message),
+                    structure_context(response, focus=neighbour, saved_message=message),
                 )
         if request.htmx:
             # The list as it is now, with why nothing was deleted on top.
             return render(
                 request,
                 f"{MANAGE}#structure",
-                structure_context(request, response, structure_alert=problem),
+                structure_context(response, structure_alert=problem),
                 status=status,
             )
     form = StructureDeleteForm(
@@ -493,7 +493,7 @@ def place_of(kind, item):
     return f"{item.theme.group.title} › {item.theme}"
 
 
-def structure_context(request, response, *, focus=None, **extra):
+def structure_context(response, *, focus=None, **extra):
     """The whole structure in three queries (groups, themes, recommendations with their link counts).
 
     ``focus`` is ``(item, what)``: that item's control ``what`` ("edit", "up", "down", "add")
