@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Action, ActionLink
+from .models import Action, ActionLink, ProgressUpdate
 
 
 class PartInline(admin.StackedInline):
@@ -19,6 +19,19 @@ class LinkInline(admin.TabularInline):
     raw_id_fields = ["recommendation"]
 
 
+class ProgressInline(admin.TabularInline):
+    """The progress log, read-only: it is written by status changes (actions:status), not by hand."""
+
+    model = ProgressUpdate
+    extra = 0
+    fields = ["created_at", "author", "status", "status_note", "note"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Action)
 class ActionAdmin(admin.ModelAdmin):
     list_display = ["number", "title", "response", "parent", "status", "status_note", "responsible_unit", "due_date"]
@@ -26,12 +39,13 @@ class ActionAdmin(admin.ModelAdmin):
     search_fields = ["number", "title", "narrative", "responsible_unit"]
     list_select_related = ["response", "parent"]
     raw_id_fields = ["parent"]
-    inlines = [PartInline, LinkInline]
+    inlines = [PartInline, LinkInline, ProgressInline]
+    readonly_fields = ["version", "updated_at", "updated_by"]
 
     def get_inlines(self, request, obj):
         # Parts have no parts of their own: the document nests one level.
         if obj is not None and obj.parent_id:
-            return [LinkInline]
+            return [LinkInline, ProgressInline]
         return super().get_inlines(request, obj)
 
 
@@ -42,3 +56,13 @@ class ActionLinkAdmin(admin.ModelAdmin):
     search_fields = ["qualifier", "action__number", "recommendation__text"]
     list_select_related = ["action", "recommendation"]
     raw_id_fields = ["recommendation", "action"]
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(admin.ModelAdmin):
+    list_display = ["action", "created_at", "status", "status_note", "author"]
+    list_filter = ["status", "action__response"]
+    search_fields = ["note", "status_note", "action__number", "action__title"]
+    list_select_related = ["action", "author"]
+    raw_id_fields = ["action"]
+    readonly_fields = ["created_at"]

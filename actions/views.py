@@ -1,28 +1,649 @@
-from django.db.models import Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+"""The action pages and the editing of actions, their status and their links to recommendations.
 
+Every editing view follows docs/editing.md: one URL serves the page (no JavaScript:
+form, POST, redirect and a message) and the htmx fragment that the operation changed.
+The fragments:
+
+- the status block of an action or part (``actions/_status.html``), the same on the
+  document page and on the action page; after a parent's status changes, the blocks
+  of the parts that inherit it come along out of band;
+- the list of the "Acties bewerken" page (``actions/manage.html#list``), for adding,
+  editing, moving and deleting actions and parts;
+- the links panel of an action or a recommendation page (``actions/_links_for_action.html``,
+  ``actions/_links_for_recommendation.html``).
+"""
+
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import trigger_client_event
+
+from recommendations.models import Recommendation
+from responses import permissions
+from responses.editing import (
+    CONFLICT,
+    INVALID,
+    DeleteForm,
+    StaleEdit,
+    delete_if_unchanged,
+    login_required,
+    move,
+    next_order,
+    safe_next,
+    save_form,
+)
+from responses.models import ManagementResponse
+
+from .forms import ActionChoiceForm, ActionForm, QualifierForm, RecommendationLinkForm, StatusForm
 from .models import Action, ActionLink
+
+
+# --- Reading -------------------------------------------------------------------------------
 
 
 def action_detail(request, pk):
     action = get_object_or_404(Action.objects.select_related("response", "parent"), pk=pk)
-    if not action.response.is_visible_to(request.user):
+    response = action.response
+    if not response.is_visible_to(request.user):
         raise Http404
+    rights = permissions.rights(request.user, response)
+    if request.htmx and not request.htmx.history_restore_request:
+        # The action as a fragment: its status block (the status form's Cancel swaps it back).
+        return render_status(request, action, response)
     parts = list(action.parts.order_by("order", "pk"))
     for part in parts:
         part.parent = action  # parts show the status they inherit without a query each
-    # An action answers what it is linked to itself and what its parts are linked to.
-    links = ActionLink.objects.filter(Q(action=action) | Q(action__parent=action)).select_related(
-        "action", "recommendation__theme__group"
-    ).order_by(
-        "recommendation__theme__group__order",
-        "recommendation__theme__order",
-        "recommendation__order",
-        "order",
-    )
+    context = {
+        "action": action,
+        "response": response,
+        "parts": parts,
+        "progress": action.progress_updates.select_related("author"),
+        "rights": rights,
+        **action_links_context(action, rights),
+    }
+    return render(request, "actions/detail.html", context)
+
+
+@require_safe
+def progress(request, pk):
+    """The action's progress log (htmx: the detail page reloads it after a status change)."""
+    action = get_object_or_404(Action.objects.select_related("response"), pk=pk)
+    if not action.response.is_visible_to(request.user):
+        raise Http404
+    if not request.htmx:
+        return redirect(f"{action.get_absolute_url()}#voortgang-{action.pk}")
     return render(
         request,
-        "actions/detail.html",
-        {"action": action, "response": action.response, "parts": parts, "links": links},
+        "actions/detail.html#progress",
+        {"action": action, "progress": action.progress_updates.select_related("author")},
     )
+
+
+# --- Status and progress ---------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def status(request, pk):
+    """Set the status of an action or part and log it (with an optional progress note).
+
+    A page of its own, or (htmx) the status block on the document page or the action page,
+    with the form in place of the status line.
+    """
+    action = get_object_or_404(Action.objects.select_related("response", "parent", "updated_by"), pk=pk)
+    response = action.response
+    permissions.require(permissions.can_change_status(request.user, response))
+
+    form = StatusForm(request.POST or None, instance=action)
+    code = 200
+    if request.method == "POST":
+        code = save_form(request, form)
+        if code is None:
+            saved = _("Status van actie %(number)s opgeslagen: %(status)s.") % {
+                "number": action.number,
+                "status": action.status_line,
+            }
+            if not request.htmx:
+                messages.success(request, saved)
+                back = safe_next(request, "")
+                return redirect(f"{back}#status-{action.pk}" if back else f"{response.get_absolute_url()}#actie-{action.pk}")
+            return render_status(request, action, response, saved_message=saved)
+    if request.htmx:
+        return render_status(request, action, response, form=form, status=code)
+    return render(
+        request,
+        "actions/status.html",
+        {"action": action, "response": response, "form": form, "next": safe_next(request, "")},
+        status=code,
+    )
+
+
+def render_status(request, action, response, *, form=None, saved_message=None, status=200):
+    """The status block of ``action``, showing ``form`` if given.
+
+    After a save, the blocks of the parts that inherit the status come along out of band, so
+    that neither page goes on showing the old inherited status; and the action page hears
+    that its progress log has a new entry (``progress-logged-<pk>``).
+    """
+    context = {
+        "action": action,
+        "response": response,
+        "rights": permissions.rights(request.user, response),
+        "form": form,
+        "saved_message": saved_message,
+        "inheriting_parts": [],
+        # The page the block sits on: where the control's no-JavaScript link comes back to.
+        "back": request.htmx.current_url_abs_path if request.htmx else "",
+    }
+    if saved_message and action.parent_id is None:
+        inheriting = list(action.parts.filter(status="").order_by("order", "pk"))
+        for part in inheriting:
+            part.parent = action
+        context["inheriting_parts"] = inheriting
+    http = render(request, "actions/_status.html", context, status=status)
+    if saved_message:
+        trigger_client_event(http, f"progress-logged-{action.pk}")
+    return http
+
+
+# --- Adding, editing, moving, deleting -------------------------------------------------------
+
+
+@require_safe
+@login_required
+def manage(request, slug):
+    """"Acties bewerken": every action and part, with the controls to change them."""
+    response = get_object_or_404(ManagementResponse, slug=slug)
+    permissions.require(permissions.can_edit_actions(request.user, response))
+    if request.htmx and not request.htmx.history_restore_request:
+        return render_list(request, response, focus=request.GET.get("focus", ""))
+    return render(request, "actions/manage.html", manage_context(request, response))
+
+
+def manage_context(request, response, *, focus="", **extra):
+    actions = list(
+        Action.objects.filter(response=response)
+        .annotate(link_count=Count("links"))
+        .order_by("order", "pk")
+    )
+    top = action_tree(actions)
+    for siblings in [top, *(action.part_list for action in top)]:
+        for index, item in enumerate(siblings):
+            item.is_first = index == 0
+            item.is_last = index == len(siblings) - 1
+            item.total_links = item.link_count + sum(part.link_count for part in getattr(item, "part_list", []))
+            item.autofocus = focus_of(item, focus)
+    return {
+        "response": response,
+        "actions": top,
+        "focus": focus,
+        "manage_url": manage_url(response),
+        "rights": permissions.rights(request.user, response),
+        **extra,
+    }
+
+
+def focus_of(item, focus):
+    """Which of ``item``'s controls gets ``autofocus`` (``focus`` is the control's id)."""
+    controls = {
+        f"bewerk-actie-{item.pk}": "edit",
+        f"omhoog-actie-{item.pk}": "up" if not item.is_first else "down",
+        f"omlaag-actie-{item.pk}": "down" if not item.is_last else "up",
+        f"onderdeel-toevoegen-{item.pk}": "add_part",
+    }
+    return controls.get(focus, "")
+
+
+def action_tree(actions):
+    """Top-level actions in order, each with ``part_list``; parts get their parent object set."""
+    by_pk = {action.pk: action for action in actions}
+    top = []
+    for action in actions:
+        action.part_list = []
+    for action in actions:
+        if action.parent_id is None:
+            top.append(action)
+        else:
+            action.parent = by_pk[action.parent_id]
+            action.parent.part_list.append(action)
+    return top
+
+
+def render_list(request, response, *, status=200, **context):
+    """The list of the manage page (htmx), with an open form or a message if given."""
+    return render(request, "actions/manage.html#list", manage_context(request, response, **context), status=status)
+
+
+def manage_url(response, action=None):
+    url = reverse("actions:manage", args=[response.slug])
+    return f"{url}#beheer-actie-{action.pk}" if action else url
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def add(request, slug):
+    """A new top-level action, last in the list."""
+    response = get_object_or_404(ManagementResponse, slug=slug)
+    permissions.require(permissions.can_edit_actions(request.user, response))
+    siblings = Action.objects.filter(response=response, parent=None)
+    action = Action(response=response, status=Action.Status.TO_START, order=next_order(siblings))
+    return edit_action(request, response, action, adding="top")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def add_part(request, pk):
+    """A new part of an action, last among its parts; it inherits the action's status."""
+    parent = get_object_or_404(Action.objects.select_related("response"), pk=pk)
+    response = parent.response
+    permissions.require(permissions.can_edit_actions(request.user, response))
+    if parent.parent_id is not None:
+        raise Http404  # the document nests one level: parts have no parts
+    action = Action(response=response, parent=parent, status=Action.Status.INHERITED, order=next_order(parent.parts))
+    return edit_action(request, response, action, adding=parent.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def edit(request, pk):
+    """Number, title, text, responsible unit and due date of an action or part."""
+    action = get_object_or_404(Action.objects.select_related("response", "parent", "updated_by"), pk=pk)
+    response = action.response
+    permissions.require(permissions.can_edit_actions(request.user, response))
+    return edit_action(request, response, action, editing=action.pk)
+
+
+def edit_action(request, response, action, *, adding=None, editing=None):
+    """The add and edit form: a page, or (htmx) the manage page's list with the form in place."""
+    initial = {"number": suggest_number(response, action.parent)} if action.pk is None else None
+    form = ActionForm(request.POST or None, instance=action, initial=initial)
+    code = 200
+    if request.method == "POST":
+        try:
+            code = save_form(request, form)
+        except IntegrityError:
+            # Two people took the same number at the same moment: the form's check saw it free.
+            form.add_error("number", _("Dit nummer is intussen in gebruik genomen. Kies een ander nummer."))
+            code = INVALID
+        if code is None:
+            noun = _("Onderdeel") if action.parent_id else _("Actie")
+            if adding is not None:
+                saved = _("%(noun)s %(number)s toegevoegd.") % {"noun": noun, "number": action.number}
+                focus = "actie-toevoegen" if adding == "top" else f"onderdeel-toevoegen-{adding}"
+            else:
+                saved = _("%(noun)s %(number)s opgeslagen.") % {"noun": noun, "number": action.number}
+                focus = f"bewerk-actie-{action.pk}"
+            if not request.htmx:
+                messages.success(request, saved)
+                return redirect(safe_next(request, manage_url(response, action)))
+            return render_list(request, response, focus=focus, saved_message=saved)
+    if action.pk:
+        form_url = reverse("actions:edit", args=[action.pk])
+    elif action.parent_id:
+        form_url = reverse("actions:add_part", args=[action.parent_id])
+    else:
+        form_url = reverse("actions:add", args=[response.slug])
+    if action.pk:
+        form_title = _("Actie %(number)s bewerken") % {"number": action.number}
+        cancel_focus = f"bewerk-actie-{action.pk}"
+    elif action.parent_id:
+        form_title = _("Onderdeel toevoegen aan actie %(number)s") % {"number": action.parent.number}
+        cancel_focus = f"onderdeel-toevoegen-{action.parent_id}"
+    else:
+        form_title = _("Actie toevoegen")
+        cancel_focus = "actie-toevoegen"
+    context = {
+        "form": form,
+        "form_action": action,
+        "form_url": form_url,
+        "form_title": form_title,
+        "cancel_focus": cancel_focus,
+        "adding": adding,
+        "editing": editing,
+    }
+    if request.htmx:
+        return render_list(request, response, status=code, **context)
+    context.update(response=response, next=safe_next(request, ""), manage_url=manage_url(response, action if action.pk else None))
+    return render(request, "actions/edit.html", context, status=code)
+
+
+def suggest_number(response, parent):
+    """The next free number: after the highest whole number, or the parent's number with the next suffix."""
+    if parent is None:
+        numbers = Action.objects.filter(response=response, parent=None).values_list("number", flat=True)
+        whole = [int(number) for number in numbers if number.isdigit()]
+        candidate = str(max(whole, default=0) + 1)
+    else:
+        candidate = f"{parent.number}.{parent.parts.count() + 1}"
+    if Action.objects.filter(response=response, number=candidate).exists():
+        return ""
+    return candidate
+
+
+@require_POST
+@login_required
+def move_action(request, pk):
+    """One place up or down among its siblings (top-level actions, or the parts of one action)."""
+    action = get_object_or_404(Action.objects.select_related("response"), pk=pk)
+    response = action.response
+    permissions.require(permissions.can_edit_actions(request.user, response))
+    direction = request.POST.get("direction")
+    if direction not in {"up", "down"}:
+        return render_list(request, response, status=INVALID) if request.htmx else redirect(manage_url(response))
+    if action.parent_id:
+        siblings = Action.objects.filter(parent_id=action.parent_id)
+    else:
+        siblings = Action.objects.filter(response=response, parent=None)
+    moved = move(action, siblings, direction)
+    if moved:
+        text = _("Actie %(number)s één plaats omhoog gezet.") if direction == "up" else _(
+            "Actie %(number)s één plaats omlaag gezet."
+        )
+    else:
+        text = _("Actie %(number)s staat al bovenaan.") if direction == "up" else _(
+            "Actie %(number)s staat al onderaan."
+        )
+    saved = text % {"number": action.number}
+    if not request.htmx:
+        messages.add_message(request, messages.SUCCESS if moved else messages.INFO, saved)
+        return redirect(manage_url(response, action))
+    focus = f"omhoog-actie-{action.pk}" if direction == "up" else f"omlaag-actie-{action.pk}"
+    return render_list(request, response, focus=focus, saved_message=saved)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def delete(request, pk):
+    """Delete an action or part, with its parts and links: a confirmation page, or (htmx) after hx-confirm."""
+    action = get_object_or_404(
+        Action.objects.select_related("response", "parent", "updated_by").annotate(
+            part_count=Count("parts", distinct=True),
+            link_count=Count("links", distinct=True) + Count("parts__links", distinct=True),
+        ),
+        pk=pk,
+    )
+    response = action.response
+    permissions.require(permissions.can_edit_actions(request.user, response))
+    form = DeleteForm(request.POST or None, initial={"version": action.version})
+    code = 200
+    problem = None
+    if request.method == "POST":
+        if not form.is_valid():
+            code, problem = INVALID, _("Niet verwijderd: het formulier was onvolledig. Probeer het opnieuw.")
+        else:
+            try:
+                delete_if_unchanged(action, base_version=form.cleaned_data["version"])
+            except StaleEdit as stale:
+                code, problem = CONFLICT, stale_delete_message(stale.current)
+                if stale.current is not None:
+                    action.refresh_from_db()  # show the action as it is now, and decide on this version
+                    form = DeleteForm(initial={"version": action.version})
+            else:
+                saved = _("Actie %(number)s verwijderd.") % {"number": action.number}
+                if not request.htmx:
+                    messages.success(request, saved)
+                    return redirect(safe_next(request, manage_url(response)))
+                return render_list(request, response, saved_message=saved)
+    if request.htmx:
+        return render_list(request, response, status=code, problem=problem)
+    context = {
+        "action": action,
+        "response": response,
+        "form": form,
+        "problem": problem,
+        "next": safe_next(request, ""),
+        "manage_url": manage_url(response, action),
+    }
+    return render(request, "actions/delete.html", context, status=code)
+
+
+def stale_delete_message(current):
+    """Why a delete was refused: the action changed after the user decided to delete it."""
+    if current is None:
+        return _("Iemand anders heeft deze actie intussen verwijderd.")
+    who = (current.updated_by.get_full_name() or current.updated_by.get_username()) if current.updated_by else None
+    when = date_format(timezone.localtime(current.updated_at), "DATETIME_FORMAT")
+    if who:
+        text = _("%(who)s heeft deze actie intussen gewijzigd (%(when)s).") % {"who": who, "when": when}
+    else:
+        text = _("Iemand anders heeft deze actie intussen gewijzigd (%(when)s).") % {"when": when}
+    return text + " " + _("Ze is niet verwijderd: bekijk de huidige versie en beslis opnieuw.")
+
+
+# --- Links between actions and recommendations -----------------------------------------------
+
+
+def action_links_context(action, rights):
+    """The links panel of an action page: what the action and its parts are linked to."""
+    links = (
+        ActionLink.objects.filter(Q(action=action) | Q(action__parent=action))
+        .select_related("action", "recommendation__theme__group")
+        .order_by(
+            "recommendation__theme__group__order",
+            "recommendation__theme__order",
+            "recommendation__order",
+            "order",
+            "pk",
+        )
+    )
+    return {"links": links, "panel": f"actie-{action.pk}"}
+
+
+def recommendation_links_context(recommendation):
+    links = recommendation.action_links.select_related("action__parent").order_by("order", "pk")
+    return {"links": links, "panel": f"aanbeveling-{recommendation.pk}"}
+
+
+def render_panel(request, owner, *, status=200, **extra):
+    """The links panel of ``owner`` (an Action or a Recommendation), as its page shows it."""
+    if isinstance(owner, Action):
+        response = owner.response
+        rights = permissions.rights(request.user, response)
+        context = {"action": owner, "response": response, "rights": rights, **action_links_context(owner, rights)}
+        template = "actions/_links_for_action.html"
+    else:
+        response = owner.theme.group.response
+        rights = permissions.rights(request.user, response)
+        context = {"recommendation": owner, "response": response, "rights": rights, **recommendation_links_context(owner)}
+        template = "actions/_links_for_recommendation.html"
+    focus = extra.pop("focus", "")
+    context.update(
+        extra,
+        focus_add=focus == "koppel",
+        focus_link=int(focus.rpartition("-")[2]) if focus.startswith("wijzig-koppeling-") and focus[17:].isdigit() else None,
+    )
+    return render(request, template, context, status=status)
+
+
+def owner_url(owner):
+    kind = "actie" if isinstance(owner, Action) else "aanbeveling"
+    return f"{owner.get_absolute_url()}#koppelingen-{kind}-{owner.pk}"
+
+
+def response_of(owner):
+    return owner.response if isinstance(owner, Action) else owner.theme.group.response
+
+
+def panel_owner(value):
+    """The page a link control sits on, from its ``panel`` value ("actie-12", "aanbeveling-5")."""
+    kind, _sep, pk = (value or "").partition("-")
+    if not pk.isdigit():
+        return None
+    if kind == "actie":
+        return Action.objects.select_related("response", "parent").filter(pk=pk).first()
+    if kind == "aanbeveling":
+        return Recommendation.objects.select_related("theme__group__response").filter(pk=pk).first()
+    return None
+
+
+def owner_of(request, link):
+    """The panel ``link`` is shown in: the one the request names if the link belongs there, else its action's."""
+    owner = panel_owner(request.POST.get("panel") or request.GET.get("panel"))
+    if isinstance(owner, Action) and owner.pk in (link.action_id, link.action.parent_id):
+        return owner
+    if isinstance(owner, Recommendation) and owner.pk == link.recommendation_id:
+        return owner
+    return link.action
+
+
+@require_safe
+def links(request, pk):
+    """An action's links panel (htmx: the Cancel of the panel's forms)."""
+    action = get_object_or_404(Action.objects.select_related("response", "parent"), pk=pk)
+    if not action.response.is_visible_to(request.user):
+        raise Http404
+    if not request.htmx:
+        return redirect(owner_url(action))
+    return render_panel(request, action, focus=request.GET.get("focus", ""))
+
+
+@require_safe
+def recommendation_links(request, rec_pk):
+    """A recommendation's links panel (htmx: the Cancel of the panel's forms)."""
+    rec = get_object_or_404(Recommendation.objects.select_related("theme__group__response"), pk=rec_pk)
+    if not rec.theme.group.response.is_visible_to(request.user):
+        raise Http404
+    if not request.htmx:
+        return redirect(owner_url(rec))
+    return render_panel(request, rec, focus=request.GET.get("focus", ""))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def link_add(request, pk):
+    """Link a recommendation of the same response to this action (or part)."""
+    action = get_object_or_404(Action.objects.select_related("response", "parent"), pk=pk)
+    permissions.require(permissions.can_edit_links(request.user, action.response))
+    form = RecommendationLinkForm(request.POST or None, action=action)
+    return add_link(request, action, form)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def recommendation_link_add(request, rec_pk):
+    """Link an action or part of the same response to this recommendation."""
+    rec = get_object_or_404(Recommendation.objects.select_related("theme__group__response"), pk=rec_pk)
+    response = rec.theme.group.response
+    permissions.require(permissions.can_edit_links(request.user, response))
+    form = ActionChoiceForm(request.POST or None, recommendation=rec, response=response)
+    return add_link(request, rec, form)
+
+
+def add_link(request, owner, form):
+    code = 200
+    if request.method == "POST":
+        code = save_link(form)
+        if code is None:
+            link = form.instance
+            saved = _("Actie %(number)s en aanbeveling %(location)s gekoppeld.") % {
+                "number": link.action.number,
+                "location": link.recommendation.location or "—",
+            }
+            if not request.htmx:
+                messages.success(request, saved)
+                return redirect(owner_url(owner))
+            return render_panel(request, owner, focus="koppel", saved_message=saved)
+    if request.htmx:
+        return render_panel(request, owner, status=code, link_form=form)
+    return render_link_page(request, owner, form, status=code, adding=True)
+
+
+def save_link(form):
+    """Validate and save a link form: None when saved, else 422."""
+    if not form.is_valid():
+        return INVALID
+    try:
+        with transaction.atomic():
+            form.save()
+    except IntegrityError:
+        # The same link, made by someone else a moment ago (the form's check saw none).
+        form.add_error(None, _("Deze koppeling bestaat al."))
+        return INVALID
+    return None
+
+
+def render_link_page(request, owner, form, *, status, adding=False, link=None):
+    is_action = isinstance(owner, Action)
+    if link is not None:
+        title = _("Verduidelijking van de koppeling wijzigen")
+    elif is_action:
+        title = _("Aanbeveling koppelen aan actie %(number)s") % {"number": owner.number}
+    else:
+        title = _("Actie koppelen aan aanbeveling %(location)s") % {"location": owner.location}
+    context = {
+        "form": form,
+        "owner": owner,
+        "owner_is_action": is_action,
+        "owner_url": owner_url(owner),
+        "response": response_of(owner),
+        "adding": adding,
+        "link": link,
+        "add_title": title,
+        "add_url": reverse("actions:link_add", args=[owner.pk])
+        if is_action
+        else reverse("actions:recommendation_link_add", args=[owner.pk]),
+        "panel": ("actie-" if is_action else "aanbeveling-") + str(owner.pk),
+    }
+    return render(request, "actions/link_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def link_edit(request, pk):
+    """The qualifier of a link ("kennisdeling 4"), from either side."""
+    link = get_object_or_404(
+        ActionLink.objects.select_related("action__response", "action__parent", "recommendation__theme__group"), pk=pk
+    )
+    permissions.require(permissions.can_edit_links(request.user, link.action.response))
+    owner = owner_of(request, link)
+    form = QualifierForm(request.POST or None, instance=link)
+    code = 200
+    if request.method == "POST":
+        code = save_link(form)
+        if code is None:
+            saved = _("Koppeling opgeslagen: %(citation)s.") % {"citation": link.citation}
+            if not request.htmx:
+                messages.success(request, saved)
+                return redirect(owner_url(owner))
+            return render_panel(request, owner, focus=f"wijzig-koppeling-{link.pk}", saved_message=saved)
+    if request.htmx:
+        return render_panel(request, owner, status=code, editing_link=link.pk, qualifier_form=form)
+    return render_link_page(request, owner, form, status=code, link=link)
+
+
+@require_POST
+@login_required
+def link_delete(request, pk):
+    """Unlink. A link that is already gone is not an error: the panel shows what is left."""
+    link = (
+        ActionLink.objects.select_related("action__response", "action__parent", "recommendation__theme__group")
+        .filter(pk=pk)
+        .first()
+    )
+    if link is None:
+        owner = panel_owner(request.POST.get("panel"))
+        if owner is None:
+            raise Http404
+        permissions.require(permissions.can_edit_links(request.user, response_of(owner)))
+        saved = _("Deze koppeling was al verwijderd.")
+    else:
+        permissions.require(permissions.can_edit_links(request.user, link.action.response))
+        owner = owner_of(request, link)
+        citation = link.citation
+        location = link.recommendation.location or "—"
+        link.delete()
+        saved = _("Koppeling verwijderd: %(citation)s en aanbeveling %(location)s.") % {
+            "citation": citation,
+            "location": location,
+        }
+    if not request.htmx:
+        messages.success(request, saved)
+        return redirect(owner_url(owner))
+    return render_panel(request, owner, focus="koppel", saved_message=saved)

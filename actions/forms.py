@@ -1,0 +1,240 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from recommendations.models import Recommendation
+from responses.editing import VersionedForm, live_preview
+from responses.richtext import plain
+
+from .models import Action, ActionLink, ProgressUpdate
+
+
+class StatusForm(VersionedForm):
+    """The status of an action or part, its time qualifier, and an optional progress note.
+
+    Every save writes a ``ProgressUpdate``: the action keeps its current status, the log its history.
+    """
+
+    note = forms.CharField(
+        label=_("voortgang"),
+        required=False,
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optioneel: wat er veranderde. Komt in het voortgangslogboek."),
+    )
+
+    class Meta:
+        model = Action
+        fields = ["status", "status_note"]
+
+    def __init__(self, *args, **kwargs):
+        instance = kwargs["instance"]
+        kwargs.setdefault("auto_id", f"id_status{instance.pk}_%s")
+        super().__init__(*args, **kwargs)
+        field = self.fields["status"]
+        if instance.parent_id is None:
+            # A top-level action states its own status; only parts can inherit one.
+            field.choices = [(value, label) for value, label in Action.Status.choices if value]
+        else:
+            parent_status = instance.parent.get_effective_status_display()
+            field.choices = [
+                (value, f"{label} ({parent_status})" if not value else label)
+                for value, label in Action.Status.choices
+            ]
+        field.widget.attrs["autofocus"] = True
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        if not status and self.instance.parent_id is None:
+            raise ValidationError(_("Een hoofdactie heeft een eigen status: kies er een."))
+        return status
+
+    def save(self, *, user):
+        with transaction.atomic():
+            action = super().save(user=user)
+            ProgressUpdate.objects.create(
+                action=action,
+                status=action.status,
+                status_note=action.status_note,
+                note=self.cleaned_data["note"],
+                author=user,
+            )
+        return action
+
+
+class ActionForm(VersionedForm):
+    """Number, title, text and the facts of an action or a part (new or existing)."""
+
+    class Meta:
+        model = Action
+        fields = ["number", "label", "title", "narrative", "responsible_unit", "due_date"]
+        widgets = {
+            "narrative": forms.Textarea(attrs={"rows": 10}),
+            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        # Plain ids: the manage page opens one action form at a time.
+        instance = kwargs["instance"]
+        super().__init__(*args, **kwargs)
+        if instance.pk is None:
+            del self.fields["version"]  # nothing to be stale against yet
+        self.fields["number"].widget.attrs["autofocus"] = True
+        live_preview(self, "narrative")
+
+    def clean_number(self):
+        number = self.cleaned_data["number"].strip()
+        taken = Action.objects.filter(response_id=self.instance.response_id, number=number).exclude(
+            pk=self.instance.pk
+        )
+        if number and taken.exists():
+            raise ValidationError(
+                _("Nummer %(number)s is al in gebruik in deze managementresponse. Kies een ander nummer.")
+                % {"number": number}
+            )
+        return number
+
+
+class QualifierForm(forms.ModelForm):
+    """The qualifier of one link ("kennisdeling 4", "(systematisch leren)")."""
+
+    class Meta:
+        model = ActionLink
+        fields = ["qualifier"]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        kwargs.setdefault("auto_id", f"id_link{kwargs['instance'].pk}_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["qualifier"].widget.attrs["autofocus"] = True
+
+
+def excerpt(text, words=12):
+    return Truncator(plain(text)).words(words)
+
+
+class LinkForm(forms.ModelForm):
+    """A new link, made from one side: the other side is chosen from the same response."""
+
+    other = None  # "recommendation" or "action": the field the user chooses
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        field = self.fields[self.other]
+        field.widget.attrs["autofocus"] = True
+        field.empty_label = _("— kies —")
+        self.fields["qualifier"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        action = cleaned.get("action", self.instance.action if self.instance.action_id else None)
+        recommendation = cleaned.get("recommendation") or (
+            self.instance.recommendation if self.instance.recommendation_id else None
+        )
+        if action and recommendation:
+            if ActionLink.objects.filter(action=action, recommendation=recommendation).exists():
+                self.add_error(
+                    self.other,
+                    _("Actie %(number)s en deze aanbeveling (%(location)s) zijn al gekoppeld.")
+                    % {"number": action.number, "location": recommendation.location or "—"},
+                )
+        return cleaned
+
+    def save(self, commit=True):
+        link = super().save(commit=False)
+        # New links go last in the recommendation's list of actions.
+        last = ActionLink.objects.filter(recommendation=link.recommendation).order_by("-order").first()
+        link.order = 0 if last is None else last.order + 1
+        if commit:
+            link.save()
+        return link
+
+
+class RecommendationLinkForm(LinkForm):
+    """From an action's page: which recommendation of the same response it answers."""
+
+    other = "recommendation"
+
+    class Meta:
+        model = ActionLink
+        fields = ["recommendation", "qualifier"]
+        error_messages = {
+            "recommendation": {
+                "invalid_choice": _("Kies een aanbeveling van dezelfde managementresponse als de actie.")
+            }
+        }
+
+    def __init__(self, *args, action, **kwargs):
+        kwargs.setdefault("instance", ActionLink(action=action))
+        kwargs.setdefault("auto_id", f"id_addrec{action.pk}_%s")
+        super().__init__(*args, **kwargs)
+        field = self.fields["recommendation"]
+        field.queryset = (
+            Recommendation.objects.filter(theme__group__response_id=action.response_id)
+            .select_related("theme__group")
+            .order_by("theme__group__order", "theme__order", "order", "pk")
+        )
+        field.label = _("Aanbeveling")
+        # Built when the form is shown, not when it is only validated.
+        field.choices = lambda: recommendation_choices(
+            field.queryset, field.empty_label, set(action.links.values_list("recommendation_id", flat=True))
+        )
+
+
+def recommendation_choices(recommendations, empty_label, linked):
+    """Recommendations grouped by theme (for <optgroup>): "8.2.1 · p. 191 · Zet bewuster in op ..."."""
+    groups = []
+    for rec in recommendations:
+        theme = rec.theme
+        if not groups or groups[-1][0] != theme:
+            groups.append((theme, []))
+        label = " · ".join(part for part in (theme.section, rec.location, excerpt(rec.text)) if part)
+        if rec.pk in linked:
+            label = f"{label} ({_('al gekoppeld')})"
+        groups[-1][1].append((rec.pk, label))
+    return [("", empty_label)] + [(str(theme), options) for theme, options in groups]
+
+
+class ActionChoiceForm(LinkForm):
+    """From a recommendation's page: which action or part of the same response answers it."""
+
+    other = "action"
+
+    class Meta:
+        model = ActionLink
+        fields = ["action", "qualifier"]
+        error_messages = {
+            "action": {"invalid_choice": _("Kies een actie van dezelfde managementresponse als de aanbeveling.")}
+        }
+
+    def __init__(self, *args, recommendation, response, **kwargs):
+        kwargs.setdefault("instance", ActionLink(recommendation=recommendation))
+        kwargs.setdefault("auto_id", f"id_addact{recommendation.pk}_%s")
+        super().__init__(*args, **kwargs)
+        field = self.fields["action"]
+        field.queryset = Action.objects.filter(response=response).order_by("order", "pk")
+        field.label = _("Actie of onderdeel")
+        field.choices = lambda: action_choices(
+            field.queryset, field.empty_label, set(recommendation.action_links.values_list("action_id", flat=True))
+        )
+
+
+def action_choices(actions, empty_label, linked):
+    """Top-level actions in order, each followed by its parts: "1. Title", "1.1. Title"."""
+    actions = list(actions)
+    parts = {}
+    for action in actions:
+        if action.parent_id:
+            parts.setdefault(action.parent_id, []).append(action)
+    choices = [("", empty_label)]
+    for action in actions:
+        if action.parent_id is None:
+            for item in [action, *parts.get(action.pk, [])]:
+                label = Truncator(f"{item.heading_label} {item.title}").chars(90)
+                if item.pk in linked:
+                    label = f"{label} ({_('al gekoppeld')})"
+                choices.append((item.pk, label))
+    return choices
