@@ -68,3 +68,12 @@ class ActionLinkFactory(factory.django.DjangoModelFactory):
     recommendation = factory.SubFactory(RecommendationFactory)
     action = factory.SubFactory(ActionFactory)
     order = factory.Sequence(int)
+
+
+class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "actions.ProgressUpdate"
+
+    action = factory.SubFactory(ActionFactory)
+    status = factory.SelfAttribute("action.status")
+    note = factory.Sequence(lambda n: f"Voortgang {n}: de werkgroep kwam samen.")
