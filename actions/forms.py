@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 
 from recommendations.models import Recommendation
@@ -18,7 +18,7 @@ class StatusForm(VersionedForm):
     """
 
     note = forms.CharField(
-        label=_("voortgang"),
+        label=capfirst(_("voortgang")),
         required=False,
         max_length=5_000,
         widget=forms.Textarea(attrs={"rows": 2}),
