@@ -66,7 +66,7 @@ def action_detail(request, pk):
         "parts": parts,
         "progress": action.progress_updates.select_related("author"),
         "rights": rights,
-        **action_links_context(action, rights),
+        "links": action_links(action),
     }
     return render(request, "actions/detail.html", context)
 
@@ -113,7 +113,9 @@ def status(request, pk):
             if not request.htmx:
                 messages.success(request, saved)
                 back = safe_next(request, "")
-                return redirect(f"{back}#status-{action.pk}" if back else f"{response.get_absolute_url()}#actie-{action.pk}")
+                if back:
+                    return redirect(f"{back}#status-{action.pk}")
+                return redirect(f"{response.get_absolute_url()}#actie-{action.pk}")
             return render_status(request, action, response, saved_message=saved)
     if request.htmx:
         return render_status(request, action, response, form=form, status=code)
@@ -159,7 +161,7 @@ def render_status(request, action, response, *, form=None, saved_message=None, s
 @require_safe
 @login_required
 def manage(request, slug):
-    """"Acties bewerken": every action and part, with the controls to change them."""
+    """The "Acties bewerken" page: every action and part, with the controls to change them."""
     response = get_object_or_404(ManagementResponse, slug=slug)
     permissions.require(permissions.can_edit_actions(request.user, response))
     if request.htmx and not request.htmx.history_restore_request:
@@ -267,7 +269,8 @@ def edit_action(request, response, action, *, adding=None, editing=None):
     code = 200
     if request.method == "POST":
         try:
-            code = save_form(request, form)
+            with transaction.atomic():
+                code = save_form(request, form)
         except IntegrityError:
             # Two people took the same number at the same moment: the form's check saw it free.
             form.add_error("number", _("Dit nummer is intussen in gebruik genomen. Kies een ander nummer."))
@@ -310,7 +313,11 @@ def edit_action(request, response, action, *, adding=None, editing=None):
     }
     if request.htmx:
         return render_list(request, response, status=code, **context)
-    context.update(response=response, next=safe_next(request, ""), manage_url=manage_url(response, action if action.pk else None))
+    context.update(
+        response=response,
+        next=safe_next(request, ""),
+        manage_url=manage_url(response, action if action.pk else None),
+    )
     return render(request, "actions/edit.html", context, status=code)
 
 
@@ -420,9 +427,9 @@ def stale_delete_message(current):
 # --- Links between actions and recommendations -----------------------------------------------
 
 
-def action_links_context(action, rights):
+def action_links(action):
     """The links panel of an action page: what the action and its parts are linked to."""
-    links = (
+    return (
         ActionLink.objects.filter(Q(action=action) | Q(action__parent=action))
         .select_related("action", "recommendation__theme__group")
         .order_by(
@@ -433,12 +440,10 @@ def action_links_context(action, rights):
             "pk",
         )
     )
-    return {"links": links, "panel": f"actie-{action.pk}"}
 
 
-def recommendation_links_context(recommendation):
-    links = recommendation.action_links.select_related("action__parent").order_by("order", "pk")
-    return {"links": links, "panel": f"aanbeveling-{recommendation.pk}"}
+def recommendation_links_of(recommendation):
+    return recommendation.action_links.select_related("action__parent").order_by("order", "pk")
 
 
 def render_panel(request, owner, *, status=200, **extra):
@@ -446,19 +451,17 @@ def render_panel(request, owner, *, status=200, **extra):
     if isinstance(owner, Action):
         response = owner.response
         rights = permissions.rights(request.user, response)
-        context = {"action": owner, "response": response, "rights": rights, **action_links_context(owner, rights)}
+        context = {"action": owner, "response": response, "rights": rights, "links": action_links(owner)}
         template = "actions/_links_for_action.html"
     else:
         response = owner.theme.group.response
         rights = permissions.rights(request.user, response)
-        context = {"recommendation": owner, "response": response, "rights": rights, **recommendation_links_context(owner)}
+        context = {"recommendation": owner, "response": response, "rights": rights, "links": recommendation_links_of(owner)}
         template = "actions/_links_for_recommendation.html"
+    # Which control gets autofocus: "koppel" (link ...) or "wijzig-koppeling-<pk>" (a link's qualifier).
     focus = extra.pop("focus", "")
-    context.update(
-        extra,
-        focus_add=focus == "koppel",
-        focus_link=int(focus.rpartition("-")[2]) if focus.startswith("wijzig-koppeling-") and focus[17:].isdigit() else None,
-    )
+    _prefix, _sep, link_pk = focus.rpartition("wijzig-koppeling-")
+    context.update(extra, focus_add=focus == "koppel", focus_link=int(link_pk) if link_pk.isdigit() else None)
     return render(request, template, context, status=status)
 
 
