@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from responses.editing import VersionedAdminMixin
+
 from .models import Action, ActionLink, ProgressUpdate
 
 
@@ -33,7 +35,7 @@ class ProgressInline(admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["number", "title", "response", "parent", "status", "status_note", "responsible_unit", "due_date"]
     list_filter = ["status", "response", ("parent", admin.EmptyFieldListFilter)]
     search_fields = ["number", "title", "narrative", "responsible_unit"]

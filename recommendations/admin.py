@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from actions.models import ActionLink
+from responses.editing import VersionedAdminMixin
 
 from .models import Recommendation, RecommendationGroup, Theme
 
@@ -12,7 +13,7 @@ class ThemeInline(admin.TabularInline):
 
 
 @admin.register(RecommendationGroup)
-class RecommendationGroupAdmin(admin.ModelAdmin):
+class RecommendationGroupAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "response", "order"]
     list_filter = ["response"]
     search_fields = ["title"]
@@ -27,7 +28,7 @@ class RecommendationInline(admin.StackedInline):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["section", "heading", "group", "order"]
     list_filter = ["group__response", "group"]
     search_fields = ["section", "heading"]
@@ -43,7 +44,7 @@ class ActionLinkInline(admin.TabularInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "location", "theme", "agreement", "updated_at"]
     list_filter = ["agreement", "theme__group__response", "theme__group"]
     search_fields = ["text", "location", "justification", "theme__heading"]

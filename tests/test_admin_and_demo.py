@@ -1,5 +1,7 @@
 """The admin is usable for every model; the demo loader and roles."""
 
+from html.parser import HTMLParser
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -75,3 +77,73 @@ def test_roles_carry_the_permissions_of_their_work(evaluation_staff, project_mem
     assert reader.has_perm("responses.view_managementresponse")
     assert not reader.has_perm("recommendations.change_agreement")
     assert not reader.has_perm("actions.change_status")
+
+
+class _FormFields(HTMLParser):
+    """The values a browser would submit from the admin's change form, as it stands."""
+
+    def __init__(self):
+        super().__init__()
+        self.data, self._select, self._textarea = {}, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in {"submit", "button", "file"}:
+            checkable = attrs.get("type") in {"checkbox", "radio"}
+            if checkable and "checked" not in attrs:
+                return
+            self.data[name] = attrs.get("value") or ("on" if checkable else "")
+        elif tag == "select" and name:
+            self._select = name
+            self.data.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data[self._select] = attrs.get("value", "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea] += data.removeprefix("\n") if not self.data[self._textarea] else data
+
+
+def admin_form(admin_client, url):
+    parser = _FormFields()
+    parser.feed(admin_client.get(url).content.decode())
+    return parser.data
+
+
+def test_admin_saves_move_the_version_on_for_recommendations_themes_and_actions(admin_client, admin_user, seed_response):
+    rec = Recommendation.objects.get(theme__heading="BRUGFIGUREN")
+    url = reverse("admin:recommendations_recommendation_change", args=[rec.pk])
+    data = admin_form(admin_client, url)
+    data["justification"] = "Aangepast via de beheerpagina."
+    assert admin_client.post(url, data).status_code == 302
+    rec.refresh_from_db()
+    assert (rec.justification, rec.version, rec.updated_by) == ("Aangepast via de beheerpagina.", 2, admin_user)
+
+    theme = rec.theme
+    url = reverse("admin:recommendations_recommendationgroup_change", args=[theme.group_id])
+    data = admin_form(admin_client, url)
+    prefix = next(k.removesuffix("-id") for k, v in data.items() if k.endswith("-id") and v == str(theme.pk))
+    data[f"{prefix}-heading"] = "BRUGFIGUREN EN COACHES"
+    assert admin_client.post(url, data).status_code == 302
+    theme.refresh_from_db()
+    assert (theme.heading, theme.version) == ("BRUGFIGUREN EN COACHES", 2)
+    untouched = theme.group.themes.exclude(pk=theme.pk)
+    assert set(untouched.values_list("version", flat=True)) == {1}
+
+    action = Action.objects.get(number="4", parent=None)
+    url = reverse("admin:actions_action_change", args=[action.pk])
+    data = admin_form(admin_client, url)
+    data["status"] = "realised"
+    assert admin_client.post(url, data).status_code == 302
+    action.refresh_from_db()
+    assert (action.status, action.version) == ("realised", 2)
