@@ -1,0 +1,157 @@
+"""How long the editing round trips take: the pages editors open and the htmx saves.
+
+Run from the repository root:
+
+    DEBUG=1 .venv/bin/python benchmarks/editing.py [--runs 15]
+
+A throwaway SQLite database in a temporary folder (nothing of yours is touched),
+with the seed response and a synthetic one of 300 recommendations and 24 actions
+with 3 parts each. Every request goes through Django's test client (routing,
+middleware, session, permission checks, templates), logged in with the role that
+does the work. Prints the machine and a Markdown table for benchmarks/README.md.
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = tempfile.TemporaryDirectory(prefix="editing-benchmark-")
+
+os.environ["DATABASE_URL"] = f"sqlite:///{WORK.name}/benchmark.sqlite3"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+sys.path.insert(0, str(ROOT))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from actions.models import Action, ActionLink  # noqa: E402
+from recommendations.models import Recommendation, RecommendationGroup, Theme  # noqa: E402
+from responses.interchange import import_file  # noqa: E402
+from responses.models import ManagementResponse  # noqa: E402
+from responses.roles import EVALUATION_STAFF, PROJECT_TEAM, ensure_roles  # noqa: E402
+
+SEED = ROOT / "responses" / "seed" / "leerecosystemen.yaml"
+HTMX = {"HX-Request": "true"}
+
+
+@transaction.atomic
+def synthetic_response():
+    response = ManagementResponse.objects.create(
+        title="Synthetische managementresponse",
+        slug="synthetisch",
+        organisation="Europa WSE",
+        evaluation_title="Evaluatie",
+        status=ManagementResponse.Status.PUBLISHED,
+    )
+    actions = []
+    for a in range(24):
+        top = Action.objects.create(
+            response=response, number=str(a + 1), title=f"Actie {a + 1}", narrative="Tekst. " * 80,
+            status=Action.Status.IN_PROGRESS, order=a,
+        )
+        actions.append(top)
+        for p in range(3):
+            actions.append(
+                Action.objects.create(
+                    response=response, parent=top, number=f"{a + 1}.{p + 1}", title=f"Onderdeel {p + 1}",
+                    narrative="Tekst. " * 40, status="", order=p,
+                )
+            )
+    n = 0
+    for g in range(3):
+        group = RecommendationGroup.objects.create(response=response, title=f"Groep {g + 1}", order=g)
+        for t in range(10):
+            theme = Theme.objects.create(group=group, section=f"8.{g + 1}.{t + 1}", heading=f"THEMA {t + 1}", order=t)
+            for r in range(10):
+                rec = Recommendation.objects.create(
+                    theme=theme, location=f"p. {100 + n}", text="- Eerste punt\n- Tweede punt " * 3,
+                    agreement=Recommendation.Agreement.AGREE, order=r,
+                )
+                ActionLink.objects.create(recommendation=rec, action=actions[n % len(actions)], order=0)
+                ActionLink.objects.create(recommendation=rec, action=actions[(n + 7) % len(actions)], order=1)
+                n += 1
+    return response
+
+
+def measure(client, method, url, runs, data=None, headers=None, expect=200, prepare=None):
+    times, queries = [], 0
+    for _ in range(runs):
+        payload = prepare() if prepare else data
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            answer = getattr(client, method)(url, payload, headers=headers or {})
+            times.append(time.perf_counter() - start)
+        assert answer.status_code == expect, (url, answer.status_code)
+        queries = len(captured.captured_queries)
+    return statistics.median(times), queries
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=15)
+    runs = parser.parse_args().runs
+
+    call_command("migrate", verbosity=0)
+    groups = ensure_roles()
+    users = {}
+    for name, role in (("eva", EVALUATION_STAFF), ("piet", PROJECT_TEAM)):
+        user = get_user_model().objects.create_user(name, password="x")
+        user.groups.add(groups[role])
+        users[name] = Client()
+        users[name].force_login(user)
+    seed = import_file(SEED)
+    large = synthetic_response()
+
+    rows = []
+    with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
+        for label, response in (("seed (19 recommendations, 15 actions)", seed), ("synthetic (300 recommendations, 96 actions)", large)):
+            eva, piet = users["eva"], users["piet"]
+            rec = Recommendation.objects.for_response(response).order_by("pk").first()
+            action = Action.objects.filter(response=response, parent=None).order_by("pk").first()
+
+            def agreement_data(rec=rec):
+                rec.refresh_from_db()
+                return {"agreement": "agree", "justification": "", "version": rec.version}
+
+            def status_data(action=action):
+                action.refresh_from_db()
+                return {"status": "in_progress", "status_note": "", "note": "", "version": action.version}
+
+            cases = [
+                ("document page, evaluation staff", eva, "get", response.get_absolute_url(), None, None),
+                ("document page, project team", piet, "get", response.get_absolute_url(), None, None),
+                ("open the agreement form (htmx)", eva, "get", reverse("recommendations:agreement", args=[rec.pk]), None, HTMX),
+                ("save an agreement (htmx)", eva, "post", reverse("recommendations:agreement", args=[rec.pk]), agreement_data, HTMX),
+                ("recommendations editor page", eva, "get", reverse("recommendations:manage", args=[response.slug]), None, None),
+                ("save a status (htmx)", piet, "post", reverse("actions:status", args=[action.pk]), status_data, HTMX),
+                ("action page, project team", piet, "get", action.get_absolute_url(), None, None),
+                ("actions editor page", piet, "get", reverse("actions:manage", args=[response.slug]), None, None),
+            ]
+            for name, client, method, url, prepare, headers in cases:
+                median, queries = measure(client, method, url, runs, headers=headers, prepare=prepare)
+                rows.append((label, name, median, queries))
+
+    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, Django {django.get_version()}, SQLite")
+    print(f"median of {runs} runs each\n")
+    print("| response | request | median | queries |")
+    print("|---|---|---|---|")
+    for label, name, median, queries in rows:
+        print(f"| {label} | {name} | {median * 1000:.1f} ms | {queries} |")
+
+
+if __name__ == "__main__":
+    main()
