@@ -19,8 +19,6 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import trigger_client_event
@@ -33,12 +31,14 @@ from responses.editing import (
     DeleteForm,
     StaleEdit,
     delete_if_unchanged,
+    last_change,
     login_required,
     move,
     next_order,
     safe_next,
     save_form,
 )
+from responses.document import action_tree
 from responses.models import ManagementResponse
 
 from .forms import ActionChoiceForm, ActionForm, QualifierForm, RecommendationLinkForm, StatusForm
@@ -201,21 +201,6 @@ def focus_of(item, focus):
         f"onderdeel-toevoegen-{item.pk}": "add_part",
     }
     return controls.get(focus, "")
-
-
-def action_tree(actions):
-    """Top-level actions in order, each with ``part_list``; parts get their parent object set."""
-    by_pk = {action.pk: action for action in actions}
-    top = []
-    for action in actions:
-        action.part_list = []
-    for action in actions:
-        if action.parent_id is None:
-            top.append(action)
-        else:
-            action.parent = by_pk[action.parent_id]
-            action.parent.part_list.append(action)
-    return top
 
 
 def render_list(request, response, *, status=200, **context):
@@ -415,8 +400,7 @@ def stale_delete_message(current):
     """Why a delete was refused: the action changed after the user decided to delete it."""
     if current is None:
         return _("Iemand anders heeft deze actie intussen verwijderd.")
-    who = (current.updated_by.get_full_name() or current.updated_by.get_username()) if current.updated_by else None
-    when = date_format(timezone.localtime(current.updated_at), "DATETIME_FORMAT")
+    who, when = last_change(current)
     if who:
         text = _("%(who)s heeft deze actie intussen gewijzigd (%(when)s).") % {"who": who, "when": when}
     else:

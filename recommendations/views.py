@@ -6,8 +6,6 @@ from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import Truncator, capfirst, get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -22,6 +20,7 @@ from responses.editing import (
     INVALID,
     StaleEdit,
     delete_if_unchanged,
+    last_change,
     login_required,
     move,
     next_order,
@@ -630,10 +629,7 @@ def consequences(contents, *, done=False):
 def stale_delete_message(current):
     if current is None:
         return _("Dit was intussen al verwijderd.")
-    who = None
-    if current.updated_by_id is not None:
-        who = current.updated_by.get_full_name() or current.updated_by.get_username()
-    when = date_format(timezone.localtime(current.updated_at), "DATETIME_FORMAT")
+    who, when = last_change(current)
     if who:
         text = _("Niet verwijderd: %(who)s heeft dit intussen gewijzigd (%(when)s).") % {"who": who, "when": when}
     else:

@@ -132,11 +132,16 @@ class VersionedForm(forms.ModelForm):
         return values
 
 
-def changed_by_message(current):
+def last_change(current):
+    """Who last saved ``current`` (None if unknown) and when, formatted for a message."""
     who = None
     if current.updated_by is not None:
         who = current.updated_by.get_full_name() or current.updated_by.get_username()
-    when = date_format(timezone.localtime(current.updated_at), "DATETIME_FORMAT")
+    return who, date_format(timezone.localtime(current.updated_at), "DATETIME_FORMAT")
+
+
+def changed_by_message(current):
+    who, when = last_change(current)
     if who:
         text = _("%(who)s heeft dit intussen gewijzigd (%(when)s).") % {"who": who, "when": when}
     else:

@@ -1,7 +1,6 @@
 """The interchange format: the seed as data, import errors, round trips."""
 
 import io
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
