@@ -437,7 +437,10 @@ def test_a_number_must_stay_unique_within_the_response(client, project_member, a
 
 @pytest.mark.parametrize(
     "field, value",
-    [("title", "x" * 301), ("number", "x" * 41), ("title", ""), ("due_date", "31/02/2026"), ("version", "")],
+    [
+        ("title", "x" * 301), ("number", "x" * 41), ("narrative", "x" * 100_001), ("title", ""),
+        ("due_date", "31/02/2026"), ("version", ""),
+    ],
 )
 def test_bad_action_input_is_refused(client, project_member, action, field, value):
     client.force_login(project_member)
