@@ -33,58 +33,19 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from actions.models import Action, ActionLink  # noqa: E402
-from recommendations.models import Recommendation, RecommendationGroup, Theme  # noqa: E402
+from actions.models import Action  # noqa: E402
+from recommendations.models import Recommendation  # noqa: E402
 from responses.interchange import import_file  # noqa: E402
-from responses.models import ManagementResponse  # noqa: E402
 from responses.roles import EVALUATION_STAFF, PROJECT_TEAM, ensure_roles  # noqa: E402
+from synthetic import synthetic_response  # noqa: E402  (benchmarks/synthetic.py)
 
 SEED = ROOT / "responses" / "seed" / "leerecosystemen.yaml"
 HTMX = {"HX-Request": "true"}
-
-
-@transaction.atomic
-def synthetic_response():
-    response = ManagementResponse.objects.create(
-        title="Synthetische managementresponse",
-        slug="synthetisch",
-        organisation="Europa WSE",
-        evaluation_title="Evaluatie",
-        status=ManagementResponse.Status.PUBLISHED,
-    )
-    actions = []
-    for a in range(24):
-        top = Action.objects.create(
-            response=response, number=str(a + 1), title=f"Actie {a + 1}", narrative="Tekst. " * 80,
-            status=Action.Status.IN_PROGRESS, order=a,
-        )
-        actions.append(top)
-        for p in range(3):
-            actions.append(
-                Action.objects.create(
-                    response=response, parent=top, number=f"{a + 1}.{p + 1}", title=f"Onderdeel {p + 1}",
-                    narrative="Tekst. " * 40, status="", order=p,
-                )
-            )
-    n = 0
-    for g in range(3):
-        group = RecommendationGroup.objects.create(response=response, title=f"Groep {g + 1}", order=g)
-        for t in range(10):
-            theme = Theme.objects.create(group=group, section=f"8.{g + 1}.{t + 1}", heading=f"THEMA {t + 1}", order=t)
-            for r in range(10):
-                rec = Recommendation.objects.create(
-                    theme=theme, location=f"p. {100 + n}", text="- Eerste punt\n- Tweede punt " * 3,
-                    agreement=Recommendation.Agreement.AGREE, order=r,
-                )
-                ActionLink.objects.create(recommendation=rec, action=actions[n % len(actions)], order=0)
-                ActionLink.objects.create(recommendation=rec, action=actions[(n + 7) % len(actions)], order=1)
-                n += 1
-    return response
 
 
 def measure(client, method, url, runs, data=None, headers=None, expect=200, prepare=None):
