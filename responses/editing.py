@@ -135,7 +135,7 @@ class VersionedForm(forms.ModelForm):
 def last_change(current):
     """Who last saved ``current`` (None if unknown) and when, formatted for a message."""
     who = None
-    if current.updated_by is not None:
+    if current.updated_by_id is not None:  # no query for a record nobody has saved in the app
         who = current.updated_by.get_full_name() or current.updated_by.get_username()
     return who, date_format(timezone.localtime(current.updated_at), "DATETIME_FORMAT")
 

@@ -50,3 +50,11 @@ def browser_context_args(browser_context_args):
     # Our users' browsers ask for Dutch (Accept-Language: nl-BE); Chromium's default is en-US,
     # which LocaleMiddleware would honour.
     return {**browser_context_args, "locale": "nl-BE"}
+
+
+@pytest.fixture
+def console_errors(page):
+    """The browser console's errors during the test (CSP refusals, failed scripts, HTTP errors)."""
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    return errors

@@ -4,36 +4,15 @@ The reader pages are held to "no violation at all" in test_accessibility.py.
 """
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from actions.models import Action
 from recommendations.models import Recommendation
 
+from .axe import SERIOUS, violations, violations_by_url
 from .test_editing_agreement import ROW_TEXT, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-
-
-def serious_violations(page):
-    results = Axe().run(page, options=WCAG)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['target']})"
-        for v in results.response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
-
-
-def check_pages(page, live_server, urls):
-    found = {}
-    for url in urls:
-        answer = page.goto(live_server.url + url)
-        assert answer.status == 200, url
-        if problems := serious_violations(page):
-            found[url] = problems
-    return found
 
 
 def test_evaluation_staff_pages_have_no_serious_violations(live_server, page, seed_response, evaluation_staff):
@@ -54,7 +33,7 @@ def test_evaluation_staff_pages_have_no_serious_violations(live_server, page, se
         f"/recommendations/{rec.pk}/edit/",
         f"/recommendations/{rec.pk}/delete/",
     ]
-    assert check_pages(page, live_server, urls) == {}
+    assert violations_by_url(page, live_server, urls, SERIOUS) == {}
 
 
 def test_the_inline_forms_have_no_serious_violations_open_or_refused(live_server, page, seed_response, evaluation_staff):
@@ -63,12 +42,12 @@ def test_the_inline_forms_have_no_serious_violations_open_or_refused(live_server
     row = page.locator("tr.recommendation-row", has_text=ROW_TEXT)
     row.get_by_role("link", name="Wijzig mate van akkoord").click()
     expect(row.get_by_label("Mate van akkoord")).to_be_focused()
-    assert serious_violations(page) == []
+    assert violations(page, SERIOUS) == []
 
     row.get_by_label("Mate van akkoord").select_option(label="niet akkoord")
     row.get_by_role("button", name="Opslaan").click()
     expect(row.get_by_text("Geef een motivering")).to_be_visible()
-    assert serious_violations(page) == []
+    assert violations(page, SERIOUS) == []
 
 
 def test_project_team_pages_have_no_serious_violations(live_server, page, seed_response, project_member):
@@ -93,7 +72,7 @@ def test_project_team_pages_have_no_serious_violations(live_server, page, seed_r
         f"/actions/links/recommendation/{link.recommendation_id}/",
         f"/actions/links/recommendation/{link.recommendation_id}/add/",
     ]
-    assert check_pages(page, live_server, urls) == {}
+    assert violations_by_url(page, live_server, urls, SERIOUS) == {}
 
 
 def test_the_inline_status_form_has_no_serious_violations_open_or_refused(
@@ -105,7 +84,7 @@ def test_the_inline_status_form_has_no_serious_violations_open_or_refused(
     block = page.locator(f"#status-{action.pk}")
     block.get_by_role("link", name="Wijzig status van actie 4").click()
     expect(block.get_by_label("Status", exact=True)).to_be_focused()
-    assert serious_violations(page) == []
+    assert violations(page, SERIOUS) == []
 
     # The browser's maxlength stops this in real use; lift it to show the server's error state.
     note = block.get_by_label("Tijdsaanduiding")
@@ -113,4 +92,4 @@ def test_the_inline_status_form_has_no_serious_violations_open_or_refused(
     note.fill("x" * 300)
     block.get_by_role("button", name="Opslaan").click()
     expect(note).to_have_attribute("aria-invalid", "true")
-    assert serious_violations(page) == []
+    assert violations(page, SERIOUS) == []

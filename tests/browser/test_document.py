@@ -6,9 +6,7 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_reader_opens_the_document_and_sees_the_table(live_server, page, seed_response):
-    console_errors = []
-    page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+def test_reader_opens_the_document_and_sees_the_table(live_server, page, console_errors, seed_response):
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Managementresponse evaluatieopdracht leerecosystemen").click()
 

@@ -12,10 +12,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_project_team_change_a_status_in_place_and_see_it_on_the_document(
-    live_server, page, seed_response, project_member
+    live_server, page, console_errors, seed_response, project_member
 ):
-    console_errors = []
-    page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
     log_in(page, live_server, project_member)
     page.goto(live_server.url + seed_response.get_absolute_url())
     page.evaluate("window.notReloaded = true")

@@ -28,10 +28,8 @@ def pdf_text(page, live_server, response):
 
 
 def test_evaluation_staff_change_an_agreement_level_in_place_and_find_it_in_the_pdf(
-    live_server, page, seed_response, evaluation_staff
+    live_server, page, console_errors, seed_response, evaluation_staff
 ):
-    console_errors = []
-    page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
     log_in(page, live_server, evaluation_staff)
     page.goto(live_server.url + seed_response.get_absolute_url())
     page.evaluate("window.notReloaded = true")
