@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from responses.editing import VersionedAdminMixin
+from core.editing import VersionedAdminMixin
 
 from .models import Action, ActionLink, ProgressUpdate
 

@@ -4,9 +4,9 @@ from django.db import transaction
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.editing import VersionedForm, live_preview
+from core.richtext import plain
 from recommendations.models import Recommendation
-from responses.editing import VersionedForm, live_preview
-from responses.richtext import plain
 
 from .models import Action, ActionLink, ProgressUpdate
 
@@ -40,8 +40,7 @@ class StatusForm(VersionedForm):
         else:
             parent_status = instance.parent.get_effective_status_display()
             field.choices = [
-                (value, f"{label} ({parent_status})" if not value else label)
-                for value, label in Action.Status.choices
+                (value, f"{label} ({parent_status})" if not value else label) for value, label in Action.Status.choices
             ]
         field.widget.attrs["autofocus"] = True
 
@@ -86,9 +85,7 @@ class ActionForm(VersionedForm):
 
     def clean_number(self):
         number = self.cleaned_data["number"].strip()
-        taken = Action.objects.filter(response_id=self.instance.response_id, number=number).exclude(
-            pk=self.instance.pk
-        )
+        taken = Action.objects.filter(response_id=self.instance.response_id, number=number).exclude(pk=self.instance.pk)
         if number and taken.exists():
             raise ValidationError(
                 _("Nummer %(number)s is al in gebruik in deze managementresponse. Kies een ander nummer.")
@@ -134,13 +131,16 @@ class LinkForm(forms.ModelForm):
         recommendation = cleaned.get("recommendation") or (
             self.instance.recommendation if self.instance.recommendation_id else None
         )
-        if action and recommendation:
-            if ActionLink.objects.filter(action=action, recommendation=recommendation).exists():
-                self.add_error(
-                    self.other,
-                    _("Actie %(number)s en deze aanbeveling (%(location)s) zijn al gekoppeld.")
-                    % {"number": action.number, "location": recommendation.location or "—"},
-                )
+        if (
+            action
+            and recommendation
+            and ActionLink.objects.filter(action=action, recommendation=recommendation).exists()
+        ):
+            self.add_error(
+                self.other,
+                _("Actie %(number)s en deze aanbeveling (%(location)s) zijn al gekoppeld.")
+                % {"number": action.number, "location": recommendation.location or "—"},
+            )
         return cleaned
 
     def save(self, commit=True):

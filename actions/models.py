@@ -45,11 +45,9 @@ class Action(models.Model):
         _("toelichting"),
         blank=True,
         max_length=100_000,
-        help_text=_("Markdown: alinea's, lijsten, tussentitels, links, voetnoten.")
+        help_text=_("Markdown: alinea's, lijsten, tussentitels, links, voetnoten."),
     )
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status, blank=True, default=Status.TO_START
-    )
+    status = models.CharField(_("status"), max_length=20, choices=Status, blank=True, default=Status.TO_START)
     status_note = models.CharField(
         _("tijdsaanduiding"), max_length=100, blank=True, help_text=_('Gedrukt na de status, bv. "in 2025".')
     )
@@ -82,9 +80,7 @@ class Action(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["response", "number"], name="action_number_unique"),
             models.CheckConstraint(
-                condition=models.Q(
-                    status__in=["", "to_start", "in_progress", "realised", "not_applicable"]
-                ),
+                condition=models.Q(status__in=["", "to_start", "in_progress", "realised", "not_applicable"]),
                 name="action_status_valid",
             ),
             # Only parts may inherit their status; a top-level action states one.
@@ -125,9 +121,7 @@ class Action(models.Model):
     @property
     def status_line(self):
         """The status as the document prints it: "op te starten in 2025"."""
-        return " ".join(
-            str(part) for part in (self.get_effective_status_display(), self.effective_status_note) if part
-        )
+        return " ".join(str(part) for part in (self.get_effective_status_display(), self.effective_status_note) if part)
 
 
 class ActionLink(models.Model):
@@ -139,9 +133,7 @@ class ActionLink(models.Model):
         related_name="action_links",
         verbose_name=_("aanbeveling"),
     )
-    action = models.ForeignKey(
-        Action, models.CASCADE, related_name="links", verbose_name=_("actie")
-    )
+    action = models.ForeignKey(Action, models.CASCADE, related_name="links", verbose_name=_("actie"))
     qualifier = models.CharField(
         _("verduidelijking"),
         max_length=200,
@@ -163,11 +155,12 @@ class ActionLink(models.Model):
 
     def clean(self):
         # A link stays inside one response: the table cites the response's own actions.
-        if self.action_id and self.recommendation_id:
-            if self.recommendation.theme.group.response_id != self.action.response_id:
-                raise ValidationError(
-                    {"action": _("Kies een actie van dezelfde managementresponse als de aanbeveling.")}
-                )
+        if (
+            self.action_id
+            and self.recommendation_id
+            and self.recommendation.theme.group.response_id != self.action.response_id
+        ):
+            raise ValidationError({"action": _("Kies een actie van dezelfde managementresponse als de aanbeveling.")})
 
     @property
     def citation(self):
@@ -190,9 +183,7 @@ class ProgressUpdate(models.Model):
     the action itself keeps only its current status.
     """
 
-    action = models.ForeignKey(
-        Action, models.CASCADE, related_name="progress_updates", verbose_name=_("actie")
-    )
+    action = models.ForeignKey(Action, models.CASCADE, related_name="progress_updates", verbose_name=_("actie"))
     status = models.CharField(_("status"), max_length=20, choices=Action.Status, blank=True)
     status_note = models.CharField(_("tijdsaanduiding"), max_length=100, blank=True)
     note = models.TextField(_("voortgang"), blank=True, max_length=5_000)
@@ -213,3 +204,19 @@ class ProgressUpdate(models.Model):
 
     def __str__(self):
         return f"{self.action.number}: {self.get_status_display()} ({self.created_at:%Y-%m-%d})"
+
+
+def action_tree(actions):
+    """Top-level actions in order, each with ``part_list``; parts get their parent object set."""
+    by_pk = {a.pk: a for a in actions}
+    top = []
+    for action in actions:
+        action.part_list = []
+    for action in actions:
+        if action.parent_id is None:
+            top.append(action)
+        else:
+            parent = by_pk[action.parent_id]
+            action.parent = parent  # no query when a part asks for its inherited status
+            parent.part_list.append(action)
+    return top

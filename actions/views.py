@@ -23,9 +23,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
-from recommendations.models import Recommendation
-from responses import permissions
-from responses.editing import (
+from core import permissions
+from core.editing import (
     CONFLICT,
     INVALID,
     DeleteForm,
@@ -38,12 +37,11 @@ from responses.editing import (
     safe_next,
     save_form,
 )
-from responses.document import action_tree
-from responses.models import ManagementResponse
+from core.lookups import get_response_or_404
+from recommendations.models import Recommendation
 
 from .forms import ActionChoiceForm, ActionForm, QualifierForm, RecommendationLinkForm, StatusForm
-from .models import Action, ActionLink
-
+from .models import Action, ActionLink, action_tree
 
 # --- Reading -------------------------------------------------------------------------------
 
@@ -162,7 +160,7 @@ def render_status(request, action, response, *, form=None, saved_message=None, s
 @login_required
 def manage(request, slug):
     """The "Acties bewerken" page: every action and part, with the controls to change them."""
-    response = get_object_or_404(ManagementResponse, slug=slug)
+    response = get_response_or_404(slug=slug)
     permissions.require(permissions.can_edit_actions(request.user, response))
     if request.htmx and not request.htmx.history_restore_request:
         return render_list(request, response, focus=request.GET.get("focus", ""))
@@ -170,11 +168,7 @@ def manage(request, slug):
 
 
 def manage_context(request, response, *, focus="", **extra):
-    actions = list(
-        Action.objects.filter(response=response)
-        .annotate(link_count=Count("links"))
-        .order_by("order", "pk")
-    )
+    actions = list(Action.objects.filter(response=response).annotate(link_count=Count("links")).order_by("order", "pk"))
     top = action_tree(actions)
     for siblings in [top, *(action.part_list for action in top)]:
         for index, item in enumerate(siblings):
@@ -217,7 +211,7 @@ def manage_url(response, action=None):
 @login_required
 def add(request, slug):
     """A new top-level action, last in the list."""
-    response = get_object_or_404(ManagementResponse, slug=slug)
+    response = get_response_or_404(slug=slug)
     permissions.require(permissions.can_edit_actions(request.user, response))
     siblings = Action.objects.filter(response=response, parent=None)
     action = Action(response=response, status=Action.Status.TO_START, order=next_order(siblings))
@@ -335,12 +329,14 @@ def move_action(request, pk):
         siblings = Action.objects.filter(response=response, parent=None)
     moved = move(action, siblings, direction)
     if moved:
-        text = _("Actie %(number)s één plaats omhoog gezet.") if direction == "up" else _(
-            "Actie %(number)s één plaats omlaag gezet."
+        text = (
+            _("Actie %(number)s één plaats omhoog gezet.")
+            if direction == "up"
+            else _("Actie %(number)s één plaats omlaag gezet.")
         )
     else:
-        text = _("Actie %(number)s staat al bovenaan.") if direction == "up" else _(
-            "Actie %(number)s staat al onderaan."
+        text = (
+            _("Actie %(number)s staat al bovenaan.") if direction == "up" else _("Actie %(number)s staat al onderaan.")
         )
     saved = text % {"number": action.number}
     if not request.htmx:
@@ -440,7 +436,12 @@ def render_panel(request, owner, *, status=200, **extra):
     else:
         response = owner.theme.group.response
         rights = permissions.rights(request.user, response)
-        context = {"recommendation": owner, "response": response, "rights": rights, "links": recommendation_links_of(owner)}
+        context = {
+            "recommendation": owner,
+            "response": response,
+            "rights": rights,
+            "links": recommendation_links_of(owner),
+        }
         template = "actions/_links_for_recommendation.html"
     # Which control gets autofocus: "koppel" (link ...) or "wijzig-koppeling-<pk>" (a link's qualifier).
     focus = extra.pop("focus", "")

@@ -37,12 +37,12 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from synthetic import synthetic_response  # noqa: E402  (benchmarks/synthetic.py)
 
 from actions.models import Action  # noqa: E402
+from core.roles import EVALUATION_STAFF, PROJECT_TEAM, ensure_roles  # noqa: E402
 from recommendations.models import Recommendation  # noqa: E402
 from responses.interchange import import_file  # noqa: E402
-from responses.roles import EVALUATION_STAFF, PROJECT_TEAM, ensure_roles  # noqa: E402
-from synthetic import synthetic_response  # noqa: E402  (benchmarks/synthetic.py)
 
 SEED = ROOT / "responses" / "seed" / "leerecosystemen.yaml"
 HTMX = {"HX-Request": "true"}
@@ -79,7 +79,10 @@ def main():
 
     rows = []
     with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
-        for label, response in (("seed (19 recommendations, 15 actions)", seed), ("synthetic (300 recommendations, 96 actions)", large)):
+        for label, response in (
+            ("seed (19 recommendations, 15 actions)", seed),
+            ("synthetic (300 recommendations, 96 actions)", large),
+        ):
             eva, piet = users["eva"], users["piet"]
             rec = Recommendation.objects.for_response(response).order_by("pk").first()
             action = Action.objects.filter(response=response, parent=None).order_by("pk").first()
@@ -95,9 +98,30 @@ def main():
             cases = [
                 ("document page, evaluation staff", eva, "get", response.get_absolute_url(), None, None),
                 ("document page, project team", piet, "get", response.get_absolute_url(), None, None),
-                ("open the agreement form (htmx)", eva, "get", reverse("recommendations:agreement", args=[rec.pk]), None, HTMX),
-                ("save an agreement (htmx)", eva, "post", reverse("recommendations:agreement", args=[rec.pk]), agreement_data, HTMX),
-                ("recommendations editor page", eva, "get", reverse("recommendations:manage", args=[response.slug]), None, None),
+                (
+                    "open the agreement form (htmx)",
+                    eva,
+                    "get",
+                    reverse("recommendations:agreement", args=[rec.pk]),
+                    None,
+                    HTMX,
+                ),
+                (
+                    "save an agreement (htmx)",
+                    eva,
+                    "post",
+                    reverse("recommendations:agreement", args=[rec.pk]),
+                    agreement_data,
+                    HTMX,
+                ),
+                (
+                    "recommendations editor page",
+                    eva,
+                    "get",
+                    reverse("recommendations:manage", args=[response.slug]),
+                    None,
+                    None,
+                ),
                 ("save a status (htmx)", piet, "post", reverse("actions:status", args=[action.pk]), status_data, HTMX),
                 ("action page, project team", piet, "get", action.get_absolute_url(), None, None),
                 ("actions editor page", piet, "get", reverse("actions:manage", args=[response.slug]), None, None),
@@ -106,7 +130,9 @@ def main():
                 median, queries = measure(client, method, url, runs, headers=headers, prepare=prepare)
                 rows.append((label, name, median, queries))
 
-    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, Django {django.get_version()}, SQLite")
+    print(
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, Django {django.get_version()}, SQLite"
+    )
     print(f"median of {runs} runs each\n")
     print("| response | request | median | queries |")
     print("|---|---|---|---|")

@@ -10,6 +10,7 @@ machine, the figures, and a Markdown table for benchmarks/README.md.
 """
 
 import argparse
+import contextlib
 import ctypes.util
 import datetime
 import importlib.metadata
@@ -41,23 +42,22 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from synthetic import synthetic_response  # noqa: E402  (benchmarks/synthetic.py)
 
 from actions.models import Action  # noqa: E402
 from recommendations.models import Recommendation  # noqa: E402
 from responses import pdf  # noqa: E402
 from responses.interchange import import_file  # noqa: E402
-from synthetic import synthetic_response  # noqa: E402  (benchmarks/synthetic.py)
 
 SEED = ROOT / "responses" / "seed" / "leerecosystemen.yaml"
+
 
 def page_count(data: bytes) -> int:
     """Pages of a PDF, counted in its (compressed) objects."""
     parts = [data]
     for match in re.finditer(rb"stream\r?\n", data):
-        try:
+        with contextlib.suppress(zlib.error):
             parts.append(zlib.decompressobj().decompress(data[match.end() :]))
-        except zlib.error:
-            pass
     return len(re.findall(rb"/Type\s*/Page(?![s\w])", b"\n".join(parts)))
 
 
@@ -73,8 +73,11 @@ def timed(function, runs):
 
 def machine():
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")),
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
         platform.processor(),
     )
     return {
@@ -111,18 +114,31 @@ def main():
     seed_times, data = timed(lambda: pdf.render_pdf(seed), args.runs)
     seed_pages = page_count(data)
     rows.append(("seed, first render in a fresh process (WeasyPrint import included)", seed_pages, f"{cold:.2f} s"))
-    rows.append((f"seed, warm process, median of {args.runs} (min {min(seed_times):.2f}, max {max(seed_times):.2f})",
-                 seed_pages, f"{statistics.median(seed_times):.2f} s"))
+    rows.append(
+        (
+            f"seed, warm process, median of {args.runs} (min {min(seed_times):.2f}, max {max(seed_times):.2f})",
+            seed_pages,
+            f"{statistics.median(seed_times):.2f} s",
+        )
+    )
 
     # 2. A large response.
     large = synthetic_response()
     large_times, data = timed(lambda: pdf.render_pdf(large), args.large_runs)
     large_pages = page_count(data)
     large_median = statistics.median(large_times)
-    size = (f"{Recommendation.objects.for_response(large).count()} recommendations, "
-            f"{Action.objects.filter(response=large).count()} actions and parts")
-    rows.append((f"synthetic response ({size}), median of {args.large_runs} "
-                 f"({1000 * large_median / large_pages:.0f} ms a page)", large_pages, f"{large_median:.2f} s"))
+    size = (
+        f"{Recommendation.objects.for_response(large).count()} recommendations, "
+        f"{Action.objects.filter(response=large).count()} actions and parts"
+    )
+    rows.append(
+        (
+            f"synthetic response ({size}), median of {args.large_runs} "
+            f"({1000 * large_median / large_pages:.0f} ms a page)",
+            large_pages,
+            f"{large_median:.2f} s",
+        )
+    )
 
     # 3. Cached exports, as production runs them (renderer version computed once per process).
     with override_settings(DEBUG=False):
@@ -137,10 +153,12 @@ def main():
         not_modified, http304 = timed(lambda: client.get(url, SERVER_NAME="localhost", HTTP_IF_NONE_MATCH=etag), 50)
     assert http.status_code == 200 and http304.status_code == 304
     rows.append(("cached export of the seed (`cached_pdf`), median of 50", seed_pages, ms(statistics.median(cached))))
-    rows.append(("cached export of the synthetic response, median of 20", large_pages,
-                 ms(statistics.median(large_cached))))
-    rows.append(("`GET /responses/leerecosystemen/pdf/` from the cache, median of 50", seed_pages,
-                 ms(statistics.median(view))))
+    rows.append(
+        ("cached export of the synthetic response, median of 20", large_pages, ms(statistics.median(large_cached)))
+    )
+    rows.append(
+        ("`GET /responses/leerecosystemen/pdf/` from the cache, median of 50", seed_pages, ms(statistics.median(view)))
+    )
     rows.append(("the same with `If-None-Match` (304), median of 50", "–", ms(statistics.median(not_modified))))
 
     print()

@@ -15,8 +15,7 @@ SENTENCE = (
 )
 
 LIST = (
-    "#### Tussentitel\n\n"
-    "- Een eerste punt van de lijst;\n- Een tweede punt, met [een link](https://example.org/);\n\n"
+    "#### Tussentitel\n\n- Een eerste punt van de lijst;\n- Een tweede punt, met [een link](https://example.org/);\n\n"
 )
 RECOMMENDATION = (
     "Zorg voor een visie die zich kenmerkt door:\n\n- gedeelde taal;\n- draagvlak bij partners;\n- flexibiliteit."
@@ -38,15 +37,26 @@ def synthetic_response(*, actions=24, parts=3, groups=3, themes_per_group=10, re
     all_actions = []
     for a in range(actions):
         top = Action.objects.create(
-            response=response, number=str(a + 1), title=f"Actie {a + 1} van het synthetische plan",
-            status="in_progress", narrative=narrative, order=a * 10,
+            response=response,
+            number=str(a + 1),
+            title=f"Actie {a + 1} van het synthetische plan",
+            status="in_progress",
+            narrative=narrative,
+            order=a * 10,
         )
         all_actions.append(top)
         for p in range(parts):
-            all_actions.append(Action.objects.create(
-                response=response, parent=top, number=f"{a + 1}.{p + 1}", title=f"Onderdeel {p + 1}",
-                status="", narrative=narrative, order=a * 10 + p + 1,
-            ))
+            all_actions.append(
+                Action.objects.create(
+                    response=response,
+                    parent=top,
+                    number=f"{a + 1}.{p + 1}",
+                    title=f"Onderdeel {p + 1}",
+                    status="",
+                    narrative=narrative,
+                    order=a * 10 + p + 1,
+                )
+            )
     per_theme = recommendations // (groups * themes_per_group)
     links = []
     for g in range(groups):
@@ -55,7 +65,10 @@ def synthetic_response(*, actions=24, parts=3, groups=3, themes_per_group=10, re
             theme = Theme.objects.create(group=group, section=f"8.2.{g + 1}", heading=f"THEMA {g + 1}.{t + 1}", order=t)
             for r in range(per_theme):
                 rec = Recommendation.objects.create(
-                    theme=theme, location=f"p. {190 + r}", order=r, text=RECOMMENDATION,
+                    theme=theme,
+                    location=f"p. {190 + r}",
+                    order=r,
+                    text=RECOMMENDATION,
                     agreement="partially_agree" if r % 4 == 0 else "agree",
                 )
                 for k in range(2):

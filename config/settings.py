@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "core",
     "responses",
     "recommendations",
     "actions",
@@ -151,9 +152,7 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     },
     "pdf": {
-        "BACKEND": os.environ.get(
-            "PDF_CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"
-        ),
+        "BACKEND": os.environ.get("PDF_CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"),
         "LOCATION": os.environ.get("PDF_CACHE_LOCATION", str(BASE_DIR / ".cache" / "pdf")),
         "TIMEOUT": 60 * 60 * 24 * 30,
         "OPTIONS": {"MAX_ENTRIES": 500},

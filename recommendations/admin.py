@@ -1,7 +1,7 @@
+from django.apps import apps
 from django.contrib import admin
 
-from actions.models import ActionLink
-from responses.editing import VersionedAdminMixin
+from core.editing import VersionedAdminMixin
 
 from .models import Recommendation, RecommendationGroup, Theme
 
@@ -37,7 +37,8 @@ class ThemeAdmin(VersionedAdminMixin, admin.ModelAdmin):
 
 
 class ActionLinkInline(admin.TabularInline):
-    model = ActionLink
+    # By name: the actions app builds on this one, so this one does not import it.
+    model = apps.get_model("actions", "ActionLink")
     extra = 0
     fields = ["order", "action", "qualifier"]
     autocomplete_fields = ["action"]

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from responses.editing import DeleteForm, VersionedForm, live_preview
+from core.editing import DeleteForm, VersionedForm, live_preview
 
 from .models import Recommendation, RecommendationGroup, Theme
 

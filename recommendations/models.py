@@ -49,9 +49,7 @@ class RecommendationGroup(models.Model):
 class Theme(models.Model):
     """A section of the evaluation report that holds recommendations ("8.2.1 GEPASTE LOOPTIJD EN TIMING")."""
 
-    group = models.ForeignKey(
-        RecommendationGroup, models.CASCADE, related_name="themes", verbose_name=_("groep")
-    )
+    group = models.ForeignKey(RecommendationGroup, models.CASCADE, related_name="themes", verbose_name=_("groep"))
     section = models.CharField(
         _("sectienummer"), max_length=20, blank=True, help_text=_("Zoals in het rapport, bv. 8.2.1")
     )
@@ -105,12 +103,8 @@ class Recommendation(models.Model):
         PARTIALLY_AGREE = "partially_agree", _("gedeeltelijk akkoord")
         DISAGREE = "disagree", _("niet akkoord")
 
-    theme = models.ForeignKey(
-        Theme, models.CASCADE, related_name="recommendations", verbose_name=_("thema")
-    )
-    location = models.CharField(
-        _("locatie rapport"), max_length=100, blank=True, help_text=_("Bv. p. 191-192")
-    )
+    theme = models.ForeignKey(Theme, models.CASCADE, related_name="recommendations", verbose_name=_("thema"))
+    location = models.CharField(_("locatie rapport"), max_length=100, blank=True, help_text=_("Bv. p. 191-192"))
     text = models.TextField(_("aanbeveling"), max_length=20_000, help_text=_("Markdown: alinea's en lijsten."))
     agreement = models.CharField(
         _("mate van akkoord"), max_length=20, choices=Agreement, default=Agreement.UNDECIDED, blank=True

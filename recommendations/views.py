@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
-from responses import permissions
-from responses.editing import (
+from core import permissions
+from core.editing import (
     CONFLICT,
     INVALID,
     StaleEdit,
@@ -26,17 +26,15 @@ from responses.editing import (
     next_order,
     save_form,
 )
-from responses.models import ManagementResponse
-from responses.richtext import plain
+from core.lookups import get_response_or_404
+from core.richtext import plain
 
 from .forms import AgreementForm, GroupForm, RecommendationForm, StructureDeleteForm, ThemeForm
 from .models import Recommendation, RecommendationGroup, Theme
 
 
 def recommendation_detail(request, pk):
-    recommendation = get_object_or_404(
-        Recommendation.objects.select_related("theme__group__response"), pk=pk
-    )
+    recommendation = get_object_or_404(Recommendation.objects.select_related("theme__group__response"), pk=pk)
     response = recommendation.theme.group.response
     if not response.is_visible_to(request.user):
         raise Http404
@@ -64,9 +62,7 @@ def agreement(request, pk):
     A page of its own, or (htmx) the recommendation's row of the document table,
     with the form in place of the agreement cell.
     """
-    rec = get_object_or_404(
-        Recommendation.objects.select_related("theme__group__response", "updated_by"), pk=pk
-    )
+    rec = get_object_or_404(Recommendation.objects.select_related("theme__group__response", "updated_by"), pk=pk)
     response = rec.theme.group.response
     permissions.require(permissions.can_change_agreement(request.user, response))
 
@@ -142,16 +138,37 @@ class Kind:
 
 
 GROUP = Kind(
-    "group", "group", RecommendationGroup, GroupForm, "response", "groep",
-    _lazy("Groep toevoegen"), _lazy("Groep bewerken"), _lazy("Groep verwijderen"),
+    "group",
+    "group",
+    RecommendationGroup,
+    GroupForm,
+    "response",
+    "groep",
+    _lazy("Groep toevoegen"),
+    _lazy("Groep bewerken"),
+    _lazy("Groep verwijderen"),
 )
 THEME = Kind(
-    "theme", "theme", Theme, ThemeForm, "group", "thema",
-    _lazy("Thema toevoegen"), _lazy("Thema bewerken"), _lazy("Thema verwijderen"),
+    "theme",
+    "theme",
+    Theme,
+    ThemeForm,
+    "group",
+    "thema",
+    _lazy("Thema toevoegen"),
+    _lazy("Thema bewerken"),
+    _lazy("Thema verwijderen"),
 )
 RECOMMENDATION = Kind(
-    "recommendation", "rec", Recommendation, RecommendationForm, "theme", "aanbeveling",
-    _lazy("Aanbeveling toevoegen"), _lazy("Aanbeveling bewerken"), _lazy("Aanbeveling verwijderen"),
+    "recommendation",
+    "rec",
+    Recommendation,
+    RecommendationForm,
+    "theme",
+    "aanbeveling",
+    _lazy("Aanbeveling toevoegen"),
+    _lazy("Aanbeveling bewerken"),
+    _lazy("Aanbeveling verwijderen"),
 )
 KIND_OF = {kind.model: kind for kind in (GROUP, THEME, RECOMMENDATION)}
 
@@ -163,7 +180,7 @@ MANAGE = "recommendations/manage.html"
 @login_required
 def manage(request, slug):
     """The structure editor: a page; with htmx (Cancel) the structure list alone."""
-    response = get_object_or_404(ManagementResponse, slug=slug)
+    response = get_response_or_404(slug=slug)
     permissions.require(permissions.can_edit_recommendations(request.user, response))
     template = MANAGE
     if request.htmx and not request.htmx.history_restore_request:
@@ -175,7 +192,7 @@ def manage(request, slug):
 @vary_on_headers("HX-Request")
 @login_required
 def group_add(request, slug):
-    response = get_object_or_404(ManagementResponse, slug=slug)
+    response = get_response_or_404(slug=slug)
     permissions.require(permissions.can_edit_recommendations(request.user, response))
     return add_item(request, GROUP, RecommendationGroup(response=response), response)
 

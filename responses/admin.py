@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .editing import VersionedAdminMixin
+from core.editing import VersionedAdminMixin
+
 from .models import ManagementResponse
 
 

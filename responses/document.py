@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from actions.models import Action, ActionLink
+from actions.models import Action, ActionLink, action_tree
 from recommendations.models import Recommendation, RecommendationGroup, Theme
 
 
@@ -26,22 +26,6 @@ class Document:
     @property
     def recommendations(self):
         return [r for g in self.groups for t in g.theme_list for r in t.recommendation_list]
-
-
-def action_tree(actions):
-    """Top-level actions in order, each with ``part_list``; parts get their parent object set."""
-    by_pk = {a.pk: a for a in actions}
-    top = []
-    for action in actions:
-        action.part_list = []
-    for action in actions:
-        if action.parent_id is None:
-            top.append(action)
-        else:
-            parent = by_pk[action.parent_id]
-            action.parent = parent  # no query when a part asks for its inherited status
-            parent.part_list.append(action)
-    return top
 
 
 def build_document(response) -> Document:

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .editing import VersionedForm, live_preview
+from core.editing import VersionedForm, live_preview
+
 from .models import ManagementResponse
 
 

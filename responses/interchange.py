@@ -75,9 +75,7 @@ def _build(node, errors, source):
                 continue
             key = key_node.value
             if key in result:
-                errors.append(
-                    f"{source}:{key_line}: duplicate key '{key}' (first at line {result.key_lines[key]})"
-                )
+                errors.append(f"{source}:{key_line}: duplicate key '{key}' (first at line {result.key_lines[key]})")
                 continue
             result[key] = _build(value_node, errors, source)
             result.key_lines[key] = key_line
@@ -190,7 +188,8 @@ class _Reader:
         for key in value:
             if key not in keys:
                 self.error(
-                    value.key_lines[key], f"{path}.{key}" if path else key,
+                    value.key_lines[key],
+                    f"{path}.{key}" if path else key,
                     f"unknown field '{key}' (expected one of: {', '.join(keys)})",
                 )
         return value
@@ -256,13 +255,27 @@ class _Reader:
 
 
 RESPONSE_KEYS = [
-    "slug", "title", "organisation", "responsible_team", "language", "status",
-    "published_on", "evaluation", "introduction",
+    "slug",
+    "title",
+    "organisation",
+    "responsible_team",
+    "language",
+    "status",
+    "published_on",
+    "evaluation",
+    "introduction",
 ]
 EVALUATION_KEYS = ["title", "evaluators", "delivered_on"]
 ACTION_KEYS = [
-    "number", "label", "title", "status", "status_note", "responsible_unit", "due_date",
-    "narrative", "parts",
+    "number",
+    "label",
+    "title",
+    "status",
+    "status_note",
+    "responsible_unit",
+    "due_date",
+    "narrative",
+    "parts",
 ]
 PART_KEYS = ACTION_KEYS[:-1]
 GROUP_KEYS = ["title", "themes"]
@@ -279,8 +292,7 @@ def parse(raw: bytes, source: str = "<input>") -> ParsedResponse:
     if top is None:
         raise InterchangeError(r.errors)
     if top.get("format") != FORMAT:
-        r.error(top.key_lines.get("format", 1), "format",
-                f"expected 'format: {FORMAT}', found {top.get('format')!r}")
+        r.error(top.key_lines.get("format", 1), "format", f"expected 'format: {FORMAT}', found {top.get('format')!r}")
 
     response = _parse_response(r, top)
     actions, numbers = _parse_actions(r, top)
@@ -310,8 +322,11 @@ def _parse_response(r, top):
         "introduction": r.text(m, "introduction", path, multiline=True),
     }
     if result["slug"] and not SLUG.match(result["slug"]):
-        r.error(m.key_lines["slug"], f"{path}.slug",
-                f"'{result['slug']}' is not a valid slug (letters, digits, - and _ only)")
+        r.error(
+            m.key_lines["slug"],
+            f"{path}.slug",
+            f"'{result['slug']}' is not a valid slug (letters, digits, - and _ only)",
+        )
     if "evaluation" not in m:
         r.error(m.line, f"{path}.evaluation", "missing required field 'evaluation'")
         return result
@@ -342,8 +357,11 @@ def _parse_actions(r, top):
         number = r.text(m, "number", path, required=True, model=Action)
         if number:
             if number in numbers:
-                r.error(m.key_lines["number"], f"{path}.number",
-                        f"duplicate action number '{number}' (first at line {numbers[number]})")
+                r.error(
+                    m.key_lines["number"],
+                    f"{path}.number",
+                    f"duplicate action number '{number}' (first at line {numbers[number]})",
+                )
             else:
                 numbers[number] = m.key_lines["number"]
         # Parts may leave their status empty (they inherit it); actions must state one.
@@ -401,8 +419,9 @@ def _parse_groups(r, top, numbers):
                 rec = ParsedRecommendation(
                     location=r.text(m, "location", rpath, model=Recommendation),
                     text=r.text(m, "text", rpath, required=True, multiline=True),
-                    agreement=r.choice(m, "agreement", rpath, Recommendation.Agreement.values,
-                                       what="agreement level", default=""),
+                    agreement=r.choice(
+                        m, "agreement", rpath, Recommendation.Agreement.values, what="agreement level", default=""
+                    ),
                     justification=r.text(m, "justification", rpath, multiline=True),
                 )
                 theme.recommendations.append(rec)
@@ -550,29 +569,34 @@ def as_data(response: ManagementResponse) -> dict:
         return data
 
     links = {}
-    for link in ActionLink.objects.filter(
-        recommendation__theme__group__response=response
-    ).select_related("action").order_by("order", "pk"):
+    for link in (
+        ActionLink.objects.filter(recommendation__theme__group__response=response)
+        .select_related("action")
+        .order_by("order", "pk")
+    ):
         links.setdefault(link.recommendation_id, []).append(
-            {"action": link.action.number, "qualifier": link.qualifier}
-            if link.qualifier else link.action.number
+            {"action": link.action.number, "qualifier": link.qualifier} if link.qualifier else link.action.number
         )
     recommendations = {}
     for rec in Recommendation.objects.for_response(response).order_by("order", "pk"):
-        recommendations.setdefault(rec.theme_id, []).append({
-            "location": rec.location,
-            "text": rec.text,
-            "agreement": rec.agreement,
-            "justification": rec.justification,
-            "actions": links.get(rec.pk, []),
-        })
+        recommendations.setdefault(rec.theme_id, []).append(
+            {
+                "location": rec.location,
+                "text": rec.text,
+                "agreement": rec.agreement,
+                "justification": rec.justification,
+                "actions": links.get(rec.pk, []),
+            }
+        )
     themes = {}
     for theme in Theme.objects.filter(group__response=response).order_by("order", "pk"):
-        themes.setdefault(theme.group_id, []).append({
-            "section": theme.section,
-            "heading": theme.heading,
-            "recommendations": recommendations.get(theme.pk, []),
-        })
+        themes.setdefault(theme.group_id, []).append(
+            {
+                "section": theme.section,
+                "heading": theme.heading,
+                "recommendations": recommendations.get(theme.pk, []),
+            }
+        )
     groups = [
         {"title": group.title, "themes": themes.get(group.pk, [])}
         for group in response.recommendation_groups.order_by("order", "pk")

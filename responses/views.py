@@ -7,13 +7,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import pdf, permissions
+from core import permissions
+from core.editing import login_required, save_form
+
+from . import pdf
 from .document import build_document
-from .editing import login_required, save_form
 from .forms import ResponseForm
 from .interchange import export_response
 from .models import ManagementResponse
-
 
 PREVIEW_LIMIT = 100_000
 

@@ -19,7 +19,7 @@ def seed_response(db):
 
 @pytest.fixture
 def roles(db):
-    from responses.roles import ensure_roles
+    from core.roles import ensure_roles
 
     return ensure_roles()
 
@@ -33,21 +33,21 @@ def make_user(django_user_model, username, group=None, **extra):
 
 @pytest.fixture
 def evaluation_staff(django_user_model, roles):
-    from responses.roles import EVALUATION_STAFF
+    from core.roles import EVALUATION_STAFF
 
     return make_user(django_user_model, "eva", roles[EVALUATION_STAFF])
 
 
 @pytest.fixture
 def project_member(django_user_model, roles):
-    from responses.roles import PROJECT_TEAM
+    from core.roles import PROJECT_TEAM
 
     return make_user(django_user_model, "piet", roles[PROJECT_TEAM])
 
 
 @pytest.fixture
 def reader(django_user_model, roles):
-    from responses.roles import READERS
+    from core.roles import READERS
 
     return make_user(django_user_model, "lea", roles[READERS])
 

@@ -65,18 +65,13 @@ class _Cluster:
         return list(args)
 
     def _run(self, *args: str) -> str:
-        result = subprocess.run(
-            self._cmd(*args), capture_output=True, text=True, cwd=self.dir
-        )
+        result = subprocess.run(self._cmd(*args), capture_output=True, text=True, cwd=self.dir)
         if result.returncode != 0:
             log = ""
             if os.path.exists(self.log):
                 with open(self.log, errors="replace") as fh:
                     log = fh.read()[-4000:]
-            raise RuntimeError(
-                f"{' '.join(args)} failed ({result.returncode}):\n"
-                f"{result.stdout}{result.stderr}{log}"
-            )
+            raise RuntimeError(f"{' '.join(args)} failed ({result.returncode}):\n{result.stdout}{result.stderr}{log}")
         return result.stdout
 
     def start(self) -> None:
@@ -84,31 +79,39 @@ class _Cluster:
             shutil.chown(self.dir, user="postgres", group="postgres")
         self.version = subprocess.run(
             [os.path.join(PG_BIN, "postgres"), "--version"],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
         self._run(
             os.path.join(PG_BIN, "initdb"),
-            "-D", self.data,
-            "-U", "postgres",
+            "-D",
+            self.data,
+            "-U",
+            "postgres",
             "--auth=trust",
             "--encoding=UTF8",
             "--locale=C.UTF-8",
             "--no-sync",
         )
-        options = (
-            f"-k {self.dir} -c listen_addresses='' "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        )
+        options = f"-k {self.dir} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self.started = True  # from here on, try to stop it on cleanup
         self._run(
             os.path.join(PG_BIN, "pg_ctl"),
-            "-D", self.data, "-l", self.log, "-w", "-t", "60", "-o", options, "start",
+            "-D",
+            self.data,
+            "-l",
+            self.log,
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            options,
+            "start",
         )
         # The database DATABASE_URL names; pytest-django creates test_app next
         # to it (connecting through the "postgres" maintenance database).
-        self._run(
-            os.path.join(PG_BIN, "createdb"), "-h", self.dir, "-U", "postgres", "app"
-        )
+        self._run(os.path.join(PG_BIN, "createdb"), "-h", self.dir, "-U", "postgres", "app")
 
     @property
     def url(self) -> str:
@@ -120,10 +123,16 @@ class _Cluster:
             # Throwaway data: no need for a clean shutdown checkpoint.
             subprocess.run(
                 self._cmd(
-                    os.path.join(PG_BIN, "pg_ctl"), "-D", self.data,
-                    "-m", "immediate", "-w", "stop",
+                    os.path.join(PG_BIN, "pg_ctl"),
+                    "-D",
+                    self.data,
+                    "-m",
+                    "immediate",
+                    "-w",
+                    "stop",
                 ),
-                capture_output=True, cwd="/",
+                capture_output=True,
+                cwd="/",
             )
         shutil.rmtree(self.dir, ignore_errors=True)
 

@@ -379,9 +379,7 @@ def test_the_edit_page_goes_back_where_it_came_from(client, project_member, acti
     client.force_login(project_member)
     page = client.get(reverse("actions:edit", args=[action.pk]) + f"?next={action.get_absolute_url()}")
     assert f'name="next" value="{action.get_absolute_url()}"' in page.content.decode()
-    answer = client.post(
-        reverse("actions:edit", args=[action.pk]), edit_data(action, next=action.get_absolute_url())
-    )
+    answer = client.post(reverse("actions:edit", args=[action.pk]), edit_data(action, next=action.get_absolute_url()))
     assert answer["Location"] == action.get_absolute_url()
 
 
@@ -438,8 +436,12 @@ def test_a_number_must_stay_unique_within_the_response(client, project_member, a
 @pytest.mark.parametrize(
     "field, value",
     [
-        ("title", "x" * 301), ("number", "x" * 41), ("narrative", "x" * 100_001), ("title", ""),
-        ("due_date", "31/02/2026"), ("version", ""),
+        ("title", "x" * 301),
+        ("number", "x" * 41),
+        ("narrative", "x" * 100_001),
+        ("title", ""),
+        ("due_date", "31/02/2026"),
+        ("version", ""),
     ],
 )
 def test_bad_action_input_is_refused(client, project_member, action, field, value):
@@ -561,7 +563,9 @@ def test_project_team_add_a_part_that_inherits_and_goes_last(client, project_mem
 def test_an_added_action_needs_a_free_number(client, project_member, seed_response):
     client.force_login(project_member)
     before = snapshot()
-    answer = client.post(reverse("actions:add", args=[seed_response.slug]), {"number": "2", "title": "Dubbel"}, headers=HTMX)
+    answer = client.post(
+        reverse("actions:add", args=[seed_response.slug]), {"number": "2", "title": "Dubbel"}, headers=HTMX
+    )
     assert answer.status_code == 422
     assert "Nummer 2 is al in gebruik" in answer.content.decode()
     assert snapshot() == before
@@ -647,7 +651,7 @@ def test_deleting_with_htmx_returns_the_list(client, project_member, action):
     client.force_login(project_member)
     manage = client.get(reverse("actions:manage", args=[action.response.slug])).content.decode()
     assert f'hx-post="{reverse("actions:delete", args=[action.pk])}"' in manage
-    assert "hx-confirm=\"Actie 4 verwijderen? Ook de koppelingen met aanbevelingen" in manage
+    assert 'hx-confirm="Actie 4 verwijderen? Ook de koppelingen met aanbevelingen' in manage
 
     answer = client.post(reverse("actions:delete", args=[action.pk]), {"version": action.version}, headers=HTMX)
 
@@ -728,7 +732,9 @@ def response_with(size):
     response = ManagementResponseFactory()
     actions = [ActionFactory(response=response) for _ in range(size)]
     for index in range(size):
-        ActionFactory(response=response, parent=actions[index % 3], number=f"{actions[index % 3].number}.{index}", status="")
+        ActionFactory(
+            response=response, parent=actions[index % 3], number=f"{actions[index % 3].number}.{index}", status=""
+        )
         ActionLinkFactory(action=actions[0], recommendation__theme__group__response=response)
         ProgressUpdateFactory(action=actions[0])
     return response, actions[0]

@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from actions.models import Action, ActionLink
+from core.roles import EVALUATION_STAFF, PROJECT_TEAM, READERS
 from recommendations.models import Recommendation, RecommendationGroup, Theme
 from responses.models import ManagementResponse
-from responses.roles import EVALUATION_STAFF, PROJECT_TEAM, READERS
 
 MODELS = [ManagementResponse, RecommendationGroup, Theme, Recommendation, Action, ActionLink]
 
@@ -120,7 +120,9 @@ def admin_form(admin_client, url):
     return parser.data
 
 
-def test_admin_saves_move_the_version_on_for_recommendations_themes_and_actions(admin_client, admin_user, seed_response):
+def test_admin_saves_move_the_version_on_for_recommendations_themes_and_actions(
+    admin_client, admin_user, seed_response
+):
     rec = Recommendation.objects.get(theme__heading="BRUGFIGUREN")
     url = reverse("admin:recommendations_recommendation_change", args=[rec.pk])
     data = admin_form(admin_client, url)

@@ -11,7 +11,9 @@ PO = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
 def po_entries():
     for block in PO.read_text(encoding="utf-8").split("\n\n"):
-        msgid = "".join(re.findall(r'"(.*)"', block.split("msgid ", 1)[-1].split("\nmsgstr")[0].split("\nmsgid_plural")[0]))
+        msgid = "".join(
+            re.findall(r'"(.*)"', block.split("msgid ", 1)[-1].split("\nmsgstr")[0].split("\nmsgid_plural")[0])
+        )
         strings = re.findall(r'msgstr(?:\[\d\])? ((?:".*"\n?)+)', block)
         yield msgid, ["".join(re.findall(r'"(.*)"', s)) for s in strings], "#, fuzzy" in block
 

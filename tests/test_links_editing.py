@@ -20,7 +20,9 @@ HTMX = {"HX-Request": "true"}
 
 
 def links():
-    return list(ActionLink.objects.order_by("pk").values_list("pk", "recommendation_id", "action_id", "qualifier", "order"))
+    return list(
+        ActionLink.objects.order_by("pk").values_list("pk", "recommendation_id", "action_id", "qualifier", "order")
+    )
 
 
 @pytest.fixture
@@ -100,11 +102,17 @@ def test_the_recommendation_choice_is_grouped_by_theme(client, project_member, s
     assert html.count("<optgroup") == 14  # the seed's themes
     assert '<optgroup label="8.2.1 GEPASTE LOOPTIJD EN TIMING">' in html
     # Each option says where the recommendation is and how it begins.
-    assert re.search(rf'<option value="{rec.pk}">{re.escape(rec.theme.section)} · {re.escape(rec.location)} · Zet bewuster in op', html)
+    assert re.search(
+        rf'<option value="{rec.pk}">{re.escape(rec.theme.section)} · {re.escape(rec.location)} · Zet bewuster in op',
+        html,
+    )
     assert '<select name="recommendation"' in html and "autofocus" in html
     # Other responses' recommendations are not offered.
     other = RecommendationFactory()
-    assert f'<option value="{other.pk}"' not in client.get(reverse("actions:link_add", args=[action.pk]), headers=HTMX).content.decode()
+    assert (
+        f'<option value="{other.pk}"'
+        not in client.get(reverse("actions:link_add", args=[action.pk]), headers=HTMX).content.decode()
+    )
 
 
 def test_the_choice_marks_what_is_linked_already(client, project_member, seed_response):
@@ -303,8 +311,12 @@ def test_a_parts_link_can_be_unlinked_from_the_parents_page(client, project_memb
     three = Action.objects.get(response=seed_response, number="3")
     part_link = ActionLink.objects.filter(action__parent=three).first()
     client.force_login(project_member)
-    answer = client.post(reverse("actions:link_delete", args=[part_link.pk]), {"panel": f"actie-{three.pk}"}, headers=HTMX)
-    assert answer.content.decode().lstrip().startswith(f'<section class="links-panel" id="koppelingen-actie-{three.pk}"')
+    answer = client.post(
+        reverse("actions:link_delete", args=[part_link.pk]), {"panel": f"actie-{three.pk}"}, headers=HTMX
+    )
+    assert (
+        answer.content.decode().lstrip().startswith(f'<section class="links-panel" id="koppelingen-actie-{three.pk}"')
+    )
     assert not ActionLink.objects.filter(pk=part_link.pk).exists()
 
 

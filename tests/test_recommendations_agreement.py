@@ -12,7 +12,11 @@ HTMX = {"HX-Request": "true"}
 
 @pytest.fixture
 def rec(seed_response):
-    return Recommendation.objects.for_response(seed_response).order_by("theme__group__order", "theme__order", "order").first()
+    return (
+        Recommendation.objects.for_response(seed_response)
+        .order_by("theme__group__order", "theme__order", "order")
+        .first()
+    )
 
 
 def agreement_url(rec):
@@ -161,7 +165,10 @@ def test_a_stale_save_is_refused_and_shows_the_current_value(client, django_user
     loaded_version = rec.version
     # Els saves first, from a form loaded at the same version.
     client.force_login(colleague)
-    assert post(client, rec, version=loaded_version, agreement="disagree", justification="Els zegt nee.").status_code == 302
+    assert (
+        post(client, rec, version=loaded_version, agreement="disagree", justification="Els zegt nee.").status_code
+        == 302
+    )
 
     client.force_login(evaluation_staff)
     answer = post(client, rec, version=loaded_version, agreement="agree", justification="", headers=HTMX)
@@ -250,7 +257,9 @@ def test_controls_follow_the_interface_language_and_the_table_the_documents(clie
 
 
 @pytest.mark.parametrize("rows", [10, 200])
-def test_saving_an_agreement_costs_the_same_whatever_the_size(client, django_assert_max_num_queries, evaluation_staff, rows):
+def test_saving_an_agreement_costs_the_same_whatever_the_size(
+    client, django_assert_max_num_queries, evaluation_staff, rows
+):
     response = ManagementResponseFactory()
     recs = RecommendationFactory.create_batch(rows, theme__group__response=response)
     rec = recs[0]

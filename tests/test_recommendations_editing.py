@@ -103,7 +103,7 @@ def test_every_control_says_which_item_it_acts_on(staff, response):
         assert f"{control}{hidden}" in html
     assert f'id="omhoog-thema-{theme.pk}"' in html
     assert 'Aanbeveling toevoegen<span class="visually-hidden"> aan thema “8.0.0 THEMA 00”</span>' in html
-    assert "Bewerken<span class=\"visually-hidden\"> aanbeveling p. 000 (“Aanbeveling 000 over samenwerking.”)" in html
+    assert 'Bewerken<span class="visually-hidden"> aanbeveling p. 000 (“Aanbeveling 000 over samenwerking.”)' in html
 
 
 def test_move_buttons_are_disabled_at_the_ends(staff, response):
@@ -311,7 +311,9 @@ def test_evaluation_staff_can_open_the_edit_form_as_a_page_or_in_place(staff, re
     assert "<h1>Aanbeveling bewerken</h1>" in page
     assert "Groep 0 › 8.0.0 THEMA 00" in page
     fragment = staff.get(url("recommendation_edit", rec.pk), headers=HTMX).content.decode()
-    assert fragment.lstrip().startswith(f'<li class="rec-item rec-item--recommendation is-editing" id="aanbeveling-{rec.pk}">')
+    assert fragment.lstrip().startswith(
+        f'<li class="rec-item rec-item--recommendation is-editing" id="aanbeveling-{rec.pk}">'
+    )
     assert "autofocus" in tag(fragment, 'name="location"')
     # Markdown with a live preview, and a preview button for browsers without JavaScript.
     assert 'hx-post="/preview/?field=text"' in fragment
@@ -338,7 +340,9 @@ def test_evaluation_staff_can_edit_a_theme(staff, response):
 
 def test_evaluation_staff_can_edit_a_recommendation(staff, response):
     rec = recs_of(first_theme(response))[1]
-    http = staff.post(url("recommendation_edit", rec.pk), {"version": 1, "location": "p. 191-192", "text": "Nieuwe tekst."})
+    http = staff.post(
+        url("recommendation_edit", rec.pk), {"version": 1, "location": "p. 191-192", "text": "Nieuwe tekst."}
+    )
     assert http.status_code == 302
     rec.refresh_from_db()
     assert (rec.location, rec.text, rec.version) == ("p. 191-192", "Nieuwe tekst.", 2)
@@ -384,7 +388,9 @@ def test_a_stale_edit_is_refused_and_the_first_save_kept(staff, response, header
     theme = first_theme(response)
     first = staff.post(url("theme_edit", theme.pk), {"version": 1, "section": "1", "heading": "EERSTE"})
     assert first.status_code == 302
-    second = staff.post(url("theme_edit", theme.pk), {"version": 1, "section": "2", "heading": "TWEEDE"}, headers=headers)
+    second = staff.post(
+        url("theme_edit", theme.pk), {"version": 1, "section": "2", "heading": "TWEEDE"}, headers=headers
+    )
     assert second.status_code == 409
     html = second.content.decode()
     assert "eva heeft dit intussen gewijzigd" in html
@@ -596,7 +602,9 @@ def response_with(n_recommendations):
 
 
 @pytest.mark.parametrize("size", [10, 200])
-def test_manage_page_query_count_does_not_grow_with_the_response(client, evaluation_staff, django_assert_max_num_queries, size):
+def test_manage_page_query_count_does_not_grow_with_the_response(
+    client, evaluation_staff, django_assert_max_num_queries, size
+):
     response = response_with(size)
     client.force_login(evaluation_staff)
     # 1 session, 1 user, 2 permissions (the user's, the groups'), 1 response by slug,

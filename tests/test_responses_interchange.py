@@ -28,7 +28,16 @@ def test_seed_has_the_documents_structure(seed_response):
     actions = Action.objects.filter(response=seed_response)
     assert list(actions.filter(parent=None).values_list("number", flat=True)) == ["1", "2", "3", "4", "5"]
     assert list(actions.exclude(parent=None).order_by("parent__order", "order").values_list("number", flat=True)) == [
-        "1.1", "1.2", "1.3", "1.4", "1.5", "2.1", "2.2", "3 – spoor 1", "3 – spoor 2", "3 – spoor 3",
+        "1.1",
+        "1.2",
+        "1.3",
+        "1.4",
+        "1.5",
+        "2.1",
+        "2.2",
+        "3 – spoor 1",
+        "3 – spoor 2",
+        "3 – spoor 3",
     ]
     assert ActionLink.objects.filter(action__response=seed_response).count() == 38
 
@@ -66,7 +75,9 @@ def test_the_undecided_recommendation_is_monitoring(seed_response):
     rec = Recommendation.objects.undecided().select_related("theme").get()
     assert rec.theme.heading == "MONITORING VAN AANBOD EN EFFECTEN"
     assert [link.action.number for link in rec.action_links.order_by("order")] == [
-        "3 – spoor 2", "3 – spoor 1", "4",
+        "3 – spoor 2",
+        "3 – spoor 1",
+        "4",
     ]
 
 
@@ -189,7 +200,9 @@ def test_a_file_in_another_encoding_is_refused(seed_response, tmp_path):
 
 
 def test_an_unknown_field_is_refused_not_ignored(seed_response, tmp_path):
-    path, line = broken_copy(tmp_path, "  organisation: Europa WSE\n", "  organisation: Europa WSE\n  organization: X\n")
+    path, line = broken_copy(
+        tmp_path, "  organisation: Europa WSE\n", "  organisation: Europa WSE\n  organization: X\n"
+    )
     assert_refused(path, f"{path}:{line + 1}:", "unknown field 'organization'")
 
 

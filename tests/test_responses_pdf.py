@@ -4,6 +4,7 @@ The PDFs are read back with pdftotext (Debian's poppler-utils, installed by scri
 """
 
 import collections
+import contextlib
 import difflib
 import html
 import re
@@ -24,10 +25,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from actions.models import Action, ActionLink
+from core.richtext import plain
 from recommendations.models import Recommendation
 from responses import pdf
 from responses.models import ManagementResponse
-from responses.richtext import plain
 
 from .factories import ActionFactory, ManagementResponseFactory, RecommendationFactory
 from .fixtures import SEED_TEXT
@@ -63,10 +64,8 @@ def pdf_objects(data: bytes) -> bytes:
     """The PDF with its compressed streams (object streams included) inflated, to look for keys."""
     parts = [data]
     for match in re.finditer(rb"stream\r?\n", data):
-        try:
+        with contextlib.suppress(zlib.error):
             parts.append(zlib.decompressobj().decompress(data[match.end() :]))
-        except zlib.error:
-            pass
     return b"\n".join(parts)
 
 
@@ -106,9 +105,15 @@ def test_seed_pdf_reproduces_the_real_documents_text_in_order(seed_pdf, tmp_path
 
 def test_seed_pdf_shows_every_recommendation_action_and_status(seed_response, seed_pdf, tmp_path):
     text = pdf_text(seed_pdf, tmp_path)
-    for header in ["I. Inleiding", "II. Acties als antwoord op de aanbevelingen",
-                   "III. Aanbevelingen en (re)acties Europa WSE", "Locatie rapport", "Aanbeveling",
-                   "Mate van akkoord vanuit Europa WSE", "Actienummer(s)"]:
+    for header in [
+        "I. Inleiding",
+        "II. Acties als antwoord op de aanbevelingen",
+        "III. Aanbevelingen en (re)acties Europa WSE",
+        "Locatie rapport",
+        "Aanbeveling",
+        "Mate van akkoord vanuit Europa WSE",
+        "Actienummer(s)",
+    ]:
         assert contains_run(text, header), header
     recommendations = Recommendation.objects.for_response(seed_response)
     assert recommendations.count() == 19
@@ -130,7 +135,8 @@ def test_seed_pdf_shows_every_recommendation_action_and_status(seed_response, se
 def test_seed_footnote_is_at_the_foot_of_the_page_of_its_call(seed_pdf, tmp_path):
     pages = page_count(seed_pdf, tmp_path)
     call_pages = [
-        n for n in range(1, pages + 1)
+        n
+        for n in range(1, pages + 1)
         if contains_run(pdf_text(seed_pdf, tmp_path, page=n), "NAO core periphery governance model")
     ]
     assert len(call_pages) == 1
@@ -187,7 +193,10 @@ def test_every_footnote_lands_on_the_page_of_its_call(db, tmp_path):
             paragraphs.append(f"{filler[: 200 + 60 * k]} roep{n:02d}x[^n{n}] {filler[: 150 + 40 * part]}")
         notes = "\n\n".join(f"[^n{part * 4 + k}]: noot{part * 4 + k:02d}x hoort bij zijn oproep." for k in range(4))
         ActionFactory(
-            response=response, parent=parent, number=f"1.{part + 1}", status="",
+            response=response,
+            parent=parent,
+            number=f"1.{part + 1}",
+            status="",
             narrative="\n\n".join(paragraphs) + "\n\n" + notes,
         )
     data = pdf.render_pdf(response)
@@ -478,7 +487,9 @@ def test_fetcher_refuses_local_files_and_every_host_in_raw_html(recording_server
     assert_server_works_but_was_not_asked(recording_server)
 
 
-def test_a_narrative_pointing_at_files_or_hosts_still_renders_without_them(client, db, recording_server, caplog, tmp_path):
+def test_a_narrative_pointing_at_files_or_hosts_still_renders_without_them(
+    client, db, recording_server, caplog, tmp_path
+):
     url = recording_server.url
     response = ManagementResponseFactory(
         introduction=(

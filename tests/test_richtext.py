@@ -1,6 +1,6 @@
 """The one text format: Markdown through a sanitiser."""
 
-from responses.richtext import render
+from core.richtext import render
 
 
 def test_markdown_constructs_of_the_seed_render():
@@ -34,6 +34,6 @@ def test_an_unknown_footnote_reference_is_left_as_typed():
 
 
 def test_plain_text_is_unescaped_so_templates_escape_it_once():
-    from responses.richtext import plain
+    from core.richtext import plain
 
     assert plain("**Q&A** <b>x</b>") == "Q&A x"

@@ -36,7 +36,9 @@ def test_evaluation_staff_pages_have_no_serious_violations(live_server, page, se
     assert violations_by_url(page, live_server, urls, SERIOUS) == {}
 
 
-def test_the_inline_forms_have_no_serious_violations_open_or_refused(live_server, page, seed_response, evaluation_staff):
+def test_the_inline_forms_have_no_serious_violations_open_or_refused(
+    live_server, page, seed_response, evaluation_staff
+):
     log_in(page, live_server, evaluation_staff)
     page.goto(live_server.url + seed_response.get_absolute_url())
     row = page.locator("tr.recommendation-row", has_text=ROW_TEXT)

@@ -88,7 +88,9 @@ def test_cancel_puts_the_row_back_as_it_was(live_server, page, seed_response, ev
     assert Recommendation.objects.get(text__startswith=ROW_TEXT).agreement == "agree"
 
 
-def test_without_javascript_the_agreement_is_edited_on_its_own_page(live_server, browser, seed_response, evaluation_staff):
+def test_without_javascript_the_agreement_is_edited_on_its_own_page(
+    live_server, browser, seed_response, evaluation_staff
+):
     context = browser.new_context(java_script_enabled=False, locale="nl-BE")
     page = context.new_page()
     log_in(page, live_server, evaluation_staff)
@@ -110,11 +112,9 @@ def test_without_javascript_the_agreement_is_edited_on_its_own_page(live_server,
 def test_two_people_editing_the_same_recommendation_cannot_overwrite_each_other(
     live_server, browser, seed_response, evaluation_staff, django_user_model, roles
 ):
-    from responses.roles import EVALUATION_STAFF
+    from core.roles import EVALUATION_STAFF
 
-    colleague = django_user_model.objects.create_user(
-        "els", password="pw-els", first_name="Els", last_name="Peeters"
-    )
+    colleague = django_user_model.objects.create_user("els", password="pw-els", first_name="Els", last_name="Peeters")
     colleague.groups.add(roles[EVALUATION_STAFF])
     sessions = []
     for user in (evaluation_staff, colleague):

@@ -26,7 +26,6 @@ class Command(BaseCommand):
                 f"{file}: a response with slug '{exc}' already exists; use --replace to replace it"
             ) from None
         counts = (
-            f"{response.actions.filter(parent=None).count()} actions, "
-            f"{response.recommendation_groups.count()} groups"
+            f"{response.actions.filter(parent=None).count()} actions, {response.recommendation_groups.count()} groups"
         )
         self.stdout.write(self.style.SUCCESS(f"Imported '{response.slug}' ({counts}) from {file}"))

@@ -5,9 +5,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.roles import EVALUATION_STAFF, PROJECT_TEAM, READERS, ensure_roles
 from responses.interchange import import_file, parse
 from responses.models import ManagementResponse
-from responses.roles import EVALUATION_STAFF, PROJECT_TEAM, READERS, ensure_roles
 
 SEED = Path(settings.BASE_DIR) / "responses" / "seed" / "leerecosystemen.yaml"
 

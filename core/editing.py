@@ -110,7 +110,10 @@ class VersionedForm(forms.ModelForm):
         """Keep the user's input, explain, and base the next save on the current version."""
         self.current = current
         if current is None:
-            self.add_error(None, _("Iemand anders heeft dit intussen verwijderd. Uw tekst staat hieronder, zodat u ze kunt kopiëren."))
+            self.add_error(
+                None,
+                _("Iemand anders heeft dit intussen verwijderd. Uw tekst staat hieronder, zodat u ze kunt kopiëren."),
+            )
             return
         data = self.data.copy()
         data[self.add_prefix("version")] = current.version
@@ -146,9 +149,13 @@ def changed_by_message(current):
         text = _("%(who)s heeft dit intussen gewijzigd (%(when)s).") % {"who": who, "when": when}
     else:
         text = _("Iemand anders heeft dit intussen gewijzigd (%(when)s).") % {"when": when}
-    return text + " " + _(
-        "Uw wijziging is niet opgeslagen. Hieronder ziet u de huidige versie en uw eigen invoer: "
-        "pas die aan en sla opnieuw op, of annuleer."
+    return (
+        text
+        + " "
+        + _(
+            "Uw wijziging is niet opgeslagen. Hieronder ziet u de huidige versie en uw eigen invoer: "
+            "pas die aan en sla opnieuw op, of annuleer."
+        )
     )
 
 

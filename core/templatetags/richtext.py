@@ -1,6 +1,6 @@
 from django import template
 
-from responses import richtext
+from core import richtext
 
 register = template.Library()
 

@@ -21,8 +21,29 @@ import nh3
 from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = {
-    "p", "br", "ul", "ol", "li", "a", "em", "strong", "b", "i", "h3", "h4", "h5", "h6",
-    "sup", "sub", "span", "div", "hr", "blockquote", "code", "pre", "img",
+    "p",
+    "br",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "em",
+    "strong",
+    "b",
+    "i",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "sup",
+    "sub",
+    "span",
+    "div",
+    "hr",
+    "blockquote",
+    "code",
+    "pre",
+    "img",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},

@@ -24,7 +24,8 @@ READ = [
 
 ROLES = {
     # The evaluation function: enters the report's recommendations, sets and revises agreement.
-    EVALUATION_STAFF: READ + [
+    EVALUATION_STAFF: READ
+    + [
         "responses.change_managementresponse",
         "recommendations.add_recommendationgroup",
         "recommendations.change_recommendationgroup",
@@ -41,7 +42,8 @@ ROLES = {
         "actions.delete_actionlink",
     ],
     # The team that owns the programme: writes actions, updates their status and progress.
-    PROJECT_TEAM: READ + [
+    PROJECT_TEAM: READ
+    + [
         "actions.add_action",
         "actions.change_action",
         "actions.delete_action",
