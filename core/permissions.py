@@ -76,3 +76,24 @@ def rights(user, response) -> Rights:
         status=can_change_status(user, response),
         links=can_edit_links(user, response),
     )
+
+
+# Starting and deleting responses. Roles per response (issue 12) decide these in full; the
+# new-response flow (issue 11) calls them, and ``on_response_created`` after it creates one.
+
+
+def can_create_response(user) -> bool:
+    """Start a new response (blank, from a file, or as a copy): evaluation staff and administrators."""
+    return user.is_authenticated and (user.is_superuser or user.has_perm("responses.add_managementresponse"))
+
+
+def can_delete_response(user, response) -> bool:
+    """Delete a whole response with everything in it: administrators only."""
+    return user.is_authenticated and user.is_superuser
+
+
+def on_response_created(response, user) -> None:
+    """Called once by every path that creates a response for a user (the browser flows).
+
+    With roles per response, the creator becomes the response's evaluation staff.
+    """
