@@ -26,6 +26,7 @@ ROLES = {
     # The evaluation function: enters the report's recommendations, sets and revises agreement.
     EVALUATION_STAFF: READ
     + [
+        "responses.add_managementresponse",
         "responses.change_managementresponse",
         "recommendations.add_recommendationgroup",
         "recommendations.change_recommendationgroup",
