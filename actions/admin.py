@@ -26,7 +26,7 @@ class ProgressInline(admin.TabularInline):
 
     model = ProgressUpdate
     extra = 0
-    fields = ["created_at", "author", "status", "status_note", "note"]
+    fields = ["date", "author", "author_name", "status", "status_note", "note"]
     readonly_fields = fields
     can_delete = False
 
@@ -36,9 +36,9 @@ class ProgressInline(admin.TabularInline):
 
 @admin.register(Action)
 class ActionAdmin(VersionedAdminMixin, admin.ModelAdmin):
-    list_display = ["number", "title", "response", "parent", "status", "status_note", "responsible_unit", "due_date"]
+    list_display = ["number", "title", "response", "parent", "status", "status_note", "time_frame", "due_date"]
     list_filter = ["status", "response", ("parent", admin.EmptyFieldListFilter)]
-    search_fields = ["number", "title", "narrative", "responsible_unit"]
+    search_fields = ["number", "title", "narrative", "time_frame"]
     list_select_related = ["response", "parent"]
     raw_id_fields = ["parent"]
     inlines = [PartInline, LinkInline, ProgressInline]

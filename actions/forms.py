@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,13 @@ class StatusForm(VersionedForm):
         help_text=_("Optioneel: wat er veranderde. Komt in het voortgangslogboek."),
     )
 
+    date = forms.DateField(
+        label=capfirst(_("datum")),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("De dag waarop de stand gold; standaard vandaag."),
+    )
+
     class Meta:
         model = Action
         fields = ["status", "status_note"]
@@ -33,20 +41,24 @@ class StatusForm(VersionedForm):
         instance = kwargs["instance"]
         kwargs.setdefault("auto_id", f"id_status{instance.pk}_%s")
         super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate
         field = self.fields["status"]
         if instance.parent_id is None:
             # A top-level action states its own status; only parts can inherit one.
-            field.choices = [(value, label) for value, label in Action.Status.choices if value]
+            field.choices = [
+                (value, label) for value, label in Action.Status.choices if value != Action.Status.INHERITED
+            ]
         else:
             parent_status = instance.parent.get_effective_status_display()
             field.choices = [
-                (value, f"{label} ({parent_status})" if not value else label) for value, label in Action.Status.choices
+                (value, f"{label} ({parent_status})" if value == Action.Status.INHERITED else label)
+                for value, label in Action.Status.choices
             ]
         field.widget.attrs["autofocus"] = True
 
     def clean_status(self):
         status = self.cleaned_data["status"]
-        if not status and self.instance.parent_id is None:
+        if status == Action.Status.INHERITED and self.instance.parent_id is None:
             raise ValidationError(_("Een hoofdactie heeft een eigen status: kies er een."))
         return status
 
@@ -58,19 +70,45 @@ class StatusForm(VersionedForm):
                 status=action.status,
                 status_note=action.status_note,
                 note=self.cleaned_data["note"],
+                date=self.cleaned_data["date"] or timezone.localdate(),
                 author=user,
             )
         return action
 
 
+class UnitsField(forms.CharField):
+    """Responsible units, one per line, as an ordered list of names."""
+
+    widget = forms.Textarea(attrs={"rows": 2})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def validate(self, value):
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+        for name in value:
+            if len(name) > 200:
+                raise ValidationError(_("Een naam is te lang (ten hoogste 200 tekens)."))
+
+
 class ActionForm(VersionedForm):
     """Number, title, text and the facts of an action or a part (new or existing)."""
 
+    responsible_units = UnitsField(
+        label=capfirst(_("verantwoordelijke diensten")), required=False, help_text=_("Eén per regel.")
+    )
+
     class Meta:
         model = Action
-        fields = ["number", "label", "title", "narrative", "responsible_unit", "due_date"]
+        fields = ["number", "label", "title", "narrative", "time_frame", "responsible_units", "starts_on", "due_date"]
         widgets = {
             "narrative": forms.Textarea(attrs={"rows": 10}),
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
@@ -173,7 +211,7 @@ class RecommendationLinkForm(LinkForm):
         super().__init__(*args, **kwargs)
         field = self.fields["recommendation"]
         field.queryset = (
-            Recommendation.objects.filter(theme__group__response_id=action.response_id)
+            Recommendation.objects.filter(response_id=action.response_id)
             .select_related("theme__group")
             .order_by("theme__group__order", "theme__order", "order", "pk")
         )
@@ -185,17 +223,23 @@ class RecommendationLinkForm(LinkForm):
 
 
 def recommendation_choices(recommendations, empty_label, linked):
-    """Recommendations grouped by theme (for <optgroup>): "8.2.1 · p. 191 · Zet bewuster in op ..."."""
-    groups = []
+    """Recommendations grouped by theme (for <optgroup>), each with its number or location and first words:
+    "8.2.1 · p. 191 · Zet bewuster in op ...", "Aanbeveling 3 · Strengthen the ..."; those without a theme
+    are plain options."""
+    choices = [("", empty_label)]
     for rec in recommendations:
         theme = rec.theme
-        if not groups or groups[-1][0] != theme:
-            groups.append((theme, []))
-        label = " · ".join(part for part in (theme.section, rec.location, excerpt(rec.text)) if part)
+        name = str(rec.name) if rec.number else ""
+        label = " · ".join(part for part in (theme and theme.section, name, rec.location, excerpt(rec.text)) if part)
         if rec.pk in linked:
             label = f"{label} ({_('al gekoppeld')})"
-        groups[-1][1].append((rec.pk, label))
-    return [("", empty_label)] + [(str(theme), options) for theme, options in groups]
+        if theme is None:
+            choices.append((rec.pk, label))
+            continue
+        if not isinstance(choices[-1][1], list) or choices[-1][0] != str(theme):
+            choices.append((str(theme), []))
+        choices[-1][1].append((rec.pk, label))
+    return choices
 
 
 class ActionChoiceForm(LinkForm):

@@ -2,14 +2,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Action(models.Model):
     """A numbered action in answer to the recommendations, or a part of one ("1.1", "3 – spoor 2")."""
 
     class Status(models.TextChoices):
-        INHERITED = "", _("zoals de hoofdactie")
+        NOT_REPORTED = "", _("nog niet gerapporteerd")
+        INHERITED = "inherited", _("zoals de hoofdactie")
         TO_START = "to_start", _("op te starten")
         IN_PROGRESS = "in_progress", _("in uitvoering")
         REALISED = "realised", _("gerealiseerd")
@@ -51,7 +54,15 @@ class Action(models.Model):
     status_note = models.CharField(
         _("tijdsaanduiding"), max_length=100, blank=True, help_text=_('Gedrukt na de status, bv. "in 2025".')
     )
-    responsible_unit = models.CharField(_("verantwoordelijke dienst"), max_length=200, blank=True)
+    time_frame = models.CharField(
+        _("tijdspad"),
+        max_length=100,
+        blank=True,
+        help_text=_('Zoals het document het drukt, bv. "januari–april 2025".'),
+    )
+    # Names in the order the document prints them; a key action often has several.
+    responsible_units = models.JSONField(_("verantwoordelijke diensten"), default=list, blank=True)
+    starts_on = models.DateField(_("startdatum"), null=True, blank=True)
     due_date = models.DateField(_("streefdatum"), null=True, blank=True)
     order = models.PositiveIntegerField(_("volgorde"), default=0)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
@@ -80,22 +91,47 @@ class Action(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["response", "number"], name="action_number_unique"),
             models.CheckConstraint(
-                condition=models.Q(status__in=["", "to_start", "in_progress", "realised", "not_applicable"]),
-                name="action_status_valid",
+                condition=models.Q(
+                    status__in=["", "inherited", "to_start", "in_progress", "realised", "not_applicable"]
+                ),
+                name="action_status_valid_v2",
             ),
-            # Only parts may inherit their status; a top-level action states one.
+            # Only parts may inherit their status.
             models.CheckConstraint(
-                condition=models.Q(parent__isnull=False) | ~models.Q(status=""),
-                name="action_top_level_has_status",
+                condition=models.Q(parent__isnull=False) | ~models.Q(status="inherited"),
+                name="action_top_level_does_not_inherit",
             ),
         ]
         permissions = [("change_status", _("Kan status en voortgang van acties wijzigen"))]
+
+    # Statuses in the document's vocabulary (the matrix's "Status" column), rendered under
+    # translation.override(response.language); the interface's labels are Status's.
+    DOCUMENT_STATUS = {
+        Status.TO_START: pgettext_lazy("document", "op te starten"),
+        Status.IN_PROGRESS: pgettext_lazy("document", "in uitvoering"),
+        Status.REALISED: pgettext_lazy("document", "gerealiseerd"),
+        Status.NO_LONGER_APPLICABLE: pgettext_lazy("document", "niet meer van toepassing"),
+    }
 
     def __str__(self):
         return f"{self.number}. {self.title}"
 
     def get_absolute_url(self):
         return reverse("actions:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_inherited(self):
+        return self.status == self.Status.INHERITED
+
+    @property
+    def responsible_units_line(self):
+        return ", ".join(self.responsible_units or [])
+
+    @property
+    def status_document_label(self):
+        """The effective status as the matrix prints it ("Initiated"); empty when not reported yet."""
+        label = self.DOCUMENT_STATUS.get(self.effective_status)
+        return str(label) if label else ""
 
     @property
     def heading_label(self):
@@ -105,18 +141,19 @@ class Action(models.Model):
     @property
     def effective_status(self):
         """A part without a status of its own has its parent's."""
-        if self.status or self.parent_id is None:
+        if not self.is_inherited or self.parent_id is None:
             return self.status
         return self.parent.effective_status
 
     @property
     def effective_status_note(self):
-        if self.status or self.parent_id is None:
+        if not self.is_inherited or self.parent_id is None:
             return self.status_note
         return self.parent.effective_status_note
 
     def get_effective_status_display(self):
-        return self.Status(self.effective_status).label
+        status = self.effective_status
+        return "" if status == self.Status.NOT_REPORTED else self.Status(status).label
 
     @property
     def status_line(self):
@@ -155,11 +192,7 @@ class ActionLink(models.Model):
 
     def clean(self):
         # A link stays inside one response: the table cites the response's own actions.
-        if (
-            self.action_id
-            and self.recommendation_id
-            and self.recommendation.theme.group.response_id != self.action.response_id
-        ):
+        if self.action_id and self.recommendation_id and self.recommendation.response_id != self.action.response_id:
             raise ValidationError({"action": _("Kies een actie van dezelfde managementresponse als de aanbeveling.")})
 
     @property
@@ -195,15 +228,25 @@ class ProgressUpdate(models.Model):
         related_name="+",
         verbose_name=_("auteur"),
     )
-    created_at = models.DateTimeField(_("datum"), auto_now_add=True)
+    # Imported entries name their author without a user account.
+    author_name = models.CharField(_("door"), max_length=200, blank=True)
+    date = models.DateField(_("datum"), default=timezone.localdate)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("voortgangsmelding")
         verbose_name_plural = _("voortgangsmeldingen")
-        ordering = ["-created_at", "-pk"]
+        ordering = ["-date", "-created_at", "-pk"]
 
     def __str__(self):
-        return f"{self.action.number}: {self.get_status_display()} ({self.created_at:%Y-%m-%d})"
+        return f"{self.action.number}: {self.get_status_display()} ({self.date:%Y-%m-%d})"
+
+    @property
+    def by(self):
+        """Who wrote it: the user's name, else the name an import gave."""
+        if self.author_id:
+            return self.author.get_full_name() or self.author.get_username()
+        return self.author_name
 
 
 def action_tree(actions):

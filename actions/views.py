@@ -143,7 +143,7 @@ def render_status(request, action, response, *, form=None, saved_message=None, s
         "back": request.htmx.current_url_abs_path if request.htmx else "",
     }
     if saved_message and action.parent_id is None:
-        inheriting = list(action.parts.filter(status="").order_by("order", "pk"))
+        inheriting = list(action.parts.filter(status=Action.Status.INHERITED).order_by("order", "pk"))
         for part in inheriting:
             part.parent = action
         context["inheriting_parts"] = inheriting
@@ -434,7 +434,7 @@ def render_panel(request, owner, *, status=200, **extra):
         context = {"action": owner, "response": response, "rights": rights, "links": action_links(owner)}
         template = "actions/_links_for_action.html"
     else:
-        response = owner.theme.group.response
+        response = owner.response
         rights = permissions.rights(request.user, response)
         context = {
             "recommendation": owner,
@@ -456,7 +456,7 @@ def owner_url(owner):
 
 
 def response_of(owner):
-    return owner.response if isinstance(owner, Action) else owner.theme.group.response
+    return owner.response if isinstance(owner, Action) else owner.response
 
 
 def panel_owner(value):
@@ -467,7 +467,7 @@ def panel_owner(value):
     if kind == "actie":
         return Action.objects.select_related("response", "parent").filter(pk=pk).first()
     if kind == "aanbeveling":
-        return Recommendation.objects.select_related("theme__group__response").filter(pk=pk).first()
+        return Recommendation.objects.select_related("response").filter(pk=pk).first()
     return None
 
 
@@ -495,8 +495,8 @@ def links(request, pk):
 @require_safe
 def recommendation_links(request, rec_pk):
     """A recommendation's links panel (htmx: the Cancel of the panel's forms)."""
-    rec = get_object_or_404(Recommendation.objects.select_related("theme__group__response"), pk=rec_pk)
-    if not rec.theme.group.response.is_visible_to(request.user):
+    rec = get_object_or_404(Recommendation.objects.select_related("response"), pk=rec_pk)
+    if not rec.response.is_visible_to(request.user):
         raise Http404
     if not request.htmx:
         return redirect(owner_url(rec))
@@ -517,8 +517,8 @@ def link_add(request, pk):
 @login_required
 def recommendation_link_add(request, rec_pk):
     """Link an action or part of the same response to this recommendation."""
-    rec = get_object_or_404(Recommendation.objects.select_related("theme__group__response"), pk=rec_pk)
-    response = rec.theme.group.response
+    rec = get_object_or_404(Recommendation.objects.select_related("response"), pk=rec_pk)
+    response = rec.response
     permissions.require(permissions.can_edit_links(request.user, response))
     form = ActionChoiceForm(request.POST or None, recommendation=rec, response=response)
     return add_link(request, rec, form)
@@ -532,7 +532,7 @@ def add_link(request, owner, form):
             link = form.instance
             saved = _("Actie %(number)s en aanbeveling %(location)s gekoppeld.") % {
                 "number": link.action.number,
-                "location": link.recommendation.location or "—",
+                "location": link.recommendation.reference,
             }
             if not request.htmx:
                 messages.success(request, saved)
@@ -564,7 +564,7 @@ def render_link_page(request, owner, form, *, status, adding=False, link=None):
     elif is_action:
         title = _("Aanbeveling koppelen aan actie %(number)s") % {"number": owner.number}
     else:
-        title = _("Actie koppelen aan aanbeveling %(location)s") % {"location": owner.location}
+        title = _("Actie koppelen aan aanbeveling %(location)s") % {"location": owner.reference}
     context = {
         "form": form,
         "owner": owner,
@@ -625,7 +625,7 @@ def link_delete(request, pk):
         permissions.require(permissions.can_edit_links(request.user, link.action.response))
         owner = owner_of(request, link)
         citation = link.citation
-        location = link.recommendation.location or "—"
+        location = link.recommendation.reference
         link.delete()
         saved = _("Koppeling verwijderd: %(citation)s en aanbeveling %(location)s.") % {
             "citation": citation,

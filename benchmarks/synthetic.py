@@ -52,7 +52,7 @@ def synthetic_response(*, actions=24, parts=3, groups=3, themes_per_group=10, re
                     parent=top,
                     number=f"{a + 1}.{p + 1}",
                     title=f"Onderdeel {p + 1}",
-                    status="",
+                    status="inherited",
                     narrative=narrative,
                     order=a * 10 + p + 1,
                 )

@@ -46,8 +46,8 @@ class ActionLinkInline(admin.TabularInline):
 
 @admin.register(Recommendation)
 class RecommendationAdmin(VersionedAdminMixin, admin.ModelAdmin):
-    list_display = ["__str__", "location", "theme", "agreement", "updated_at"]
-    list_filter = ["agreement", "theme__group__response", "theme__group"]
-    search_fields = ["text", "location", "justification", "theme__heading"]
-    list_select_related = ["theme"]
+    list_display = ["__str__", "number", "location", "theme", "agreement", "updated_at"]
+    list_filter = ["agreement", "response", "theme__group"]
+    search_fields = ["number", "text", "location", "justification", "response_text", "theme__heading"]
+    list_select_related = ["theme", "response"]
     inlines = [ActionLinkInline]

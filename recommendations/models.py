@@ -1,7 +1,11 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from core.richtext import plain
 
 
 class RecommendationGroup(models.Model):
@@ -88,7 +92,7 @@ class Theme(models.Model):
 
 class RecommendationQuerySet(models.QuerySet):
     def for_response(self, response):
-        return self.filter(theme__group__response=response)
+        return self.filter(response=response)
 
     def undecided(self):
         return self.filter(agreement=Recommendation.Agreement.UNDECIDED)
@@ -103,11 +107,28 @@ class Recommendation(models.Model):
         PARTIALLY_AGREE = "partially_agree", _("gedeeltelijk akkoord")
         DISAGREE = "disagree", _("niet akkoord")
 
-    theme = models.ForeignKey(Theme, models.CASCADE, related_name="recommendations", verbose_name=_("thema"))
+    # The response directly: a recommendation may stand without a group or theme (the UNEG matrix).
+    # With a theme, save() keeps it equal to the theme's response.
+    response = models.ForeignKey(
+        "responses.ManagementResponse",
+        models.CASCADE,
+        related_name="recommendations",
+        verbose_name=_("managementresponse"),
+    )
+    theme = models.ForeignKey(
+        Theme, models.CASCADE, null=True, blank=True, related_name="recommendations", verbose_name=_("thema")
+    )
+    number = models.CharField(_("nummer"), max_length=20, blank=True, help_text=_("Zoals in het rapport, bv. 1 of R3."))
     location = models.CharField(_("locatie rapport"), max_length=100, blank=True, help_text=_("Bv. p. 191-192"))
     text = models.TextField(_("aanbeveling"), max_length=20_000, help_text=_("Markdown: alinea's en lijsten."))
     agreement = models.CharField(
         _("mate van akkoord"), max_length=20, choices=Agreement, default=Agreement.UNDECIDED, blank=True
+    )
+    response_text = models.TextField(
+        _("managementrespons"),
+        blank=True,
+        max_length=20_000,
+        help_text=_("Wat het management doet met de aanbeveling en waarom; Markdown."),
     )
     justification = models.TextField(
         _("motivering"),
@@ -133,9 +154,14 @@ class Recommendation(models.Model):
     class Meta:
         verbose_name = _("aanbeveling")
         verbose_name_plural = _("aanbevelingen")
-        ordering = ["theme", "order", "pk"]
+        ordering = ["response", "theme", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["theme", "order"], name="recommendation_order_unique"),
+            models.UniqueConstraint(
+                fields=["response", "order"],
+                condition=models.Q(theme__isnull=True),
+                name="recommendation_order_unique_without_theme",
+            ),
             models.CheckConstraint(
                 condition=models.Q(agreement__in=["", "agree", "partially_agree", "disagree"]),
                 name="recommendation_agreement_valid",
@@ -143,12 +169,57 @@ class Recommendation(models.Model):
         ]
         permissions = [("change_agreement", _("Kan de mate van akkoord wijzigen"))]
 
+    # The agreement as the document prints it, in the document's language (rendered under
+    # translation.override(response.language)); the interface's labels are Agreement's.
+    DOCUMENT_AGREEMENT = {
+        Agreement.AGREE: pgettext_lazy("document", "Akkoord"),
+        Agreement.PARTIALLY_AGREE: pgettext_lazy("document", "Gedeeltelijk akkoord"),
+        Agreement.DISAGREE: pgettext_lazy("document", "Niet akkoord"),
+    }
+
     def __str__(self):
-        first_line = self.text.strip().splitlines()[0] if self.text.strip() else ""
-        return first_line[:80]
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.response_id = self.theme_response_id() or self.response_id
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("recommendations:detail", kwargs={"pk": self.pk})
+
+    def theme_response_id(self):
+        """The response of its theme (None without one): from the loaded theme when at hand, else one query."""
+        if not self.theme_id:
+            return None
+        theme = self._state.fields_cache.get("theme")
+        if theme is not None and theme.pk == self.theme_id:
+            return theme.group.response_id  # the group is usually loaded with it
+        if self.response_id is not None:
+            return self.response_id  # only an id was set, as importers and moves within a response do
+        return Theme.objects.values_list("group__response_id", flat=True).get(pk=self.theme_id)
+
+    @property
+    def first_words(self):
+        """The first words of the text, as plain text."""
+        return Truncator(plain(self.text)).words(10)
+
+    @property
+    def reference(self):
+        """Short, after the word "aanbeveling": its number, else its report location, else its first words."""
+        return self.number or self.location or self.first_words
+
+    @property
+    def name(self):
+        """How pages and messages name it without a location or section: by number, else its first words."""
+        if self.number:
+            return _("Aanbeveling %(number)s") % {"number": self.number}
+        return self.first_words or _("Aanbeveling zonder tekst")
+
+    @property
+    def agreement_document_label(self):
+        """The agreement level in the document's vocabulary ("Accepted"), empty when undecided."""
+        label = self.DOCUMENT_AGREEMENT.get(self.agreement)
+        return str(label) if label else ""
 
     def count_contents(self):
         """What a delete takes along: its links to actions."""

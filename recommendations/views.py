@@ -34,8 +34,8 @@ from .models import Recommendation, RecommendationGroup, Theme
 
 
 def recommendation_detail(request, pk):
-    recommendation = get_object_or_404(Recommendation.objects.select_related("theme__group__response"), pk=pk)
-    response = recommendation.theme.group.response
+    recommendation = get_object_or_404(Recommendation.objects.select_related("response"), pk=pk)
+    response = recommendation.response
     if not response.is_visible_to(request.user):
         raise Http404
     if request.htmx and not request.htmx.history_restore_request:
@@ -62,8 +62,8 @@ def agreement(request, pk):
     A page of its own, or (htmx) the recommendation's row of the document table,
     with the form in place of the agreement cell.
     """
-    rec = get_object_or_404(Recommendation.objects.select_related("theme__group__response", "updated_by"), pk=pk)
-    response = rec.theme.group.response
+    rec = get_object_or_404(Recommendation.objects.select_related("response", "updated_by"), pk=pk)
+    response = rec.response
     permissions.require(permissions.can_change_agreement(request.user, response))
 
     form = AgreementForm(request.POST or None, instance=rec)
@@ -132,8 +132,11 @@ class Kind:
         if self.name == "theme":
             return _("thema “%(theme)s”") % {"theme": item}
         start = Truncator(plain(item.text)).words(6, truncate="…")
-        if item.location:
-            return _("aanbeveling %(location)s (“%(start)s”)") % {"location": item.location, "start": start}
+        if item.number or item.location:
+            return _("aanbeveling %(location)s (“%(start)s”)") % {
+                "location": item.number or item.location,
+                "start": start,
+            }
         return _("aanbeveling “%(start)s”") % {"start": start}
 
 
@@ -278,8 +281,8 @@ def recommendation_add(request, pk):
 @vary_on_headers("HX-Request")
 @login_required
 def recommendation_edit(request, pk):
-    rec = get_object_or_404(Recommendation.objects.select_related("theme__group__response", "updated_by"), pk=pk)
-    response = rec.theme.group.response
+    rec = get_object_or_404(Recommendation.objects.select_related("response", "updated_by"), pk=pk)
+    response = rec.response
     permissions.require(permissions.can_edit_recommendations(request.user, response))
     return edit_item(request, RECOMMENDATION, rec, response)
 
@@ -287,8 +290,8 @@ def recommendation_edit(request, pk):
 @require_POST
 @login_required
 def recommendation_move(request, pk):
-    rec = get_object_or_404(Recommendation.objects.select_related("theme__group__response"), pk=pk)
-    response = rec.theme.group.response
+    rec = get_object_or_404(Recommendation.objects.select_related("response"), pk=pk)
+    response = rec.response
     permissions.require(permissions.can_edit_recommendations(request.user, response))
     return move_item(request, RECOMMENDATION, rec, response)
 
@@ -296,8 +299,8 @@ def recommendation_move(request, pk):
 @require_http_methods(["GET", "POST"])
 @login_required
 def recommendation_delete(request, pk):
-    rec = get_object_or_404(Recommendation.objects.select_related("theme__group__response"), pk=pk)
-    response = rec.theme.group.response
+    rec = get_object_or_404(Recommendation.objects.select_related("response"), pk=pk)
+    response = rec.response
     permissions.require(permissions.can_edit_recommendations(request.user, response))
     return delete_item(request, RECOMMENDATION, rec, response)
 
@@ -506,6 +509,8 @@ def place_of(kind, item):
         return ""
     if kind is THEME:
         return item.group.title
+    if item.theme is None:
+        return ""
     return f"{item.theme.group.title} › {item.theme}"
 
 

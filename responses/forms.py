@@ -13,12 +13,15 @@ class ResponseForm(VersionedForm):
         model = ManagementResponse
         fields = [
             "title",
+            "slug",
             "organisation",
             "responsible_team",
             "evaluation_title",
             "evaluators",
             "evaluation_delivered_on",
+            "evaluation_delivered_precision",
             "language",
+            "layout",
             "status",
             "published_on",
             "introduction",
@@ -37,6 +40,18 @@ class ResponseForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.fields["title"].widget.attrs["autofocus"] = True
         live_preview(self, "introduction")
+        if self.instance.is_published:
+            # Links to a published response are out there: its address no longer changes.
+            del self.fields["slug"]
+        else:
+            self.fields["slug"].help_text = _("Het adres van de pagina; te wijzigen tot de publicatie.")
+            self.fields["slug"].required = False  # empty keeps the current one
+
+    def clean_slug(self):
+        slug = check_slug(self.cleaned_data["slug"]) or self.instance.slug
+        if ManagementResponse.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Deze slug is al in gebruik. Kies een andere."))
+        return slug
 
     def clean(self):
         cleaned = super().clean()
@@ -44,3 +59,88 @@ class ResponseForm(VersionedForm):
             # A published document carries its date; an empty one would change with every export.
             self.add_error("published_on", _("Een gepubliceerde managementresponse heeft een publicatiedatum."))
         return cleaned
+
+
+RESERVED_SLUGS = {"new"}  # /responses/new/ starts a response
+
+
+def check_slug(slug):
+    if slug in RESERVED_SLUGS:
+        raise forms.ValidationError(_("Deze slug is voorbehouden. Kies een andere."))
+    return slug
+
+
+class NewResponseForm(forms.ModelForm):
+    """A blank response: what its title block needs, its language and its layout."""
+
+    class Meta:
+        model = ManagementResponse
+        fields = [
+            "title",
+            "slug",
+            "organisation",
+            "evaluation_title",
+            "evaluation_delivered_on",
+            "evaluation_delivered_precision",
+            "language",
+            "layout",
+        ]
+        widgets = {"evaluation_delivered_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        kwargs.setdefault("prefix", "new")
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["slug"].help_text = _("Het adres van de pagina. Leeg: gemaakt uit de titel.")
+
+    def clean_slug(self):
+        return check_slug(self.cleaned_data["slug"])
+
+
+class UploadForm(forms.Form):
+    """An interchange file (docs/interchange.md), checked and previewed before anything is written."""
+
+    MAX_BYTES = 5 * 1024 * 1024
+
+    file = forms.FileField(
+        label=_("Bestand (YAML)"), help_text=_("Een export van deze toepassing of een bestand in hetzelfde formaat.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        kwargs.setdefault("prefix", "upload")
+        super().__init__(*args, **kwargs)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("Het bestand is te groot (ten hoogste 5 MB)."))
+        return upload
+
+
+class CopyForm(forms.Form):
+    """A new response with the structure of an existing one."""
+
+    source = forms.ModelChoiceField(queryset=ManagementResponse.objects.none(), label=_("Kopie van"))
+    title = forms.CharField(label=_("Titel"), max_length=300)
+    slug = forms.SlugField(label=_("Slug"), max_length=100, required=False, help_text=_("Leeg: gemaakt uit de titel."))
+
+    def __init__(self, *args, queryset, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        kwargs.setdefault("prefix", "copy")
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = queryset
+
+    def clean_slug(self):
+        slug = check_slug(self.cleaned_data["slug"])
+        if slug and ManagementResponse.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(_("Deze slug is al in gebruik. Kies een andere."))
+        return slug
+
+
+class ResponseDeleteForm(forms.Form):
+    """The confirmation of deleting a whole response, with the counts the user was shown."""
+
+    recommendations = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    actions = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

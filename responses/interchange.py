@@ -15,12 +15,16 @@ import yaml
 from django.conf import settings
 from django.db import transaction
 
-from actions.models import Action, ActionLink
+from actions.models import Action, ActionLink, ProgressUpdate
 from recommendations.models import Recommendation, RecommendationGroup, Theme
 from responses.models import ManagementResponse
 
-FORMAT = "managementresponse/1"
+FORMAT = "managementresponse/2"  # what exports write
+FORMAT_V1 = "managementresponse/1"  # still read: see _upgrade_v1 and docs/interchange.md
+FORMATS = (FORMAT_V1, FORMAT)
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+MONTH = re.compile(r"^\d{4}-\d{2}$")
+UNIT_MAX_LENGTH = 200
 MAX_ERRORS = 20
 
 
@@ -122,9 +126,11 @@ class ParsedLink:
 
 @dataclass
 class ParsedRecommendation:
+    number: str
     location: str
     text: str
     agreement: str
+    response_text: str
     justification: str
     links: list = field(default_factory=list)
 
@@ -143,15 +149,26 @@ class ParsedGroup:
 
 
 @dataclass
+class ParsedProgress:
+    date: datetime.date | None
+    status: str
+    comment: str
+    by: str
+
+
+@dataclass
 class ParsedAction:
     number: str
     label: str
     title: str
     status: str
     status_note: str
-    responsible_unit: str
+    time_frame: str
+    responsible_units: list
+    starts_on: datetime.date | None
     due_date: datetime.date | None
     narrative: str
+    progress: list = field(default_factory=list)
     parts: list = field(default_factory=list)
 
 
@@ -160,10 +177,20 @@ class ParsedResponse:
     response: dict
     actions: list
     groups: list
+    recommendations: list = field(default_factory=list)  # those without a group (the matrix's)
 
     @property
     def slug(self):
         return self.response["slug"]
+
+    @property
+    def all_recommendations(self):
+        grouped = [rec for g in self.groups for t in g.themes for rec in t.recommendations]
+        return self.recommendations + grouped
+
+    @property
+    def all_actions(self):
+        return [a for action in self.actions for a in (action, *action.parts)]
 
 
 def _max_length(model, name):
@@ -176,6 +203,7 @@ class _Reader:
     def __init__(self, source):
         self.source = source
         self.errors = []
+        self.version = 2  # set from the file's format line
 
     def error(self, line, path, message):
         if len(self.errors) < MAX_ERRORS:
@@ -243,15 +271,38 @@ class _Reader:
             self.error(line, where, f"unknown {what} '{value}' (expected one of: {shown}{extra})")
         return value
 
-    def date(self, mapping, key, path):
+    def date(self, mapping, key, path, *, month=False):
+        """A date; with ``month``, YYYY-MM too, returned as (first day, "month"), else (date, "day")."""
         value = mapping.get(key)
         if value is None or value == "":
-            return None
+            return (None, "day") if month else None
+        value = str(value).strip()
+        if month and MONTH.match(value):
+            try:
+                return datetime.date.fromisoformat(value + "-01"), "month"
+            except ValueError:
+                pass
         try:
-            return datetime.date.fromisoformat(str(value))
+            day = datetime.date.fromisoformat(value)
         except ValueError:
-            self.error(mapping.key_lines[key], f"{path}.{key}", f"'{value}' is not a date (write YYYY-MM-DD)")
-            return None
+            expected = "YYYY-MM-DD or YYYY-MM" if month else "YYYY-MM-DD"
+            self.error(mapping.key_lines[key], f"{path}.{key}", f"'{value}' is not a date (write {expected})")
+            return (None, "day") if month else None
+        return (day, "day") if month else day
+
+    def names(self, mapping, key, path, *, limit):
+        """A list of short texts (responsible units)."""
+        names = []
+        for index, item in enumerate(self.sequence(mapping, key, path)):
+            line = getattr(item, "line", mapping.key_lines.get(key, mapping.line))
+            if not isinstance(item, str) or not item.strip():
+                self.error(line, f"{path}.{key}[{index}]", "expected a name")
+                continue
+            name = " ".join(item.split())
+            if len(name) > limit:
+                self.error(line, f"{path}.{key}[{index}]", f"too long: {len(name)} characters, at most {limit}")
+            names.append(name)
+        return names
 
 
 RESPONSE_KEYS = [
@@ -260,6 +311,7 @@ RESPONSE_KEYS = [
     "organisation",
     "responsible_team",
     "language",
+    "layout",
     "status",
     "published_on",
     "evaluation",
@@ -272,41 +324,80 @@ ACTION_KEYS = [
     "title",
     "status",
     "status_note",
-    "responsible_unit",
+    "time_frame",
+    "responsible_units",
+    "starts_on",
     "due_date",
     "narrative",
+    "progress",
     "parts",
 ]
 PART_KEYS = ACTION_KEYS[:-1]
+PROGRESS_KEYS = ["date", "status", "comment", "by"]
 GROUP_KEYS = ["title", "themes"]
 THEME_KEYS = ["section", "heading", "recommendations"]
-RECOMMENDATION_KEYS = ["location", "text", "agreement", "justification", "actions"]
+RECOMMENDATION_KEYS = ["number", "location", "text", "agreement", "response", "justification", "actions"]
 LINK_KEYS = ["action", "qualifier"]
+
+# Version 1 of the format: the same structure with fewer keys.
+V1_KEYS = {
+    "top": ["format", "response", "actions", "groups"],
+    "response": [k for k in RESPONSE_KEYS if k != "layout"],
+    "action": [
+        "number",
+        "label",
+        "title",
+        "status",
+        "status_note",
+        "responsible_unit",
+        "due_date",
+        "narrative",
+        "parts",
+    ],
+    "recommendation": ["location", "text", "agreement", "justification", "actions"],
+}
 
 
 def parse(raw: bytes, source: str = "<input>") -> ParsedResponse:
     """Read and check a whole file; raise InterchangeError listing every problem."""
     data = _load(raw, source)
     r = _Reader(source)
-    top = r.mapping(data, "", 1, ["format", "response", "actions", "groups"])
+    version = {FORMAT_V1: 1, FORMAT: 2}.get(data.get("format") if isinstance(data, Map) else None)
+    r.version = version or 2
+    top = r.mapping(
+        data,
+        "",
+        1,
+        V1_KEYS["top"] if r.version == 1 else ["format", "response", "actions", "recommendations", "groups"],
+    )
     if top is None:
         raise InterchangeError(r.errors)
-    if top.get("format") != FORMAT:
-        r.error(top.key_lines.get("format", 1), "format", f"expected 'format: {FORMAT}', found {top.get('format')!r}")
+    if version is None:
+        r.error(
+            top.key_lines.get("format", 1),
+            "format",
+            f"expected 'format: {FORMAT}' (or {FORMAT_V1}), found {top.get('format')!r}",
+        )
 
     response = _parse_response(r, top)
     actions, numbers = _parse_actions(r, top)
+    recommendations = []
+    for ri, r_item in enumerate(r.sequence(top, "recommendations", "")):
+        rec = _parse_recommendation(r, r_item, f"recommendations[{ri}]", top.key_lines["recommendations"], numbers)
+        if rec:
+            recommendations.append(rec)
     groups = _parse_groups(r, top, numbers)
     if r.errors:
         raise InterchangeError(r.errors)
-    return ParsedResponse(response=response, actions=actions, groups=groups)
+    return ParsedResponse(response=response, actions=actions, groups=groups, recommendations=recommendations)
 
 
 def _parse_response(r, top):
     if "response" not in top:
         r.error(1, "response", "missing required field 'response'")
         return {}
-    m = r.mapping(top["response"], "response", top.key_lines["response"], RESPONSE_KEYS)
+    keys = V1_KEYS["response"] if r.version == 1 else RESPONSE_KEYS
+    m = r.mapping(top["response"], "response", top.key_lines["response"], keys)
     if m is None:
         return {}
     path = "response"
@@ -317,6 +408,7 @@ def _parse_response(r, top):
         "organisation": r.text(m, "organisation", path, required=True, model=M),
         "responsible_team": r.text(m, "responsible_team", path, model=M),
         "language": r.choice(m, "language", path, _languages(), what="language", default="nl"),
+        "layout": r.choice(m, "layout", path, M.Layout.values, what="layout", default=M.Layout.TABLE),
         "status": r.choice(m, "status", path, M.Status.values, what="status", default="draft"),
         "published_on": r.date(m, "published_on", path),
         "introduction": r.text(m, "introduction", path, multiline=True),
@@ -335,7 +427,12 @@ def _parse_response(r, top):
         epath = f"{path}.evaluation"
         result["evaluation_title"] = r.text(e, "title", epath, required=True)
         result["evaluators"] = r.text(e, "evaluators", epath, multiline=True)
-        result["evaluation_delivered_on"] = r.date(e, "delivered_on", epath)
+        if r.version == 1:
+            delivered_on, precision = r.date(e, "delivered_on", epath), "day"
+        else:
+            delivered_on, precision = r.date(e, "delivered_on", epath, month=True)
+        result["evaluation_delivered_on"] = delivered_on
+        result["evaluation_delivered_precision"] = precision
         limit = _max_length(M, "evaluation_title")
         if len(result["evaluation_title"]) > limit:
             r.error(e.key_lines["title"], f"{epath}.title", f"too long: at most {limit} characters")
@@ -351,7 +448,8 @@ def _parse_actions(r, top):
     numbers = {}  # number -> line of first definition
 
     def one(item, path, line, *, is_part):
-        m = r.mapping(item, path, line, PART_KEYS if is_part else ACTION_KEYS)
+        keys = V1_KEYS["action"] if r.version == 1 else ACTION_KEYS
+        m = r.mapping(item, path, line, keys[:-1] if is_part else keys)
         if m is None:
             return None
         number = r.text(m, "number", path, required=True, model=Action)
@@ -364,19 +462,26 @@ def _parse_actions(r, top):
                 )
             else:
                 numbers[number] = m.key_lines["number"]
-        # Parts may leave their status empty (they inherit it); actions must state one.
-        statuses = Action.Status.values if is_part else [s for s in Action.Status.values if s]
-        if not is_part and "status" not in m:
-            r.error(m.line, f"{path}.status", "missing required field 'status'")
+        status, status_note = _parse_status(r, m, path, is_part=is_part)
+        if r.version == 1:
+            unit = r.text(m, "responsible_unit", path)
+            if len(unit) > UNIT_MAX_LENGTH:
+                r.error(m.key_lines["responsible_unit"], f"{path}.responsible_unit", "too long")
+            units = [unit] if unit else []
+        else:
+            units = r.names(m, "responsible_units", path, limit=UNIT_MAX_LENGTH)
         action = ParsedAction(
             number=number,
             label=r.text(m, "label", path, model=Action),
             title=r.text(m, "title", path, required=True, model=Action),
-            status=r.choice(m, "status", path, statuses, what="status", default="" if is_part else None),
-            status_note=r.text(m, "status_note", path, model=Action),
-            responsible_unit=r.text(m, "responsible_unit", path, model=Action),
+            status=status,
+            status_note=status_note,
+            time_frame=r.text(m, "time_frame", path, model=Action),
+            responsible_units=units,
+            starts_on=r.date(m, "starts_on", path),
             due_date=r.date(m, "due_date", path),
             narrative=r.text(m, "narrative", path, multiline=True),
+            progress=_parse_progress(r, m, path, is_part=is_part),
         )
         if not is_part:
             for index, part in enumerate(r.sequence(m, "parts", path)):
@@ -413,20 +518,72 @@ def _parse_groups(r, top, numbers):
             group.themes.append(theme)
             for ri, r_item in enumerate(r.sequence(t, "recommendations", tpath)):
                 rpath = f"{tpath}.recommendations[{ri}]"
-                m = r.mapping(r_item, rpath, t.key_lines["recommendations"], RECOMMENDATION_KEYS)
-                if m is None:
-                    continue
-                rec = ParsedRecommendation(
-                    location=r.text(m, "location", rpath, model=Recommendation),
-                    text=r.text(m, "text", rpath, required=True, multiline=True),
-                    agreement=r.choice(
-                        m, "agreement", rpath, Recommendation.Agreement.values, what="agreement level", default=""
-                    ),
-                    justification=r.text(m, "justification", rpath, multiline=True),
-                )
-                theme.recommendations.append(rec)
-                _parse_links(r, m, rpath, rec, numbers)
+                rec = _parse_recommendation(r, r_item, rpath, t.key_lines["recommendations"], numbers)
+                if rec:
+                    theme.recommendations.append(rec)
     return groups
+
+
+def _parse_recommendation(r, item, rpath, line, numbers):
+    keys = V1_KEYS["recommendation"] if r.version == 1 else RECOMMENDATION_KEYS
+    m = r.mapping(item, rpath, line, keys)
+    if m is None:
+        return None
+    rec = ParsedRecommendation(
+        number=r.text(m, "number", rpath, model=Recommendation),
+        location=r.text(m, "location", rpath, model=Recommendation),
+        text=r.text(m, "text", rpath, required=True, multiline=True),
+        agreement=r.choice(m, "agreement", rpath, Recommendation.Agreement.values, what="agreement level", default=""),
+        response_text=r.text(m, "response", rpath, multiline=True),
+        justification=r.text(m, "justification", rpath, multiline=True),
+    )
+    _parse_links(r, m, rpath, rec, numbers)
+    return rec
+
+
+def _parse_status(r, m, path, *, is_part):
+    """Status and its note. Version 1: a part's empty status means inherited, an action must state one.
+    Version 2: empty means not reported yet; a part inherits with "inherited"."""
+    S = Action.Status
+    if r.version == 1:
+        if not is_part and "status" not in m:
+            r.error(m.line, f"{path}.status", "missing required field 'status'")
+        statuses = (
+            [s for s in S.values if s != S.INHERITED] if is_part else [s for s in S.values if s and s != S.INHERITED]
+        )
+        status = r.choice(m, "status", path, statuses, what="status", default="" if is_part else None)
+        if is_part and status == "":
+            status = S.INHERITED
+    else:
+        statuses = S.values if is_part else [s for s in S.values if s != S.INHERITED]
+        status = r.choice(m, "status", path, statuses, what="status", default="")
+    return status, r.text(m, "status_note", path, model=Action)
+
+
+def _parse_progress(r, m, path, *, is_part):
+    entries = []
+    statuses = Action.Status.values if is_part else [s for s in Action.Status.values if s != Action.Status.INHERITED]
+    for index, item in enumerate(r.sequence(m, "progress", path)):
+        ppath = f"{path}.progress[{index}]"
+        p = r.mapping(item, ppath, m.key_lines.get("progress", m.line), PROGRESS_KEYS)
+        if p is None:
+            continue
+        if "date" not in p:
+            r.error(p.line, f"{ppath}.date", "missing required field 'date'")
+        comment, by = r.text(p, "comment", ppath, multiline=True), r.text(p, "by", ppath)
+        for key, value, field_name in (("comment", comment, "note"), ("by", by, "author_name")):
+            limit = _max_length(ProgressUpdate, field_name)
+            if len(value) > limit:
+                r.error(p.key_lines[key], f"{ppath}.{key}", f"too long: {len(value)} characters, at most {limit}")
+        entries.append(
+            ParsedProgress(
+                date=r.date(p, "date", ppath),
+                status=r.choice(p, "status", ppath, statuses, what="status", default=""),
+                comment=comment,
+                by=by,
+            )
+        )
+    return entries
 
 
 def _parse_links(r, m, rpath, rec, numbers):
@@ -472,36 +629,49 @@ def import_response(*, parsed: ParsedResponse, replace: bool = False) -> Managem
     response = ManagementResponse.objects.create(**parsed.response)
 
     by_number = {}
+    progress = []
     for order, item in enumerate(parsed.actions):
         action = _create_action(response, item, order, parent=None)
         by_number[action.number] = action
         for part_order, part in enumerate(item.parts):
             child = _create_action(response, part, part_order, parent=action)
             by_number[child.number] = child
+    for item in parsed.all_actions:
+        progress.extend(
+            ProgressUpdate(
+                action=by_number[item.number], date=p.date, status=p.status, note=p.comment, author_name=p.by
+            )
+            for p in item.progress
+        )
+    ProgressUpdate.objects.bulk_create(progress)
 
     links = []
+
+    def create_recommendation(rec, order, theme=None):
+        recommendation = Recommendation.objects.create(
+            response=response,
+            theme=theme,
+            number=rec.number,
+            location=rec.location,
+            text=rec.text,
+            agreement=rec.agreement,
+            response_text=rec.response_text,
+            justification=rec.justification,
+            order=order,
+        )
+        links.extend(
+            ActionLink(recommendation=recommendation, action=by_number[link.number], qualifier=link.qualifier, order=i)
+            for i, link in enumerate(rec.links)
+        )
+
+    for r_order, rec in enumerate(parsed.recommendations):
+        create_recommendation(rec, r_order)
     for g_order, g in enumerate(parsed.groups):
         group = RecommendationGroup.objects.create(response=response, title=g.title, order=g_order)
         for t_order, t in enumerate(g.themes):
             theme = Theme.objects.create(group=group, section=t.section, heading=t.heading, order=t_order)
             for r_order, rec in enumerate(t.recommendations):
-                recommendation = Recommendation.objects.create(
-                    theme=theme,
-                    location=rec.location,
-                    text=rec.text,
-                    agreement=rec.agreement,
-                    justification=rec.justification,
-                    order=r_order,
-                )
-                links.extend(
-                    ActionLink(
-                        recommendation=recommendation,
-                        action=by_number[link.number],
-                        qualifier=link.qualifier,
-                        order=l_order,
-                    )
-                    for l_order, link in enumerate(rec.links)
-                )
+                create_recommendation(rec, r_order, theme)
     ActionLink.objects.bulk_create(links)
     return response
 
@@ -516,7 +686,9 @@ def _create_action(response, item, order, *, parent):
         narrative=item.narrative,
         status=item.status,
         status_note=item.status_note,
-        responsible_unit=item.responsible_unit,
+        time_frame=item.time_frame,
+        responsible_units=item.responsible_units,
+        starts_on=item.starts_on,
         due_date=item.due_date,
         order=order,
     )
@@ -547,11 +719,20 @@ _Dumper.add_multi_representer(str, _represent_str)
 
 
 def as_data(response: ManagementResponse) -> dict:
-    """The interchange structure of a response (5 queries, whatever its size)."""
+    """The interchange structure of a response (6 queries, whatever its size)."""
     actions = list(response.actions.order_by("order", "pk"))
     parts = {}
     for action in actions:
         parts.setdefault(action.parent_id, []).append(action)
+    progress = {}
+    for update in (
+        ProgressUpdate.objects.filter(action__response=response)
+        .select_related("author")
+        .order_by("date", "created_at", "pk")
+    ):
+        progress.setdefault(update.action_id, []).append(
+            {"date": update.date, "status": update.status, "comment": update.note, "by": update.by}
+        )
 
     def action_data(action, with_parts):
         data = {
@@ -560,9 +741,12 @@ def as_data(response: ManagementResponse) -> dict:
             "title": action.title,
             "status": action.status,
             "status_note": action.status_note,
-            "responsible_unit": action.responsible_unit,
+            "time_frame": action.time_frame,
+            "responsible_units": list(action.responsible_units or []),
+            "starts_on": action.starts_on,
             "due_date": action.due_date,
             "narrative": action.narrative,
+            "progress": progress.get(action.pk, []),
         }
         if with_parts:
             data["parts"] = [action_data(p, False) for p in parts.get(action.pk, [])]
@@ -570,9 +754,7 @@ def as_data(response: ManagementResponse) -> dict:
 
     links = {}
     for link in (
-        ActionLink.objects.filter(recommendation__theme__group__response=response)
-        .select_related("action")
-        .order_by("order", "pk")
+        ActionLink.objects.filter(recommendation__response=response).select_related("action").order_by("order", "pk")
     ):
         links.setdefault(link.recommendation_id, []).append(
             {"action": link.action.number, "qualifier": link.qualifier} if link.qualifier else link.action.number
@@ -581,9 +763,11 @@ def as_data(response: ManagementResponse) -> dict:
     for rec in Recommendation.objects.for_response(response).order_by("order", "pk"):
         recommendations.setdefault(rec.theme_id, []).append(
             {
+                "number": rec.number,
                 "location": rec.location,
                 "text": rec.text,
                 "agreement": rec.agreement,
+                "response": rec.response_text,
                 "justification": rec.justification,
                 "actions": links.get(rec.pk, []),
             }
@@ -609,23 +793,37 @@ def as_data(response: ManagementResponse) -> dict:
             "organisation": response.organisation,
             "responsible_team": response.responsible_team,
             "language": response.language,
+            "layout": response.layout,
             "status": response.status,
             "published_on": response.published_on,
             "evaluation": {
                 "title": response.evaluation_title,
                 "evaluators": response.evaluators,
-                "delivered_on": response.evaluation_delivered_on,
+                "delivered_on": _delivered_on(response),
             },
             "introduction": response.introduction,
         },
         "actions": [action_data(a, True) for a in parts.get(None, [])],
+        "recommendations": recommendations.get(None, []),
         "groups": groups,
     }
 
 
+def _delivered_on(response):
+    day = response.evaluation_delivered_on
+    if day and response.evaluation_delivered_precision == ManagementResponse.DatePrecision.MONTH:
+        return f"{day:%Y-%m}"
+    return day
+
+
 def export_response(response: ManagementResponse) -> str:
+    return dump(as_data(response))
+
+
+def dump(data: dict) -> str:
+    """The interchange structure as YAML, exactly as exports write it."""
     return yaml.dump(
-        as_data(response),
+        data,
         Dumper=_Dumper,
         sort_keys=False,
         allow_unicode=True,

@@ -22,6 +22,15 @@ class ManagementResponse(models.Model):
         DRAFT = "draft", _("ontwerp")
         PUBLISHED = "published", _("gepubliceerd")
 
+    class Layout(models.TextChoices):
+        # One entry per layout in responses/layouts.py.
+        TABLE = "table", _("tabel (inleiding, acties, tabel van aanbevelingen)")
+        MATRIX = "matrix", _("matrix (UNEG: per aanbeveling de respons en de kernacties)")
+
+    class DatePrecision(models.TextChoices):
+        DAY = "day", _("dag")
+        MONTH = "month", _("maand")
+
     title = models.CharField(_("titel"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     organisation = models.CharField(_("organisatie"), max_length=200)
@@ -36,12 +45,26 @@ class ManagementResponse(models.Model):
         _("evaluatoren"), blank=True, max_length=2_000, help_text=_("Wie de evaluatie uitvoerde, zoals in het rapport.")
     )
     evaluation_delivered_on = models.DateField(_("evaluatie opgeleverd op"), null=True, blank=True)
+    evaluation_delivered_precision = models.CharField(
+        _("datum gedrukt als"),
+        max_length=5,
+        choices=DatePrecision,
+        default=DatePrecision.DAY,
+        help_text=_("Maand: het document drukt alleen maand en jaar (februari 2025)."),
+    )
     language = models.CharField(
         _("taal van het document"),
         max_length=8,
         choices=settings.LANGUAGES,
         default="nl",
         help_text=_("De taal van de tekst en van de vaste labels in de PDF."),
+    )
+    layout = models.CharField(
+        _("opmaak"),
+        max_length=20,
+        choices=Layout,
+        default=Layout.TABLE,
+        help_text=_("Hoe de pagina en de PDF het document opbouwen."),
     )
     introduction = models.TextField(
         _("inleiding"), blank=True, max_length=100_000, help_text=_("Markdown: alinea's, lijsten, links, voetnoten.")
@@ -76,6 +99,11 @@ class ManagementResponse(models.Model):
                 condition=models.Q(language__in=[code for code, _name in settings.LANGUAGES]),
                 name="response_language_valid",
             ),
+            models.CheckConstraint(condition=models.Q(layout__in=["table", "matrix"]), name="response_layout_valid"),
+            models.CheckConstraint(
+                condition=models.Q(evaluation_delivered_precision__in=["day", "month"]),
+                name="response_delivered_precision_valid",
+            ),
         ]
 
     def __str__(self):
@@ -85,9 +113,31 @@ class ManagementResponse(models.Model):
         return reverse("responses:detail", kwargs={"slug": self.slug})
 
     @property
+    def layout_spec(self):
+        """The layout's templates and document builder (responses/layouts.py)."""
+        from .layouts import layout_for  # the layouts import the document builder, which imports models
+
+        return layout_for(self)
+
+    @property
+    def evaluation_delivered_format(self):
+        """The date format of the delivery date: "F Y" when the original gives only a month."""
+        return "F Y" if self.evaluation_delivered_precision == self.DatePrecision.MONTH else "j F Y"
+
+    @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
 
     def is_visible_to(self, user):
         """Everyone may read a published response; drafts are for people with view permission."""
         return self.is_published or user.has_perm("responses.view_managementresponse")
+
+    def count_contents(self):
+        """What a delete takes along, for its confirmation."""
+        return {
+            "groups": self.recommendation_groups.count(),
+            "recommendations": self.recommendations.count(),
+            "actions": self.actions.count(),
+            "links": self.actions.aggregate(n=models.Count("links"))["n"],
+            "progress": self.actions.aggregate(n=models.Count("progress_updates"))["n"],
+        }

@@ -34,7 +34,6 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
-from .document import build_document
 from .interchange import as_data
 
 logger = logging.getLogger(__name__)
@@ -125,7 +124,7 @@ def document_date(response) -> datetime.date:
 
 def render_html(response) -> str:
     """The print template for ``response``, with its fixed labels in the document's language."""
-    document = build_document(response)
+    document = response.layout_spec.build(response)
     with translation.override(response.language):
         return render_to_string(
             TEMPLATE,
@@ -145,10 +144,28 @@ def render_pdf(response, *, fetcher=None) -> bytes:
     html = render_html(response)
     fetcher = fetcher or _fetcher_class()()
     return HTML(string=html, base_url=STATIC_ORIGIN, url_fetcher=fetcher).write_pdf(
+        finisher=add_header_scopes,
         pdf_variant=PDF_VARIANT,
         # A stable identifier: the same response gives the same document ID in every version.
         pdf_identifier=hashlib.sha256(response.slug.encode()).hexdigest()[:32].encode(),
     )
+
+
+def add_header_scopes(document, pdf):
+    """Give every table header cell of the tagged PDF its scope (PDF/UA checkers ask for it).
+
+    WeasyPrint tags <th> as TH with Headers links but without the Scope attribute: header cells in
+    a table's head head their column; those in its body (the matrix's key action, the table's group
+    and theme rows) head their row.
+    """
+    by_reference = {obj.reference: obj for obj in pdf.objects if isinstance(obj, dict)}
+    for obj in by_reference.values():
+        if obj.get("Type") != "/StructElem" or obj.get("S") != "/TH" or "A" not in obj:
+            continue
+        row = by_reference.get(obj.get("P"))
+        section = by_reference.get(row.get("P")) if row is not None else None
+        in_head = section is not None and section.get("S") == "/THead"
+        obj["A"]["Scope"] = "/Column" if in_head else "/Row"
 
 
 _renderer_version_cache = None

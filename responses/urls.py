@@ -5,9 +5,15 @@ from . import views
 app_name = "responses"
 urlpatterns = [
     path("", views.response_list, name="list"),
+    path("responses/new/", views.response_new, name="new"),
+    path("responses/new/upload/", views.response_upload, name="upload"),
+    path("responses/new/upload/confirm/", views.response_upload_confirm, name="upload_confirm"),
+    path("responses/new/copy/", views.response_copy, name="copy"),
     path("responses/<slug:slug>/", views.response_detail, name="detail"),
+    path("responses/<slug:slug>/delete/", views.response_delete, name="delete"),
     path("responses/<slug:slug>/edit/", views.response_edit, name="edit"),
     path("responses/<slug:slug>/export.yaml", views.response_export, name="export"),
     path("responses/<slug:slug>/pdf/", views.response_pdf, name="pdf"),
     path("preview/", views.preview, name="preview"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

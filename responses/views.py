@@ -1,7 +1,9 @@
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils.cache import get_conditional_response
+from django.utils.crypto import get_random_string
 from django.utils.csp import CSP
 from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
@@ -10,13 +12,18 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from core import permissions
 from core.editing import login_required, save_form
 
-from . import pdf
-from .document import build_document
-from .forms import ResponseForm
-from .interchange import export_response
+from . import pdf, services
+from .forms import CopyForm, NewResponseForm, ResponseDeleteForm, ResponseForm, UploadForm
+from .interchange import InterchangeError, SlugExists, export_response, parse
 from .models import ManagementResponse
 
 PREVIEW_LIMIT = 100_000
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links: send them to the static icon."""
+    return redirect(static("img/favicon.ico"), permanent=True)
 
 
 def get_visible_response(request, slug):
@@ -39,16 +46,166 @@ def preview(request):
 
 def response_list(request):
     responses = ManagementResponse.objects.visible_to(request.user).order_by("-updated_at", "title")
-    return render(request, "responses/list.html", {"responses": responses})
+    return render(
+        request,
+        "responses/list.html",
+        {
+            "responses": responses,
+            "can_create": permissions.can_create_response(request.user),
+        },
+    )
+
+
+# --- starting a response: blank, from a file (with a preview), as a copy ----------------------
+
+UPLOAD_SESSION_KEY = "response_upload"
+
+
+def new_context(request, **forms):
+    context = {
+        "blank_form": NewResponseForm(),
+        "upload_form": UploadForm(),
+        "copy_form": CopyForm(queryset=copy_sources(request.user)),
+    }
+    context.update(forms)
+    return context
+
+
+def copy_sources(user):
+    return ManagementResponse.objects.visible_to(user).order_by("title")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def response_new(request):
+    """The entry point: a blank response (this form), or the upload and copy forms beside it."""
+    permissions.require(permissions.can_create_response(request.user))
+    if request.method == "POST":
+        form = NewResponseForm(request.POST)
+        if form.is_valid():
+            response = services.create_response(form=form, user=request.user)
+            messages.success(request, _("Managementresponse aangemaakt."))
+            return redirect(response)
+        return render(request, "responses/new.html", new_context(request, blank_form=form), status=422)
+    return render(request, "responses/new.html", new_context(request))
+
+
+@require_POST
+@login_required
+def response_upload(request):
+    """Check an uploaded file and show what it would create, or every problem with its line.
+
+    Nothing is written here: the checked text waits in the session for the confirmation.
+    """
+    permissions.require(permissions.can_create_response(request.user))
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "responses/new.html", new_context(request, upload_form=form), status=422)
+    upload = form.cleaned_data["file"]
+    raw = upload.read()
+    context = {"file_name": upload.name}
+    try:
+        parsed = parse(raw, source=upload.name)
+    except InterchangeError as exc:
+        context["problems"] = exc.errors
+        return render(request, "responses/upload_preview.html", context, status=422)
+    if ManagementResponse.objects.filter(slug=parsed.slug).exists():
+        context["problems"] = [
+            _("%(file)s: er bestaat al een managementresponse met slug “%(slug)s”; wijzig response.slug.")
+            % {"file": upload.name, "slug": parsed.slug}
+        ]
+        return render(request, "responses/upload_preview.html", context, status=422)
+    token = get_random_string(24)
+    request.session[UPLOAD_SESSION_KEY] = {"token": token, "name": upload.name, "text": raw.decode("utf-8")}
+    context.update(parsed=parsed, token=token)
+    return render(request, "responses/upload_preview.html", context)
+
+
+@require_POST
+@login_required
+def response_upload_confirm(request):
+    """Write the previewed file: all or nothing, checked again as it is now."""
+    permissions.require(permissions.can_create_response(request.user))
+    pending = request.session.get(UPLOAD_SESSION_KEY)
+    if not pending or pending["token"] != request.POST.get("token"):
+        messages.error(request, _("Dit voorbeeld is verlopen. Laad het bestand opnieuw op."))
+        return redirect("responses:new")
+    context = {"file_name": pending["name"]}
+    try:
+        parsed = parse(pending["text"].encode("utf-8"), source=pending["name"])
+        response = services.import_upload(parsed=parsed, user=request.user)
+    except InterchangeError as exc:
+        context["problems"] = exc.errors
+        return render(request, "responses/upload_preview.html", context, status=422)
+    except SlugExists:
+        context["problems"] = [
+            _("%(file)s: er bestaat al een managementresponse met slug “%(slug)s”; wijzig response.slug.")
+            % {"file": pending["name"], "slug": parsed.slug}
+        ]
+        return render(request, "responses/upload_preview.html", context, status=422)
+    del request.session[UPLOAD_SESSION_KEY]
+    messages.success(request, _("Managementresponse ingeladen uit %(file)s.") % {"file": pending["name"]})
+    return redirect(response)
+
+
+@require_POST
+@login_required
+def response_copy(request):
+    """A new draft with the structure of a response the user can see."""
+    permissions.require(permissions.can_create_response(request.user))
+    form = CopyForm(request.POST, queryset=copy_sources(request.user))
+    if not form.is_valid():
+        return render(request, "responses/new.html", new_context(request, copy_form=form), status=422)
+    data = form.cleaned_data
+    response = services.copy_response(
+        source=data["source"],
+        title=data["title"],
+        slug=data["slug"] or services.unique_slug(data["title"]),
+        user=request.user,
+    )
+    messages.success(request, _("Managementresponse aangemaakt als kopie van “%(title)s”.") % {"title": data["source"]})
+    return redirect(response)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def response_delete(request, slug):
+    """Delete a whole response after a confirmation that names what goes with it (administrators)."""
+    response = get_object_or_404(ManagementResponse, slug=slug)
+    permissions.require(permissions.can_delete_response(request.user, response))
+    counts = response.count_contents()
+    status = 200
+    problem = None
+    if request.method == "POST":
+        form = ResponseDeleteForm(request.POST)
+        if form.is_valid() and all(form.cleaned_data[k] == counts[k] for k in ("recommendations", "actions")):
+            title = response.title
+            response.delete()
+            messages.success(request, _("Managementresponse “%(title)s” verwijderd.") % {"title": title})
+            return redirect("responses:list")
+        problem = _("De managementresponse is intussen gewijzigd. Bekijk wat er nu mee verdwijnt en bevestig opnieuw.")
+        status = 409
+    form = ResponseDeleteForm(initial=counts)
+    return render(
+        request,
+        "responses/delete.html",
+        {"response": response, "counts": counts, "form": form, "problem": problem},
+        status=status,
+    )
 
 
 def response_detail(request, slug):
     response = get_visible_response(request, slug)
-    document = build_document(response)
+    document = response.layout_spec.build(response)
     return render(
         request,
         "responses/detail.html",
-        {"response": response, "document": document, "rights": permissions.rights(request.user, response)},
+        {
+            "response": response,
+            "document": document,
+            "rights": permissions.rights(request.user, response),
+            "can_delete": permissions.can_delete_response(request.user, response),
+        },
     )
 
 

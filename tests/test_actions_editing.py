@@ -157,7 +157,7 @@ def test_htmx_get_opens_the_status_form_in_its_block(client, project_member, act
 
     assert f'<div class="status-block is-editing" id="status-{action.pk}">' in html
     assert '<select name="status" autofocus' in html
-    assert '<option value="">' not in html  # a top-level action cannot inherit
+    assert '<option value="inherited">' not in html  # a top-level action cannot inherit
     assert f'name="version" value="{action.version}"' in html
     # Cancel: a link back, or (htmx) the block fetched from the action's own URL.
     assert f'hx-get="{action.get_absolute_url()}"' in html
@@ -176,15 +176,15 @@ def test_a_part_can_inherit_its_status(client, project_member, part):
     client.force_login(project_member)
 
     form = client.get(reverse("actions:status", args=[part.pk]), headers=HTMX).content.decode()
-    assert '<option value="">zoals de hoofdactie (gerealiseerd)</option>' in form
+    assert '<option value="inherited">zoals de hoofdactie (gerealiseerd)</option>' in form
 
-    answer = post_status(client, part, status="", headers=HTMX)
+    answer = post_status(client, part, status="inherited", headers=HTMX)
 
     assert answer.status_code == 200
     assert "Status: gerealiseerd" in answer.content.decode()
     assert "(zoals de hoofdactie)" in answer.content.decode()
     part.refresh_from_db()
-    assert part.status == ""
+    assert part.is_inherited
     assert ProgressUpdate.objects.get(action=part).get_status_display() == "zoals de hoofdactie"
 
 
@@ -192,10 +192,10 @@ def test_a_top_level_action_cannot_inherit_a_status(client, project_member, acti
     client.force_login(project_member)
     before = snapshot()
 
-    answer = post_status(client, action, status="", headers=HTMX)
+    answer = post_status(client, action, status="inherited", headers=HTMX)
 
     assert answer.status_code == 422
-    assert "Een hoofdactie heeft een eigen status: kies er een." in answer.content.decode()
+    assert "inherited" not in answer.content.decode().split('name="status"')[1].split("</select>")[0]
     assert snapshot() == before
     assert not ProgressUpdate.objects.exists()
 
@@ -256,7 +256,7 @@ def test_changing_a_parents_status_updates_the_parts_that_inherit_it(client, pro
     own = parent.parts.get(number="1.5")
     own.status = "to_start"
     own.save()
-    inheriting = list(parent.parts.filter(status="").order_by("order"))
+    inheriting = list(parent.parts.filter(status="inherited").order_by("order"))
     client.force_login(project_member)
 
     html = post_status(client, parent, status="in_progress", headers=HTMX).content.decode()
@@ -337,7 +337,9 @@ def edit_data(action, **changes):
         "label": action.label,
         "title": action.title,
         "narrative": action.narrative,
-        "responsible_unit": action.responsible_unit,
+        "time_frame": action.time_frame,
+        "responsible_units": "\n".join(action.responsible_units),
+        "starts_on": action.starts_on.isoformat() if action.starts_on else "",
         "due_date": action.due_date.isoformat() if action.due_date else "",
         "version": action.version,
     }
@@ -359,16 +361,18 @@ def test_project_team_edit_an_action_on_its_page(client, project_member, action)
 
     answer = client.post(
         reverse("actions:edit", args=[action.pk]),
-        edit_data(action, title="Een nieuwe titel", responsible_unit="Team Leren", due_date="2026-06-30"),
+        edit_data(
+            action, title="Een nieuwe titel", responsible_units="Team Leren\nTeam Oproepen", due_date="2026-06-30"
+        ),
     )
 
     assert answer.status_code == 302
     assert answer["Location"] == reverse("actions:manage", args=[action.response.slug]) + f"#beheer-actie-{action.pk}"
     assert "Actie 4 opgeslagen." in client.get(answer["Location"]).content.decode()
     action.refresh_from_db()
-    assert (action.title, action.responsible_unit, str(action.due_date), action.version, action.updated_by) == (
+    assert (action.title, action.responsible_units, str(action.due_date), action.version, action.updated_by) == (
         "Een nieuwe titel",
-        "Team Leren",
+        ["Team Leren", "Team Oproepen"],
         "2026-06-30",
         2,
         project_member,
@@ -555,7 +559,7 @@ def test_project_team_add_a_part_that_inherits_and_goes_last(client, project_mem
     assert answer.status_code == 200
     assert re.search(rf'id="onderdeel-toevoegen-{parent.pk}"[^>]*autofocus', answer.content.decode(), re.S)
     new = Action.objects.get(number="1.6")
-    assert (new.parent, new.status, new.response_id) == (parent, "", parent.response_id)
+    assert (new.parent, new.status, new.response_id) == (parent, "inherited", parent.response_id)
     assert list(parent.parts.order_by("order", "pk"))[-1] == new
     assert new.status_line == "gerealiseerd"
 
@@ -733,7 +737,10 @@ def response_with(size):
     actions = [ActionFactory(response=response) for _ in range(size)]
     for index in range(size):
         ActionFactory(
-            response=response, parent=actions[index % 3], number=f"{actions[index % 3].number}.{index}", status=""
+            response=response,
+            parent=actions[index % 3],
+            number=f"{actions[index % 3].number}.{index}",
+            status="inherited",
         )
         ActionLinkFactory(action=actions[0], recommendation__theme__group__response=response)
         ProgressUpdateFactory(action=actions[0])

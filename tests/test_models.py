@@ -28,9 +28,14 @@ def test_an_unknown_status_is_refused_by_the_database(db):
         Action.objects.filter(pk=action.pk).update(status="done")
 
 
-def test_a_top_level_action_must_state_its_status(db):
+def test_a_top_level_action_cannot_inherit_a_status(db):
     with pytest.raises(IntegrityError), transaction.atomic():
-        ActionFactory(status="")
+        ActionFactory(status=Action.Status.INHERITED)
+
+
+def test_an_action_may_be_not_reported_yet(db):
+    action = ActionFactory(status=Action.Status.NOT_REPORTED)
+    assert action.status_line == "" and action.status_document_label == ""
 
 
 def test_a_recommendation_links_to_an_action_once(db):
@@ -41,7 +46,7 @@ def test_a_recommendation_links_to_an_action_once(db):
 
 def test_a_part_inherits_status_and_time_qualifier_unless_it_has_its_own(db):
     parent = ActionFactory(status=Action.Status.TO_START, status_note="in 2025")
-    inherits = ActionFactory(response=parent.response, parent=parent, number="4.1", status="")
+    inherits = ActionFactory(response=parent.response, parent=parent, number="4.1", status=Action.Status.INHERITED)
     own = ActionFactory(response=parent.response, parent=parent, number="4.2", status=Action.Status.REALISED)
     assert inherits.status_line == "op te starten in 2025"
     assert own.status_line == "gerealiseerd"

@@ -119,7 +119,7 @@ def test_a_part_shows_the_status_it_inherits(client, seed_response):
 def test_yaml_export_downloads_the_interchange_file(client, seed_response):
     http = client.get(reverse("responses:export", args=[seed_response.slug]))
     assert http["Content-Disposition"] == 'attachment; filename="leerecosystemen.yaml"'
-    assert http.content.decode().startswith("format: managementresponse/1\n")
+    assert http.content.decode().startswith("format: managementresponse/2\n")
 
 
 def test_user_text_is_escaped_and_sanitised(client, db):
@@ -144,7 +144,7 @@ def test_pages_send_a_strict_content_security_policy(client, seed_response):
 def response_with(n_recommendations):
     response = ManagementResponseFactory()
     actions = [ActionFactory(response=response) for _ in range(3)]
-    ActionFactory(response=response, parent=actions[0], number=f"{actions[0].number}.1", status="")
+    ActionFactory(response=response, parent=actions[0], number=f"{actions[0].number}.1", status="inherited")
     group = RecommendationGroupFactory(response=response)
     themes = [ThemeFactory(group=group) for _ in range(max(1, n_recommendations // 5))]
     for i in range(n_recommendations):
@@ -156,8 +156,9 @@ def response_with(n_recommendations):
 @pytest.mark.parametrize("size", [10, 200])
 def test_document_page_query_count_does_not_grow_with_the_response(client, db, django_assert_num_queries, size):
     response = response_with(size)
-    # 1 response by slug, 1 actions (with parts), 1 groups, 1 themes, 1 recommendations, 1 links+actions
-    with django_assert_num_queries(6):
+    # 1 response by slug, 1 actions (with parts), 1 their latest comments, 1 groups, 1 themes,
+    # 1 recommendations, 1 links, 1 recommendations without a theme (none: no query for their links)
+    with django_assert_num_queries(8):
         page = client.get(response.get_absolute_url())
     assert page.content.decode().count('class="recommendation-row"') == size
 
@@ -174,8 +175,8 @@ def test_list_page_query_count_does_not_grow(client, db, django_assert_num_queri
 @pytest.mark.parametrize("size", [10, 200])
 def test_yaml_export_query_count_does_not_grow(client, db, django_assert_num_queries, size):
     response = response_with(size)
-    # 1 response, 1 actions, 1 links+actions, 1 recommendations, 1 themes, 1 groups
-    with django_assert_num_queries(6):
+    # 1 response, 1 actions, 1 progress logs, 1 links+actions, 1 recommendations, 1 themes, 1 groups
+    with django_assert_num_queries(7):
         client.get(reverse("responses:export", args=[response.slug]))
 
 

@@ -161,6 +161,9 @@ def test_seed_pdf_is_tagged_with_title_author_and_language(seed_pdf, tmp_path):
     assert b"/StructTreeRoot" in objects
     for tag in [b"/S /H1", b"/S /H2", b"/S /Table", b"/S /TH", b"/S /L", b"/S /Link"]:
         assert tag in objects, tag
+    # Every header cell has its scope: the column heads their column, group and theme rows their rows.
+    scopes = objects.count(b"/Scope /Column") + objects.count(b"/Scope /Row")
+    assert scopes == objects.count(b"/S /TH/") and objects.count(b"/Scope /Column") == 4
 
 
 def test_seed_pdf_embeds_its_own_font_and_loads_nothing_it_should_not(seed_response, tmp_path):
@@ -196,7 +199,7 @@ def test_every_footnote_lands_on_the_page_of_its_call(db, tmp_path):
             response=response,
             parent=parent,
             number=f"1.{part + 1}",
-            status="",
+            status="inherited",
             narrative="\n\n".join(paragraphs) + "\n\n" + notes,
         )
     data = pdf.render_pdf(response)
@@ -389,14 +392,15 @@ def test_any_edit_to_the_response_invalidates_the_cached_pdf(seed_response, edit
 @pytest.mark.parametrize("size", [10, 200])
 def test_pdf_query_count_does_not_grow_with_the_response(client, db, django_assert_num_queries, size, tmp_path):
     response = response_with(size)
-    # 1 response by slug; 5 for the content key (the interchange export: actions,
-    # links+actions, recommendations, themes, groups); 5 for the document (actions,
-    # groups, themes, recommendations, links+actions).
-    with django_assert_num_queries(11):
+    # 1 response by slug; 6 for the content key (the interchange export: actions, progress,
+    # links+actions, recommendations, themes, groups); 7 for the document (actions, latest
+    # comments, groups, themes, recommendations, links, recommendations without a theme:
+    # none here, so no query for their links).
+    with django_assert_num_queries(14):
         http = get_pdf(client, response)
     assert pdf_text(http.content, tmp_path).count("Aanbeveling nummer") == size
     # From the cache: the response and its content key only.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         get_pdf(client, response)
 
 

@@ -1,0 +1,38 @@
+"""The document layouts: how the page and the PDF build a response's document.
+
+A layout is a template pair (web, print) and the function that assembles the
+document both templates read. ``ManagementResponse.layout`` names one. To add a
+layout: a ``Layout`` entry here, its two templates under
+templates/responses/layouts/ and templates/print/layouts/, and a choice in
+``ManagementResponse.Layout``. responses/_document.html and print/response.html
+include the layout's template; nothing else needs to know.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .document import build_document
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    web_template: str  # the body of the document page, included by responses/_document.html
+    print_template: str  # the body of the PDF, included by print/response.html
+    build: Callable = build_document
+
+
+LAYOUTS = {
+    layout.name: layout
+    for layout in [
+        # The seed's: I. introduction, II. actions chapter, III. recommendations table.
+        Layout("table", "responses/layouts/table.html", "print/layouts/table.html"),
+        # UNEG: per recommendation its text, the management response and the key-action table.
+        Layout("matrix", "responses/layouts/matrix.html", "print/layouts/matrix.html"),
+    ]
+}
+DEFAULT = "table"
+
+
+def layout_for(response) -> Layout:
+    return LAYOUTS.get(response.layout, LAYOUTS[DEFAULT])
