@@ -13,8 +13,11 @@ class AgreementForm(VersionedForm):
 
     class Meta:
         model = Recommendation
-        fields = ["agreement", "justification"]
-        widgets = {"justification": forms.Textarea(attrs={"rows": 4})}
+        fields = ["agreement", "response_text", "justification"]
+        widgets = {
+            "response_text": forms.Textarea(attrs={"rows": 4}),
+            "justification": forms.Textarea(attrs={"rows": 4}),
+        }
         help_texts = {
             "justification": _("Verplicht bij gedeeltelijk akkoord en niet akkoord. Markdown: alinea's en lijsten."),
         }
@@ -85,7 +88,7 @@ class RecommendationForm(StructureForm):
 
     class Meta:
         model = Recommendation
-        fields = ["location", "text"]
+        fields = ["number", "location", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args, **kwargs):

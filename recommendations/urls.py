@@ -9,6 +9,7 @@ urlpatterns = [
     # The structure editor (evaluation staff): one page per response, one URL per operation.
     path("response/<slug:slug>/", views.manage, name="manage"),
     path("response/<slug:slug>/groups/add/", views.group_add, name="group_add"),
+    path("response/<slug:slug>/recommendations/add/", views.loose_recommendation_add, name="loose_add"),
     path("groups/<int:pk>/edit/", views.group_edit, name="group_edit"),
     path("groups/<int:pk>/move/", views.group_move, name="group_move"),
     path("groups/<int:pk>/delete/", views.group_delete, name="group_delete"),

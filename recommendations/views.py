@@ -120,6 +120,9 @@ class Kind:
     delete_title: str
 
     def siblings(self, item):
+        if self.model is Recommendation and item.theme_id is None:
+            # Recommendations without a theme (the UNEG matrix's) are siblings within their response.
+            return Recommendation.objects.filter(response_id=item.response_id, theme=None)
         return self.model.objects.filter(**{self.parent_field: getattr(item, f"{self.parent_field}_id")})
 
     def anchor(self, item):
@@ -280,6 +283,17 @@ def recommendation_add(request, pk):
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 @login_required
+def loose_recommendation_add(request, slug):
+    """A recommendation without a group or theme, last among those of the response."""
+    response = get_response_or_404(slug=slug)
+    permissions.require(permissions.can_edit_recommendations(request.user, response))
+    new = Recommendation(response=response, theme=None, agreement=Recommendation.Agreement.UNDECIDED)
+    return add_item(request, RECOMMENDATION, new, response)
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+@login_required
 def recommendation_edit(request, pk):
     rec = get_object_or_404(Recommendation.objects.select_related("response", "updated_by"), pk=pk)
     response = rec.response
@@ -310,7 +324,7 @@ def recommendation_delete(request, pk):
 
 def add_item(request, kind, item, response):
     """A new item, last under its parent: the add page, or (htmx) the add form in its slot."""
-    parent = getattr(item, kind.parent_field)
+    parent = getattr(item, kind.parent_field) or response  # a recommendation without a theme
     form = kind.form_class(request.POST if request.method == "POST" else None, instance=item)
     status = 200
     if request.method == "POST":
@@ -331,6 +345,7 @@ def add_item(request, kind, item, response):
     context = {
         "kind": kind.name,
         kind.parent_field: parent,
+        "loose": parent is response,
         "response": response,
         "form": form,
         "adding": True,
@@ -348,7 +363,7 @@ def save_new(request, form, kind):
     """``save_form`` for a new item, which goes last among its siblings."""
     with transaction.atomic():
         # Lock the parent row so that two people adding at once do not take the same place.
-        parent = getattr(form.instance, kind.parent_field)
+        parent = getattr(form.instance, kind.parent_field) or form.instance.response
         type(parent)._default_manager.select_for_update().get(pk=parent.pk)
         form.instance.order = next_order(kind.siblings(form.instance))
         return save_form(request, form)
@@ -454,7 +469,7 @@ def delete_item(request, kind, item, response):
                 if not request.htmx:
                     messages.success(request, message)
                     parent = getattr(item, kind.parent_field)
-                    anchor = "" if kind is GROUP else KIND_OF[type(parent)].anchor(parent)
+                    anchor = "" if kind is GROUP or parent is None else KIND_OF[type(parent)].anchor(parent)
                     return redirect(manage_url(response, anchor))
                 return render(
                     request,
@@ -500,6 +515,8 @@ def add_slot_id(kind, parent):
     """Where the add form of ``kind`` opens on the manage page."""
     if kind is GROUP:
         return "groep-toevoegen"
+    if kind is RECOMMENDATION and not isinstance(parent, Theme):
+        return "aanbeveling-toevoegen-los"
     return f"{kind.prefix}-toevoegen-{parent.pk}"
 
 
@@ -532,6 +549,14 @@ def structure_context(response, *, focus=None, **extra):
             ),
         )
     )
+    loose = list(
+        Recommendation.objects.filter(response=response, theme=None)
+        .annotate(link_count=Count("action_links"))
+        .order_by("order", "pk")
+    )
+    mark_ends(loose)
+    for rec in loose:
+        describe(RECOMMENDATION, rec, {"themes": 0, "recommendations": 0, "links": rec.link_count})
     mark_ends(groups)
     for group in groups:
         mark_ends(group.theme_list)
@@ -557,13 +582,13 @@ def structure_context(response, *, focus=None, **extra):
                 "links": sum(t.contents["links"] for t in group.theme_list),
             },
         )
-    context = {"response": response, "groups": groups, "focus_add_group": False, **extra}
+    context = {"response": response, "groups": groups, "loose": loose, "focus_add_group": False, **extra}
     if focus is not None:
         target, what = focus
         if target is None:
             context["focus_add_group"] = True
         else:
-            for item in walk(groups):
+            for item in [*loose, *walk(groups)]:
                 if type(item) is type(target) and item.pk == target.pk:
                     item.focus = focus_control(item, what)
     return context
@@ -618,7 +643,7 @@ def neighbour_of(kind, item):
     others = order[index + 1 : index + 2] or order[max(index - 1, 0) : index]
     if others:
         return (kind.model(pk=others[0]), "edit")
-    if kind is GROUP:
+    if kind is GROUP or getattr(item, kind.parent_field) is None:
         return (None, "add")
     return (getattr(item, kind.parent_field), "add")
 
