@@ -243,3 +243,10 @@ def test_the_link_picker_gives_numbers_and_locations(client, project_member):
     page = client.get(reverse("actions:link_add", args=[action.pk])).content.decode()
     assert "p. 12 · Aanbeveling nummer" in page
     assert "Aanbeveling R3 · Ungrouped recommendation text." in page
+
+
+def test_an_undecided_recommendation_says_so_on_the_matrix_page(client, matrix_response, reader):
+    Recommendation.objects.filter(response=matrix_response, number="2").update(agreement="")
+    client.force_login(reader)
+    page = client.get(matrix_response.get_absolute_url()).content.decode()
+    assert "Management response: <strong>not decided yet</strong>" in page

@@ -165,3 +165,18 @@ def test_evaluation_staff_and_project_team_make_a_uneg_matrix_response_from_noth
             at = found + len(phrase)
     assert "Implementation is tracked in the database of UNDP Country Office" in text
     assert console_errors == []
+
+
+def test_the_new_response_pages_and_the_matrix_have_no_wcag_violations(live_server, page, evaluation_staff):
+    from responses.interchange import import_file
+
+    from ..test_responses_uneg import MATRIX
+    from .axe import violations_by_url
+
+    response = import_file(MATRIX)
+    log_in(page, live_server, evaluation_staff)
+    urls = ["/responses/new/", response.get_absolute_url(), f"/recommendations/response/{response.slug}/"]
+    assert violations_by_url(page, live_server, urls) == {}
+    page.set_viewport_size({"width": 390, "height": 800})
+    assert violations_by_url(page, live_server, [response.get_absolute_url()]) == {}
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
