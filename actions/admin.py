@@ -10,7 +10,7 @@ class PartInline(admin.StackedInline):
     model = Action
     fk_name = "parent"
     extra = 0
-    fields = ["order", "number", "label", "title", "status", "status_note", "narrative"]
+    fields = ["order", "number", "label", "title", "status", "status_note", "time_frame", "narrative"]
     verbose_name_plural = _("onderdelen")
 
 

@@ -24,7 +24,7 @@ class RecommendationGroupAdmin(VersionedAdminMixin, admin.ModelAdmin):
 class RecommendationInline(admin.StackedInline):
     model = Recommendation
     extra = 0
-    fields = ["order", "location", "text", "agreement", "justification"]
+    fields = ["order", "number", "location", "text", "agreement", "response_text", "justification"]
 
 
 @admin.register(Theme)

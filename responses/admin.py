@@ -15,8 +15,11 @@ class ManagementResponseAdmin(VersionedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "updated_at"
     readonly_fields = ["created_at", "updated_at", "updated_by", "version"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "organisation", "responsible_team", "language"]}),
-        (_("Evaluatie"), {"fields": ["evaluation_title", "evaluators", "evaluation_delivered_on"]}),
+        (None, {"fields": ["title", "slug", "organisation", "responsible_team", "language", "layout"]}),
+        (
+            _("Evaluatie"),
+            {"fields": ["evaluation_title", "evaluators", "evaluation_delivered_on", "evaluation_delivered_precision"]},
+        ),
         (_("Document"), {"fields": ["introduction", "status", "published_on"]}),
         (_("Geschiedenis"), {"fields": ["created_at", "updated_at", "updated_by", "version"], "classes": ["collapse"]}),
     ]

@@ -3,8 +3,9 @@
 A layout is a template pair (web, print) and the function that assembles the
 document both templates read. ``ManagementResponse.layout`` names one. To add a
 layout: a ``Layout`` entry here, its two templates under
-templates/responses/layouts/ and templates/print/layouts/, and a choice in
-``ManagementResponse.Layout``. responses/_document.html and print/response.html
+templates/responses/layouts/ and templates/print/layouts/, a choice in
+``ManagementResponse.Layout`` and its name in the model's check constraint
+(then ``makemigrations``). responses/_document.html and print/response.html
 include the layout's template; nothing else needs to know.
 """
 
