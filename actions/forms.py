@@ -81,7 +81,7 @@ class ActionForm(VersionedForm):
         if instance.pk is None:
             del self.fields["version"]  # nothing to be stale against yet
         self.fields["number"].widget.attrs["autofocus"] = True
-        live_preview(self, "narrative")
+        live_preview(self, "narrative", response=lambda: self.instance.response)
 
     def clean_number(self):
         number = self.cleaned_data["number"].strip()

@@ -30,6 +30,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -191,15 +192,24 @@ def autofocus_first_error(form):
     form.fields[first].widget.attrs["autofocus"] = True
 
 
-def live_preview(form, *names):
+def live_preview(form, *names, response):
     """Let the Markdown fields ``names`` show a live preview under them (htmx; see
     templates/editing/_markdown_field.html). Without JavaScript the form's "Voorbeeld"
-    button does the same with a round trip."""
+    button does the same with a round trip.
+
+    The preview URL belongs to ``response`` (the response, or a function returning it,
+    called only when the form is shown): only people who may edit it get a preview.
+    """
+
+    def url(name):
+        owner = response() if callable(response) else response
+        return reverse("responses:preview", args=[owner.slug]) + f"?field={form.add_prefix(name)}"
+
     for name in names:
         bound = form[name]
         bound.field.widget.attrs.update(
             {
-                "hx-post": reverse("responses:preview") + f"?field={form.add_prefix(name)}",
+                "hx-post": lazy(url, str)(name),
                 "hx-trigger": "input changed delay:400ms",
                 "hx-target": f"#{bound.auto_id}_preview",
                 "hx-swap": "innerHTML",

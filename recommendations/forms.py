@@ -90,7 +90,7 @@ class RecommendationForm(StructureForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        live_preview(self, "text")
+        live_preview(self, "text", response=lambda: self.instance.theme.group.response)
 
 
 class StructureDeleteForm(DeleteForm):

@@ -36,7 +36,7 @@ class ResponseForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].widget.attrs["autofocus"] = True
-        live_preview(self, "introduction")
+        live_preview(self, "introduction", response=self.instance)
 
     def clean(self):
         cleaned = super().clean()

@@ -29,8 +29,13 @@ def get_visible_response(request, slug):
 
 @require_POST
 @login_required
-def preview(request):
-    """The live preview of a Markdown field: the text as the document page will show it."""
+def preview(request, slug):
+    """The live preview of a Markdown field: the text as the document page will show it.
+
+    Only for people who may edit something in the response: rendering costs time, and
+    nobody else has a form to preview."""
+    response = get_object_or_404(ManagementResponse, slug=slug)
+    permissions.require(permissions.rights(request.user, response).any)
     text = request.POST.get(request.GET.get("field", "text"), "")
     if len(text) > PREVIEW_LIMIT:
         return HttpResponse(_("Te lang voor een voorbeeld."), status=413)

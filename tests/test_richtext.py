@@ -13,7 +13,7 @@ def test_markdown_constructs_of_the_seed_render():
 def test_scripts_event_handlers_and_dangerous_links_are_removed():
     html = render(
         '<script>alert(1)</script>\n\n<p onclick="x()">hi</p>\n\n'
-        "[a](javascript:alert(1)) <a href=\"javascript:alert(2)\">b</a> ![i](file:///etc/passwd)"
+        '[a](javascript:alert(1)) <a href="javascript:alert(2)">b</a> ![i](file:///etc/passwd)'
     )
     assert "<script" not in html
     assert "onclick" not in html
