@@ -4,8 +4,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.text import NormalisedText
 
-class Action(models.Model):
+
+class Action(NormalisedText, models.Model):
     """A numbered action in answer to the recommendations, or a part of one ("1.1", "3 – spoor 2")."""
 
     class Status(models.TextChoices):
@@ -124,7 +126,7 @@ class Action(models.Model):
         return " ".join(str(part) for part in (self.get_effective_status_display(), self.effective_status_note) if part)
 
 
-class ActionLink(models.Model):
+class ActionLink(NormalisedText, models.Model):
     """A recommendation answered by an action, optionally narrowed ("kennisdeling 4", "(systematisch leren)")."""
 
     recommendation = models.ForeignKey(
@@ -176,7 +178,7 @@ class ActionLink(models.Model):
         return f" – {self.qualifier}"
 
 
-class ProgressUpdate(models.Model):
+class ProgressUpdate(NormalisedText, models.Model):
     """One entry of an action's progress log: the status it was given, when, by whom, and a note.
 
     Written each time the project team changes an action's status or reports progress;

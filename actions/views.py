@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from core import permissions
@@ -46,6 +47,8 @@ from .models import Action, ActionLink, action_tree
 # --- Reading -------------------------------------------------------------------------------
 
 
+@require_safe
+@vary_on_headers("HX-Request")  # the page, or with htmx its fragment, at the same URL
 def action_detail(request, pk):
     action = get_object_or_404(Action.objects.select_related("response", "parent"), pk=pk)
     response = action.response

@@ -33,6 +33,8 @@ from .forms import AgreementForm, GroupForm, RecommendationForm, StructureDelete
 from .models import Recommendation, RecommendationGroup, Theme
 
 
+@require_safe
+@vary_on_headers("HX-Request")  # the page, or with htmx its fragment, at the same URL
 def recommendation_detail(request, pk):
     recommendation = get_object_or_404(Recommendation.objects.select_related("theme__group__response"), pk=pk)
     response = recommendation.theme.group.response

@@ -42,11 +42,13 @@ def preview(request, slug):
     return render(request, "editing/_preview.html", {"text": text})
 
 
+@require_safe
 def response_list(request):
     responses = ManagementResponse.objects.visible_to(request.user).order_by("-updated_at", "title")
     return render(request, "responses/list.html", {"responses": responses})
 
 
+@require_safe
 def response_detail(request, slug):
     response = get_visible_response(request, slug)
     document = build_document(response)
@@ -80,6 +82,7 @@ def response_edit(request, slug):
     return render(request, template, context, status=status)
 
 
+@require_safe
 def response_export(request, slug):
     response = get_visible_response(request, slug)
     http = HttpResponse(export_response(response), content_type="application/yaml; charset=utf-8")
