@@ -94,8 +94,8 @@ class ActionForm(VersionedForm):
         return number
 
 
-class QualifierForm(forms.ModelForm):
-    """The qualifier of one link ("kennisdeling 4", "(systematisch leren)")."""
+class QualifierForm(VersionedForm):
+    """The qualifier of one link ("kennisdeling 4", "(systematisch leren)"): versioned like every edit."""
 
     class Meta:
         model = ActionLink

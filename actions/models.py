@@ -143,6 +143,17 @@ class ActionLink(NormalisedText, models.Model):
         help_text=_('Gedrukt na het actienummer: "kennisdeling 4" of "(systematisch leren)".'),
     )
     order = models.PositiveIntegerField(_("volgorde"), default=0)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+    version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("gewijzigd door"),
+    )
 
     class Meta:
         verbose_name = _("koppeling aanbeveling–actie")
