@@ -5,6 +5,7 @@ The rendering cases took 50-120 s each before markdown-it-py and the bracket gua
 The import cases each end in one line ``file:line: ...``, a non-zero exit, and no change.
 """
 
+import re
 import subprocess
 import sys
 import time
@@ -122,13 +123,13 @@ HOSTILE_FILES = {
     ),
     "alias cycle": ("format: &x [*x]\n...\n", "anchors and aliases"),
     "mapping cycle": ("a: &m {b: *m}\n...\n", "anchors and aliases"),
-    "deep lists": ("x: " + "[" * 10_000 + "]" * 10_000 + "\n...\n", "nested too deeply"),
-    "deep mappings": ("x: " + "{a: " * 5_000 + "1" + "}" * 5_000 + "\n...\n", "nested too deeply"),
+    "deep lists": ("x: " + "[" * 10_000 + "]" * 10_000 + "\n...\n", "nested too deeply|nesting depth"),
+    "deep mappings": ("x: " + "{a: " * 5_000 + "1" + "}" * 5_000 + "\n...\n", "nested too deeply|nesting depth"),
     "deep block nesting": ("".join("  " * i + "k:\n" for i in range(200)) + "...\n", "nested too deeply"),
-    "NUL escape": (seed_with("  organisation: Europa WSE\n", '  organisation: "Europa\\0WSE"\n'), "U+0000"),
+    "NUL escape": (seed_with("  organisation: Europa WSE\n", '  organisation: "Europa\\0WSE"\n'), r"U\+0000"),
     "lone surrogate escape": (
         seed_with("  organisation: Europa WSE\n", '  organisation: "Europa\\ud800WSE"\n'),
-        "U+D800",
+        r"U\+D800|invalid Unicode character escape",  # libyaml refuses it already
     ),
     "2 MB recommendation text": (
         seed_with(
@@ -137,7 +138,10 @@ HOSTILE_FILES = {
         "text: too long: 2000128 characters, at most 20000",
     ),
     "over-long qualifier": (seed_with("qualifier: (systematisch leren)", "qualifier: " + "q" * 201), "at most 200"),
-    "cut short": (seed_text()[: len(seed_text()) // 2].rsplit("\n", 1)[0] + "\n", "does not end with the line '...'"),
+    "cut short": (
+        seed_text()[: len(seed_text()) // 2].rsplit("\n", 1)[0] + "\n",
+        r"does not end with the line '\.\.\.'",
+    ),
     "cut short mid-line": (seed_text()[: len(seed_text()) // 3], None),
 }
 
@@ -166,7 +170,7 @@ def test_a_hostile_file_is_refused_in_one_line_and_changes_nothing(seed_response
     assert message.startswith(f"{path}:"), message[:300]
     assert len(message) < 400, message[:400]
     if expected:
-        assert expected in message, message
+        assert re.search(expected, message), message
     assert database_snapshot() == before
 
 
@@ -211,7 +215,7 @@ def test_the_command_exits_non_zero_with_one_line(tmp_path, name):
     )
     assert done.returncode != 0
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and expected in lines[0], done.stderr
+    assert len(lines) == 1 and re.search(expected, lines[0]), done.stderr
     assert "Traceback" not in done.stderr
 
 
