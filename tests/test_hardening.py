@@ -1,6 +1,7 @@
 """Regressions from the hostile-input review (issue 9): what users type, what attackers send."""
 
 import re
+import subprocess
 from urllib.parse import quote
 
 import pytest
@@ -224,3 +225,46 @@ def test_pages_that_are_also_fragments_vary_on_hx_request(client, seed_response)
         assert page.status_code == fragment.status_code == 200
         for answer in (page, fragment):
             assert "HX-Request" in answer["Vary"], url
+
+
+# --- 6. the PDF's layout under long unbreakable text, and the glyphs people type ---------------
+
+
+def words_outside_the_page(data, tmp_path):
+    """Words that pdftotext places (partly) beyond the right edge of the text area."""
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(data)
+    xhtml = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True, text=True).stdout
+    outside = []
+    for width, body in re.findall(r'<page width="([\d.]+)"[^>]*>(.*?)</page>', xhtml, re.S):
+        limit = float(width) - 20 * 72 / 25.4 + 2  # the right margin is 20 mm
+        for x_max, word in re.findall(r'<word [^>]*xMax="([\d.]+)"[^>]*>([^<]*)</word>', body):
+            if float(x_max) > limit:
+                outside.append(word)
+    return outside
+
+
+def test_long_unbreakable_text_wraps_inside_the_page(db, tmp_path):
+    response = ManagementResponseFactory(title="Managementresponse" + "Ü" * 282)
+    rec = RecommendationFactory(theme__group__response=response, location="p." + "9" * 98, text="Een " + "lang" * 60)
+    action = ActionFactory(response=response, number="7", title="Titel " + "Woord" * 40)
+    ActionLink.objects.create(recommendation=rec, action=action)
+    rec.agreement = "agree"
+    rec.save()
+
+    data = render_pdf(response)
+
+    assert words_outside_the_page(data, tmp_path) == []
+    path = tmp_path / "doc.pdf"
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
+    assert "Akkoord" in text and "Actie 7" in text  # the agreement and action columns stay visible
+
+
+def test_emoji_and_symbols_print_with_a_shipped_font(db, tmp_path):
+    response = ManagementResponseFactory(introduction="Goed nieuws 👍 🎉 ✅ en ✓ ★ ☐.")
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(render_pdf(response))
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True, text=True).stdout
+    assert "Noto-Emoji" in fonts and "Noto-Sans-Symbols-2" in fonts, fonts
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
+    assert "👍" in text and "★" in text
