@@ -112,8 +112,8 @@ def _check_events(text: str, source: str):
                     raise InterchangeError([f"{source}:{line}: nested too deeply (more than {MAX_DEPTH} levels)"])
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
-    except yaml.MarkedYAMLError:
-        return  # composing reports it, with its line
+    except yaml.YAMLError:
+        return  # not YAML at all: composing reports it, with its line
 
 
 def _check_end(text: str, source: str):

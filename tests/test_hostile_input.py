@@ -225,3 +225,13 @@ def test_the_export_ends_with_the_end_line_and_round_trips(seed_response):
     exported = export_response(seed_response)
     assert exported.endswith("\n...\n")
     assert exported == seed_text()
+
+
+def test_a_control_character_in_the_file_is_one_line_too(seed_response, tmp_path):
+    path = tmp_path / "bell.yaml"
+    path.write_text(seed_with("  organisation: Europa WSE\n", "  organisation: Europa\x07WSE\n"), encoding="utf-8")
+    before = database_snapshot()
+    with pytest.raises(CommandError) as excinfo:
+        call_command("import_response", str(path), "--replace")
+    assert len(str(excinfo.value).splitlines()) == 1 and str(excinfo.value).startswith(f"{path}:")
+    assert database_snapshot() == before
