@@ -119,7 +119,7 @@ class ActionForm(VersionedForm):
         if instance.pk is None:
             del self.fields["version"]  # nothing to be stale against yet
         self.fields["number"].widget.attrs["autofocus"] = True
-        live_preview(self, "narrative")
+        live_preview(self, "narrative", response=lambda: self.instance.response)
 
     def clean_number(self):
         number = self.cleaned_data["number"].strip()
@@ -132,8 +132,8 @@ class ActionForm(VersionedForm):
         return number
 
 
-class QualifierForm(forms.ModelForm):
-    """The qualifier of one link ("kennisdeling 4", "(systematisch leren)")."""
+class QualifierForm(VersionedForm):
+    """The qualifier of one link ("kennisdeling 4", "(systematisch leren)"): versioned like every edit."""
 
     class Meta:
         model = ActionLink

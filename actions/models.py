@@ -6,8 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.text import NormalisedText
 
-class Action(models.Model):
+
+class Action(NormalisedText, models.Model):
     """A numbered action in answer to the recommendations, or a part of one ("1.1", "3 – spoor 2")."""
 
     class Status(models.TextChoices):
@@ -161,7 +163,7 @@ class Action(models.Model):
         return " ".join(str(part) for part in (self.get_effective_status_display(), self.effective_status_note) if part)
 
 
-class ActionLink(models.Model):
+class ActionLink(NormalisedText, models.Model):
     """A recommendation answered by an action, optionally narrowed ("kennisdeling 4", "(systematisch leren)")."""
 
     recommendation = models.ForeignKey(
@@ -178,6 +180,17 @@ class ActionLink(models.Model):
         help_text=_('Gedrukt na het actienummer: "kennisdeling 4" of "(systematisch leren)".'),
     )
     order = models.PositiveIntegerField(_("volgorde"), default=0)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+    version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("gewijzigd door"),
+    )
 
     class Meta:
         verbose_name = _("koppeling aanbeveling–actie")
@@ -209,7 +222,7 @@ class ActionLink(models.Model):
         return f" – {self.qualifier}"
 
 
-class ProgressUpdate(models.Model):
+class ProgressUpdate(NormalisedText, models.Model):
     """One entry of an action's progress log: the status it was given, when, by whom, and a note.
 
     Written each time the project team changes an action's status or reports progress;

@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from core import permissions
@@ -46,6 +47,8 @@ from .models import Action, ActionLink, action_tree
 # --- Reading -------------------------------------------------------------------------------
 
 
+@require_safe
+@vary_on_headers("HX-Request")  # the page, or with htmx its fragment, at the same URL
 def action_detail(request, pk):
     action = get_object_or_404(Action.objects.select_related("response", "parent"), pk=pk)
     response = action.response
@@ -594,7 +597,7 @@ def link_edit(request, pk):
     form = QualifierForm(request.POST or None, instance=link)
     code = 200
     if request.method == "POST":
-        code = save_link(form)
+        code = save_form(request, form)  # 409 when someone changed the link since the form was loaded
         if code is None:
             saved = _("Koppeling opgeslagen: %(citation)s.") % {"citation": link.citation}
             if not request.htmx:
@@ -626,7 +629,15 @@ def link_delete(request, pk):
         owner = owner_of(request, link)
         citation = link.citation
         location = link.recommendation.reference
-        link.delete()
+        form = DeleteForm(request.POST)
+        if not form.is_valid():
+            problem = _("Niet ontkoppeld: het formulier was onvolledig. Probeer het opnieuw.")
+            return unlink_refused(request, owner, INVALID, problem)
+        try:
+            delete_if_unchanged(link, base_version=form.cleaned_data["version"])
+        except StaleEdit as stale:
+            if stale.current is not None:
+                return unlink_refused(request, owner, CONFLICT, stale_unlink_message(stale.current))
         saved = _("Koppeling verwijderd: %(citation)s en aanbeveling %(location)s.") % {
             "citation": citation,
             "location": location,
@@ -635,3 +646,20 @@ def link_delete(request, pk):
         messages.success(request, saved)
         return redirect(owner_url(owner))
     return render_panel(request, owner, focus="koppel", saved_message=saved)
+
+
+def unlink_refused(request, owner, code, problem):
+    if not request.htmx:
+        messages.error(request, problem)
+        return redirect(owner_url(owner))
+    return render_panel(request, owner, status=code, problem=problem)
+
+
+def stale_unlink_message(current):
+    """Why an unlink was refused: the link's qualifier changed after the user decided."""
+    who, when = last_change(current)
+    if who:
+        text = _("%(who)s heeft deze koppeling intussen gewijzigd (%(when)s).") % {"who": who, "when": when}
+    else:
+        text = _("Iemand anders heeft deze koppeling intussen gewijzigd (%(when)s).") % {"when": when}
+    return text + " " + _("Ze is niet ontkoppeld: bekijk de huidige versie en beslis opnieuw.")

@@ -21,7 +21,7 @@ htmx swaps 409 and 422 bodies because base.html configures ``responseHandling``.
 """
 
 from functools import wraps
-from urllib.parse import urlsplit
+from urllib.parse import unquote
 
 from django import forms
 from django.conf import settings
@@ -30,6 +30,8 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -191,15 +193,24 @@ def autofocus_first_error(form):
     form.fields[first].widget.attrs["autofocus"] = True
 
 
-def live_preview(form, *names):
+def live_preview(form, *names, response):
     """Let the Markdown fields ``names`` show a live preview under them (htmx; see
     templates/editing/_markdown_field.html). Without JavaScript the form's "Voorbeeld"
-    button does the same with a round trip."""
+    button does the same with a round trip.
+
+    The preview URL belongs to ``response`` (the response, or a function returning it,
+    called only when the form is shown): only people who may edit it get a preview.
+    """
+
+    def url(name):
+        owner = response() if callable(response) else response
+        return reverse("responses:preview", args=[owner.slug]) + f"?field={form.add_prefix(name)}"
+
     for name in names:
         bound = form[name]
         bound.field.widget.attrs.update(
             {
-                "hx-post": reverse("responses:preview") + f"?field={form.add_prefix(name)}",
+                "hx-post": lazy(url, str)(name),
                 "hx-trigger": "input changed delay:400ms",
                 "hx-target": f"#{bound.auto_id}_preview",
                 "hx-swap": "innerHTML",
@@ -226,12 +237,22 @@ def login_required(view):
 
 
 def safe_next(request, default):
-    """Where a plain form goes back to after saving: a local ``next`` or ``default``."""
+    """Where a plain form goes back to (and its Cancel link leads): a local ``next`` or ``default``.
+
+    Only a path on this site passes: Django's ``url_has_allowed_host_and_scheme`` judges
+    it, on the value as given and once more percent-decoded, and a backslash or a control
+    character anywhere refuses it (browsers read ``/\\host`` as ``//host``).
+    """
     target = request.POST.get("next") or request.GET.get("next") or ""
-    parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc:
-        return target
-    return default
+    decoded = unquote(target)
+    if not target.startswith("/") or any(c == "\\" or ord(c) < 32 or ord(c) == 127 for c in decoded):
+        return default
+    for candidate in (target, decoded):
+        if candidate.startswith("//") or not url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return default
+    return target
 
 
 @transaction.atomic

@@ -3,22 +3,29 @@
 Introduction, narratives, recommendation texts and justifications are stored as
 Markdown (see docs/interchange.md). Rendering turns them into HTML that is safe
 to put in a page or a PDF whatever the author typed: nh3 (ammonia) keeps only
-the tags the format produces and links to http(s) and mailto.
+the tags the format produces and links to http(s) and mailto; ids survive only
+where the renderer made them (footnote anchors), and images are not kept at all
+(user text must not make the browser or the PDF fetch paths it chose).
 
-Footnotes are rendered two ways: for the screen, as Python-Markdown does (a
-numbered list at the end of the text); for print, inline at the call as
-``<span class="footnote">``, so that WeasyPrint's ``float: footnote`` puts the
-note at the foot of the page of its call.
+The parser is markdown-it-py (CommonMark), whose work grows linearly with the
+input; a small guard rule (``_unmatched_brackets``) takes runs of ``[`` that can
+never close as plain text in one step, so hostile texts such as 100,000 ``[`` stay
+well within a second (benchmarks/hostile.py).
+
+Footnotes are rendered two ways: for the screen, a numbered list at the end of
+the text; for print, inline at the call as ``<span class="footnote">``, so that
+WeasyPrint's ``float: footnote`` puts the note at the foot of the page of its call.
 """
 
 import functools
 import html
 import re
-import threading
 
-import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.footnote.index import footnote_ref
 
 ALLOWED_TAGS = {
     "p",
@@ -43,11 +50,9 @@ ALLOWED_TAGS = {
     "blockquote",
     "code",
     "pre",
-    "img",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "title"},
     "sup": {"id"},
     "li": {"id"},
 }
@@ -57,10 +62,14 @@ ALLOWED_CLASSES = {
     "a": {"footnote-ref", "footnote-backref"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+# The only ids that survive: the renderer's footnote anchors (fn-<prefix>:<label>, fnref2-<prefix>:<label>).
+FOOTNOTE_ID = re.compile(r"fn(?:ref\d*)?(?:-[A-Za-z0-9_-]+)?:[^\s\"'<>]+")
 
-FOOTNOTE_DEFINITION = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]*(.*(?:\n(?:[ \t]{4}|\t).*)*)", re.MULTILINE)
-FOOTNOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
-PLACEHOLDER = "richtextfootnote{}placeholder"
+
+def _keep_attribute(tag, attribute, value):
+    if attribute == "id" and not FOOTNOTE_ID.fullmatch(value):
+        return None
+    return value
 
 
 def sanitise(html: str) -> str:
@@ -71,24 +80,155 @@ def sanitise(html: str) -> str:
         allowed_classes=ALLOWED_CLASSES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
+        attribute_filter=_keep_attribute,
     )
 
 
-_local = threading.local()
+# --- the parser ---------------------------------------------------------------------------
 
 
-def _convert(text: str) -> str:
-    # Building a Markdown instance costs more than most conversions (a page of 300
-    # recommendations converts 600 texts), so each thread keeps one and resets it
-    # between texts, as Python-Markdown's documentation advises.
-    md = getattr(_local, "md", None)
-    if md is None:
-        md = _local.md = markdown.Markdown(
-            extensions=["footnotes", "sane_lists"],
-            extension_configs={"footnotes": {"BACKLINK_TITLE": "", "BACKLINK_TEXT": "↩"}},
-            output_format="html",
-        )
-    return md.reset().convert(text)
+def _closers(src):
+    """For each ``[`` in ``src``, the position of the ``]`` that closes it, or None.
+
+    Brackets pair up as in a link text (nested pairs balance; backslash escapes are
+    skipped). Code spans are not looked into, so a ``[`` inside one may look open or
+    closed; the guard below only acts on brackets that nothing can make a link of.
+    """
+    closers, open_at = {}, []
+    i, n = 0, len(src)
+    while i < n:
+        c = src[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            open_at.append(i)
+            closers[i] = None
+        elif c == "]" and open_at:
+            closers[open_at.pop()] = i
+        i += 1
+    return closers
+
+
+def _inert(src, pos, closers, env):
+    """True when the ``[`` at ``pos`` cannot start a link, an image or a footnote call."""
+    close = closers.get(pos)
+    if close is None:
+        return True  # nothing closes it
+    if env.get("references") or (env.get("footnotes") or {}).get("refs"):
+        return False  # "[label]" and "[^label]" may refer to a definition
+    return src[close + 1 : close + 2] != "("  # an inline link needs "](" ...
+
+
+def _unmatched_brackets(state, silent):
+    """Inline rule before ``link``: a run of ``[`` (or ``![``) that cannot open a link is text.
+
+    markdown-it-py is linear, but each ``[`` it tries as a link costs it tens of
+    microseconds; a run of them that cannot be links is taken here in one step.
+    """
+    pos = state.pos
+    src = state.src
+    if src[pos] not in "[!":
+        return False
+    cache = state.env.setdefault("_closers", {})
+    entry = cache.get(id(src))
+    if entry is None or entry[0] is not src:
+        entry = cache[id(src)] = (src, _closers(src))
+    closers = entry[1]
+    end, limit = pos, state.posMax
+    while end < limit:
+        c = src[end]
+        if c == "[" and _inert(src, end, closers, state.env):
+            end += 1
+        elif c == "!" and src[end + 1 : end + 2] == "[" and _inert(src, end + 1, closers, state.env):
+            end += 2
+        elif c == "^" and end > pos:
+            end += 1
+        else:
+            break
+    if end == pos:
+        return False
+    if not silent:
+        state.pending += src[pos:end]
+    state.pos = end
+    return True
+
+
+def _footnote_ref(self, tokens, idx, options, env):
+    meta = tokens[idx].meta
+    if env.get("inline_footnotes"):
+        return f'<span class="footnote">{env["notes"].get(meta["id"], "")}</span>'
+    label = _anchor(meta["label"], env)
+    sub = meta.get("subId", 0)
+    ref = f"fnref{sub + 1 if sub else ''}{label}"
+    return f'<sup id="{ref}"><a class="footnote-ref" href="#fn{label}">{meta["id"] + 1}</a></sup>'
+
+
+def _footnote_anchor(self, tokens, idx, options, env):
+    # One way back, to the first call: a note called 19,000 times does not get 19,000 arrows.
+    meta = tokens[idx].meta
+    if meta.get("subId", 0):
+        return ""
+    return f'&#160;<a class="footnote-backref" href="#fnref{_anchor(meta["label"], env)}" title="">↩</a>'
+
+
+def _anchor(label, env):
+    prefix = env.get("prefix")
+    return f"{'-' + prefix if prefix else ''}:{html.escape(label or '')}"
+
+
+def _footnote_open(self, tokens, idx, options, env):
+    return f'<li id="fn{_anchor(tokens[idx].meta["label"], env)}">'
+
+
+def _make_parser():
+    md = MarkdownIt("commonmark", {"html": True})
+    md.use(footnote_plugin, inline=False)
+    # A footnote call is tried before a link: "[^1]" is a call when the note exists (as in
+    # Python-Markdown), and the link rule's label scan is not paid for every call.
+    md.inline.ruler.before("link", "footnote_call", functools.partial(footnote_ref, always_match=False))
+    md.inline.ruler.before("link", "unmatched_brackets", _unmatched_brackets)
+    md.add_render_rule("footnote_ref", _footnote_ref)
+    md.add_render_rule("footnote_anchor", _footnote_anchor)
+    md.add_render_rule("footnote_open", _footnote_open)
+    md.add_render_rule("footnote_close", lambda self, tokens, idx, options, env: "</li>\n")
+    md.add_render_rule(
+        "footnote_block_open", lambda self, tokens, idx, options, env: '<div class="footnote">\n<hr>\n<ol>\n'
+    )
+    md.add_render_rule("footnote_block_close", lambda self, tokens, idx, options, env: "</ol>\n</div>\n")
+    return md
+
+
+_md = _make_parser()
+
+
+def _convert(text: str, *, prefix: str = "", inline_footnotes: bool = False) -> str:
+    env = {"prefix": prefix, "inline_footnotes": inline_footnotes}
+    tokens = _md.parse(text, env)
+    if inline_footnotes:
+        tokens = _inline_notes(tokens, env)
+    return _md.renderer.render(tokens, _md.options, env)
+
+
+def _inline_notes(tokens, env):
+    """Take the footnote list off the end; render each note once, for its calls to use."""
+    if not tokens or tokens[-1].type != "footnote_block_close":
+        env["notes"] = {}
+        return tokens
+    start = max(i for i, token in enumerate(tokens) if token.type == "footnote_block_open")
+    notes, body, current = {}, [], None
+    for token in tokens[start + 1 : -1]:
+        if token.type == "footnote_open":
+            current, body = token.meta["id"], []
+        elif token.type == "footnote_close":
+            rendered = _md.renderer.render(body, _md.options, {"inline_footnotes": True, "notes": {}}).strip()
+            # A note is one run of text at its call: its paragraphs become line breaks.
+            rendered = re.sub(r"</p>\s*<p>", "<br>", rendered)
+            notes[current] = re.sub(r"^<p>(.*)</p>$", r"\1", rendered, flags=re.DOTALL)
+        elif token.type != "footnote_anchor":
+            body.append(token)
+    env["notes"] = notes
+    return tokens[:start]
 
 
 def render(text: str, *, prefix: str = "", footnotes: str = "end") -> SafeString:
@@ -100,33 +240,7 @@ def render(text: str, *, prefix: str = "", footnotes: str = "end") -> SafeString
     if not text:
         return mark_safe("")
     text = text.replace("\r\n", "\n")
-    if footnotes == "inline":
-        html = _render_inline_footnotes(text)
-    else:
-        html = _convert(text)
-        if prefix:
-            html = re.sub(r'(id="|href="#)fn(ref)?:', rf"\1fn\2-{prefix}:", html)
-    return mark_safe(sanitise(html))
-
-
-def _render_inline_footnotes(text: str) -> str:
-    notes = {key: body.strip() for key, body in FOOTNOTE_DEFINITION.findall(text)}
-    text = FOOTNOTE_DEFINITION.sub("", text)
-    keys = []
-
-    def call(match):
-        key = match.group(1)
-        if key not in notes:
-            return match.group(0)
-        keys.append(key)
-        return PLACEHOLDER.format(len(keys) - 1)
-
-    html = _convert(FOOTNOTE_CALL.sub(call, text))
-    for index, key in enumerate(keys):
-        body = _convert(re.sub(r"\n[ \t]+", "\n", notes[key])).strip()
-        body = re.sub(r"^<p>(.*)</p>$", r"\1", body, flags=re.DOTALL)
-        html = html.replace(PLACEHOLDER.format(index), f'<span class="footnote">{body}</span>')
-    return html
+    return mark_safe(sanitise(_convert(text, prefix=prefix, inline_footnotes=footnotes == "inline")))
 
 
 @functools.lru_cache(maxsize=2048)

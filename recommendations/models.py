@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.richtext import plain
+from core.text import NormalisedText
 
 
-class RecommendationGroup(models.Model):
+class RecommendationGroup(NormalisedText, models.Model):
     """A band of the recommendations table ("Aanbevelingen voor partnerschappen")."""
 
     response = models.ForeignKey(
@@ -50,7 +51,7 @@ class RecommendationGroup(models.Model):
         return {"themes": self.themes.count(), **counts}
 
 
-class Theme(models.Model):
+class Theme(NormalisedText, models.Model):
     """A section of the evaluation report that holds recommendations ("8.2.1 GEPASTE LOOPTIJD EN TIMING")."""
 
     group = models.ForeignKey(RecommendationGroup, models.CASCADE, related_name="themes", verbose_name=_("groep"))
@@ -98,7 +99,7 @@ class RecommendationQuerySet(models.QuerySet):
         return self.filter(agreement=Recommendation.Agreement.UNDECIDED)
 
 
-class Recommendation(models.Model):
+class Recommendation(NormalisedText, models.Model):
     """One recommendation of the evaluation report and the organisation's agreement with it."""
 
     class Agreement(models.TextChoices):

@@ -33,6 +33,8 @@ from .forms import AgreementForm, GroupForm, RecommendationForm, StructureDelete
 from .models import Recommendation, RecommendationGroup, Theme
 
 
+@require_safe
+@vary_on_headers("HX-Request")  # the page, or with htmx its fragment, at the same URL
 def recommendation_detail(request, pk):
     recommendation = get_object_or_404(Recommendation.objects.select_related("response"), pk=pk)
     response = recommendation.response
@@ -276,7 +278,7 @@ def recommendation_add(request, pk):
     theme = get_object_or_404(Theme.objects.select_related("group__response"), pk=pk)
     response = theme.group.response
     permissions.require(permissions.can_edit_recommendations(request.user, response))
-    new = Recommendation(theme=theme, agreement=Recommendation.Agreement.UNDECIDED)
+    new = Recommendation(response=response, theme=theme, agreement=Recommendation.Agreement.UNDECIDED)
     return add_item(request, RECOMMENDATION, new, response)
 
 

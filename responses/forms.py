@@ -39,7 +39,7 @@ class ResponseForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].widget.attrs["autofocus"] = True
-        live_preview(self, "introduction")
+        live_preview(self, "introduction", response=self.instance)
         if self.instance.is_published:
             # Links to a published response are out there: its address no longer changes.
             del self.fields["slug"]

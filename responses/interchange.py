@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 
 from actions.models import Action, ActionLink, ProgressUpdate
+from core.text import clean_text, unstorable
 from recommendations.models import Recommendation, RecommendationGroup, Theme
 from responses.models import ManagementResponse
 
@@ -26,6 +27,14 @@ SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 MONTH = re.compile(r"^\d{4}-\d{2}$")
 UNIT_MAX_LENGTH = 200
 MAX_ERRORS = 20
+
+# Limits that keep a hostile or damaged file from costing more than a real one (benchmarks/hostile.py).
+# The largest response the forms allow is far beyond any real one; the seed is 30 kB.
+MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_DEPTH = 12  # the format nests 8 deep (groups > themes > recommendations > actions > mapping)
+END_MARKER = "..."  # YAML's own end-of-document line: a file cut short lacks it
+# libyaml reads a file some 40 times faster than PyYAML's pure-Python reader; same nodes, same marks.
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class InterchangeError(Exception):
@@ -59,7 +68,7 @@ class Seq(list):
 def _build(node, errors, source):
     line = node.start_mark.line + 1
     if isinstance(node, yaml.ScalarNode):
-        if node.tag == "tag:yaml.org,2002:null" and node.style is None:
+        if node.tag == "tag:yaml.org,2002:null" and not node.style:  # plain: None (PyYAML) or "" (libyaml)
             return None
         value = Text(node.value)
         value.line = line
@@ -87,7 +96,44 @@ def _build(node, errors, source):
     raise TypeError(node)  # pragma: no cover - yaml has no other node kinds
 
 
+def _check_events(text: str, source: str):
+    """Refuse what the format never uses and what makes YAML expensive, before composing.
+
+    Anchors and aliases (``&a`` / ``*a``): a few hundred bytes of aliases expand to
+    gigabytes (the "billion laughs"), and an alias inside its own anchor is a cycle.
+    Nesting deeper than the format needs would end in a RecursionError when composing.
+    The event stream is read one event at a time, so this pass takes little memory.
+    """
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=LOADER):
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+                raise InterchangeError([f"{source}:{line}: YAML anchors and aliases (& and *) are not supported"])
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise InterchangeError([f"{source}:{line}: nested too deeply (more than {MAX_DEPTH} levels)"])
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # not YAML at all: composing reports it, with its line
+
+
+def _check_end(text: str, source: str):
+    lines = text.rstrip().splitlines()
+    if not lines or lines[-1].rstrip() != END_MARKER:
+        raise InterchangeError(
+            [
+                f"{source}:{len(lines)}: the file does not end with the line '{END_MARKER}'"
+                " (cut short? an exported file ends with it; see docs/interchange.md)"
+            ]
+        )
+
+
 def _load(raw: bytes, source: str):
+    if len(raw) > MAX_FILE_BYTES:
+        raise InterchangeError([f"{source}:1: the file is too large ({len(raw):,} bytes; at most {MAX_FILE_BYTES:,})"])
     if b"\x00" in raw:
         raise InterchangeError([f"{source}:1: not a text file (it contains NUL bytes); expected UTF-8 YAML"])
     try:
@@ -97,8 +143,9 @@ def _load(raw: bytes, source: str):
         raise InterchangeError(
             [f"{source}:{line}: not a UTF-8 text file (byte 0x{raw[exc.start]:02x} at offset {exc.start})"]
         ) from None
+    _check_events(text, source)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -108,6 +155,7 @@ def _load(raw: bytes, source: str):
         raise InterchangeError([f"{source}:1: invalid YAML: {' '.join(str(exc).split())}"]) from None
     if node is None:
         raise InterchangeError([f"{source}:1: the file is empty"])
+    _check_end(text, source)
     errors = []
     data = _build(node, errors, source)
     if errors:
@@ -207,7 +255,10 @@ class _Reader:
 
     def error(self, line, path, message):
         if len(self.errors) < MAX_ERRORS:
-            self.errors.append(f"{self.source}:{line}: {path}: {message}")
+            # One printable line, whatever the file held (a lone surrogate cannot even be printed).
+            text = f"{self.source}:{line}: {path}: {message}"
+            text = " ".join(text.encode("utf-8", "backslashreplace").decode("utf-8").split())
+            self.errors.append(text)
 
     def mapping(self, value, path, line, keys):
         if not isinstance(value, Map):
@@ -231,7 +282,9 @@ class _Reader:
             return []
         return value
 
-    def text(self, mapping, key, path, *, required=False, model=None, multiline=False):
+    def text(self, mapping, key, path, *, required=False, model=None, field=None, multiline=False):
+        """A text value, cleaned as every save cleans it (core.text), within its field's
+        max_length (``field`` names the model field when it differs from ``key``)."""
         where = f"{path}.{key}" if path else key
         line = mapping.key_lines.get(key, mapping.line)
         value = mapping.get(key)
@@ -240,7 +293,11 @@ class _Reader:
         if not isinstance(value, str):
             self.error(line, where, "expected text")
             return ""
-        value = value.replace("\r\n", "\n")
+        bad = unstorable(value)
+        if bad:
+            self.error(line, where, f"contains the character {bad}, which text cannot hold")
+            return ""
+        value = clean_text(value.replace("\r\n", "\n"))
         if multiline or "\n" not in value:
             value = value.strip()
         else:  # a one-line field folded over several lines: join it back
@@ -251,7 +308,7 @@ class _Reader:
             else:
                 self.error(line, where, f"missing required field '{key}'")
         if model is not None:
-            limit = _max_length(model, key)
+            limit = _max_length(model, field or key)
             if limit and len(value) > limit:
                 self.error(line, where, f"too long: {len(value)} characters, at most {limit}")
         return value
@@ -411,7 +468,7 @@ def _parse_response(r, top):
         "layout": r.choice(m, "layout", path, M.Layout.values, what="layout", default=M.Layout.TABLE),
         "status": r.choice(m, "status", path, M.Status.values, what="status", default="draft"),
         "published_on": r.date(m, "published_on", path),
-        "introduction": r.text(m, "introduction", path, multiline=True),
+        "introduction": r.text(m, "introduction", path, multiline=True, model=M),
     }
     if result["slug"] and not SLUG.match(result["slug"]):
         r.error(
@@ -425,17 +482,14 @@ def _parse_response(r, top):
     e = r.mapping(m["evaluation"], f"{path}.evaluation", m.key_lines["evaluation"], EVALUATION_KEYS)
     if e is not None:
         epath = f"{path}.evaluation"
-        result["evaluation_title"] = r.text(e, "title", epath, required=True)
-        result["evaluators"] = r.text(e, "evaluators", epath, multiline=True)
+        result["evaluation_title"] = r.text(e, "title", epath, required=True, model=M, field="evaluation_title")
+        result["evaluators"] = r.text(e, "evaluators", epath, multiline=True, model=M)
         if r.version == 1:
             delivered_on, precision = r.date(e, "delivered_on", epath), "day"
         else:
             delivered_on, precision = r.date(e, "delivered_on", epath, month=True)
         result["evaluation_delivered_on"] = delivered_on
         result["evaluation_delivered_precision"] = precision
-        limit = _max_length(M, "evaluation_title")
-        if len(result["evaluation_title"]) > limit:
-            r.error(e.key_lines["title"], f"{epath}.title", f"too long: at most {limit} characters")
     return result
 
 
@@ -480,7 +534,7 @@ def _parse_actions(r, top):
             responsible_units=units,
             starts_on=r.date(m, "starts_on", path),
             due_date=r.date(m, "due_date", path),
-            narrative=r.text(m, "narrative", path, multiline=True),
+            narrative=r.text(m, "narrative", path, multiline=True, model=Action),
             progress=_parse_progress(r, m, path, is_part=is_part),
         )
         if not is_part:
@@ -532,10 +586,10 @@ def _parse_recommendation(r, item, rpath, line, numbers):
     rec = ParsedRecommendation(
         number=r.text(m, "number", rpath, model=Recommendation),
         location=r.text(m, "location", rpath, model=Recommendation),
-        text=r.text(m, "text", rpath, required=True, multiline=True),
+        text=r.text(m, "text", rpath, required=True, multiline=True, model=Recommendation),
         agreement=r.choice(m, "agreement", rpath, Recommendation.Agreement.values, what="agreement level", default=""),
-        response_text=r.text(m, "response", rpath, multiline=True),
-        justification=r.text(m, "justification", rpath, multiline=True),
+        response_text=r.text(m, "response", rpath, multiline=True, model=Recommendation, field="response_text"),
+        justification=r.text(m, "justification", rpath, multiline=True, model=Recommendation),
     )
     _parse_links(r, m, rpath, rec, numbers)
     return rec
@@ -594,9 +648,7 @@ def _parse_links(r, m, rpath, rec, numbers):
         if isinstance(l_item, Map):
             lm = r.mapping(l_item, lpath, line, LINK_KEYS)
             number = r.text(lm, "action", lpath, required=True)
-            qualifier = r.text(lm, "qualifier", lpath)
-            if len(qualifier) > _max_length(ActionLink, "qualifier"):
-                r.error(line, f"{lpath}.qualifier", "too long")
+            qualifier = r.text(lm, "qualifier", lpath, model=ActionLink)
         elif isinstance(l_item, str):
             number, qualifier = l_item.strip(), ""
         else:
@@ -695,7 +747,11 @@ def _create_action(response, item, order, *, parent):
 
 
 def import_file(path: Path, *, replace: bool = False) -> ManagementResponse:
-    parsed = parse(Path(path).read_bytes(), source=str(path))
+    path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:  # refused before reading it into memory
+        raise InterchangeError([f"{path}:1: the file is too large ({size:,} bytes; at most {MAX_FILE_BYTES:,})"])
+    parsed = parse(path.read_bytes(), source=str(path))
     return import_response(parsed=parsed, replace=replace)
 
 
@@ -830,4 +886,5 @@ def dump(data: dict) -> str:
         width=100_000,
         indent=2,
         default_flow_style=False,
+        explicit_end=True,  # the END_MARKER line, by which the reader knows the file is whole
     )

@@ -3,6 +3,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.text import NormalisedText
+
 
 class ManagementResponseQuerySet(models.QuerySet):
     def published(self):
@@ -15,7 +17,7 @@ class ManagementResponseQuerySet(models.QuerySet):
         return self.published()
 
 
-class ManagementResponse(models.Model):
+class ManagementResponse(NormalisedText, models.Model):
     """The formal reaction of an organisation to one evaluation: the document as a whole."""
 
     class Status(models.TextChoices):

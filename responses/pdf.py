@@ -34,6 +34,8 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
+from core.text import printable
+
 from .interchange import as_data
 
 logger = logging.getLogger(__name__)
@@ -141,7 +143,8 @@ def render_pdf(response, *, fetcher=None) -> bytes:
     """The response as a tagged PDF/UA-1 document (title, author and language in its metadata)."""
     from weasyprint import HTML
 
-    html = render_html(response)
+    # Rows stored before core.text cleaned every save may still hold U+2029 and the like.
+    html = printable(render_html(response))
     fetcher = fetcher or _fetcher_class()()
     return HTML(string=html, base_url=STATIC_ORIGIN, url_fetcher=fetcher).write_pdf(
         finisher=add_header_scopes,
@@ -210,7 +213,7 @@ def cache_key(response) -> str:
     content = json.dumps(as_data(response), default=str, ensure_ascii=False, separators=(",", ":"))
     digest = hashlib.sha256()
     for part in (content, document_date(response).isoformat(), renderer_version()):
-        digest.update(part.encode() + b"\0")
+        digest.update(part.encode(errors="surrogatepass") + b"\0")
     return digest.hexdigest()
 
 

@@ -14,6 +14,6 @@ urlpatterns = [
     path("responses/<slug:slug>/edit/", views.response_edit, name="edit"),
     path("responses/<slug:slug>/export.yaml", views.response_export, name="export"),
     path("responses/<slug:slug>/pdf/", views.response_pdf, name="pdf"),
-    path("preview/", views.preview, name="preview"),
+    path("responses/<slug:slug>/preview/", views.preview, name="preview"),
     path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -36,14 +36,20 @@ def get_visible_response(request, slug):
 
 @require_POST
 @login_required
-def preview(request):
-    """The live preview of a Markdown field: the text as the document page will show it."""
+def preview(request, slug):
+    """The live preview of a Markdown field: the text as the document page will show it.
+
+    Only for people who may edit something in the response: rendering costs time, and
+    nobody else has a form to preview."""
+    response = get_object_or_404(ManagementResponse, slug=slug)
+    permissions.require(permissions.rights(request.user, response).any)
     text = request.POST.get(request.GET.get("field", "text"), "")
     if len(text) > PREVIEW_LIMIT:
         return HttpResponse(_("Te lang voor een voorbeeld."), status=413)
     return render(request, "editing/_preview.html", {"text": text})
 
 
+@require_safe
 def response_list(request):
     responses = ManagementResponse.objects.visible_to(request.user).order_by("-updated_at", "title")
     return render(
@@ -194,6 +200,7 @@ def response_delete(request, slug):
     )
 
 
+@require_safe
 def response_detail(request, slug):
     response = get_visible_response(request, slug)
     document = response.layout_spec.build(response)
@@ -232,6 +239,7 @@ def response_edit(request, slug):
     return render(request, template, context, status=status)
 
 
+@require_safe
 def response_export(request, slug):
     response = get_visible_response(request, slug)
     http = HttpResponse(export_response(response), content_type="application/yaml; charset=utf-8")

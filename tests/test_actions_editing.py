@@ -357,7 +357,7 @@ def test_project_team_edit_an_action_on_its_page(client, project_member, action)
     assert 'type="date"' in html
     assert '<input type="text" name="number" value="4"' in html and "autofocus" in html
     assert 'name="_preview"' in html  # the preview without JavaScript
-    assert 'hx-post="/preview/?field=narrative"' in html  # and the live one
+    assert f'hx-post="/responses/{action.response.slug}/preview/?field=narrative"' in html  # and the live one
 
     answer = client.post(
         reverse("actions:edit", args=[action.pk]),

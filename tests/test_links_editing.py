@@ -244,7 +244,7 @@ def test_the_qualifier_can_be_changed_from_either_side(client, project_member, l
     assert 'value="kennisdeling 4"' in opened and "autofocus" in opened
     assert f"?focus=wijzig-koppeling-{link.pk}" in opened  # Cancel goes back to the control
 
-    answer = client.post(url, {"qualifier": "kennisdeling 5", "panel": panel}, headers=HTMX)
+    answer = client.post(url, {"qualifier": "kennisdeling 5", "panel": panel, "version": link.version}, headers=HTMX)
 
     assert answer.status_code == 200
     html = answer.content.decode()
@@ -263,7 +263,7 @@ def test_without_javascript_the_qualifier_is_a_page_and_a_redirect(client, proje
     page = client.get(f"{url}?panel={panel}").content.decode()
     assert "<h1>Verduidelijking van de koppeling wijzigen</h1>" in page
 
-    answer = client.post(url, {"qualifier": "", "panel": panel})
+    answer = client.post(url, {"qualifier": "", "panel": panel, "version": link.version})
 
     assert answer["Location"] == f"{link.recommendation.get_absolute_url()}#koppelingen-{panel}"
     link.refresh_from_db()
@@ -288,7 +288,9 @@ def test_unlinking_from_either_side(client, project_member, link, side):
     assert f'id="ontkoppel-{link.pk}"' in page
     assert '<span class="visually-hidden"> (Actie 5 – kennisdeling 4 en aanbeveling' in page
 
-    answer = client.post(reverse("actions:link_delete", args=[link.pk]), {"panel": panel}, headers=HTMX)
+    answer = client.post(
+        reverse("actions:link_delete", args=[link.pk]), {"panel": panel, "version": link.version}, headers=HTMX
+    )
 
     assert answer.status_code == 200
     html = answer.content.decode()
@@ -301,7 +303,7 @@ def test_unlinking_from_either_side(client, project_member, link, side):
 def test_without_javascript_unlinking_redirects_back(client, project_member, link):
     client.force_login(project_member)
     panel = f"actie-{link.action_id}"
-    answer = client.post(reverse("actions:link_delete", args=[link.pk]), {"panel": panel})
+    answer = client.post(reverse("actions:link_delete", args=[link.pk]), {"panel": panel, "version": link.version})
     assert answer["Location"] == f"{link.action.get_absolute_url()}#koppelingen-{panel}"
     assert "Koppeling verwijderd" in client.get(answer["Location"]).content.decode()
     assert not ActionLink.objects.filter(pk=link.pk).exists()
@@ -312,7 +314,9 @@ def test_a_parts_link_can_be_unlinked_from_the_parents_page(client, project_memb
     part_link = ActionLink.objects.filter(action__parent=three).first()
     client.force_login(project_member)
     answer = client.post(
-        reverse("actions:link_delete", args=[part_link.pk]), {"panel": f"actie-{three.pk}"}, headers=HTMX
+        reverse("actions:link_delete", args=[part_link.pk]),
+        {"panel": f"actie-{three.pk}", "version": part_link.version},
+        headers=HTMX,
     )
     assert (
         answer.content.decode().lstrip().startswith(f'<section class="links-panel" id="koppelingen-actie-{three.pk}"')
@@ -324,9 +328,9 @@ def test_a_parts_link_can_be_unlinked_from_the_parents_page(client, project_memb
 def test_unlinking_a_link_that_is_already_gone_answers_gracefully(client, project_member, link, headers):
     client.force_login(project_member)
     pk, panel = link.pk, f"aanbeveling-{link.recommendation_id}"
-    client.post(reverse("actions:link_delete", args=[pk]), {"panel": panel})
+    client.post(reverse("actions:link_delete", args=[pk]), {"panel": panel, "version": 1})
 
-    answer = client.post(reverse("actions:link_delete", args=[pk]), {"panel": panel}, headers=headers)
+    answer = client.post(reverse("actions:link_delete", args=[pk]), {"panel": panel, "version": 1}, headers=headers)
 
     if headers:
         assert answer.status_code == 200
@@ -345,7 +349,10 @@ def test_unlinking_a_missing_link_without_a_page_is_not_found(client, project_me
 
 def test_a_panel_named_for_another_page_falls_back_to_the_links_action(client, project_member, link, action):
     client.force_login(project_member)
-    answer = client.post(reverse("actions:link_edit", args=[link.pk]), {"qualifier": "", "panel": f"actie-{action.pk}"})
+    answer = client.post(
+        reverse("actions:link_edit", args=[link.pk]),
+        {"qualifier": "", "panel": f"actie-{action.pk}", "version": link.version},
+    )
     assert answer["Location"] == f"{link.action.get_absolute_url()}#koppelingen-actie-{link.action_id}"
 
 

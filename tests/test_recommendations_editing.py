@@ -316,7 +316,7 @@ def test_evaluation_staff_can_open_the_edit_form_as_a_page_or_in_place(staff, re
     )
     assert "autofocus" in tag(fragment, 'name="number"')
     # Markdown with a live preview, and a preview button for browsers without JavaScript.
-    assert 'hx-post="/preview/?field=text"' in fragment
+    assert f'hx-post="/responses/{rec.theme.group.response.slug}/preview/?field=text"' in fragment
     assert 'name="_preview" value="1">Voorbeeld</button>' in fragment
     assert "<strong>samenwerking</strong>" in fragment
 

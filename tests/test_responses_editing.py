@@ -73,7 +73,7 @@ def test_the_edit_page_shows_the_introduction_with_its_preview(client, evaluatio
     client.force_login(evaluation_staff)
     html = client.get(edit_url(seed_response)).content.decode()
     assert "<h1>Gegevens en inleiding bewerken</h1>" in html
-    assert 'hx-post="/preview/?field=introduction"' in html
+    assert f'hx-post="/responses/{seed_response.slug}/preview/?field=introduction"' in html
     assert 'id="id_introduction_preview"' in html
     assert "<p>De evaluatie resulteert in inzichten" in html  # the rendered preview of the seed's introduction
 
@@ -145,24 +145,43 @@ def test_only_evaluation_staff_edit_the_response(client, request, seed_response,
     assert snapshot() == before
 
 
-def test_the_preview_renders_sanitised_markdown(client, evaluation_staff):
+def preview_url(response, field):
+    return reverse("responses:preview", args=[response.slug]) + f"?field={field}"
+
+
+def test_the_preview_renders_sanitised_markdown(client, evaluation_staff, seed_response):
     client.force_login(evaluation_staff)
     answer = client.post(
-        "/preview/?field=narrative",
+        preview_url(seed_response, "narrative"),
         {"narrative": "**Vet** <script>alert(1)</script> [link](javascript:alert(1))"},
         headers=HTMX,
     )
     assert answer.status_code == 200
     html = answer.content.decode()
     assert "<strong>Vet</strong>" in html
-    assert "<script>" not in html and "javascript:" not in html
+    assert "<script>" not in html and 'href="javascript:' not in html
 
 
-def test_the_preview_needs_a_login_and_a_post(client, evaluation_staff):
-    assert client.post("/preview/", {"text": "x"}).status_code == 302
+def test_the_preview_needs_a_login_and_a_post(client, evaluation_staff, seed_response):
+    url = preview_url(seed_response, "text")
+    assert client.post(url, {"text": "x"}).status_code == 302
     client.force_login(evaluation_staff)
-    assert client.get("/preview/").status_code == 405
-    assert client.post("/preview/", {"text": "x" * 100_001}).status_code == 413
+    assert client.get(url).status_code == 405
+    assert client.post(url, {"text": "x" * 100_001}).status_code == 413
+
+
+@pytest.mark.parametrize("who", ["reader", "outsider"])
+def test_the_preview_is_only_for_people_who_may_edit_the_response(client, seed_response, who, request):
+    client.force_login(request.getfixturevalue(who))
+    answer = client.post(preview_url(seed_response, "text"), {"text": "[" * 99_000}, headers=HTMX)
+    assert answer.status_code == 403
+    assert client.post("/preview/?field=text", {"text": "x"}).status_code == 404  # the old open URL is gone
+
+
+def test_the_project_team_may_preview_their_action_texts(client, project_member, seed_response):
+    client.force_login(project_member)
+    answer = client.post(preview_url(seed_response, "narrative"), {"narrative": "*Tekst*"}, headers=HTMX)
+    assert answer.status_code == 200 and "<em>Tekst</em>" in answer.content.decode()
 
 
 def test_a_save_in_the_admin_makes_a_form_opened_before_it_stale(client, admin_client, evaluation_staff, seed_response):

@@ -97,3 +97,34 @@ def test_a_user_edits_a_narrative_and_links_a_recommendation_from_the_action(
     row = page.locator(f"#aanbeveling-{rec.pk}")
     expect(row.locator("td.links")).to_contain_text("Actie 4 (brugfiguren)")
     expect(page.locator(f"#actie-{action.pk}")).to_contain_text("een verkenning")
+
+
+def test_a_qualifier_changed_by_someone_else_meanwhile_is_not_overwritten(
+    live_server, page, seed_response, project_member
+):
+    link = ActionLink.objects.select_related("action").get(action__response=seed_response, qualifier="kennisdeling 4")
+    log_in(page, live_server, project_member)
+    page.goto(live_server.url + link.action.get_absolute_url())
+    page.locator(f"#wijzig-koppeling-{link.pk}").click()
+    field = page.get_by_role("textbox", name="Verduidelijking")
+    field.fill("kennisdeling 6")
+
+    # Someone else saves the same link while the form is open.
+    from core.editing import save_if_unchanged
+
+    link.qualifier = "kennisdeling 5"
+    save_if_unchanged(link, base_version=link.version, user=None, fields=["qualifier"])
+
+    page.get_by_role("button", name="Opslaan").first.click()
+    panel = page.locator(f"#koppelingen-actie-{link.action_id}")
+    expect(panel.get_by_role("alert")).to_contain_text("heeft dit intussen gewijzigd")
+    expect(panel.get_by_role("alert")).to_contain_text("kennisdeling 5")
+    expect(page.get_by_role("textbox", name="Verduidelijking")).to_have_value("kennisdeling 6")
+    link.refresh_from_db()
+    assert link.qualifier == "kennisdeling 5"
+
+    # Saving again is a deliberate overwrite, based on the version now shown.
+    page.get_by_role("button", name="Opslaan").first.click()
+    expect(panel).to_contain_text("Actie 5 – kennisdeling 6")
+    link.refresh_from_db()
+    assert (link.qualifier, link.version) == ("kennisdeling 6", 3)
