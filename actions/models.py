@@ -3,6 +3,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.audit import AuditedHistory
 
 
 class Action(models.Model):
@@ -73,6 +76,8 @@ class Action(models.Model):
         verbose_name=_("aanbevelingen"),
     )
 
+    history = HistoricalRecords(bases=[AuditedHistory])
+
     class Meta:
         verbose_name = _("actie")
         verbose_name_plural = _("acties")
@@ -141,6 +146,8 @@ class ActionLink(models.Model):
         help_text=_('Gedrukt na het actienummer: "kennisdeling 4" of "(systematisch leren)".'),
     )
     order = models.PositiveIntegerField(_("volgorde"), default=0)
+
+    history = HistoricalRecords(bases=[AuditedHistory])
 
     class Meta:
         verbose_name = _("koppeling aanbeveling–actie")

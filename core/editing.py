@@ -255,7 +255,9 @@ def renumber(rows):
     """Give ``rows`` the orders 0..n-1 in list order, without tripping unique (parent, order) constraints.
 
     Only rows whose order changes are written (two for a swap in a tidy list), in two
-    passes: first out of the way, above every current order, then into place.
+    passes: first out of the way, above every current order, then into place. The second
+    pass is a ``save()``, so that the audit trail (core/audit.py) records the new order;
+    the first is a transient step nobody needs to see.
     """
     moved = [(position, row) for position, row in enumerate(rows) if row.order != position]
     if not moved:
@@ -265,8 +267,8 @@ def renumber(rows):
     for position, row in moved:
         model._default_manager.filter(pk=row.pk).update(order=offset + position)
     for position, row in moved:
-        model._default_manager.filter(pk=row.pk).update(order=position)
         row.order = position
+        row.save(update_fields=["order"])
 
 
 def next_order(siblings):

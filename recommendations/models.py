@@ -2,6 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.audit import AuditedHistory
 
 
 class RecommendationGroup(models.Model):
@@ -26,6 +29,8 @@ class RecommendationGroup(models.Model):
         related_name="+",
         verbose_name=_("gewijzigd door"),
     )
+
+    history = HistoricalRecords(bases=[AuditedHistory])
 
     class Meta:
         verbose_name = _("groep aanbevelingen")
@@ -66,6 +71,8 @@ class Theme(models.Model):
         related_name="+",
         verbose_name=_("gewijzigd door"),
     )
+
+    history = HistoricalRecords(bases=[AuditedHistory])
 
     class Meta:
         verbose_name = _("thema")
@@ -129,6 +136,8 @@ class Recommendation(models.Model):
     )
 
     objects = RecommendationQuerySet.as_manager()
+
+    history = HistoricalRecords(bases=[AuditedHistory])
 
     class Meta:
         verbose_name = _("aanbeveling")

@@ -502,7 +502,8 @@ def import_response(*, parsed: ParsedResponse, replace: bool = False) -> Managem
                     )
                     for l_order, link in enumerate(rec.links)
                 )
-    ActionLink.objects.bulk_create(links)
+    for link in links:
+        link.save()  # one by one: bulk_create would bypass the audit trail (core/audit.py)
     return response
 
 

@@ -2,6 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.audit import AuditedHistory
 
 
 class ManagementResponseQuerySet(models.QuerySet):
@@ -9,10 +12,15 @@ class ManagementResponseQuerySet(models.QuerySet):
         return self.filter(status=ManagementResponse.Status.PUBLISHED)
 
     def visible_to(self, user):
-        """Published responses for everyone; drafts only for people who may view them."""
-        if user.has_perm("responses.view_managementresponse"):
+        """Published responses for everyone; drafts only for their members and administrators."""
+        if user.is_authenticated and user.is_superuser:
             return self
-        return self.published()
+        if not user.is_authenticated:
+            return self.published()
+        from core.models import Membership
+
+        mine = Membership.objects.filter(user=user).values("response_id")
+        return self.filter(models.Q(status=ManagementResponse.Status.PUBLISHED) | models.Q(pk__in=mine))
 
 
 class ManagementResponse(models.Model):
@@ -63,6 +71,8 @@ class ManagementResponse(models.Model):
 
     objects = ManagementResponseQuerySet.as_manager()
 
+    history = HistoricalRecords(bases=[AuditedHistory])
+
     class Meta:
         verbose_name = _("managementresponse")
         verbose_name_plural = _("managementresponses")
@@ -89,5 +99,7 @@ class ManagementResponse(models.Model):
         return self.status == self.Status.PUBLISHED
 
     def is_visible_to(self, user):
-        """Everyone may read a published response; drafts are for people with view permission."""
-        return self.is_published or user.has_perm("responses.view_managementresponse")
+        """Everyone may read a published response; drafts only their members and administrators."""
+        from core import permissions
+
+        return bool(permissions.can_view(user, self))

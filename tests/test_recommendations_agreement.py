@@ -6,6 +6,7 @@ from django.urls import reverse
 from recommendations.models import Recommendation
 
 from .factories import ManagementResponseFactory, RecommendationFactory
+from .fixtures import grant
 
 HTMX = {"HX-Request": "true"}
 
@@ -161,7 +162,7 @@ def test_a_missing_or_broken_version_is_a_form_error(client, evaluation_staff, r
 
 def test_a_stale_save_is_refused_and_shows_the_current_value(client, django_user_model, evaluation_staff, rec):
     colleague = django_user_model.objects.create_user("els", first_name="Els", last_name="Peeters")
-    colleague.groups.set(evaluation_staff.groups.all())
+    grant(colleague, rec.theme.group.response, "evaluation_staff")
     loaded_version = rec.version
     # Els saves first, from a form loaded at the same version.
     client.force_login(colleague)
@@ -264,9 +265,10 @@ def test_saving_an_agreement_costs_the_same_whatever_the_size(
     recs = RecommendationFactory.create_batch(rows, theme__group__response=response)
     rec = recs[0]
     client.force_login(evaluation_staff)
-    # session, user, the recommendation with its theme, group and response, the permissions (user's
-    # and groups'), the check constraint's validation (in a savepoint: 3), the claim (UPDATE ...
-    # WHERE version) and the save (in a savepoint: 4), the row's links: 13.
-    with django_assert_max_num_queries(13):
+    # session, user, the recommendation with its theme, group and response, the user's memberships,
+    # the check constraint's validation (in a savepoint: 3), the claim (UPDATE ... WHERE version)
+    # and the save (in a savepoint: 4), the audit trail (previous record, history row: 2), the
+    # row's links: 14.
+    with django_assert_max_num_queries(14):
         answer = post(client, rec, agreement="agree", headers=HTMX)
     assert answer.status_code == 200
