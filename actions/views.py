@@ -30,6 +30,7 @@ from core.editing import (
     DeleteForm,
     StaleEdit,
     delete_if_unchanged,
+    keeps_input,
     last_change,
     login_required,
     move,
@@ -89,6 +90,7 @@ def progress(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@keeps_input
 def status(request, pk):
     """Set the status of an action or part and log it (with an optional progress note).
 
@@ -209,6 +211,7 @@ def manage_url(response, action=None):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@keeps_input
 def add(request, slug):
     """A new top-level action, last in the list."""
     response = get_response_or_404(slug=slug)
@@ -220,6 +223,7 @@ def add(request, slug):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@keeps_input
 def add_part(request, pk):
     """A new part of an action, last among its parts; it inherits the action's status."""
     parent = get_object_or_404(Action.objects.select_related("response"), pk=pk)
@@ -233,6 +237,7 @@ def add_part(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@keeps_input
 def edit(request, pk):
     """Number, title, text, responsible unit and due date of an action or part."""
     action = get_object_or_404(Action.objects.select_related("response", "parent", "updated_by"), pk=pk)

@@ -6,6 +6,7 @@ See README.md ("Configuration") for the full list.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -81,10 +82,11 @@ AUTHENTICATION_BACKENDS = [
 # from that address is locked for AXES_COOLOFF_MINUTES. Attempts are kept in the
 # database (admin: "Axes") and logged.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = int(os.environ.get("AXES_COOLOFF_MINUTES", "15")) / 60  # hours
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "core.accounts.lockout_response"  # the login page, saying why and for how long
 AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # The client address: REMOTE_ADDR, or behind a TLS proxy that sets it (AXES_TRUST_FORWARDED_FOR=1)
 # the first address of X-Forwarded-For. Never trust the header without such a proxy: it is forgeable.
 AXES_IPWARE_META_PRECEDENCE_ORDER = (

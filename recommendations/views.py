@@ -20,6 +20,7 @@ from core.editing import (
     INVALID,
     StaleEdit,
     delete_if_unchanged,
+    keeps_input,
     last_change,
     login_required,
     move,
@@ -56,6 +57,7 @@ def recommendation_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@keeps_input
 def agreement(request, pk):
     """Set the agreement level and its justification.
 
@@ -191,6 +193,7 @@ def manage(request, slug):
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 @login_required
+@keeps_input
 def group_add(request, slug):
     response = get_response_or_404(slug=slug)
     permissions.require(permissions.can_edit_recommendations(request.user, response))
@@ -200,6 +203,7 @@ def group_add(request, slug):
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 @login_required
+@keeps_input
 def group_edit(request, pk):
     group = get_object_or_404(RecommendationGroup.objects.select_related("response", "updated_by"), pk=pk)
     response = group.response
@@ -228,6 +232,7 @@ def group_delete(request, pk):
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 @login_required
+@keeps_input
 def theme_add(request, pk):
     group = get_object_or_404(RecommendationGroup.objects.select_related("response"), pk=pk)
     response = group.response
@@ -238,6 +243,7 @@ def theme_add(request, pk):
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 @login_required
+@keeps_input
 def theme_edit(request, pk):
     theme = get_object_or_404(Theme.objects.select_related("group__response", "updated_by"), pk=pk)
     response = theme.group.response
@@ -266,6 +272,7 @@ def theme_delete(request, pk):
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 @login_required
+@keeps_input
 def recommendation_add(request, pk):
     theme = get_object_or_404(Theme.objects.select_related("group__response"), pk=pk)
     response = theme.group.response
@@ -277,6 +284,7 @@ def recommendation_add(request, pk):
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 @login_required
+@keeps_input
 def recommendation_edit(request, pk):
     rec = get_object_or_404(Recommendation.objects.select_related("theme__group__response", "updated_by"), pk=pk)
     response = rec.theme.group.response

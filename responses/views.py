@@ -8,7 +8,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import permissions
-from core.editing import login_required, save_form
+from core.editing import keeps_input, login_required, save_form
 
 from . import pdf
 from .document import build_document
@@ -54,6 +54,7 @@ def response_detail(request, slug):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@keeps_input
 def response_edit(request, slug):
     """The title block and the introduction: a page; with htmx the form swaps itself after saving."""
     response = get_object_or_404(ManagementResponse.objects.select_related("updated_by"), slug=slug)

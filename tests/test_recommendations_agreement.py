@@ -220,9 +220,15 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, rec):
 
 def test_an_expired_session_sends_htmx_to_the_login_page_instead_of_swapping_it_in(client, rec):
     document = rec.theme.group.response.get_absolute_url()
-    answer = post(client, rec, agreement="agree", headers={**HTMX, "HX-Current-URL": "http://testserver" + document})
+    # Opening the form (a GET): back to the page the user was on after logging in.
+    answer = client.get(agreement_url(rec), headers={**HTMX, "HX-Current-URL": "http://testserver" + document})
     assert answer.status_code == 200
     assert answer["HX-Redirect"] == reverse("login") + "?next=" + document
+    assert answer.content == b""
+    # Saving it (a POST): to the edit page with the input kept (tests/test_accounts.py).
+    answer = post(client, rec, agreement="agree", headers={**HTMX, "HX-Current-URL": "http://testserver" + document})
+    assert answer.status_code == 200
+    assert answer["HX-Redirect"].startswith(reverse("login") + "?next=" + agreement_url(rec) + "%3Frestore%3D")
     assert answer.content == b""
 
 
