@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
-from core import permissions
+from core import audit, permissions
 from core.editing import (
     CONFLICT,
     INVALID,
@@ -47,6 +47,9 @@ from .models import Action, ActionLink, action_tree
 # --- Reading -------------------------------------------------------------------------------
 
 
+TIMELINE = 100  # the newest changes on the page; the response's activity feed has them all
+
+
 def action_detail(request, pk):
     action = get_object_or_404(Action.objects.select_related("response", "parent"), pk=pk)
     response = action.response
@@ -66,6 +69,7 @@ def action_detail(request, pk):
         "progress": action.progress_updates.select_related("author"),
         "rights": rights,
         "links": action_links(action),
+        "timeline": audit.entries(audit.timeline(action)[:TIMELINE]) if rights.history else None,
     }
     return render(request, "actions/detail.html", context)
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
-from core import permissions
+from core import audit, permissions
 from core.editing import (
     CONFLICT,
     INVALID,
@@ -33,6 +33,8 @@ from core.richtext import plain
 from .forms import AgreementForm, GroupForm, RecommendationForm, StructureDeleteForm, ThemeForm
 from .models import Recommendation, RecommendationGroup, Theme
 
+TIMELINE = 100  # the newest changes on the page; the response's activity feed has them all
+
 
 def recommendation_detail(request, pk):
     recommendation = get_object_or_404(Recommendation.objects.select_related("theme__group__response"), pk=pk)
@@ -43,6 +45,7 @@ def recommendation_detail(request, pk):
         # The recommendation as a fragment: its row of the document table (Cancel swaps it back).
         return render_row(request, recommendation, response)
     links = recommendation.action_links.select_related("action__parent").order_by("order", "pk")
+    rights = permissions.rights(request.user, response)
     return render(
         request,
         "recommendations/detail.html",
@@ -50,7 +53,8 @@ def recommendation_detail(request, pk):
             "recommendation": recommendation,
             "response": response,
             "links": links,
-            "rights": permissions.rights(request.user, response),
+            "rights": rights,
+            "timeline": audit.entries(audit.timeline(recommendation)[:TIMELINE]) if rights.history else None,
         },
     )
 
