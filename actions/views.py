@@ -50,6 +50,7 @@ from .models import Action, ActionLink, action_tree
 TIMELINE = 100  # the newest changes on the page; the response's activity feed has them all
 
 
+@require_safe
 def action_detail(request, pk):
     action = get_object_or_404(Action.objects.select_related("response", "parent"), pk=pk)
     response = action.response

@@ -36,6 +36,7 @@ from .models import Recommendation, RecommendationGroup, Theme
 TIMELINE = 100  # the newest changes on the page; the response's activity feed has them all
 
 
+@require_safe
 def recommendation_detail(request, pk):
     recommendation = get_object_or_404(Recommendation.objects.select_related("theme__group__response"), pk=pk)
     response = recommendation.theme.group.response

@@ -39,11 +39,13 @@ def preview(request):
     return render(request, "editing/_preview.html", {"text": text})
 
 
+@require_safe
 def response_list(request):
     responses = ManagementResponse.objects.visible_to(request.user).order_by("-updated_at", "title")
     return render(request, "responses/list.html", {"responses": responses})
 
 
+@require_safe
 def response_detail(request, slug):
     response = get_visible_response(request, slug)
     document = build_document(response)
@@ -162,6 +164,7 @@ def render_people(request, response, *, form=None, saved_message=None, status=20
     return render(request, template, context, status=status)
 
 
+@require_safe
 def response_export(request, slug):
     response = get_visible_response(request, slug)
     http = HttpResponse(export_response(response), content_type="application/yaml; charset=utf-8")
