@@ -241,8 +241,8 @@ def _changes(label, record):
     changes = []
     for attname, (old, new) in record.history_changes.items():
         field = fields.get(attname)
-        if field is None or (record.history_type == "+" and field.is_relation):
-            continue  # a new row's parents are in its subject already
+        if field is None or (record.history_type == "+" and (field.is_relation or attname == "order")):
+            continue  # a new row's parents are in its subject already, its place in the list says nothing
         changes.append((field.verbose_name, _display(field, old), _display(field, new)))
     return changes
 
