@@ -22,8 +22,10 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# Bookkeeping columns: they change on every save and say nothing a reader needs to see.
-IGNORED = {"version", "updated_at", "updated_by_id", "created_at"}
+# Bookkeeping columns: they change on every save and say nothing a reader needs to see
+# (a document revision counter, stored renderings of Markdown fields: derived, not authored).
+IGNORED = {"version", "updated_at", "updated_by_id", "created_at", "revision"}
+IGNORED_SUFFIXES = ("_html",)
 
 # How to find the response a record belongs to, per model (first attribute path that works).
 RESPONSE_PATHS = {
@@ -70,7 +72,11 @@ def _plain(value):
 
 
 def tracked_fields(model):
-    return [f for f in model._meta.concrete_fields if f.attname not in IGNORED and not f.primary_key]
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.attname not in IGNORED and not f.attname.endswith(IGNORED_SUFFIXES) and not f.primary_key
+    ]
 
 
 def on_pre_create_historical_record(sender, instance, history_instance, **kwargs):
