@@ -191,3 +191,20 @@ def test_the_state_of_a_response_on_a_past_date(rec):
     past = Recommendation.history.as_of(before).get(pk=rec.pk)
     assert past.justification == ""
     assert Recommendation.history.as_of(timezone.now() + datetime.timedelta(seconds=1)).get(pk=rec.pk).justification
+
+
+def test_a_cascading_delete_leaves_a_record_of_everything_it_took_in_the_responses_feed(
+    client, evaluation_staff, seed_response
+):
+    from recommendations.models import RecommendationGroup
+
+    group = RecommendationGroup.objects.filter(response=seed_response).order_by("order").first()
+    recs = list(Recommendation.objects.filter(theme__group=group).values_list("pk", flat=True))
+    client.force_login(evaluation_staff)
+    answer = client.post(reverse("recommendations:group_delete", args=[group.pk]), {"version": group.version})
+    assert answer.status_code == 302
+    deleted = Recommendation.history.filter(history_type="-", id__in=recs)
+    assert deleted.count() == len(recs) > 0
+    assert set(deleted.values_list("history_response_id", "history_user")) == {(seed_response.pk, evaluation_staff.pk)}
+    feed = client.get(reverse("responses:activity", args=[seed_response.slug])).content.decode()
+    assert feed.count("verwijderd") >= len(recs) + 1  # the recommendations, their themes and links, the group
