@@ -17,6 +17,7 @@ our code or followed by a save: see ``core.editing.renumber`` and the interchang
 
 import datetime
 import decimal
+from contextlib import contextmanager
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
@@ -267,3 +268,25 @@ def _display(field, value):
 
 def _excerpt(text, limit):
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@contextmanager
+def acting_as(user):
+    """Record the changes made inside the block as ``user``'s, where no request says who
+    (management commands, scripts): ``with acting_as(user): import_file(...)``."""
+    from types import SimpleNamespace
+
+    from simple_history.models import HistoricalRecords
+
+    if user is None:  # nobody to name: leave whatever the request says
+        yield
+        return
+    previous = getattr(HistoricalRecords.context, "request", None)
+    HistoricalRecords.context.request = SimpleNamespace(user=user)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del HistoricalRecords.context.request
+        else:
+            HistoricalRecords.context.request = previous

@@ -66,6 +66,12 @@ def test_an_import_records_every_row_it_writes(db):
     assert record.history_changes["title"] == [None, "Toekomstig onderzoek en evaluatie"]
 
 
+def test_an_import_by_command_can_name_who_did_it(evaluation_staff):
+    call_command("import_response", str(SEED), "--user", "eva")
+    assert set(Recommendation.history.values_list("history_user__username", flat=True)) == {"eva"}
+    assert set(ActionLink.history.values_list("history_user__username", flat=True)) == {"eva"}
+
+
 def test_a_plain_save_in_a_shell_is_recorded_too(rec):
     before = rec.location
     rec.location = "p. 999"
