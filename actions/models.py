@@ -5,7 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
+from core.audit import AuditedHistory
 from core.text import NormalisedText
 
 
@@ -85,6 +87,8 @@ class Action(NormalisedText, models.Model):
         related_name="actions",
         verbose_name=_("aanbevelingen"),
     )
+
+    history = HistoricalRecords(bases=[AuditedHistory])
 
     class Meta:
         verbose_name = _("actie")
@@ -191,6 +195,8 @@ class ActionLink(NormalisedText, models.Model):
         related_name="+",
         verbose_name=_("gewijzigd door"),
     )
+
+    history = HistoricalRecords(bases=[AuditedHistory])
 
     class Meta:
         verbose_name = _("koppeling aanbeveling–actie")

@@ -24,13 +24,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
-from core import permissions
+from core import audit, permissions
 from core.editing import (
     CONFLICT,
     INVALID,
     DeleteForm,
     StaleEdit,
     delete_if_unchanged,
+    keeps_input,
     last_change,
     login_required,
     move,
@@ -45,6 +46,9 @@ from .forms import ActionChoiceForm, ActionForm, QualifierForm, RecommendationLi
 from .models import Action, ActionLink, action_tree
 
 # --- Reading -------------------------------------------------------------------------------
+
+
+TIMELINE = 100  # the newest changes on the page; the response's activity feed has them all
 
 
 @require_safe
@@ -68,6 +72,7 @@ def action_detail(request, pk):
         "progress": action.progress_updates.select_related("author"),
         "rights": rights,
         "links": action_links(action),
+        "timeline": audit.entries(audit.timeline(action)[:TIMELINE]) if rights.history else None,
     }
     return render(request, "actions/detail.html", context)
 
@@ -92,6 +97,7 @@ def progress(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@keeps_input
 def status(request, pk):
     """Set the status of an action or part and log it (with an optional progress note).
 
@@ -212,6 +218,7 @@ def manage_url(response, action=None):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@keeps_input
 def add(request, slug):
     """A new top-level action, last in the list."""
     response = get_response_or_404(slug=slug)
@@ -223,6 +230,7 @@ def add(request, slug):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@keeps_input
 def add_part(request, pk):
     """A new part of an action, last among its parts; it inherits the action's status."""
     parent = get_object_or_404(Action.objects.select_related("response"), pk=pk)
@@ -236,6 +244,7 @@ def add_part(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@keeps_input
 def edit(request, pk):
     """Number, title, text, responsible unit and due date of an action or part."""
     action = get_object_or_404(Action.objects.select_related("response", "parent", "updated_by"), pk=pk)

@@ -40,7 +40,7 @@ from django.urls import reverse  # noqa: E402
 from synthetic import synthetic_response  # noqa: E402  (benchmarks/synthetic.py)
 
 from actions.models import Action  # noqa: E402
-from core.roles import EVALUATION_STAFF, PROJECT_TEAM, ensure_roles  # noqa: E402
+from core.models import Membership  # noqa: E402
 from recommendations.models import Recommendation  # noqa: E402
 from responses.interchange import import_file  # noqa: E402
 
@@ -67,15 +67,15 @@ def main():
     runs = parser.parse_args().runs
 
     call_command("migrate", verbosity=0)
-    groups = ensure_roles()
-    users = {}
-    for name, role in (("eva", EVALUATION_STAFF), ("piet", PROJECT_TEAM)):
-        user = get_user_model().objects.create_user(name, password="x")
-        user.groups.add(groups[role])
-        users[name] = Client()
-        users[name].force_login(user)
     seed = import_file(SEED)
     large = synthetic_response()
+    users = {}
+    for name, role in (("eva", "evaluation_staff"), ("piet", "project_team")):
+        user = get_user_model().objects.create_user(name, password="x")
+        for response in (seed, large):
+            Membership.objects.create(user=user, response=response, role=role)
+        users[name] = Client()
+        users[name].force_login(user)
 
     rows = []
     with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):

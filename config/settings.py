@@ -6,6 +6,7 @@ See README.md ("Configuration") for the full list.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "simple_history",
+    "axes",
     "core",
     "responses",
     "recommendations",
@@ -63,7 +66,35 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Who made a change, for the audit trail (core/audit.py).
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Login throttling; last, as django-axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username and address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins the username
+# from that address is locked for AXES_COOLOFF_MINUTES. Attempts are kept in the
+# database (admin: "Axes") and logged.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "core.accounts.lockout_response"  # the login page, saying why and for how long
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The client address: REMOTE_ADDR, or behind a TLS proxy that sets it (AXES_TRUST_FORWARDED_FOR=1)
+# the first address of X-Forwarded-For. Never trust the header without such a proxy: it is forgeable.
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env_bool("AXES_TRUST_FORWARDED_FOR", False) else ["REMOTE_ADDR"]
+)
+
+# The audit trail cannot be rewritten from the admin (core/audit.py).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 TESTING = env_bool("TESTING", False)
 if not (DEBUG or TESTING):

@@ -20,13 +20,16 @@ Status codes (one convention for every editing view)
 htmx swaps 409 and 422 bodies because base.html configures ``responseHandling``.
 """
 
+import secrets
 from functools import wraps
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db import models, transaction
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -219,21 +222,83 @@ def live_preview(form, *names, response):
         )
 
 
+STASH_PREFIX = "editing:stash:"
+STASH_LIMIT = 200_000  # characters of form input kept across a login; more is not a form a person typed
+# What is not the user's input: the CSRF token (the new session gets a new one) and the buttons.
+NOT_INPUT = {"csrfmiddlewaretoken", "_preview"}
+
+
+def keeps_input(view):
+    """Mark an editing view whose POST goes through ``save_form``: if the session expired
+    while the user was typing, ``login_required`` keeps their input across the login and
+    the view shows it again, bound to the form and unsaved (see ``login_required``).
+
+    Only for views whose POST with ``_preview`` saves nothing (``save_form`` returns
+    ``PREVIEW``): a delete or a move must never be replayed."""
+    view.keeps_input = True
+    return view
+
+
 def login_required(view):
     """Editing needs a login. An htmx request (say, after the session expired) gets a
-    full-page redirect to the login page, not the login form swapped into a table row."""
+    full-page redirect to the login page, not the login form swapped into a table row.
+
+    A POST to a ``keeps_input`` view by someone whose session expired is not lost: the
+    input (without the CSRF token) is kept in the new session under a random token, and
+    the login sends the user back to the edit page with ``?restore=<token>``. That GET
+    shows the form bound to the kept input as a preview: nothing is saved until the user
+    saves again, and the form's version still refuses a stale save (409)."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.user.is_authenticated:
+            if request.method == "GET" and "restore" in request.GET and getattr(view, "keeps_input", False):
+                restore_input(request)
             return view(request, *args, **kwargs)
+        next_url = None
+        if request.method == "POST" and getattr(view, "keeps_input", False):
+            token = stash_input(request)
+            if token:
+                next_url = f"{request.path}?{urlencode({'restore': token})}"
         if request.htmx:
-            current = request.htmx.current_url_abs_path or request.get_full_path()
+            current = next_url or request.htmx.current_url_abs_path or request.get_full_path()
             login = redirect_to_login(current, settings.LOGIN_URL)
             return HttpResponseClientRedirect(login["Location"])
-        return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        return redirect_to_login(next_url or request.get_full_path(), settings.LOGIN_URL)
 
     return wrapper
+
+
+def stash_input(request):
+    """Keep the POST's input in the session; returns the token, or None if there is nothing to keep."""
+    data = {key: request.POST.getlist(key) for key in request.POST if key not in NOT_INPUT}
+    if not data or sum(len(v) for values in data.values() for v in values) > STASH_LIMIT:
+        return None
+    token = secrets.token_urlsafe(16)
+    request.session[STASH_PREFIX + token] = {"path": request.path, "data": data}
+    return token
+
+
+def restore_input(request):
+    """Turn this GET into the kept POST, as a preview: the view renders the bound form, saves nothing."""
+    stash = request.session.pop(STASH_PREFIX + request.GET["restore"], None)
+    if not stash or stash.get("path") != request.path:
+        return
+    data = QueryDict(mutable=True)
+    for key, values in stash["data"].items():
+        data.setlist(key, values)
+    data["_preview"] = "1"
+    data._mutable = False
+    request.method = "POST"
+    request.POST = data
+    request.restored_input = True
+    messages.warning(
+        request,
+        _(
+            "Uw sessie was verlopen. Uw invoer is bewaard en staat hieronder, maar is nog niet opgeslagen: "
+            "kijk ze na en sla opnieuw op."
+        ),
+    )
 
 
 def safe_next(request, default):
@@ -276,7 +341,9 @@ def renumber(rows):
     """Give ``rows`` the orders 0..n-1 in list order, without tripping unique (parent, order) constraints.
 
     Only rows whose order changes are written (two for a swap in a tidy list), in two
-    passes: first out of the way, above every current order, then into place.
+    passes: first out of the way, above every current order, then into place. The second
+    pass is a ``save()``, so that the audit trail (core/audit.py) records the new order;
+    the first is a transient step nobody needs to see.
     """
     moved = [(position, row) for position, row in enumerate(rows) if row.order != position]
     if not moved:
@@ -286,8 +353,8 @@ def renumber(rows):
     for position, row in moved:
         model._default_manager.filter(pk=row.pk).update(order=offset + position)
     for position, row in moved:
-        model._default_manager.filter(pk=row.pk).update(order=position)
         row.order = position
+        row.save(update_fields=["order"])
 
 
 def next_order(siblings):

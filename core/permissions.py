@@ -1,57 +1,157 @@
-"""Who may edit what: the one place every editing view asks.
+"""Who may do what, per response: the one place every view asks.
 
-Each editing view calls exactly one of these before it reads a form or picks a
-template (``require(can_...(request.user, obj))``), and the templates show a
-control only when the view's ``rights`` say so. Today the answers come from the
-role groups' Django permissions (responses/roles.py); per-response rules (say,
-"only this response's project team") belong here, in these functions, and
-nowhere else.
+Roles are granted per response (``core.models.Membership``): evaluation staff
+(recommendations, agreement levels, the response's own texts, its people), project
+team (actions, status, progress), reader (reads and exports the draft); links between
+recommendations and actions belong to both editing roles. Administrators (superusers)
+may do everything. A published response is readable by anyone; a draft only by its
+members and administrators.
+
+Each view calls ``require(can_...(request.user, response))`` before it reads a form or
+picks a template. The answers are ``Answer`` objects, true or false like a bool; a false
+answer remembers whether the user may at least *see* the response, so that ``require``
+refuses a draft the user may not read with 404 (its existence is not announced), and
+everything else with 403. Templates get ``rights(user, response)`` and only hide what
+the views refuse.
+
+The one global role left is "may start a response" (the *Evaluatiemedewerkers* group,
+``core.roles``); whoever starts one becomes its evaluation staff (``on_response_created``).
 """
 
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+EVALUATION_STAFF = "evaluation_staff"
+PROJECT_TEAM = "project_team"
+READER = "reader"
 
 
-def require(allowed: bool):
-    if not allowed:
-        raise PermissionDenied
+class Answer:
+    """A yes/no that also knows whether the user may see the response it is about."""
+
+    __slots__ = ("allowed", "visible")
+
+    def __init__(self, allowed, *, visible=True):
+        self.allowed = bool(allowed)
+        self.visible = bool(visible) or self.allowed
+
+    def __bool__(self):
+        return self.allowed
+
+    def __repr__(self):
+        return f"Answer(allowed={self.allowed}, visible={self.visible})"
 
 
-def can_edit_response(user, response) -> bool:
+def require(allowed):
+    """Raise 404 for a response the user may not see, 403 for one they may see but not change."""
+    if allowed:
+        return
+    if not getattr(allowed, "visible", True):
+        raise Http404
+    raise PermissionDenied
+
+
+def response_of(obj):
+    """The response a group, theme, recommendation, action or link belongs to (one helper, so that
+    a change in how recommendations hang off a response changes one place)."""
+    label = obj._meta.label_lower
+    if label == "responses.managementresponse":
+        return obj
+    if label in {"recommendations.recommendationgroup", "actions.action", "core.membership"}:
+        return obj.response
+    if label == "recommendations.theme":
+        return obj.group.response
+    if label == "recommendations.recommendation":
+        direct = getattr(obj, "response", None)  # a direct FK once recommendations have one
+        return direct if direct is not None else obj.theme.group.response
+    if label == "actions.actionlink":
+        return obj.action.response
+    raise TypeError(f"no response for {label}")
+
+
+def roles_of(user):
+    """{response id: role} of ``user``, read once per user object (so once per request)."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_response_roles", None)
+    if cached is None:
+        from django.apps import apps
+
+        Membership = apps.get_model("core", "Membership")
+        cached = dict(Membership.objects.filter(user=user).values_list("response_id", "role"))
+        user._response_roles = cached
+    return cached
+
+
+def forget_roles(user):
+    """After a membership change: the next question reads the roles again."""
+    if hasattr(user, "_response_roles"):
+        del user._response_roles
+
+
+def role_in(user, response):
+    return roles_of(user).get(response.pk)
+
+
+def is_admin(user):
+    return user.is_authenticated and user.is_superuser
+
+
+def can_view(user, response) -> Answer:
+    """Read the response (page, PDF, YAML export)."""
+    allowed = response.is_published or is_admin(user) or role_in(user, response) is not None
+    return Answer(allowed, visible=allowed)
+
+
+def _has_role(user, response, *roles) -> Answer:
+    if is_admin(user):
+        return Answer(True)
+    role = role_in(user, response)
+    return Answer(role in roles, visible=response.is_published or role is not None)
+
+
+def can_edit_response(user, response) -> Answer:
     """Metadata and introduction of the response."""
-    return user.has_perm("responses.change_managementresponse")
+    return _has_role(user, response, EVALUATION_STAFF)
 
 
-def can_change_agreement(user, response) -> bool:
-    return user.has_perm("recommendations.change_agreement")
+def can_change_agreement(user, response) -> Answer:
+    return _has_role(user, response, EVALUATION_STAFF)
 
 
-def can_edit_recommendations(user, response) -> bool:
+def can_edit_recommendations(user, response) -> Answer:
     """Add, edit, delete and reorder groups, themes and recommendations."""
-    return all(
-        user.has_perm(f"recommendations.{verb}_{model}")
-        for verb in ("add", "change", "delete")
-        for model in ("recommendationgroup", "theme", "recommendation")
-    )
+    return _has_role(user, response, EVALUATION_STAFF)
 
 
-def can_edit_actions(user, response) -> bool:
+def can_edit_actions(user, response) -> Answer:
     """Add, edit, delete and reorder actions and their parts."""
-    return all(user.has_perm(f"actions.{verb}_action") for verb in ("add", "change", "delete"))
+    return _has_role(user, response, PROJECT_TEAM)
 
 
-def can_change_status(user, response) -> bool:
-    return user.has_perm("actions.change_status")
+def can_change_status(user, response) -> Answer:
+    return _has_role(user, response, PROJECT_TEAM)
 
 
-def can_edit_links(user, response) -> bool:
-    return all(user.has_perm(f"actions.{verb}_actionlink") for verb in ("add", "change", "delete"))
+def can_edit_links(user, response) -> Answer:
+    return _has_role(user, response, EVALUATION_STAFF, PROJECT_TEAM)
+
+
+def can_manage_people(user, response) -> Answer:
+    """Add and remove the response's members and change their roles."""
+    return _has_role(user, response, EVALUATION_STAFF)
+
+
+def can_view_history(user, response) -> Answer:
+    """The activity feed and timelines: who changed what. Members and administrators, drafts or not."""
+    return _has_role(user, response, EVALUATION_STAFF, PROJECT_TEAM, READER)
 
 
 @dataclass(frozen=True)
 class Rights:
-    """What ``user`` may edit in ``response``, for templates (which only hide what the views refuse)."""
+    """What ``user`` may do in ``response``, for templates (which only hide what the views refuse)."""
 
     response: bool = False
     agreement: bool = False
@@ -59,6 +159,8 @@ class Rights:
     actions: bool = False
     status: bool = False
     links: bool = False
+    people: bool = False
+    history: bool = False
 
     @property
     def any(self):
@@ -69,21 +171,23 @@ def rights(user, response) -> Rights:
     if not user.is_authenticated:
         return Rights()
     return Rights(
-        response=can_edit_response(user, response),
-        agreement=can_change_agreement(user, response),
-        recommendations=can_edit_recommendations(user, response),
-        actions=can_edit_actions(user, response),
-        status=can_change_status(user, response),
-        links=can_edit_links(user, response),
+        response=bool(can_edit_response(user, response)),
+        agreement=bool(can_change_agreement(user, response)),
+        recommendations=bool(can_edit_recommendations(user, response)),
+        actions=bool(can_edit_actions(user, response)),
+        status=bool(can_change_status(user, response)),
+        links=bool(can_edit_links(user, response)),
+        people=bool(can_manage_people(user, response)),
+        history=bool(can_view_history(user, response)),
     )
 
 
-# Starting and deleting responses. Roles per response (issue 12) decide these in full; the
-# new-response flow (issue 11) calls them, and ``on_response_created`` after it creates one.
+# Starting and deleting responses. The new-response flow (issue 11) calls these, and
+# ``on_response_created`` after it creates one.
 
 
 def can_create_response(user) -> bool:
-    """Start a new response (blank, from a file, or as a copy): evaluation staff and administrators."""
+    """Start a new response (blank, from a file, or as a copy): the *Evaluatiemedewerkers* group and administrators."""
     return user.is_authenticated and (user.is_superuser or user.has_perm("responses.add_managementresponse"))
 
 
@@ -93,7 +197,12 @@ def can_delete_response(user, response) -> bool:
 
 
 def on_response_created(response, user) -> None:
-    """Called once by every path that creates a response for a user (the browser flows).
+    """Called once by every path that creates a response for a user (the browser flows):
+    the creator becomes the response's evaluation staff."""
+    if not user.is_authenticated:
+        return
+    from django.apps import apps
 
-    With roles per response, the creator becomes the response's evaluation staff.
-    """
+    Membership = apps.get_model("core", "Membership")
+    Membership.objects.update_or_create(user=user, response=response, defaults={"role": EVALUATION_STAFF})
+    forget_roles(user)

@@ -1,72 +1,30 @@
-"""The roles of the application as Django groups, with their permissions.
+"""The global role left once roles are granted per response: who may *start* a response.
 
-Run through ``python manage.py setup_roles`` (idempotent; the demo loader calls it
-too). Administrators are superusers and need no group.
+What a user may do inside a response is their membership of it (``core.models.Membership``,
+decided in ``core.permissions``). One thing has no response yet to be a member of: starting
+one. That is the *Evaluatiemedewerkers* group. Run through ``python manage.py setup_roles``
+(idempotent; the demo loader calls it too). Administrators are superusers and need no group.
 """
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
 EVALUATION_STAFF = "Evaluatiemedewerkers"
-PROJECT_TEAM = "Projectteam"
-READERS = "Lezers"
 
-READ = [
-    "responses.view_managementresponse",
-    "recommendations.view_recommendationgroup",
-    "recommendations.view_theme",
-    "recommendations.view_recommendation",
-    "actions.view_action",
-    "actions.view_actionlink",
-    "actions.view_progressupdate",
-]
+# The global groups of before roles per response: their permissions no longer decide
+# anything, and leaving them would suggest otherwise.
+OBSOLETE = ["Projectteam", "Lezers"]
 
 ROLES = {
-    # The evaluation function: enters the report's recommendations, sets and revises agreement.
-    EVALUATION_STAFF: READ
-    + [
-        "responses.add_managementresponse",
-        "responses.change_managementresponse",
-        "recommendations.add_recommendationgroup",
-        "recommendations.change_recommendationgroup",
-        "recommendations.delete_recommendationgroup",
-        "recommendations.add_theme",
-        "recommendations.change_theme",
-        "recommendations.delete_theme",
-        "recommendations.add_recommendation",
-        "recommendations.change_recommendation",
-        "recommendations.delete_recommendation",
-        "recommendations.change_agreement",
-        "actions.add_actionlink",
-        "actions.change_actionlink",
-        "actions.delete_actionlink",
-    ],
-    # The team that owns the programme: writes actions, updates their status and progress.
-    PROJECT_TEAM: READ
-    + [
-        "actions.add_action",
-        "actions.change_action",
-        "actions.delete_action",
-        "actions.change_status",
-        "actions.add_actionlink",
-        "actions.change_actionlink",
-        "actions.delete_actionlink",
-    ],
-    # Management and partners: read everything, drafts included.
-    READERS: READ,
-}
-
-ROLE_DESCRIPTIONS = {
-    EVALUATION_STAFF: _("evaluatiemedewerker"),
-    PROJECT_TEAM: _("projectteam"),
-    READERS: _("lezer"),
+    # The evaluation function starts responses (and becomes their evaluation staff).
+    EVALUATION_STAFF: ["responses.add_managementresponse"],
 }
 
 
 @transaction.atomic
 def ensure_roles():
-    """Create or update the role groups so that each has exactly its permissions."""
+    """Create or update the role groups so that each has exactly its permissions; drop obsolete ones."""
+    Group.objects.filter(name__in=OBSOLETE).delete()
     groups = {}
     for name, codenames in ROLES.items():
         group, _created = Group.objects.get_or_create(name=name)

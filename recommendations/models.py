@@ -4,7 +4,9 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
+from core.audit import AuditedHistory
 from core.richtext import plain
 from core.text import NormalisedText
 
@@ -31,6 +33,8 @@ class RecommendationGroup(NormalisedText, models.Model):
         related_name="+",
         verbose_name=_("gewijzigd door"),
     )
+
+    history = HistoricalRecords(bases=[AuditedHistory])
 
     class Meta:
         verbose_name = _("groep aanbevelingen")
@@ -71,6 +75,8 @@ class Theme(NormalisedText, models.Model):
         related_name="+",
         verbose_name=_("gewijzigd door"),
     )
+
+    history = HistoricalRecords(bases=[AuditedHistory])
 
     class Meta:
         verbose_name = _("thema")
@@ -151,6 +157,8 @@ class Recommendation(NormalisedText, models.Model):
     )
 
     objects = RecommendationQuerySet.as_manager()
+
+    history = HistoricalRecords(bases=[AuditedHistory])
 
     class Meta:
         verbose_name = _("aanbeveling")

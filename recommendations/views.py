@@ -14,12 +14,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
-from core import permissions
+from core import audit, permissions
 from core.editing import (
     CONFLICT,
     INVALID,
     StaleEdit,
     delete_if_unchanged,
+    keeps_input,
     last_change,
     login_required,
     move,
@@ -31,6 +32,8 @@ from core.richtext import plain
 
 from .forms import AgreementForm, GroupForm, RecommendationForm, StructureDeleteForm, ThemeForm
 from .models import Recommendation, RecommendationGroup, Theme
+
+TIMELINE = 100  # the newest changes on the page; the response's activity feed has them all
 
 
 @require_safe
@@ -44,6 +47,7 @@ def recommendation_detail(request, pk):
         # The recommendation as a fragment: its row of the document table (Cancel swaps it back).
         return render_row(request, recommendation, response)
     links = recommendation.action_links.select_related("action__parent").order_by("order", "pk")
+    rights = permissions.rights(request.user, response)
     return render(
         request,
         "recommendations/detail.html",
@@ -51,13 +55,15 @@ def recommendation_detail(request, pk):
             "recommendation": recommendation,
             "response": response,
             "links": links,
-            "rights": permissions.rights(request.user, response),
+            "rights": rights,
+            "timeline": audit.entries(audit.timeline(recommendation)[:TIMELINE]) if rights.history else None,
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@keeps_input
 def agreement(request, pk):
     """Set the agreement level and its justification.
 
@@ -199,6 +205,7 @@ def manage(request, slug):
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 @login_required
+@keeps_input
 def group_add(request, slug):
     response = get_response_or_404(slug=slug)
     permissions.require(permissions.can_edit_recommendations(request.user, response))
@@ -208,6 +215,7 @@ def group_add(request, slug):
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 @login_required
+@keeps_input
 def group_edit(request, pk):
     group = get_object_or_404(RecommendationGroup.objects.select_related("response", "updated_by"), pk=pk)
     response = group.response
@@ -236,6 +244,7 @@ def group_delete(request, pk):
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 @login_required
+@keeps_input
 def theme_add(request, pk):
     group = get_object_or_404(RecommendationGroup.objects.select_related("response"), pk=pk)
     response = group.response
@@ -246,6 +255,7 @@ def theme_add(request, pk):
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 @login_required
+@keeps_input
 def theme_edit(request, pk):
     theme = get_object_or_404(Theme.objects.select_related("group__response", "updated_by"), pk=pk)
     response = theme.group.response
@@ -274,6 +284,7 @@ def theme_delete(request, pk):
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 @login_required
+@keeps_input
 def recommendation_add(request, pk):
     theme = get_object_or_404(Theme.objects.select_related("group__response"), pk=pk)
     response = theme.group.response
@@ -296,6 +307,7 @@ def loose_recommendation_add(request, slug):
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 @login_required
+@keeps_input
 def recommendation_edit(request, pk):
     rec = get_object_or_404(Recommendation.objects.select_related("response", "updated_by"), pk=pk)
     response = rec.response

@@ -1,7 +1,9 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from core.editing import VersionedForm, live_preview
+from core.models import Membership
 
 from .models import ManagementResponse
 
@@ -144,3 +146,32 @@ class ResponseDeleteForm(forms.Form):
 
     recommendations = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     actions = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class AddMemberForm(forms.Form):
+    """Give someone a role on the response (the People page)."""
+
+    username = forms.CharField(label=_("Gebruikersnaam"), max_length=150)
+    role = forms.ChoiceField(label=_("Rol"), choices=Membership.Role.choices)
+
+    def __init__(self, *args, response, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.response = response
+        self.user = None
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        self.user = get_user_model().objects.filter(username__iexact=username, is_active=True).first()
+        if self.user is None:
+            raise forms.ValidationError(_("Er is geen actieve gebruiker met deze gebruikersnaam."))
+        if Membership.objects.filter(user=self.user, response=self.response).exists():
+            raise forms.ValidationError(_("Deze gebruiker heeft al een rol; wijzig die in de lijst hieronder."))
+        return username
+
+    def save(self):
+        return Membership.objects.create(user=self.user, response=self.response, role=self.cleaned_data["role"])
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Rol"), choices=Membership.Role.choices)

@@ -724,7 +724,8 @@ def import_response(*, parsed: ParsedResponse, replace: bool = False) -> Managem
             theme = Theme.objects.create(group=group, section=t.section, heading=t.heading, order=t_order)
             for r_order, rec in enumerate(t.recommendations):
                 create_recommendation(rec, r_order, theme)
-    ActionLink.objects.bulk_create(links)
+    for link in links:
+        link.save()  # one by one: bulk_create would bypass the audit trail (core/audit.py)
     return response
 
 

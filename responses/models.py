@@ -2,7 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from core.audit import AuditedHistory
 from core.text import NormalisedText
 
 
@@ -11,10 +13,15 @@ class ManagementResponseQuerySet(models.QuerySet):
         return self.filter(status=ManagementResponse.Status.PUBLISHED)
 
     def visible_to(self, user):
-        """Published responses for everyone; drafts only for people who may view them."""
-        if user.has_perm("responses.view_managementresponse"):
+        """Published responses for everyone; drafts only for their members and administrators."""
+        if user.is_authenticated and user.is_superuser:
             return self
-        return self.published()
+        if not user.is_authenticated:
+            return self.published()
+        from core.models import Membership
+
+        mine = Membership.objects.filter(user=user).values("response_id")
+        return self.filter(models.Q(status=ManagementResponse.Status.PUBLISHED) | models.Q(pk__in=mine))
 
 
 class ManagementResponse(NormalisedText, models.Model):
@@ -88,6 +95,8 @@ class ManagementResponse(NormalisedText, models.Model):
 
     objects = ManagementResponseQuerySet.as_manager()
 
+    history = HistoricalRecords(bases=[AuditedHistory])
+
     class Meta:
         verbose_name = _("managementresponse")
         verbose_name_plural = _("managementresponses")
@@ -131,8 +140,10 @@ class ManagementResponse(NormalisedText, models.Model):
         return self.status == self.Status.PUBLISHED
 
     def is_visible_to(self, user):
-        """Everyone may read a published response; drafts are for people with view permission."""
-        return self.is_published or user.has_perm("responses.view_managementresponse")
+        """Everyone may read a published response; drafts only their members and administrators."""
+        from core import permissions
+
+        return bool(permissions.can_view(user, self))
 
     def count_contents(self):
         """What a delete takes along, for its confirmation."""

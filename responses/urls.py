@@ -16,4 +16,7 @@ urlpatterns = [
     path("responses/<slug:slug>/pdf/", views.response_pdf, name="pdf"),
     path("responses/<slug:slug>/preview/", views.preview, name="preview"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("responses/<slug:slug>/activity/", views.response_activity, name="activity"),
+    path("responses/<slug:slug>/people/", views.people, name="people"),
+    path("responses/<slug:slug>/people/<int:pk>/", views.member, name="member"),
 ]

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -9,11 +10,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core import permissions
-from core.editing import login_required, save_form
+from core import audit, permissions
+from core.editing import INVALID, keeps_input, login_required, save_form
+from core.models import Membership
 
 from . import pdf, services
-from .forms import CopyForm, NewResponseForm, ResponseDeleteForm, ResponseForm, UploadForm
+from .forms import (
+    AddMemberForm,
+    CopyForm,
+    MemberRoleForm,
+    NewResponseForm,
+    ResponseDeleteForm,
+    ResponseForm,
+    UploadForm,
+)
 from .interchange import InterchangeError, SlugExists, export_response, parse
 from .models import ManagementResponse
 
@@ -218,6 +228,7 @@ def response_detail(request, slug):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@keeps_input
 def response_edit(request, slug):
     """The title block and the introduction: a page; with htmx the form swaps itself after saving."""
     response = get_object_or_404(ManagementResponse.objects.select_related("updated_by"), slug=slug)
@@ -236,6 +247,90 @@ def response_edit(request, slug):
             context.update(form=ResponseForm(instance=response), saved_message=saved)
             status = 200
     template = "responses/edit.html#form" if request.htmx else "responses/edit.html"
+    return render(request, template, context, status=status)
+
+
+ACTIVITY_PAGE = 50
+
+
+@require_safe
+@login_required
+def response_activity(request, slug):
+    """Who changed what in the response, newest first: the audit trail (core/audit.py), paginated."""
+    response = get_object_or_404(ManagementResponse, slug=slug)
+    permissions.require(permissions.can_view_history(request.user, response))
+    page = Paginator(audit.response_feed(response), ACTIVITY_PAGE).get_page(request.GET.get("page"))
+    context = {"response": response, "page": page, "entries": audit.entries(page.object_list)}
+    return render(request, "responses/activity.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def people(request, slug):
+    """Who has which role on the response: a list with the role of each, and a form to add someone.
+
+    Administrators and the response's evaluation staff. One URL for the page and (htmx) the
+    list, which the add form and each row's controls swap in place."""
+    response = get_object_or_404(ManagementResponse, slug=slug)
+    permissions.require(permissions.can_manage_people(request.user, response))
+    form = AddMemberForm(request.POST or None, response=response)
+    status = 200
+    saved = None
+    if request.method == "POST":
+        if form.is_valid():
+            membership = form.save()
+            saved = _("%(user)s is nu %(role)s.") % {
+                "user": member_name(membership.user),
+                "role": membership.get_role_display(),
+            }
+            if not request.htmx:
+                messages.success(request, saved)
+                return redirect("responses:people", slug=response.slug)
+            form = AddMemberForm(response=response)
+        else:
+            status = INVALID
+    return render_people(request, response, form=form, saved_message=saved, status=status)
+
+
+@require_POST
+@login_required
+def member(request, slug, pk):
+    """Change one member's role (``role``) or remove them (``remove``)."""
+    response = get_object_or_404(ManagementResponse, slug=slug)
+    permissions.require(permissions.can_manage_people(request.user, response))
+    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk, response=response)
+    name = member_name(membership.user)
+    status = 200
+    if "remove" in request.POST:
+        membership.delete()
+        saved = _("%(user)s heeft geen rol meer in deze managementresponse.") % {"user": name}
+    else:
+        form = MemberRoleForm(request.POST)
+        if not form.is_valid():
+            return render_people(request, response, status=INVALID, saved_message=_("Kies een geldige rol."))
+        membership.role = form.cleaned_data["role"]
+        membership.save()
+        saved = _("%(user)s is nu %(role)s.") % {"user": name, "role": membership.get_role_display()}
+    if not request.htmx:
+        messages.success(request, saved)
+        return redirect("responses:people", slug=response.slug)
+    return render_people(request, response, saved_message=saved, status=status)
+
+
+def member_name(user):
+    return user.get_full_name() or user.get_username()
+
+
+def render_people(request, response, *, form=None, saved_message=None, status=200):
+    members = response.memberships.select_related("user").order_by("role", "user__username")
+    context = {
+        "response": response,
+        "members": members,
+        "roles": Membership.Role.choices,
+        "form": form or AddMemberForm(response=response),
+        "saved_message": saved_message,
+    }
+    template = "responses/people.html#people" if request.htmx else "responses/people.html"
     return render(request, template, context, status=status)
 
 

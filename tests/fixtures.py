@@ -1,9 +1,11 @@
 """Shared fixtures, imported by tests/conftest.py."""
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db.models.signals import post_save
 
 from responses.interchange import import_file
 
@@ -31,27 +33,70 @@ def make_user(django_user_model, username, group=None, **extra):
     return user
 
 
+def grant(user, response, role):
+    """Give ``user`` ``role`` on ``response`` (a Membership; replaces another role there)."""
+    from core.models import Membership
+    from core.permissions import forget_roles
+
+    Membership.objects.update_or_create(user=user, response=response, defaults={"role": role})
+    forget_roles(user)
+
+
+@contextmanager
+def member_of_every_response(user, role):
+    """``user`` has ``role`` on every response, those that exist and those the test creates next.
+
+    For the many tests about *what a role may do* in the response under test. Tests about
+    *which* response a role applies to (tests/test_roles.py, the permission matrix) grant
+    memberships one by one with ``grant``.
+    """
+    from responses.models import ManagementResponse
+
+    for response in ManagementResponse.objects.all():
+        grant(user, response, role)
+
+    def on_save(sender, instance, created, raw=False, **kwargs):
+        if created and not raw:
+            grant(user, instance, role)
+
+    post_save.connect(on_save, sender=ManagementResponse, weak=False, dispatch_uid=f"member-{user.pk}")
+    try:
+        yield user
+    finally:
+        post_save.disconnect(sender=ManagementResponse, dispatch_uid=f"member-{user.pk}")
+
+
 @pytest.fixture
 def evaluation_staff(django_user_model, roles):
+    """Evaluation staff of every response in the test; may also start responses."""
     from core.roles import EVALUATION_STAFF
 
-    return make_user(django_user_model, "eva", roles[EVALUATION_STAFF])
+    user = make_user(django_user_model, "eva", roles[EVALUATION_STAFF])
+    with member_of_every_response(user, "evaluation_staff"):
+        yield user
 
 
 @pytest.fixture
 def project_member(django_user_model, roles):
-    from core.roles import PROJECT_TEAM
-
-    return make_user(django_user_model, "piet", roles[PROJECT_TEAM])
+    """Project team of every response in the test."""
+    user = make_user(django_user_model, "piet")
+    with member_of_every_response(user, "project_team"):
+        yield user
 
 
 @pytest.fixture
 def reader(django_user_model, roles):
-    from core.roles import READERS
-
-    return make_user(django_user_model, "lea", roles[READERS])
+    """Reader of every response in the test."""
+    user = make_user(django_user_model, "lea")
+    with member_of_every_response(user, "reader"):
+        yield user
 
 
 @pytest.fixture
 def outsider(django_user_model):
     return make_user(django_user_model, "olaf")
+
+
+@pytest.fixture
+def admin_user_(django_user_model):
+    return make_user(django_user_model, "ada", is_superuser=True, is_staff=True)

@@ -13,6 +13,7 @@ from .factories import (
     ManagementResponseFactory,
     ProgressUpdateFactory,
 )
+from .fixtures import grant
 
 HTMX = {"HX-Request": "true"}
 
@@ -234,7 +235,7 @@ def test_over_long_status_input_is_refused(client, project_member, action, field
 
 def test_a_stale_status_save_is_refused(client, django_user_model, project_member, action):
     colleague = django_user_model.objects.create_user("jan", first_name="Jan", last_name="Claes")
-    colleague.groups.set(project_member.groups.all())
+    grant(colleague, action.response, "project_team")
     loaded = action.version
     client.force_login(colleague)
     assert post_status(client, action, version=loaded, status="realised").status_code == 302
@@ -325,7 +326,16 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, action):
     htmx = post_status(
         client, action, status="realised", headers={**HTMX, "HX-Current-URL": "http://testserver" + document}
     )
-    assert htmx["HX-Redirect"] == reverse("login") + "?next=" + document
+    # The status form's input is kept: after logging in, the status page shows it again (unsaved).
+    assert htmx["HX-Redirect"].startswith(reverse("login") + "?next=" + action_url_status(action) + "%3Frestore%3D")
+    opening = client.get(
+        reverse("actions:status", args=[action.pk]), headers={**HTMX, "HX-Current-URL": "http://testserver" + document}
+    )
+    assert opening["HX-Redirect"] == reverse("login") + "?next=" + document
+
+
+def action_url_status(action):
+    return reverse("actions:status", args=[action.pk])
 
 
 # --- Editing an action -------------------------------------------------------------------------
@@ -458,7 +468,7 @@ def test_bad_action_input_is_refused(client, project_member, action, field, valu
 
 def test_a_stale_edit_is_refused_and_the_first_save_stays(client, django_user_model, project_member, action):
     colleague = django_user_model.objects.create_user("jan", first_name="Jan", last_name="Claes")
-    colleague.groups.set(project_member.groups.all())
+    grant(colleague, action.response, "project_team")
     first = edit_data(action, title="Titel van Jan")
     second = edit_data(action, title="Titel van Piet")  # loaded at the same version
     client.force_login(colleague)
@@ -751,10 +761,11 @@ def response_with(size):
 def test_the_action_page_costs_the_same_whatever_the_size(client, django_assert_max_num_queries, project_member, size):
     response, action = response_with(size)
     client.force_login(project_member)
-    # session, user, the action with its response and parent, the permissions (user's and
-    # groups'), the parts, the progress log with its authors, the links with their
-    # recommendations, themes and groups: 8.
-    with django_assert_max_num_queries(8):
+    # session, user, the action with its response and parent, the user's memberships, the
+    # parts, the progress log with its authors, the links with their recommendations, themes
+    # and groups: 7; the timeline (its newest 100 rows, the action's and the links' records
+    # with their users, the links' action numbers and report locations): 5 -> 12.
+    with django_assert_max_num_queries(12):
         page = client.get(action.get_absolute_url())
     assert page.content.decode().count('class="progress-log__entry"') == size
 
@@ -763,8 +774,8 @@ def test_the_action_page_costs_the_same_whatever_the_size(client, django_assert_
 def test_the_manage_page_costs_the_same_whatever_the_size(client, django_assert_max_num_queries, project_member, size):
     response, _action = response_with(size)
     client.force_login(project_member)
-    # session, user, the response, the permissions (user's and groups'), the actions and parts
-    # with their link counts: 6.
+    # session, user, the response, the user's memberships, the actions and parts with their
+    # link counts: 5 (6 allowed).
     with django_assert_max_num_queries(6):
         page = client.get(reverse("actions:manage", args=[response.slug]))
     assert page.content.decode().count('id="bewerk-actie-') == 2 * size
@@ -774,11 +785,12 @@ def test_the_manage_page_costs_the_same_whatever_the_size(client, django_assert_
 def test_saving_a_status_costs_the_same_whatever_the_size(client, django_assert_max_num_queries, project_member, size):
     response, action = response_with(size)
     client.force_login(project_member)
-    # session, user, the action with its response and parent, the permissions (user's and
-    # groups'), the status choice's constraint check (in a savepoint: 3), the status and its log
-    # entry together (a savepoint around: the claim and the save in their own savepoint (4) and
-    # the progress entry: 7), the parts that inherit the status: 16.
-    with django_assert_max_num_queries(16):
+    # session, user, the action with its response and parent, the user's memberships, the status
+    # choice's constraint check (in a savepoint: 3), the status and its log entry together (a
+    # savepoint around: the claim and the save in their own savepoint (4), the audit trail
+    # (previous record, history row: 2) and the progress entry: 9), the parts that inherit the
+    # status: 17.
+    with django_assert_max_num_queries(17):
         answer = post_status(client, action, status="realised", headers=HTMX)
     assert answer.status_code == 200
     assert answer.content.decode().count('hx-swap-oob="true"') == len([i for i in range(size) if i % 3 == 0])

@@ -6,6 +6,7 @@ from django.urls import reverse
 from recommendations.models import Recommendation
 
 from .factories import ManagementResponseFactory, RecommendationFactory
+from .fixtures import grant
 
 HTMX = {"HX-Request": "true"}
 
@@ -161,7 +162,7 @@ def test_a_missing_or_broken_version_is_a_form_error(client, evaluation_staff, r
 
 def test_a_stale_save_is_refused_and_shows_the_current_value(client, django_user_model, evaluation_staff, rec):
     colleague = django_user_model.objects.create_user("els", first_name="Els", last_name="Peeters")
-    colleague.groups.set(evaluation_staff.groups.all())
+    grant(colleague, rec.theme.group.response, "evaluation_staff")
     loaded_version = rec.version
     # Els saves first, from a form loaded at the same version.
     client.force_login(colleague)
@@ -219,9 +220,15 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, rec):
 
 def test_an_expired_session_sends_htmx_to_the_login_page_instead_of_swapping_it_in(client, rec):
     document = rec.theme.group.response.get_absolute_url()
-    answer = post(client, rec, agreement="agree", headers={**HTMX, "HX-Current-URL": "http://testserver" + document})
+    # Opening the form (a GET): back to the page the user was on after logging in.
+    answer = client.get(agreement_url(rec), headers={**HTMX, "HX-Current-URL": "http://testserver" + document})
     assert answer.status_code == 200
     assert answer["HX-Redirect"] == reverse("login") + "?next=" + document
+    assert answer.content == b""
+    # Saving it (a POST): to the edit page with the input kept (tests/test_accounts.py).
+    answer = post(client, rec, agreement="agree", headers={**HTMX, "HX-Current-URL": "http://testserver" + document})
+    assert answer.status_code == 200
+    assert answer["HX-Redirect"].startswith(reverse("login") + "?next=" + agreement_url(rec) + "%3Frestore%3D")
     assert answer.content == b""
 
 
@@ -264,9 +271,10 @@ def test_saving_an_agreement_costs_the_same_whatever_the_size(
     recs = RecommendationFactory.create_batch(rows, theme__group__response=response)
     rec = recs[0]
     client.force_login(evaluation_staff)
-    # session, user, the recommendation with its theme, group and response, the permissions (user's
-    # and groups'), the check constraint's validation (in a savepoint: 3), the claim (UPDATE ...
-    # WHERE version) and the save (in a savepoint: 4), the row's links: 13.
-    with django_assert_max_num_queries(13):
+    # session, user, the recommendation with its theme, group and response, the user's memberships,
+    # the check constraint's validation (in a savepoint: 3), the claim (UPDATE ... WHERE version)
+    # and the save (in a savepoint: 4), the audit trail (previous record, history row: 2), the
+    # row's links: 14.
+    with django_assert_max_num_queries(14):
         answer = post(client, rec, agreement="agree", headers=HTMX)
     assert answer.status_code == 200

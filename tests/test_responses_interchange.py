@@ -219,7 +219,7 @@ def test_an_import_that_fails_while_writing_rolls_back(seed_response, tmp_path, 
     def fail(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(Link.objects, "bulk_create", fail)
+    monkeypatch.setattr(Link, "save", fail)
     before = database_snapshot()
     with pytest.raises(RuntimeError):
         call_command("import_response", str(SEED), "--replace")

@@ -32,6 +32,9 @@ def test_evaluation_staff_pages_have_no_serious_violations(live_server, page, se
         f"/recommendations/themes/{rec.theme_id}/recommendations/add/",
         f"/recommendations/{rec.pk}/edit/",
         f"/recommendations/{rec.pk}/delete/",
+        f"/responses/{seed_response.slug}/people/",
+        f"/responses/{seed_response.slug}/activity/",
+        "/accounts/password_change/",
     ]
     assert violations_by_url(page, live_server, urls, SERIOUS) == {}
 

@@ -112,10 +112,10 @@ def test_without_javascript_the_agreement_is_edited_on_its_own_page(
 def test_two_people_editing_the_same_recommendation_cannot_overwrite_each_other(
     live_server, browser, seed_response, evaluation_staff, django_user_model, roles
 ):
-    from core.roles import EVALUATION_STAFF
+    from tests.fixtures import grant
 
     colleague = django_user_model.objects.create_user("els", password="pw-els", first_name="Els", last_name="Peeters")
-    colleague.groups.add(roles[EVALUATION_STAFF])
+    grant(colleague, seed_response, "evaluation_staff")
     sessions = []
     for user in (evaluation_staff, colleague):
         context = browser.new_context(locale="nl-BE")

@@ -1,7 +1,9 @@
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from core.audit import acting_as
 from responses.interchange import InterchangeError, SlugExists, import_file
 
 
@@ -13,12 +15,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--replace", action="store_true", help="Replace the response with the same slug if it exists."
         )
+        parser.add_argument("--user", help="Username the audit trail records the import under (default: nobody).")
 
-    def handle(self, *args, file, replace, **options):
+    def handle(self, *args, file, replace, user=None, **options):
         if not file.is_file():
             raise CommandError(f"{file}: no such file")
+        actor = None
+        if user:
+            actor = get_user_model().objects.filter(username=user).first()
+            if actor is None:
+                raise CommandError(f"no user '{user}'")
         try:
-            response = import_file(file, replace=replace)
+            with acting_as(actor):
+                response = import_file(file, replace=replace)
         except InterchangeError as exc:
             raise CommandError("\n".join(exc.errors)) from None
         except SlugExists as exc:

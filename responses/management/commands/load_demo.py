@@ -5,7 +5,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from core.roles import EVALUATION_STAFF, PROJECT_TEAM, READERS, ensure_roles
+from core.models import Membership
+from core.permissions import EVALUATION_STAFF, PROJECT_TEAM, READER
+from core.roles import EVALUATION_STAFF as MAY_START
+from core.roles import ensure_roles
 from responses.interchange import import_file, parse
 from responses.models import ManagementResponse
 
@@ -15,14 +18,14 @@ SEED = Path(settings.BASE_DIR) / "responses" / "seed" / "leerecosystemen.yaml"
 DEMO_USERS = [
     ("evaluatie", "Eva Luatie", EVALUATION_STAFF, False),
     ("project", "Pieter Project", PROJECT_TEAM, False),
-    ("lezer", "Lea Lezer", READERS, False),
+    ("lezer", "Lea Lezer", READER, False),
     ("admin", "Ada Beheer", None, True),
 ]
 DEMO_PASSWORD = "demo-{username}"
 
 
 class Command(BaseCommand):
-    help = "Load the seed response and one demo user per role (development only)."
+    help = "Load the seed response and one demo user per role on it (development only)."
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off (never in production).")
@@ -55,7 +58,10 @@ class Command(BaseCommand):
             user.is_staff = user.is_superuser = is_admin
             user.set_password(DEMO_PASSWORD.format(username=username))
             user.save()
-            user.groups.set([groups[role]] if role else [])
-            self.stdout.write(
-                f"  {username:<10} / {DEMO_PASSWORD.format(username=username):<16} {role or 'administrator'}"
-            )
+            # Roles are per response: each demo user gets theirs on the seed response;
+            # evaluation staff may also start responses of their own.
+            user.groups.set([groups[MAY_START]] if role == EVALUATION_STAFF else [])
+            if role:
+                Membership.objects.update_or_create(user=user, response=response, defaults={"role": role})
+            label = Membership.Role(role).label if role else "administrator"
+            self.stdout.write(f"  {username:<10} / {DEMO_PASSWORD.format(username=username):<16} {label}")

@@ -1,0 +1,292 @@
+"""The audit trail: django-simple-history on every model of a response, plus what we add to it.
+
+Each historical row (one per save or delete, written by simple-history's post_save and
+post_delete handlers, so also for admin saves, imports, management commands and a plain
+``.save()`` in a shell) carries two columns of ours:
+
+``history_response_id``
+    the response the record belongs to, so that a response's activity feed is one
+    indexed query per model, also for records whose parents are gone;
+``history_changes``
+    ``{field: [old, new]}`` against the object's previous record, computed when the
+    record is written (None for a save that changed nothing a reader cares about).
+
+The writers that bypass signals (``QuerySet.update()``, ``bulk_create``) are avoided in
+our code or followed by a save: see ``core.editing.renumber`` and the interchange import.
+"""
+
+import datetime
+import decimal
+from contextlib import contextmanager
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Bookkeeping columns: they change on every save and say nothing a reader needs to see
+# (a document revision counter, stored renderings of Markdown fields: derived, not authored).
+IGNORED = {"version", "updated_at", "updated_by_id", "created_at", "revision"}
+IGNORED_SUFFIXES = ("_html",)
+
+# How to find the response a record belongs to, per model (first attribute path that works).
+RESPONSE_PATHS = {
+    "responses.managementresponse": ["pk"],
+    "recommendations.recommendationgroup": ["response_id"],
+    "recommendations.theme": ["group.response_id"],
+    "recommendations.recommendation": ["response_id", "theme.group.response_id"],
+    "actions.action": ["response_id"],
+    "actions.actionlink": ["action.response_id"],
+    "core.membership": ["response_id"],
+}
+
+
+class AuditedHistory(models.Model):
+    """The columns every historical model of ours adds to simple-history's."""
+
+    history_response_id = models.BigIntegerField(_("managementresponse"), null=True, blank=True, db_index=True)
+    history_changes = models.JSONField(_("wijzigingen"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+def response_id_of(instance):
+    """The id of the response ``instance`` belongs to (None if it cannot be found any more)."""
+    for path in RESPONSE_PATHS.get(instance._meta.label_lower, ["response_id"]):
+        value = instance
+        try:
+            for attr in path.split("."):
+                value = getattr(value, attr)
+        except (AttributeError, ObjectDoesNotExist):
+            continue
+        if value is not None:
+            return value
+    return None
+
+
+def _plain(value):
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def tracked_fields(model):
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.attname not in IGNORED and not f.attname.endswith(IGNORED_SUFFIXES) and not f.primary_key
+    ]
+
+
+def on_pre_create_historical_record(sender, instance, history_instance, **kwargs):
+    history_instance.history_response_id = response_id_of(instance)
+    if history_instance.history_type == "-":
+        history_instance.history_changes = None
+        return
+    previous = (
+        type(history_instance)._default_manager.filter(id=instance.pk).order_by("-history_date", "-history_id").first()
+    )
+    changes = {}
+    for field in tracked_fields(type(instance)):
+        new = _plain(getattr(history_instance, field.attname))
+        old = _plain(getattr(previous, field.attname)) if previous is not None else None
+        if previous is None and new in (None, ""):
+            continue
+        if old != new:
+            changes[field.attname] = [old, new]
+    history_instance.history_changes = changes or None
+
+
+# --- Reading the trail: a response's activity feed, an object's timeline ------------------
+
+AUDITED = [
+    "responses.ManagementResponse",
+    "recommendations.RecommendationGroup",
+    "recommendations.Theme",
+    "recommendations.Recommendation",
+    "actions.Action",
+    "actions.ActionLink",
+    "core.Membership",
+]
+
+# An object's timeline: its own records and those of the links that hang off it.
+TIMELINES = {
+    "recommendations.recommendation": ("actions.ActionLink", "recommendation_id"),
+    "actions.action": ("actions.ActionLink", "action_id"),
+}
+
+VERBS = {"+": _("aangemaakt"), "~": _("gewijzigd"), "-": _("verwijderd")}
+EXCERPT = 300  # characters of an old or new text value the trail shows
+
+
+def history_of(label):
+    from django.apps import apps
+
+    return apps.get_model(label).history.model
+
+
+def _rows(label, **lookup):
+    """(history_id, history_date, label) of the meaningful records of one model: saves that
+    changed nothing a reader cares about (only the version moved) are left out."""
+    return (
+        history_of(label)
+        ._default_manager.filter(**lookup)
+        .exclude(history_type="~", history_changes__isnull=True)
+        .annotate(kind=models.Value(label, output_field=models.CharField()))
+        .order_by()  # historical models order themselves; a part of a UNION may not
+        .values_list("history_id", "history_date", "kind")
+    )
+
+
+def _union(parts):
+    first, *rest = parts
+    combined = first.union(*rest, all=True) if rest else first
+    return combined.order_by("-history_date", "-history_id")
+
+
+def response_feed(response):
+    """Every change to ``response`` and what is in it, newest first: (history_id, date, model label) rows,
+    to paginate and hand to ``entries``. One query for a page (and one to count)."""
+    return _union([_rows(label, history_response_id=response.pk) for label in AUDITED])
+
+
+def timeline(obj):
+    """The changes to ``obj`` (a recommendation or an action) and to its links, newest first."""
+    label = obj._meta.label
+    parts = [_rows(label, id=obj.pk)]
+    if obj._meta.label_lower in TIMELINES:
+        link_label, fk = TIMELINES[obj._meta.label_lower]
+        parts.append(_rows(link_label, **{fk: obj.pk}))
+    return _union(parts)
+
+
+class Entry:
+    """One change as the trail shows it: who, when, what, and the old and new values."""
+
+    def __init__(self, record, label, *, subject, changes):
+        self.record = record
+        self.when = record.history_date
+        user = record.history_user
+        self.who = (user.get_full_name() or user.get_username()) if user else None
+        self.verb = VERBS[record.history_type]
+        self.kind = history_of(label).instance_type._meta.verbose_name
+        self.subject = subject
+        self.changes = changes
+        self.type = record.history_type
+
+
+def entries(rows):
+    """The ``Entry`` of each (history_id, date, label) row, in the rows' order.
+
+    Queries: one per model present on the page (with the users), plus at most one each for
+    the members' names, the links' actions and recommendations.
+    """
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+
+    rows = list(rows)
+    ids_by_label = {}
+    for history_id, _date, label in rows:
+        ids_by_label.setdefault(label, []).append(history_id)
+    records = {}
+    for label, ids in ids_by_label.items():
+        for record in history_of(label)._default_manager.filter(history_id__in=ids).select_related("history_user"):
+            records[(label, record.history_id)] = record
+    names = {}
+    member_ids = {r.user_id for (label, _id), r in records.items() if label == "core.Membership"}
+    if member_ids:
+        for user in get_user_model().objects.filter(pk__in=member_ids):
+            names[("user", user.pk)] = user.get_full_name() or user.get_username()
+    links = [r for (label, _id), r in records.items() if label == "actions.ActionLink"]
+    if links:
+        Action = apps.get_model("actions", "Action")
+        Recommendation = apps.get_model("recommendations", "Recommendation")
+        for pk, number in Action.objects.filter(pk__in={r.action_id for r in links}).values_list("pk", "number"):
+            names[("action", pk)] = number
+        for pk, location in Recommendation.objects.filter(pk__in={r.recommendation_id for r in links}).values_list(
+            "pk", "location"
+        ):
+            names[("recommendation", pk)] = location
+    result = []
+    for history_id, _date, label in rows:
+        record = records.get((label, history_id))
+        if record is None:
+            continue
+        result.append(Entry(record, label, subject=_subject(label, record, names), changes=_changes(label, record)))
+    return result
+
+
+def _subject(label, record, names):
+    if label in {"responses.ManagementResponse", "recommendations.RecommendationGroup"}:
+        return record.title
+    if label == "recommendations.Theme":
+        return f"{record.section} {record.heading}".strip()
+    if label == "recommendations.Recommendation":
+        return record.location or _excerpt(record.text, 60)
+    if label == "actions.Action":
+        return f"{record.number} {record.title}".strip()
+    if label == "actions.ActionLink":
+        action = names.get(("action", record.action_id), f"#{record.action_id}")
+        recommendation = names.get(("recommendation", record.recommendation_id), f"#{record.recommendation_id}")
+        return _("actie %(action)s – aanbeveling %(recommendation)s") % {
+            "action": action,
+            "recommendation": recommendation,
+        }
+    if label == "core.Membership":
+        return names.get(("user", record.user_id), f"#{record.user_id}")
+    return str(record.id)
+
+
+def _changes(label, record):
+    """[(field label, old, new)] of a record, readable: choices by their label, long texts cut."""
+    if not record.history_changes:
+        return []
+    model = history_of(label).instance_type
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    changes = []
+    for attname, (old, new) in record.history_changes.items():
+        field = fields.get(attname)
+        if field is None or (record.history_type == "+" and (field.is_relation or attname == "order")):
+            continue  # a new row's parents are in its subject already, its place in the list says nothing
+        changes.append((field.verbose_name, _display(field, old), _display(field, new)))
+    return changes
+
+
+def _display(field, value):
+    if value is None or value == "":
+        return ""
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation:
+        return f"#{value}"
+    if isinstance(value, bool):
+        return _("ja") if value else _("nee")
+    return _excerpt(str(value), EXCERPT)
+
+
+def _excerpt(text, limit):
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@contextmanager
+def acting_as(user):
+    """Record the changes made inside the block as ``user``'s, where no request says who
+    (management commands, scripts): ``with acting_as(user): import_file(...)``."""
+    from types import SimpleNamespace
+
+    from simple_history.models import HistoricalRecords
+
+    if user is None:  # nobody to name: leave whatever the request says
+        yield
+        return
+    previous = getattr(HistoricalRecords.context, "request", None)
+    HistoricalRecords.context.request = SimpleNamespace(user=user)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del HistoricalRecords.context.request
+        else:
+            HistoricalRecords.context.request = previous

@@ -1,0 +1,184 @@
+"""Accounts: login throttling, password change and reset, and input kept across an expired session."""
+
+import re
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog
+from django.core import mail
+from django.urls import reverse
+
+from recommendations.models import Recommendation
+
+from .fixtures import make_user
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def user(django_user_model):
+    return make_user(django_user_model, "karel", email="karel@example.org")
+
+
+def log_in(client, username, password, **extra):
+    return client.post(reverse("login"), {"username": username, "password": password}, **extra)
+
+
+def test_repeated_failures_lock_the_username_from_that_address_with_a_clear_message(client, settings, user):
+    settings.AXES_FAILURE_LIMIT = 3
+    for _attempt in range(2):
+        answer = log_in(client, "karel", "fout")
+        assert answer.status_code == 200  # the login form again, with its error
+    locked = log_in(client, "karel", "fout")
+    assert locked.status_code == 429
+    html = locked.content.decode()
+    assert "Aanmelden is tijdelijk geblokkeerd." in html
+    assert "te veel mislukte pogingen" in html and "over 15 minuten" in html
+    # Even the right password does not get in while the lock holds ...
+    assert log_in(client, "karel", "pw-karel").status_code == 429
+    assert "_auth_user_id" not in client.session
+    # ... and the attempts are on record (admin: Axes).
+    attempt = AccessAttempt.objects.get(username="karel")
+    assert attempt.failures_since_start >= 3 and attempt.ip_address == "127.0.0.1"
+    assert AccessFailureLog.objects.filter(username="karel").count() >= 3
+
+
+def test_the_lock_is_per_address_and_username(client, settings, user, django_user_model):
+    settings.AXES_FAILURE_LIMIT = 2
+    for _attempt in range(2):
+        log_in(client, "karel", "fout")
+    assert log_in(client, "karel", "pw-karel").status_code == 429
+    # Another address may still log in as karel; another user from this address too.
+    assert log_in(client, "karel", "pw-karel", REMOTE_ADDR="10.0.0.7").status_code == 302
+    client.logout()
+    make_user(django_user_model, "mia")
+    assert log_in(client, "mia", "pw-mia").status_code == 302
+
+
+def test_the_lockout_message_is_translated(client, settings, user):
+    settings.AXES_FAILURE_LIMIT = 1
+    client.cookies["django_language"] = "en"
+    html = log_in(client, "karel", "fout").content.decode()
+    assert "Logging in is temporarily blocked." in html
+    assert "Try again in 15 minutes." in html
+
+
+def test_a_user_changes_their_password(client, user):
+    client.force_login(user)
+    assert 'href="/accounts/password_change/"' in client.get(reverse("responses:list")).content.decode()
+    answer = client.post(
+        reverse("password_change"),
+        {"old_password": "pw-karel", "new_password1": "Lang-en-sterk-42", "new_password2": "Lang-en-sterk-42"},
+    )
+    assert answer.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Lang-en-sterk-42")
+
+
+def test_a_wrong_old_password_is_refused_next_to_the_field(client, user):
+    client.force_login(user)
+    answer = client.post(
+        reverse("password_change"),
+        {"old_password": "fout", "new_password1": "Lang-en-sterk-42", "new_password2": "Lang-en-sterk-42"},
+    )
+    assert answer.status_code == 200
+    assert 'class="errorlist"' in answer.content.decode()
+    user.refresh_from_db()
+    assert user.check_password("pw-karel")
+
+
+def test_a_password_reset_mail_leads_to_a_new_password(client, user):
+    assert "Wachtwoord vergeten?" in client.get(reverse("login")).content.decode()
+    answer = client.post(reverse("password_reset"), {"email": "karel@example.org"})
+    assert answer.status_code == 302
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["karel@example.org"]
+    assert message.subject == "Nieuw wachtwoord voor Opvolging managementresponse"
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", message.body).group(1)
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200 and "Nieuw wachtwoord kiezen" in form_page.content.decode()
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "Lang-en-sterk-42", "new_password2": "Lang-en-sterk-42"},
+    )
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Lang-en-sterk-42")
+
+
+def test_a_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client, user):
+    answer = client.post(reverse("password_reset"), {"email": "niemand@example.org"}, follow=True)
+    assert "Kijk uw e-mail na" in answer.content.decode()
+    assert mail.outbox == []
+
+
+# The session expires mid-edit: the input survives the login.
+
+
+@pytest.fixture
+def rec(seed_response):
+    return Recommendation.objects.for_response(seed_response).order_by("pk").first()
+
+
+def expired_save(client, rec, headers=None):
+    """The form was loaded while logged in; the session has gone by the time it is saved."""
+    data = {"agreement": "partially_agree", "justification": "Mijn lange uitleg.", "version": rec.version}
+    return client.post(reverse("recommendations:agreement", args=[rec.pk]), data, headers=headers or {})
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_input_typed_before_the_session_expired_comes_back_after_logging_in(client, evaluation_staff, rec, headers):
+    answer = expired_save(client, rec, headers)
+    if headers:
+        assert answer.status_code == 200
+        login_url = answer["HX-Redirect"]
+    else:
+        assert answer.status_code == 302
+        login_url = answer["Location"]
+    assert login_url.startswith("/accounts/login/?next=")
+    # The login goes back to the edit page with the token of the kept input ...
+    logged_in = client.post(
+        login_url,
+        {
+            "username": "eva",
+            "password": "pw-eva",
+            "next": login_url.split("next=", 1)[1].replace("%3F", "?").replace("%3D", "="),
+        },
+    )
+    assert logged_in.status_code == 302
+    back = logged_in["Location"]
+    assert back.startswith(f"/recommendations/{rec.pk}/agreement/?restore=")
+    # ... which shows the form bound to it, unsaved.
+    page = client.get(back)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Uw sessie was verlopen" in html
+    assert "Mijn lange uitleg." in html
+    assert '<option value="partially_agree" selected>' in html
+    rec.refresh_from_db()
+    assert (rec.version, rec.justification) == (1, "")
+    # Saving it now is an ordinary save.
+    saved = client.post(
+        f"/recommendations/{rec.pk}/agreement/",
+        {"agreement": "partially_agree", "justification": "Mijn lange uitleg.", "version": 1},
+    )
+    assert saved.status_code == 302
+    rec.refresh_from_db()
+    assert (rec.agreement, rec.justification) == ("partially_agree", "Mijn lange uitleg.")
+
+
+def test_kept_input_is_shown_once_and_only_to_its_session(client, evaluation_staff, rec):
+    login_url = expired_save(client, rec)["Location"]
+    token = re.search(r"restore%3D([\w-]+)", login_url).group(1)
+    client.force_login(evaluation_staff)
+    url = f"/recommendations/{rec.pk}/agreement/?restore={token}"
+    assert "Mijn lange uitleg." in client.get(url).content.decode()
+    assert "Mijn lange uitleg." not in client.get(url).content.decode()  # used up
+
+
+def test_a_delete_is_never_kept_for_replay(client, evaluation_staff, seed_response):
+    from recommendations.models import RecommendationGroup
+
+    group = RecommendationGroup.objects.filter(response=seed_response).first()
+    answer = client.post(reverse("recommendations:group_delete", args=[group.pk]), {"version": group.version})
+    assert "restore" not in answer["Location"]

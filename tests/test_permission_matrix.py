@@ -1,0 +1,446 @@
+"""The permission matrix: every URL pattern x every role x GET and POST -> the expected status.
+
+The test walks the URL resolver: a URL pattern without an entry in ``CASES`` fails
+``test_every_url_pattern_has_an_expectation`` (add one when you add a URL). The admin is
+sampled: its index and, for each of our models, the changelist, add, change and delete pages.
+
+Roles: anonymous; reader, project team, evaluation staff of the response under test;
+an administrator; and reader, project team, evaluation staff of ANOTHER response only
+(administrators are administrators everywhere). Each runs against a draft and a published
+response. A refused write (403/404, or a redirect to a login) must leave the database as it was.
+"""
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from actions.models import Action, ActionLink, ProgressUpdate
+from core.models import Membership
+from recommendations.models import Recommendation, RecommendationGroup, Theme
+from responses.models import ManagementResponse
+
+from .factories import (
+    ActionFactory,
+    ActionLinkFactory,
+    ManagementResponseFactory,
+    ProgressUpdateFactory,
+    RecommendationFactory,
+)
+from .fixtures import grant, make_user
+
+ANONYMOUS = "anonymous"
+READER, PROJECT, EVALUATION, ADMIN = "reader", "project_team", "evaluation_staff", "administrator"
+ELSEWHERE = "@other"
+ROLES = [
+    ANONYMOUS,
+    READER,
+    PROJECT,
+    EVALUATION,
+    ADMIN,
+    READER + ELSEWHERE,
+    PROJECT + ELSEWHERE,
+    EVALUATION + ELSEWHERE,
+]
+MEMBERS = {READER, PROJECT, EVALUATION}
+ANY_MEMBER = frozenset(MEMBERS | {ADMIN})
+EVAL = frozenset({EVALUATION, ADMIN})
+TEAM = frozenset({PROJECT, ADMIN})
+LINKERS = frozenset({EVALUATION, PROJECT, ADMIN})
+LOGGED_IN = frozenset(set(ROLES) - {ANONYMOUS})
+
+# What a permitted POST may answer: saved (302, or 200 with the fragment), a form with errors (422),
+# a stale version (409) or a bad request (400). Never 403/404/405/5xx.
+WRITE_OK = {200, 302, 400, 409, 422}
+
+MODELS = [
+    ManagementResponse,
+    RecommendationGroup,
+    Theme,
+    Recommendation,
+    Action,
+    ActionLink,
+    ProgressUpdate,
+    Membership,
+]
+
+
+def sees(role, published):
+    return published or role in ANY_MEMBER
+
+
+def refused(role, published):
+    """Logged in, not allowed: 404 when the response is a draft the user may not see, else 403."""
+    return 403 if sees(role, published) else 404
+
+
+# --- Rules: (role, published) -> expected GET and POST status ---------------------------------
+
+
+def page(role, published):
+    """A page anyone who sees the response may read; not for POST."""
+    return (200 if sees(role, published) else 404), 405
+
+
+def panel(role, published):
+    """An htmx fragment; a plain GET is sent to the page it belongs to."""
+    return (302 if sees(role, published) else 404), 405
+
+
+def public(role, published):
+    return 200, 405
+
+
+def editor(allowed, *, get_ok=200):
+    def rule(role, published):
+        if role == ANONYMOUS:
+            return 302, 302
+        if role in allowed:
+            return get_ok, WRITE_OK
+        code = refused(role, published)
+        return code, code
+
+    return rule
+
+
+def reader_login(allowed):
+    """A page behind a login, GET only (manage pages, activity)."""
+
+    def rule(role, published):
+        if role == ANONYMOUS:
+            return 302, 405
+        if role in allowed:
+            return 200, 405
+        return refused(role, published), 405
+
+    return rule
+
+
+def post_only(allowed):
+    def rule(role, published):
+        if role == ANONYMOUS:
+            return 405, 302
+        if role in allowed:
+            return 405, WRITE_OK
+        return 405, refused(role, published)
+
+    return rule
+
+
+def logged_in_post(role, published):
+    return 405, (302 if role == ANONYMOUS else 200)
+
+
+def login_page(role, published):
+    return 200, 200  # a wrong password: the form again
+
+
+def logout(role, published):
+    return 405, 302
+
+
+def login_only(get_code=200, post_code=200):
+    def rule(role, published):
+        return (302, 302) if role == ANONYMOUS else (get_code, post_code)
+
+    return rule
+
+
+def set_language(role, published):
+    return 302, 302
+
+
+@dataclass
+class Case:
+    kwargs: object  # world -> URL kwargs
+    rule: object
+    data: object = field(default=lambda w: {})  # world -> POST data that would change something
+
+
+def version(obj):
+    obj.refresh_from_db()
+    return obj.version
+
+
+CASES = {
+    # responses
+    "responses:list": Case(lambda w: {}, public),
+    "responses:detail": Case(lambda w: {"slug": w.response.slug}, page),
+    "responses:export": Case(lambda w: {"slug": w.response.slug}, page),
+    "responses:pdf": Case(lambda w: {"slug": w.response.slug}, page),
+    "responses:preview": Case(lambda w: {}, logged_in_post, lambda w: {"text": "*x*"}),
+    "responses:edit": Case(
+        lambda w: {"slug": w.response.slug},
+        editor(EVAL),
+        lambda w: {
+            "title": "Overgenomen",
+            "organisation": "X",
+            "evaluation_title": "Y",
+            "language": "nl",
+            "status": w.response.status,
+            "version": version(w.response),
+        },
+    ),
+    "responses:activity": Case(lambda w: {"slug": w.response.slug}, reader_login(ANY_MEMBER)),
+    "responses:people": Case(
+        lambda w: {"slug": w.response.slug}, editor(EVAL), lambda w: {"username": "mallory", "role": "evaluation_staff"}
+    ),
+    "responses:member": Case(
+        lambda w: {"slug": w.response.slug, "pk": w.membership.pk},
+        post_only(EVAL),
+        lambda w: {"role": "evaluation_staff"},
+    ),
+    # recommendations
+    "recommendations:detail": Case(lambda w: {"pk": w.rec.pk}, page),
+    "recommendations:agreement": Case(
+        lambda w: {"pk": w.rec.pk},
+        editor(EVAL),
+        lambda w: {"agreement": "disagree", "justification": "Nee.", "version": version(w.rec)},
+    ),
+    "recommendations:manage": Case(lambda w: {"slug": w.response.slug}, reader_login(EVAL)),
+    "recommendations:group_add": Case(lambda w: {"slug": w.response.slug}, editor(EVAL), lambda w: {"title": "Nieuw"}),
+    "recommendations:group_edit": Case(
+        lambda w: {"pk": w.group.pk}, editor(EVAL), lambda w: {"title": "Anders", "version": version(w.group)}
+    ),
+    "recommendations:group_move": Case(lambda w: {"pk": w.group.pk}, post_only(EVAL), lambda w: {"direction": "down"}),
+    "recommendations:group_delete": Case(
+        lambda w: {"pk": w.group.pk}, editor(EVAL), lambda w: {"version": version(w.group)}
+    ),
+    "recommendations:theme_add": Case(
+        lambda w: {"pk": w.group.pk}, editor(EVAL), lambda w: {"section": "9.9", "heading": "NIEUW"}
+    ),
+    "recommendations:theme_edit": Case(
+        lambda w: {"pk": w.theme.pk},
+        editor(EVAL),
+        lambda w: {"section": "1", "heading": "ANDERS", "version": version(w.theme)},
+    ),
+    "recommendations:theme_move": Case(lambda w: {"pk": w.theme.pk}, post_only(EVAL), lambda w: {"direction": "down"}),
+    "recommendations:theme_delete": Case(
+        lambda w: {"pk": w.theme.pk}, editor(EVAL), lambda w: {"version": version(w.theme)}
+    ),
+    "recommendations:recommendation_add": Case(
+        lambda w: {"pk": w.theme.pk},
+        editor(EVAL),
+        lambda w: {"location": "p. 1", "text": "Nieuw", "agreement": "agree"},
+    ),
+    "recommendations:recommendation_edit": Case(
+        lambda w: {"pk": w.rec.pk},
+        editor(EVAL),
+        lambda w: {"location": "p. 2", "text": "Anders", "agreement": "agree", "version": version(w.rec)},
+    ),
+    "recommendations:recommendation_move": Case(
+        lambda w: {"pk": w.rec.pk}, post_only(EVAL), lambda w: {"direction": "down"}
+    ),
+    "recommendations:recommendation_delete": Case(
+        lambda w: {"pk": w.rec.pk}, editor(EVAL), lambda w: {"version": version(w.rec)}
+    ),
+    # actions
+    "actions:detail": Case(lambda w: {"pk": w.action.pk}, page),
+    "actions:progress": Case(lambda w: {"pk": w.action.pk}, panel),
+    "actions:links": Case(lambda w: {"pk": w.action.pk}, panel),
+    "actions:recommendation_links": Case(lambda w: {"rec_pk": w.rec.pk}, panel),
+    "actions:status": Case(
+        lambda w: {"pk": w.action.pk},
+        editor(TEAM),
+        lambda w: {"status": "realised", "note": "Klaar.", "version": version(w.action)},
+    ),
+    "actions:manage": Case(lambda w: {"slug": w.response.slug}, reader_login(TEAM)),
+    "actions:add": Case(
+        lambda w: {"slug": w.response.slug},
+        editor(TEAM),
+        lambda w: {"number": "9", "title": "Nieuw", "status": "to_start"},
+    ),
+    "actions:add_part": Case(
+        lambda w: {"pk": w.action.pk}, editor(TEAM), lambda w: {"number": "1.9", "title": "Nieuw deel"}
+    ),
+    "actions:edit": Case(
+        lambda w: {"pk": w.action.pk},
+        editor(TEAM),
+        lambda w: {"number": w.action.number, "title": "Anders", "status": "to_start", "version": version(w.action)},
+    ),
+    "actions:move": Case(lambda w: {"pk": w.action.pk}, post_only(TEAM), lambda w: {"direction": "down"}),
+    "actions:delete": Case(lambda w: {"pk": w.action.pk}, editor(TEAM), lambda w: {"version": version(w.action)}),
+    "actions:link_add": Case(lambda w: {"pk": w.action.pk}, editor(LINKERS), lambda w: {"recommendation": w.rec2.pk}),
+    "actions:recommendation_link_add": Case(
+        lambda w: {"rec_pk": w.rec2.pk}, editor(LINKERS), lambda w: {"action": w.action.pk}
+    ),
+    "actions:link_edit": Case(lambda w: {"pk": w.link.pk}, editor(LINKERS), lambda w: {"qualifier": "spoor 9"}),
+    "actions:link_delete": Case(lambda w: {"pk": w.link.pk}, post_only(LINKERS)),
+    # accounts (django.contrib.auth.urls) and the language switch
+    "login": Case(lambda w: {}, login_page, lambda w: {"username": "nobody", "password": "wrong"}),
+    "logout": Case(lambda w: {}, logout),
+    "password_change": Case(lambda w: {}, login_only(), lambda w: {"old_password": "wrong"}),
+    "password_change_done": Case(lambda w: {}, login_only(200, 405)),
+    "password_reset": Case(lambda w: {}, lambda role, published: (200, 302), lambda w: {"email": "nobody@example.org"}),
+    "password_reset_done": Case(lambda w: {}, lambda role, published: (200, 405)),
+    "password_reset_confirm": Case(
+        lambda w: {"uidb64": "MQ", "token": "set-password"}, lambda role, published: (200, 200)
+    ),
+    "password_reset_complete": Case(lambda w: {}, lambda role, published: (200, 405)),
+    "set_language": Case(lambda w: {}, set_language, lambda w: {"language": "en", "next": "/"}),
+}
+
+
+def url_names(patterns=None, namespace=""):
+    """Every named URL pattern of the project, as "namespace:name"."""
+    patterns = get_resolver().url_patterns if patterns is None else patterns
+    names = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names += url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            names.append(f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed {pattern.pattern}>")
+    return names
+
+
+def test_every_url_pattern_has_an_expectation():
+    ours = [name for name in url_names() if not name.startswith("admin:")]
+    missing = sorted(set(ours) - set(CASES))
+    assert missing == [], "add these URLs to CASES in tests/test_permission_matrix.py"
+    assert sorted(set(CASES) - set(ours)) == []  # and nothing stale
+
+
+# --- The world the URLs are filled with --------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _no_lockout(settings):
+    settings.AXES_FAILURE_LIMIT = 1000  # the login row posts a wrong password for every role (tests/test_accounts.py)
+
+
+@pytest.fixture
+def world(db, django_user_model):
+    response = ManagementResponseFactory(slug="ours", status="draft")
+    other = ManagementResponseFactory(slug="other", status="draft")
+    rec = RecommendationFactory(theme__group__response=response, agreement="agree")
+    rec2 = RecommendationFactory(theme=rec.theme)
+    RecommendationFactory(theme__group=rec.theme.group)  # a second theme, so that moves move
+    RecommendationFactory(theme__group__response=response)  # a second group
+    action = ActionFactory(response=response, number="1", status="in_progress")
+    ActionFactory(response=response, number="2")
+    ActionFactory(response=response, parent=action, number="1.1", status="")
+    link = ActionLinkFactory(action=action, recommendation=rec)
+    ProgressUpdateFactory(action=action)
+    users = {ANONYMOUS: None, ADMIN: make_user(django_user_model, "ada", is_superuser=True, is_staff=True)}
+    for role in MEMBERS:
+        users[role] = make_user(django_user_model, role)
+        grant(users[role], response, role)
+        users[role + ELSEWHERE] = make_user(django_user_model, role + "-elders")
+        grant(users[role + ELSEWHERE], other, role)
+    make_user(django_user_model, "mallory")
+    membership = Membership.objects.get(user=users[READER], response=response)
+    return SimpleNamespace(
+        response=response,
+        other=other,
+        rec=rec,
+        rec2=rec2,
+        group=rec.theme.group,
+        theme=rec.theme,
+        action=action,
+        link=link,
+        membership=membership,
+        users=users,
+    )
+
+
+def database():
+    """Everything a write could touch, as plain values."""
+    state = {model.__name__: list(model.objects.order_by("pk").values_list()) for model in MODELS}
+    state["users"] = list(get_user_model().objects.order_by("pk").values_list("pk", "password", "is_superuser"))
+    return state
+
+
+def request(client, method, url, data):
+    """One request whose writes are rolled back afterwards, so that each role starts from the same world."""
+    with transaction.atomic():
+        answer = client.get(url) if method == "GET" else client.post(url, data)
+        transaction.set_rollback(True)
+    return answer
+
+
+@pytest.mark.parametrize("published", [False, True], ids=["draft", "published"])
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_permission_matrix(client, world, name, published):
+    if published:
+        world.response.status = "published"
+        world.response.save()
+    case = CASES[name]
+    url = reverse(name, kwargs=case.kwargs(world))
+    failures = []
+    for role in ROLES:
+        client.logout()
+        if world.users[role] is not None:
+            client.force_login(world.users[role])
+        expected_get, expected_post = case.rule(role, published)
+        got = request(client, "GET", url, {}).status_code
+        if got != expected_get:
+            failures.append(f"{role} GET {url}: {got}, expected {expected_get}")
+        before = database()
+        got = request(client, "POST", url, case.data(world)).status_code
+        # request() rolled back; to check that a refused write wrote nothing, do it again and keep it.
+        ok = got in expected_post if isinstance(expected_post, set) else got == expected_post
+        if not ok:
+            failures.append(f"{role} POST {url}: {got}, expected {expected_post}")
+        if not isinstance(expected_post, set):
+            client.post(url, case.data(world))
+            if database() != before:
+                failures.append(f"{role} POST {url}: refused ({got}) but the database changed")
+    assert failures == []
+
+
+# --- The admin, sampled --------------------------------------------------------------------------
+
+
+def admin_urls(world):
+    objects = {
+        ManagementResponse: world.response,
+        RecommendationGroup: world.group,
+        Theme: world.theme,
+        Recommendation: world.rec,
+        Action: world.action,
+        ActionLink: world.link,
+        ProgressUpdate: ProgressUpdate.objects.first(),
+        Membership: world.membership,
+    }
+    urls = [("index", reverse("admin:index"))]
+    for model, obj in objects.items():
+        opts = model._meta
+        prefix = f"admin:{opts.app_label}_{opts.model_name}"
+        urls += [
+            (f"{opts.model_name} changelist", reverse(f"{prefix}_changelist")),
+            (f"{opts.model_name} add", reverse(f"{prefix}_add")),
+            (f"{opts.model_name} change", reverse(f"{prefix}_change", args=[obj.pk])),
+            (f"{opts.model_name} delete", reverse(f"{prefix}_delete", args=[obj.pk])),
+        ]
+    return urls
+
+
+ADMIN_FORBIDDEN = set()  # pages even an administrator may not open
+
+
+@pytest.mark.parametrize("published", [False, True], ids=["draft", "published"])
+def test_admin_matrix(client, world, published):
+    if published:
+        world.response.status = "published"
+        world.response.save()
+    failures = []
+    for role in ROLES:
+        client.logout()
+        if world.users[role] is not None:
+            client.force_login(world.users[role])
+        for label, url in admin_urls(world):
+            got = request(client, "GET", url, {}).status_code
+            expected = (403 if label in ADMIN_FORBIDDEN else 200) if role == ADMIN else 302
+            if got != expected:
+                failures.append(f"{role} GET {label}: {got}, expected {expected}")
+            if role == ADMIN:
+                continue  # the administrator may change everything there
+            before = database()
+            got = client.post(url, {"post": "yes", "title": "x"}).status_code
+            if got != 302 or database() != before:
+                failures.append(f"{role} POST {label}: {got}, database changed: {database() != before}")
+    assert failures == []
