@@ -4,6 +4,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.rendered import MarkdownField, RenderedHTMLField
+
 
 class Action(models.Model):
     """A numbered action in answer to the recommendations, or a part of one ("1.1", "3 – spoor 2")."""
@@ -41,12 +43,14 @@ class Action(models.Model):
         help_text=_('Hoe de titel het nummer drukt, bv. "Spoor 2:". Leeg: het nummer met een punt.'),
     )
     title = models.CharField(_("titel"), max_length=300)
-    narrative = models.TextField(
+    narrative = MarkdownField(
         _("toelichting"),
         blank=True,
         max_length=100_000,
         help_text=_("Markdown: alinea's, lijsten, tussentitels, links, voetnoten."),
+        rendered_field="narrative_html",
     )
+    narrative_html = RenderedHTMLField(_("toelichting (HTML)"))
     status = models.CharField(_("status"), max_length=20, choices=Status, blank=True, default=Status.TO_START)
     status_note = models.CharField(
         _("tijdsaanduiding"), max_length=100, blank=True, help_text=_('Gedrukt na de status, bv. "in 2025".')

@@ -3,6 +3,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.rendered import MarkdownField, RenderedHTMLField
+
 
 class RecommendationGroup(models.Model):
     """A band of the recommendations table ("Aanbevelingen voor partnerschappen")."""
@@ -105,16 +107,24 @@ class Recommendation(models.Model):
 
     theme = models.ForeignKey(Theme, models.CASCADE, related_name="recommendations", verbose_name=_("thema"))
     location = models.CharField(_("locatie rapport"), max_length=100, blank=True, help_text=_("Bv. p. 191-192"))
-    text = models.TextField(_("aanbeveling"), max_length=20_000, help_text=_("Markdown: alinea's en lijsten."))
+    text = MarkdownField(
+        _("aanbeveling"),
+        max_length=20_000,
+        help_text=_("Markdown: alinea's en lijsten."),
+        rendered_field="text_html",
+    )
+    text_html = RenderedHTMLField(_("aanbeveling (HTML)"))
     agreement = models.CharField(
         _("mate van akkoord"), max_length=20, choices=Agreement, default=Agreement.UNDECIDED, blank=True
     )
-    justification = models.TextField(
+    justification = MarkdownField(
         _("motivering"),
         blank=True,
         max_length=10_000,
         help_text=_("Waarom (gedeeltelijk) niet akkoord; Markdown."),
+        rendered_field="justification_html",
     )
+    justification_html = RenderedHTMLField(_("motivering (HTML)"))
     order = models.PositiveIntegerField(_("volgorde"), default=0)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
     version = models.PositiveIntegerField(_("versie"), default=1, editable=False)

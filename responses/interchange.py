@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 
 from actions.models import Action, ActionLink
+from core import revision
 from recommendations.models import Recommendation, RecommendationGroup, Theme
 from responses.models import ManagementResponse
 
@@ -465,10 +466,14 @@ def _parse_links(r, m, rpath, rec, numbers):
 def import_response(*, parsed: ParsedResponse, replace: bool = False) -> ManagementResponse:
     """Create the response described by ``parsed``; with ``replace``, the old one with its slug goes."""
     existing = ManagementResponse.objects.filter(slug=parsed.slug)
-    if existing.exists():
-        if not replace:
-            raise SlugExists(parsed.slug)
+    if existing.exists() and not replace:
+        raise SlugExists(parsed.slug)
+    with revision.batch():  # one revision bump per response, not one per row
         existing.delete()
+        return _create_response(parsed)
+
+
+def _create_response(parsed):
     response = ManagementResponse.objects.create(**parsed.response)
 
     by_number = {}
@@ -503,6 +508,7 @@ def import_response(*, parsed: ParsedResponse, replace: bool = False) -> Managem
                     for l_order, link in enumerate(rec.links)
                 )
     ActionLink.objects.bulk_create(links)
+    revision.touch(response.pk)  # bulk_create sends no signals
     return response
 
 

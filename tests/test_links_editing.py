@@ -416,8 +416,9 @@ def test_linking_costs_the_same_whatever_the_size(client, django_assert_max_num_
     client.force_login(project_member)
     # session, user, the action, the permissions (user's and groups'), the chosen recommendation
     # (with its theme and group), the duplicate check, the foreign key check, the last order and
-    # the insert (in a savepoint: 4), then the panel's links: 13. The choice list is not built.
-    with django_assert_max_num_queries(13):
+    # the insert (in a savepoint: 4), the response's new revision (the key of the cached document
+    # and PDF), then the panel's links: 14. The choice list is not built.
+    with django_assert_max_num_queries(14):
         answer = add_from_action(client, action, recommendation=recs[0].pk, headers=HTMX)
     assert answer.status_code == 200
     assert answer.content.decode().count('id="ontkoppel-') == size

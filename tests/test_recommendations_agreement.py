@@ -266,7 +266,8 @@ def test_saving_an_agreement_costs_the_same_whatever_the_size(
     client.force_login(evaluation_staff)
     # session, user, the recommendation with its theme, group and response, the permissions (user's
     # and groups'), the check constraint's validation (in a savepoint: 3), the claim (UPDATE ...
-    # WHERE version) and the save (in a savepoint: 4), the row's links: 13.
-    with django_assert_max_num_queries(13):
+    # WHERE version) and the save (in a savepoint: 4), the response's new revision (the key of the
+    # cached document and PDF), the row's links: 14.
+    with django_assert_max_num_queries(14):
         answer = post(client, rec, agreement="agree", headers=HTMX)
     assert answer.status_code == 200

@@ -1,0 +1,86 @@
+"""The document part of the document page, cached by content.
+
+``templates/responses/_document.html`` (the title block, I, II and III) is the
+costly part of the page: it is rendered once per
+
+    (response, revision, document language, interface language, the user's
+     editing rights, template and renderer versions)
+
+and kept in the shared "documents" cache (a file cache by default, so every
+gunicorn worker reads what one of them rendered). The revision changes with
+every write to anything the document shows (core/revision.py), so an edit shows
+at once and nothing has to be deleted. What differs per request stays outside
+the cached part, in responses/detail.html: the CSRF token and the CSP nonce
+(base.html), messages, the toolbars. The document part holds no per-request
+value: the status links' ``?next=`` is the document page's own URL.
+"""
+
+import hashlib
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import caches
+from django.template.loader import get_template, render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
+
+from core import rendered
+
+from .document import build_document
+
+CACHE_ALIAS = "documents"
+TEMPLATE = "responses/_document.html"
+# Every template the document part includes.
+TEMPLATES = [TEMPLATE, "responses/_recommendation_row.html", "actions/_status.html"]
+
+_template_version = None
+
+
+def template_version() -> str:
+    """A hash of the document part's templates and the compiled translations (recomputed with DEBUG)."""
+    global _template_version
+    if _template_version is None or settings.DEBUG:
+        digest = hashlib.sha256(rendered.RENDERER_VERSION.encode())
+        files = [Path(get_template(name).origin.name) for name in TEMPLATES]
+        for locale_path in settings.LOCALE_PATHS:
+            files += sorted(Path(locale_path).glob("*/LC_MESSAGES/django.mo"))
+        for path in files:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        _template_version = digest.hexdigest()[:16]
+    return _template_version
+
+
+def cache_key(response, rights) -> str:
+    rights_variant = hashlib.sha256(repr(rights).encode()).hexdigest()[:12]
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return (
+        f"document:{response.pk}:{response.revision}:{response.language}:{language}:{rights_variant}"
+        f":{template_version()}"
+    )
+
+
+def document_part(response, rights) -> dict:
+    """``{"html", "recommendation_count", "action_count"}`` for the document page, from the cache if possible."""
+    cache = caches[CACHE_ALIAS]
+    key = cache_key(response, rights)
+    part = cache.get(key)
+    if part is None:
+        document = build_document(response)
+        html = render_to_string(
+            TEMPLATE,
+            {
+                "response": response,
+                "document": document,
+                "rights": rights,
+                "LANGUAGE_CODE": translation.get_language() or settings.LANGUAGE_CODE,
+                # Where the status editor returns to: this page (never a per-request URL).
+                "back": response.get_absolute_url(),
+            },
+        )
+        part = {
+            "html": html,
+            "recommendation_count": len(document.recommendations),
+            "action_count": len(document.actions),
+        }
+        cache.set(key, part)
+    return {**part, "html": mark_safe(part["html"])}
