@@ -16,6 +16,8 @@ value: the status links' ``?next=`` is the document page's own URL.
 """
 
 import hashlib
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from django.conf import settings
@@ -59,10 +61,42 @@ def cache_key(response, rights) -> str:
     )
 
 
+# Keys name their content (a new revision is a new key), so each process may keep the
+# last few parts it used in memory as well: no file to read for a page seen recently.
+_recent = OrderedDict()
+_recent_lock = threading.Lock()
+RECENT_SIZE = 16
+
+
+def _recall(key):
+    with _recent_lock:
+        part = _recent.get(key)
+        if part is not None:
+            _recent.move_to_end(key)
+        return part
+
+
+def _remember(key, part):
+    with _recent_lock:
+        _recent[key] = part
+        _recent.move_to_end(key)
+        while len(_recent) > RECENT_SIZE:
+            _recent.popitem(last=False)
+
+
+def forget_recent():
+    """Empty this process's memory of recent parts (tests)."""
+    with _recent_lock:
+        _recent.clear()
+
+
 def document_part(response, rights) -> dict:
     """``{"html", "recommendation_count", "action_count"}`` for the document page, from the cache if possible."""
-    cache = caches[CACHE_ALIAS]
     key = cache_key(response, rights)
+    part = _recall(key)
+    if part is not None:
+        return part
+    cache = caches[CACHE_ALIAS]
     part = cache.get(key)
     if part is None:
         document = build_document(response)
@@ -83,4 +117,6 @@ def document_part(response, rights) -> dict:
             "action_count": len(document.actions),
         }
         cache.set(key, part)
-    return {**part, "html": mark_safe(part["html"])}
+    part = {**part, "html": mark_safe(part["html"])}
+    _remember(key, part)
+    return part
