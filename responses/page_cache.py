@@ -21,7 +21,11 @@ from collections import OrderedDict
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import caches
+from django.http import HttpResponse
+from django.middleware.csp import get_nonce
+from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -32,8 +36,9 @@ from .document import build_document
 
 CACHE_ALIAS = "documents"
 TEMPLATE = "responses/_document.html"
+PAGE_TEMPLATE = "responses/detail.html"
 # Every template the document part includes.
-TEMPLATES = [TEMPLATE, "responses/_recommendation_row.html", "actions/_status.html"]
+TEMPLATES = [TEMPLATE, "responses/_recommendation_row.html", "actions/_status.html", PAGE_TEMPLATE, "base.html"]
 
 _template_version = None
 
@@ -120,3 +125,47 @@ def document_part(response, rights) -> dict:
     part = {**part, "html": mark_safe(part["html"])}
     _remember(key, part)
     return part
+
+
+# --- the whole page ------------------------------------------------------------------------
+#
+# The page around the document part is the same for every request of one visitor on one
+# URL, except for the CSRF token and the CSP nonce. It is rendered once with placeholders
+# for those two and kept beside the document part; each request puts its own token and
+# nonce in (``get_token`` also sets the CSRF cookie as rendering would). A request with
+# messages to show, or an htmx request, is rendered normally.
+
+CSRF_PLACEHOLDER = "pagecachecsrfplaceholder"
+NONCE_PLACEHOLDER = "pagecachenonceplaceholder"
+
+
+def page_key(request, response, rights) -> str:
+    user = request.user
+    visitor = (
+        f"{user.pk}:{user.get_username()}:{user.get_full_name()}:{user.is_staff}"
+        if user.is_authenticated
+        else "anonymous"
+    )
+    variant = hashlib.sha256(f"{visitor}\0{request.get_full_path()}".encode()).hexdigest()[:16]
+    return f"page:{cache_key(response, rights)}:{variant}"
+
+
+def render_page(request, response, rights, render):
+    """The document page for ``request``: ``render(extra_context)`` renders it (with ``document_part``)."""
+    if getattr(request, "htmx", False) or len(messages.get_messages(request)):
+        return render({})
+    key = page_key(request, response, rights)
+    html = _recall(key)
+    if html is None:
+        cache = caches[CACHE_ALIAS]
+        html = cache.get(key)
+        if html is None:
+            http = render({"csrf_token": CSRF_PLACEHOLDER, "csp_nonce": NONCE_PLACEHOLDER})
+            html = http.content.decode()
+            cache.set(key, html)
+        _remember(key, html)
+    page = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    nonce = get_nonce(request)
+    if NONCE_PLACEHOLDER in page:
+        page = page.replace(NONCE_PLACEHOLDER, str(nonce))
+    return HttpResponse(page)

@@ -42,14 +42,15 @@ def response_list(request):
 
 
 def response_detail(request, slug):
-    """The document page. Its document part comes from the cache (responses/page_cache.py)."""
+    """The document page, from the cache by the response's revision (responses/page_cache.py)."""
     response = get_visible_response(request, slug)
     rights = permissions.rights(request.user, response)
-    return render(
-        request,
-        "responses/detail.html",
-        {"response": response, "document_part": page_cache.document_part(response, rights), "rights": rights},
-    )
+
+    def render_page(extra):
+        context = {"response": response, "document_part": page_cache.document_part(response, rights), "rights": rights}
+        return render(request, "responses/detail.html", {**context, **extra})
+
+    return page_cache.render_page(request, response, rights, render_page)
 
 
 @require_http_methods(["GET", "POST"])

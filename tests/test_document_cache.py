@@ -302,3 +302,31 @@ def test_the_pending_page_keeps_the_site_content_security_policy(client, doc):
     assert http.status_code == 202
     assert "script-src" in http["Content-Security-Policy"]
     assert "De PDF wordt voorbereid" in http.content.decode()
+
+
+# --- the whole page: per-request token and nonce ---------------------------------------------
+
+
+def test_a_cached_page_carries_this_requests_nonce_and_a_working_csrf_token(doc):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = doc["response"]
+    page(client, response)
+    http = client.get(response.get_absolute_url())  # from the cache
+    html = http.content.decode()
+    assert "placeholder" not in html
+    nonces = set(re.findall(r'nonce="([^"]+)"', html))
+    assert len(nonces) == 1
+    assert f"'nonce-{nonces.pop()}'" in http["Content-Security-Policy"]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    switched = client.post(reverse("set_language"), {"language": "en", "csrfmiddlewaretoken": token})
+    assert switched.status_code == 302  # not 403: the token is this visitor's
+
+
+def test_each_visitor_sees_their_own_name_on_a_cached_page(client, doc, django_user_model):
+    response = doc["response"]
+    for name in ["anna", "bert"]:
+        client.force_login(django_user_model.objects.create_user(username=name, password="pw"))
+        page(client, response)
+        assert f'<span class="user-name">{name}</span>' in page(client, response)
