@@ -146,7 +146,11 @@ def main():
         python = str(ROOT / ".venv/bin/python")
         run([python, "manage.py", "migrate", "--no-input", "-v0"], env)
         run([python, "manage.py", "collectstatic", "--no-input", "-v0"], env)
-        run([python, "manage.py", "import_response", "responses/seed/leerecosystemen.yaml"], env, stdout=subprocess.DEVNULL)
+        run(
+            [python, "manage.py", "import_response", "responses/seed/leerecosystemen.yaml"],
+            env,
+            stdout=subprocess.DEVNULL,
+        )
 
         import django
 
@@ -222,7 +226,16 @@ def main():
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        time.sleep(3)  # let it import and catch up with what earlier saves queued
+        # Let it catch up with what the earlier saves queued (stale revisions are skipped;
+        # the current ones rendered), so that the save below is the only work it has.
+        from django_tasks_db.models import DBTaskResult
+
+        deadline = time.monotonic() + 600
+        while DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists():
+            if time.monotonic() > deadline:
+                raise RuntimeError("the worker did not finish the queued tasks")
+            time.sleep(0.5)
+        connection.close()
         first_exports = []
         for name, slug in [("seed", "leerecosystemen"), ("300 recommendations", "synthetisch")]:
             response = ManagementResponse.objects.get(slug=slug)

@@ -182,7 +182,7 @@ TASKS = {
     }
 }
 # How long a PDF request waits for a render in progress before answering "being prepared" (202).
-PDF_WAIT_SECONDS = float(os.environ.get("PDF_WAIT_SECONDS", "0" if TESTING else "4"))
+PDF_WAIT_SECONDS = float(os.environ.get("PDF_WAIT_SECONDS", "0" if TESTING else "2"))
 
 # Django 6.1 mailers: the console in development, SMTP (EMAIL_HOST, ...) in production.
 MAILERS = {
