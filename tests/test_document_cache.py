@@ -25,6 +25,10 @@ from .test_responses_pdf import get_ready_pdf, pdf_text, words
 
 HTMX = {"HX-Request": "true"}
 
+# The task worker runs in this process and closes its database connection after each task,
+# which PostgreSQL cannot do inside a test's transaction: these tests commit for real.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 @pytest.fixture
 def doc(db):

@@ -89,6 +89,11 @@ def get_pdf(client, response, **headers):
     return client.get(reverse("responses:pdf", args=[response.slug]), **headers)
 
 
+# Tests that run the task worker commit for real: the worker closes its database connection
+# after each task, which PostgreSQL cannot do inside a test's transaction.
+WORKER = pytest.mark.django_db(transaction=True)
+
+
 def run_worker():
     """The task worker, for real: runs every outstanding task (PDF renders) and exits."""
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
@@ -234,6 +239,7 @@ def test_every_footnote_lands_on_the_page_of_its_call(db, tmp_path):
 # --- the PDF follows the database ----------------------------------------------------------
 
 
+@WORKER
 def test_changing_an_agreement_level_or_a_status_changes_the_next_export(client, seed_response, tmp_path):
     first = get_ready_pdf(client, seed_response)
     assert first.status_code == 200
@@ -280,6 +286,7 @@ def test_the_document_page_has_a_pdf_button(client, seed_response):
     assert "Exporteer als PDF" in page
 
 
+@WORKER
 def test_pdf_url_returns_the_pdf_with_a_sensible_name(client, seed_response):
     http = get_ready_pdf(client, seed_response)
     assert http.status_code == 200
@@ -312,6 +319,7 @@ def test_a_logged_in_user_without_a_role_gets_no_draft_pdf(client, outsider):
     assert get_pdf(client, draft).status_code == 404
 
 
+@WORKER
 def test_readers_get_a_draft_pdf_that_shared_caches_must_not_keep(client, reader, tmp_path):
     draft = ManagementResponseFactory(status=ManagementResponse.Status.DRAFT)
     client.force_login(reader)
@@ -342,6 +350,7 @@ def renders(monkeypatch):
     return calls
 
 
+@WORKER
 def test_an_unchanged_response_is_served_from_the_cache(client, seed_response, renders):
     first = get_ready_pdf(client, seed_response)
     second = get_ready_pdf(client, seed_response)
@@ -350,6 +359,7 @@ def test_an_unchanged_response_is_served_from_the_cache(client, seed_response, r
     assert second["ETag"] == first["ETag"]
 
 
+@WORKER
 def test_if_none_match_gets_304_without_rendering(client, seed_response, renders):
     etag = get_ready_pdf(client, seed_response)["ETag"]
     http = get_ready_pdf(client, seed_response, HTTP_IF_NONE_MATCH=etag)
@@ -519,6 +529,7 @@ def test_fetcher_refuses_local_files_and_every_host_in_raw_html(recording_server
     assert_server_works_but_was_not_asked(recording_server)
 
 
+@WORKER
 def test_a_narrative_pointing_at_files_or_hosts_still_renders_without_them(
     client, db, recording_server, caplog, tmp_path
 ):
