@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.audit import AuditedHistory
+from core.rendered import MarkdownField, RenderedHTMLField
 from core.text import NormalisedText
 
 
@@ -48,12 +49,14 @@ class Action(NormalisedText, models.Model):
         help_text=_('Hoe de titel het nummer drukt, bv. "Spoor 2:". Leeg: het nummer met een punt.'),
     )
     title = models.CharField(_("titel"), max_length=300)
-    narrative = models.TextField(
+    narrative = MarkdownField(
         _("toelichting"),
         blank=True,
         max_length=100_000,
         help_text=_("Markdown: alinea's, lijsten, tussentitels, links, voetnoten."),
+        rendered_field="narrative_html",
     )
+    narrative_html = RenderedHTMLField(_("toelichting (HTML)"))
     status = models.CharField(_("status"), max_length=20, choices=Status, blank=True, default=Status.TO_START)
     status_note = models.CharField(
         _("tijdsaanduiding"), max_length=100, blank=True, help_text=_('Gedrukt na de status, bv. "in 2025".')

@@ -6,6 +6,7 @@ Import it after ``django.setup()``; the benchmark scripts set up their own throw
 from django.db import transaction
 
 from actions.models import Action, ActionLink
+from core import revision
 from recommendations.models import Recommendation, RecommendationGroup, Theme
 from responses.models import ManagementResponse
 
@@ -22,9 +23,13 @@ RECOMMENDATION = (
 )
 
 
-@transaction.atomic
 def synthetic_response(*, actions=24, parts=3, groups=3, themes_per_group=10, recommendations=300):
     """A large response built with the ORM: long narratives with lists and a footnote, a long table."""
+    with transaction.atomic(), revision.batch():  # one revision bump, not one per row
+        return _build(actions, parts, groups, themes_per_group, recommendations)
+
+
+def _build(actions, parts, groups, themes_per_group, recommendations):
     response = ManagementResponse.objects.create(
         title="Managementresponse synthetische evaluatie",
         slug="synthetisch",
@@ -75,4 +80,5 @@ def synthetic_response(*, actions=24, parts=3, groups=3, themes_per_group=10, re
                     action = all_actions[(r * 7 + k * 3 + t) % len(all_actions)]
                     links.append(ActionLink(recommendation=rec, action=action, order=k))
     ActionLink.objects.bulk_create(links)
+    revision.touch(response.pk)  # bulk_create sends no signals
     return ManagementResponse.objects.get(pk=response.pk)  # fresh, as a request would load it

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_tasks_db",
     "core",
     "responses",
     "recommendations",
@@ -188,7 +189,31 @@ CACHES = {
         "TIMEOUT": 60 * 60 * 24 * 30,
         "OPTIONS": {"MAX_ENTRIES": 500},
     },
+    # The document part of the document page, keyed by the response's revision
+    # (responses/views.py). Shared by all gunicorn workers: a file cache by default.
+    "documents": {
+        "BACKEND": os.environ.get(
+            "DOCUMENT_CACHE_BACKEND",
+            "django.core.cache.backends.locmem.LocMemCache"
+            if TESTING
+            else "django.core.cache.backends.filebased.FileBasedCache",
+        ),
+        "LOCATION": os.environ.get("DOCUMENT_CACHE_LOCATION", str(BASE_DIR / ".cache" / "documents")),
+        "TIMEOUT": 60 * 60 * 24 * 7,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
+
+# Background work (PDF renders after a save): Django's tasks framework with the
+# database backend of django-tasks-db; `manage.py db_worker` runs the tasks.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# How long a PDF request waits for a render in progress before answering "being prepared" (202).
+PDF_WAIT_SECONDS = float(os.environ.get("PDF_WAIT_SECONDS", "0" if TESTING else "2"))
 
 # Django 6.1 mailers: the console in development, SMTP (EMAIL_HOST, ...) in production.
 MAILERS = {

@@ -38,6 +38,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
+from . import revision
+from .rendered import with_rendered_fields
+
 INVALID = 422
 CONFLICT = 409
 PREVIEW = 200  # "Voorbeeld" without JavaScript: the form again, with its Markdown rendered, nothing saved
@@ -65,7 +68,8 @@ def save_if_unchanged(instance, *, base_version, user, fields):
             raise StaleEdit(model._default_manager.filter(pk=instance.pk).first())
         instance.version = base_version + 1
         instance.updated_by = user
-        instance.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
+        # A Markdown field's stored HTML is saved with it (core/rendered.py).
+        instance.save(update_fields=with_rendered_fields(model, [*fields, "version", "updated_by", "updated_at"]))
 
 
 def delete_if_unchanged(instance, *, base_version):
@@ -75,7 +79,7 @@ def delete_if_unchanged(instance, *, base_version):
     deleted it already (``current`` is None).
     """
     model = type(instance)
-    with transaction.atomic():
+    with transaction.atomic(), revision.batch():  # a cascade bumps the response's revision once
         deleted, _counts = model._default_manager.filter(pk=instance.pk, version=base_version).delete()
         if not deleted:
             raise StaleEdit(model._default_manager.filter(pk=instance.pk).first())
@@ -334,6 +338,7 @@ def move(obj, siblings, direction):
         return False
     rows[index], rows[target] = rows[target], rows[index]
     renumber(rows)
+    revision.touch_for(obj)  # renumber writes with queryset updates, which send no signals
     return True
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.audit import AuditedHistory
+from core.rendered import MarkdownField, RenderedHTMLField
 from core.richtext import plain
 from core.text import NormalisedText
 
@@ -127,22 +128,32 @@ class Recommendation(NormalisedText, models.Model):
     )
     number = models.CharField(_("nummer"), max_length=20, blank=True, help_text=_("Zoals in het rapport, bv. 1 of R3."))
     location = models.CharField(_("locatie rapport"), max_length=100, blank=True, help_text=_("Bv. p. 191-192"))
-    text = models.TextField(_("aanbeveling"), max_length=20_000, help_text=_("Markdown: alinea's en lijsten."))
+    text = MarkdownField(
+        _("aanbeveling"),
+        max_length=20_000,
+        help_text=_("Markdown: alinea's en lijsten."),
+        rendered_field="text_html",
+    )
+    text_html = RenderedHTMLField(_("aanbeveling (HTML)"))
     agreement = models.CharField(
         _("mate van akkoord"), max_length=20, choices=Agreement, default=Agreement.UNDECIDED, blank=True
     )
-    response_text = models.TextField(
+    response_text = MarkdownField(
         _("managementrespons"),
         blank=True,
         max_length=20_000,
         help_text=_("Wat het management doet met de aanbeveling en waarom; Markdown."),
+        rendered_field="response_text_html",
     )
-    justification = models.TextField(
+    response_text_html = RenderedHTMLField(_("managementrespons (HTML)"))
+    justification = MarkdownField(
         _("motivering"),
         blank=True,
         max_length=10_000,
         help_text=_("Waarom (gedeeltelijk) niet akkoord; Markdown."),
+        rendered_field="justification_html",
     )
+    justification_html = RenderedHTMLField(_("motivering (HTML)"))
     order = models.PositiveIntegerField(_("volgorde"), default=0)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
     version = models.PositiveIntegerField(_("versie"), default=1, editable=False)

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.audit import AuditedHistory
+from core.rendered import MarkdownField, RenderedHTMLField
+from core.revision import new_revision
 from core.text import NormalisedText
 
 
@@ -75,14 +77,22 @@ class ManagementResponse(NormalisedText, models.Model):
         default=Layout.TABLE,
         help_text=_("Hoe de pagina en de PDF het document opbouwen."),
     )
-    introduction = models.TextField(
-        _("inleiding"), blank=True, max_length=100_000, help_text=_("Markdown: alinea's, lijsten, links, voetnoten.")
+    introduction = MarkdownField(
+        _("inleiding"),
+        blank=True,
+        max_length=100_000,
+        help_text=_("Markdown: alinea's, lijsten, links, voetnoten."),
+        rendered_field="introduction_html",
     )
+    introduction_html = RenderedHTMLField(_("inleiding (HTML)"))
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.DRAFT)
     published_on = models.DateField(_("gepubliceerd op"), null=True, blank=True)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
     version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
+    # Changes (to a new random value) with every write to anything the document shows:
+    # the key of the cached document part and of the PDF (core/revision.py).
+    revision = models.BigIntegerField(_("revisie van het document"), default=new_revision, editable=False)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -7,14 +8,13 @@ from django.utils.cache import get_conditional_response
 from django.utils.crypto import get_random_string
 from django.utils.csp import CSP
 from django.utils.translation import gettext as _
-from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import audit, permissions
 from core.editing import INVALID, keeps_input, login_required, save_form
 from core.models import Membership
 
-from . import pdf, services
+from . import page_cache, pdf, services
 from .forms import (
     AddMemberForm,
     CopyForm,
@@ -212,18 +212,20 @@ def response_delete(request, slug):
 
 @require_safe
 def response_detail(request, slug):
+    """The document page, from the cache by the response's revision (responses/page_cache.py)."""
     response = get_visible_response(request, slug)
-    document = response.layout_spec.build(response)
-    return render(
-        request,
-        "responses/detail.html",
-        {
+    rights = permissions.rights(request.user, response)
+
+    def render_page(extra):
+        context = {
             "response": response,
-            "document": document,
-            "rights": permissions.rights(request.user, response),
+            "document_part": page_cache.document_part(response, rights),
+            "rights": rights,
             "can_delete": permissions.can_delete_response(request.user, response),
-        },
-    )
+        }
+        return render(request, "responses/detail.html", {**context, **extra})
+
+    return page_cache.render_page(request, response, rights, render_page)
 
 
 @require_http_methods(["GET", "POST"])
@@ -343,16 +345,26 @@ def response_export(request, slug):
 
 
 # The PDF gets its own CSP: the site's (no plugins, no inline styles) could stop a
-# browser's built-in PDF viewer; framing stays forbidden.
-@require_safe
-@csp_override({"frame-ancestors": [CSP.NONE]})
-def response_pdf(request, slug):
-    """The formal response as PDF, rendered once per version of its content.
+# browser's built-in PDF viewer; framing stays forbidden. The "being prepared" page
+# is HTML and keeps the site's.
+PDF_CSP = {"frame-ancestors": [CSP.NONE]}
 
-    The ETag is the content key (responses/pdf.py), so a browser that has the
-    current version gets a 304 without anything being rendered or read from
-    the cache. ``no-cache``: every use revalidates, so an edit shows at once;
-    ``private`` for drafts, which no shared cache may keep.
+
+@require_safe
+def response_pdf(request, slug):
+    """The formal response as PDF, rendered once per revision, in the background.
+
+    The ETag is the content key (responses/pdf.py: the response's revision, its
+    date, the renderers), so a browser that has the current version gets a 304
+    for the cost of reading the response row. ``no-cache``: every use
+    revalidates, so an edit shows at once; ``private`` for drafts, which no
+    shared cache may keep.
+
+    PDFs are rendered by the task worker (responses/tasks.py), after each save.
+    When the current one is not in the cache yet, the request makes sure one
+    render is queued (never a second one), waits up to PDF_WAIT_SECONDS for it,
+    and otherwise answers 202 with a page that reloads itself (a meta refresh,
+    and Retry-After) until the PDF is there.
     """
     response = get_visible_response(request, slug)
     etag = pdf.pdf_etag(response)
@@ -362,7 +374,11 @@ def response_pdf(request, slug):
     }
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is None:
-        data, etag = pdf.cached_pdf(response, etag=etag)
+        data = pdf.cached_pdf_or_none(etag)
+        if data is None:
+            data = pdf.wait_for_pdf(response, etag=etag, seconds=settings.PDF_WAIT_SECONDS)
+        if data is None:
+            return _pdf_being_prepared(request, response)
         http = HttpResponse(data, content_type="application/pdf")
         # inline: the browser shows it; saving it proposes the file name.
         http["Content-Disposition"] = f'inline; filename="{pdf.pdf_filename(response)}"'
@@ -370,4 +386,21 @@ def response_pdf(request, slug):
         http = not_modified
     for name, value in headers.items():
         http[name] = value
+    http._csp_config = PDF_CSP  # what django.views.decorators.csp.csp_override sets
+    return http
+
+
+PDF_RETRY_SECONDS = 3
+
+
+def _pdf_being_prepared(request, response):
+    """202: the PDF is being rendered; the page asks again by itself (no ETag: there is nothing to revalidate)."""
+    http = render(
+        request,
+        "responses/pdf_pending.html",
+        {"response": response, "retry_seconds": PDF_RETRY_SECONDS},
+        status=202,
+    )
+    http["Retry-After"] = str(PDF_RETRY_SECONDS)
+    http["Cache-Control"] = "no-store"
     return http

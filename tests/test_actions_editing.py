@@ -788,8 +788,8 @@ def test_saving_a_status_costs_the_same_whatever_the_size(client, django_assert_
     # session, user, the action with its response and parent, the user's memberships, the status
     # choice's constraint check (in a savepoint: 3), the status and its log entry together (a
     # savepoint around: the claim and the save in their own savepoint (4), the audit trail
-    # (previous record, history row: 2) and the progress entry: 9), the parts that inherit the
-    # status: 17.
+    # (previous record, history row: 2) and the progress entry: 9), the response's new revision
+    # (the key of the cached document and PDF), the parts that inherit the status.
     with django_assert_max_num_queries(17):
         answer = post_status(client, action, status="realised", headers=HTMX)
     assert answer.status_code == 200

@@ -423,8 +423,9 @@ def test_linking_costs_the_same_whatever_the_size(client, django_assert_max_num_
     client.force_login(project_member)
     # session, user, the action, the user's memberships, the chosen recommendation (with its theme
     # and group), the duplicate check, the foreign key check, the last order and the insert (in a
-    # savepoint: 4), the audit trail (the link's previous record, the history row: 2), then the
-    # panel's links: 14. The choice list is not built.
+    # savepoint: 4), the audit trail (the link's previous record, the history row: 2), the
+    # response's new revision (the key of the cached document and PDF), then the panel's links.
+    # The choice list is not built.
     with django_assert_max_num_queries(14):
         answer = add_from_action(client, action, recommendation=recs[0].pk, headers=HTMX)
     assert answer.status_code == 200

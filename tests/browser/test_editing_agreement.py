@@ -3,6 +3,7 @@
 import subprocess
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect
 
 from recommendations.models import Recommendation
@@ -21,7 +22,13 @@ def log_in(page, live_server, user):
 
 
 def pdf_text(page, live_server, response):
-    pdf = page.request.get(live_server.url + response.get_absolute_url() + "pdf/")
+    """The PDF's text, as a visitor gets it: "being prepared" (202) until the task worker has run."""
+    url = live_server.url + response.get_absolute_url() + "pdf/"
+    pdf = page.request.get(url)
+    if pdf.status == 202:
+        assert "De PDF wordt voorbereid" in pdf.text()
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+        pdf = page.request.get(url)
     assert pdf.headers["content-type"] == "application/pdf"
     result = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf.body(), capture_output=True, check=True)
     return " ".join(result.stdout.decode().split())

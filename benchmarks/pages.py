@@ -1,0 +1,304 @@
+"""The document page against a static file of the same bytes, under gunicorn and PostgreSQL.
+
+Run from the repository root (needs Debian's `wrk` and PostgreSQL 15 server binaries):
+
+    .venv/bin/python benchmarks/pages.py [--duration 10] [--misses 40]
+
+What it does, all in one run and with the same server:
+  1. starts a throwaway PostgreSQL cluster (tests/pgserver.py; unix socket only, removed
+     afterwards), migrates, imports the seed and builds the synthetic response of 300
+     recommendations (benchmarks/synthetic.py), collects the static files;
+  2. starts gunicorn as production would (DEBUG off, 2 sync workers, --preload, the file
+     caches for documents and PDFs in a temporary folder), saves each document page as it
+     is served into STATIC_ROOT, and restarts gunicorn so that whitenoise serves those
+     copies as static files: the same bytes;
+  3. wrk (2 threads, 4 connections) on each document page (warm cache) and on its static copy,
+     one after the other, and the ratio of their requests per second;
+  4. the document page of the synthetic response after an edit (a recommendation saved
+     through the ORM: a new revision, so every request is a cache miss): p50/p95 of --misses;
+  5. the PDF with a matching If-None-Match (304): wrk latency through gunicorn, and the
+     view's own time in this process (Django's test client, no network);
+  6. a first export after a save: a task worker (`manage.py db_worker`) runs, a
+     recommendation is saved, the time until the worker has the PDF in the cache, then
+     the export: its status and time (a cache hit).
+Prints the machine and Markdown tables for benchmarks/README.md.
+"""
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from tests.pgserver import _Cluster  # noqa: E402
+
+PORT = 8731
+BASE = f"http://127.0.0.1:{PORT}"
+
+
+def run(cmd, env, **kwargs):
+    return subprocess.run(cmd, env=env, cwd=ROOT, check=True, **kwargs)
+
+
+def wait_for(url, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as answer:
+                return answer.read()
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def start_gunicorn(env):
+    process = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "config.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--preload",
+            "--timeout",
+            "120",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_for(BASE + "/")
+    return process
+
+
+def stop(process):
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+def wrk(url, duration, headers=()):
+    args = ["wrk", "-t2", "-c4", f"-d{duration}s", "--latency"]
+    for header in headers:
+        args += ["-H", header]
+    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", out)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rate, _ms(p50), int(non2xx.group(1)) if non2xx else 0
+
+
+def _ms(match):
+    value, unit = float(match.group(1)), match.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+
+def timed_get(url, headers=None):
+    request = urllib.request.Request(url, headers=headers or {})
+    start = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=120) as answer:
+            body, status = answer.read(), answer.status
+    except urllib.error.HTTPError as error:
+        body, status = error.read(), error.code
+    return (time.perf_counter() - start) * 1000, status, body
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per measurement")
+    parser.add_argument("--misses", type=int, default=40, help="cache-miss requests after edits")
+    options = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="pages-benchmark-"))
+    cluster = _Cluster()
+    cluster.start()
+    gunicorn = worker = None
+    try:
+        env = {
+            **os.environ,
+            "DEBUG": "0",
+            "TESTING": "0",
+            "SECRET_KEY": "benchmark-only",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            "SECURE_SSL_REDIRECT": "0",
+            "DATABASE_URL": cluster.url,
+            "STATIC_ROOT": str(work / "static"),
+            "PDF_CACHE_LOCATION": str(work / "pdf-cache"),
+            "DOCUMENT_CACHE_LOCATION": str(work / "document-cache"),
+            "LOG_LEVEL": "WARNING",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+        }
+        os.environ.update(env)
+        python = str(ROOT / ".venv/bin/python")
+        run([python, "manage.py", "migrate", "--no-input", "-v0"], env)
+        run([python, "manage.py", "collectstatic", "--no-input", "-v0"], env)
+        run(
+            [python, "manage.py", "import_response", "responses/seed/leerecosystemen.yaml"],
+            env,
+            stdout=subprocess.DEVNULL,
+        )
+
+        import django
+
+        django.setup()
+        from django.db import connection
+        from django.test import Client
+        from synthetic import synthetic_response
+
+        from recommendations.models import Recommendation
+        from responses import pdf
+        from responses.models import ManagementResponse
+
+        synthetic_response()
+        connection.close()
+        pages = {"seed": "/responses/leerecosystemen/", "300 recommendations": "/responses/synthetisch/"}
+
+        # The pages as served, saved as static files; a restart lets whitenoise see them.
+        gunicorn = start_gunicorn(env)
+        sizes = {}
+        for name, path in pages.items():
+            body = wait_for(BASE + path)
+            copy = work / "static" / "bench" / (path.strip("/").replace("/", "-") + ".html")
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.write_bytes(body)
+            sizes[name] = len(body)
+        stop(gunicorn)
+        gunicorn = start_gunicorn(env)
+
+        throughput = []
+        for name, path in pages.items():
+            static = "/static/bench/" + path.strip("/").replace("/", "-") + ".html"
+            _ms_, status, body = timed_get(BASE + static)
+            assert status == 200 and len(body) == sizes[name], (status, len(body), sizes[name])
+            for _ in range(5):  # warm: every worker has the part in memory
+                timed_get(BASE + path)
+            page_rate, page_p50, page_errors = wrk(BASE + path, options.duration)
+            static_rate, static_p50, static_errors = wrk(BASE + static, options.duration)
+            assert page_errors == static_errors == 0
+            throughput.append((name, sizes[name], page_rate, page_p50, static_rate, static_p50))
+
+        # Cache misses: every request follows an edit (a new revision).
+        rec = Recommendation.objects.for_response(ManagementResponse.objects.get(slug="synthetisch")).first()
+        misses = []
+        for index in range(options.misses):
+            rec.location = f"p. {index}"
+            rec.save()
+            ms, status, body = timed_get(BASE + pages["300 recommendations"])
+            assert status == 200 and f"p. {index}<" in body.decode()
+            misses.append(ms)
+        connection.close()
+
+        # The PDF 304: render the seed's PDF once (in this process, into the shared file cache).
+        seed = ManagementResponse.objects.get(slug="leerecosystemen")
+        _data, etag = pdf.cached_pdf(seed)
+        pdf_url = BASE + "/responses/leerecosystemen/pdf/"
+        ms, status, _body = timed_get(pdf_url, {"If-None-Match": etag})
+        assert status == 304, status
+        not_modified_rate, not_modified_p50, _errors = wrk(pdf_url, options.duration, [f"If-None-Match: {etag}"])
+        client = Client()
+        view_times = []
+        for _ in range(200):
+            start = time.perf_counter()
+            answer = client.get("/responses/leerecosystemen/pdf/", headers={"If-None-Match": etag})
+            view_times.append((time.perf_counter() - start) * 1000)
+            assert answer.status_code == 304
+        connection.close()
+
+        # The first export after a save, with the task worker running.
+        worker = subprocess.Popen(
+            [python, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        # Let it catch up with what the earlier saves queued (stale revisions are skipped;
+        # the current ones rendered), so that the save below is the only work it has.
+        from django_tasks_db.models import DBTaskResult
+
+        deadline = time.monotonic() + 600
+        while DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists():
+            if time.monotonic() > deadline:
+                raise RuntimeError("the worker did not finish the queued tasks")
+            time.sleep(0.5)
+        connection.close()
+        first_exports = []
+        for name, slug in [("seed", "leerecosystemen"), ("300 recommendations", "synthetisch")]:
+            response = ManagementResponse.objects.get(slug=slug)
+            rec = Recommendation.objects.for_response(response).first()
+            rec.location = rec.location + " "
+            saved = time.perf_counter()
+            rec.save()  # commits: the after-commit hook queues the render
+            response.refresh_from_db()
+            etag = pdf.pdf_etag(response)
+            while pdf.cached_pdf_or_none(etag) is None:
+                time.sleep(0.05)
+                if time.perf_counter() - saved > 300:
+                    raise RuntimeError("the worker did not render the PDF")
+            ready = time.perf_counter() - saved
+            ms, status, body = timed_get(BASE + f"/responses/{slug}/pdf/")
+            assert body.startswith(b"%PDF")
+            first_exports.append((name, ready, status, ms, len(body)))
+            connection.close()
+
+        report(options, sizes, throughput, misses, ms, not_modified_rate, not_modified_p50, view_times, first_exports)
+    finally:
+        for process in (worker, gunicorn):
+            if process is not None and process.poll() is None:
+                stop(process)
+        cluster.stop()
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(cluster.dir, ignore_errors=True)
+
+
+def report(options, sizes, throughput, misses, _ms, not_modified_rate, not_modified_p50, view_times, first_exports):
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as info:
+        for line in info:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    print(f"\nMachine: {cpu}, {os.cpu_count()} cores; Python {platform.python_version()}; {platform.platform()}")
+    print(f"wrk -t2 -c4 -d{options.duration}s; gunicorn 2 sync workers, DEBUG off; PostgreSQL 15 (throwaway)\n")
+    print("| page | bytes | document page req/s (p50) | static file req/s (p50) | ratio |")
+    print("|---|---|---|---|---|")
+    for name, size, page_rate, page_p50, static_rate, static_p50 in throughput:
+        print(
+            f"| {name} | {size:,} | {page_rate:,.0f} ({page_p50:.2f} ms) | {static_rate:,.0f} ({static_p50:.2f} ms)"
+            f" | {page_rate / static_rate:.2f} |"
+        )
+    misses = sorted(misses)
+    p95 = misses[max(0, round(0.95 * len(misses)) - 1)]
+    print(
+        f"\nDocument page of 300 recommendations after an edit (cache miss), {len(misses)} requests: "
+        f"p50 {statistics.median(misses):.1f} ms, p95 {p95:.1f} ms, max {misses[-1]:.1f} ms"
+    )
+    view_times = sorted(view_times)
+    print(
+        f"PDF 304: through gunicorn {not_modified_rate:,.0f} req/s, p50 {not_modified_p50:.2f} ms (wrk); "
+        f"the view in-process (test client, middleware included) p50 {statistics.median(view_times):.2f} ms, "
+        f"p95 {view_times[round(0.95 * len(view_times)) - 1]:.2f} ms"
+    )
+    for name, ready, status, ms, size in first_exports:
+        print(
+            f"First export after a save ({name}): PDF in the cache {ready:.2f} s after the save; "
+            f"then the export answered {status} in {ms:.1f} ms ({size:,} bytes)"
+        )
+
+
+if __name__ == "__main__":
+    main()

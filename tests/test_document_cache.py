@@ -1,0 +1,336 @@
+"""The cached document part and the PDF follow every write path at once.
+
+The document page keeps its document part in the "documents" cache and the PDF
+in the "pdf" cache, both keyed by the response's revision (core/revision.py).
+Each test below primes both caches, edits through one write path, and checks
+that the page and the PDF (after the real background render) show the edit.
+"""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from actions.models import Action, ActionLink
+from responses import pdf
+from responses.interchange import export_response
+from responses.models import ManagementResponse
+
+from .factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory
+from .test_admin_and_demo import admin_form
+from .test_responses_pdf import get_ready_pdf, pdf_text, words
+
+HTMX = {"HX-Request": "true"}
+
+# The task worker runs in this process and closes its database connection after each task,
+# which PostgreSQL cannot do inside a test's transaction: these tests commit for real.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def doc(db):
+    response = ManagementResponseFactory(status=ManagementResponse.Status.PUBLISHED, introduction="Oude inleiding.")
+    rec = RecommendationFactory(theme__group__response=response, text="Oude aanbeveling.")
+    first = ActionFactory(response=response, number="1", title="Eerste actie", narrative="Oude toelichting.", order=0)
+    second = ActionFactory(response=response, number="2", title="Tweede actie", order=1)
+    link = ActionLinkFactory(recommendation=rec, action=first)
+    response.refresh_from_db()
+    return {"response": response, "rec": rec, "first": first, "second": second, "link": link}
+
+
+def page(client, response):
+    return client.get(response.get_absolute_url()).content.decode()
+
+
+def served_from_cache(client, response):
+    """The document page without a single query for its content (actions, recommendations...)."""
+    with CaptureQueriesContext(connection) as queries:
+        html = page(client, response)
+    tables = " ".join(q["sql"] for q in queries.captured_queries)
+    return "actions_action" not in tables and "recommendations_" not in tables, html
+
+
+def prime(client, response):
+    page(client, response)
+    cached, _html = served_from_cache(client, response)
+    assert cached, "the second visit should come from the cache"
+    assert get_ready_pdf(client, response).status_code == 200
+
+
+def pdf_words(client, response, tmp_path):
+    http = get_ready_pdf(client, response)
+    assert http.status_code == 200
+    return " ".join(words(pdf_text(http.content, tmp_path)))
+
+
+def shows(client, response, tmp_path, *, on_page, in_pdf, gone=None):
+    response = ManagementResponse.objects.get(slug=response.slug)
+    html = page(client, response)
+    assert on_page in html
+    text = pdf_words(client, response, tmp_path)
+    assert " ".join(words(in_pdf)) in text
+    if gone:
+        assert gone not in html.split('<article class="document"')[1]
+        assert " ".join(words(gone)) not in text
+
+
+def test_the_second_visit_to_a_document_page_is_served_from_the_cache(client, doc):
+    response = doc["response"]
+    first = page(client, response)
+    cached, second = served_from_cache(client, response)
+    assert cached
+    # The CSP nonce and the (masked) CSRF token change with every request: outside the cached part.
+    per_request = re.compile(r'nonce="[^"]+"|"X-CSRFToken": "[^"]+"|name="csrfmiddlewaretoken" value="[^"]+"')
+    assert per_request.findall(second) != per_request.findall(first)
+    assert per_request.sub("", second) == per_request.sub("", first)
+
+
+def test_the_cached_part_differs_per_interface_language_and_per_editing_rights(client, admin_client, doc):
+    response = doc["response"]
+    anonymous = page(client, response)
+    assert "Wijzig status" not in anonymous
+    assert "Wijzig status" in page(admin_client, response)  # not the anonymous visitor's copy
+    client.post(reverse("set_language"), {"language": "en"})
+    english = page(client, response)
+    assert english != anonymous
+    assert "Exporteer als PDF" not in english
+
+
+def test_the_status_links_return_to_the_document_page_not_to_the_first_visitors_url(admin_client, doc):
+    response = doc["response"]
+    page(admin_client, response)
+    html = admin_client.get(response.get_absolute_url() + "?ref=nieuwsbrief").content.decode()
+    assert f"?next={response.get_absolute_url()}" in html.replace("%2F", "/")
+    assert "nieuwsbrief" not in html.split('id="inleiding"')[1]
+
+
+# --- every write path ----------------------------------------------------------------------
+
+
+def test_the_response_form(admin_client, doc, tmp_path):
+    response = doc["response"]
+    prime(admin_client, response)
+    from .test_responses_editing import form_data
+
+    answer = admin_client.post(
+        reverse("responses:edit", args=[response.slug]), form_data(response, introduction="Nieuwe inleiding.")
+    )
+    assert answer.status_code == 302
+    shows(
+        admin_client, response, tmp_path, on_page="Nieuwe inleiding.", in_pdf="Nieuwe inleiding.", gone="Oude inleiding"
+    )
+
+
+def test_the_agreement_form_with_htmx(admin_client, doc, tmp_path):
+    response, rec = doc["response"], doc["rec"]
+    prime(admin_client, response)
+    answer = admin_client.post(
+        reverse("recommendations:agreement", args=[rec.pk]),
+        {"agreement": "disagree", "justification": "Te duur.", "version": rec.version},
+        headers=HTMX,
+    )
+    assert answer.status_code == 200
+    shows(admin_client, response, tmp_path, on_page="Te duur.", in_pdf="Te duur.")
+    assert "Niet akkoord" in page(admin_client, response)
+
+
+def test_the_recommendation_form(admin_client, doc, tmp_path):
+    response, rec = doc["response"], doc["rec"]
+    prime(admin_client, response)
+    answer = admin_client.post(
+        reverse("recommendations:recommendation_edit", args=[rec.pk]),
+        {"location": "p. 7", "text": "Herschreven aanbeveling.", "version": rec.version},
+    )
+    assert answer.status_code == 302
+    shows(admin_client, response, tmp_path, on_page="Herschreven aanbeveling.", in_pdf="Herschreven aanbeveling.")
+
+
+def test_the_action_form(admin_client, doc, tmp_path):
+    response, action = doc["response"], doc["first"]
+    prime(admin_client, response)
+    data = {
+        "number": "1",
+        "label": "",
+        "title": "Hernoemde actie",
+        "narrative": "Nieuwe toelichting.",
+        "responsible_unit": "",
+        "due_date": "",
+        "version": action.version,
+    }
+    assert admin_client.post(reverse("actions:edit", args=[action.pk]), data).status_code == 302
+    shows(admin_client, response, tmp_path, on_page="Nieuwe toelichting.", in_pdf="1. Hernoemde actie")
+
+
+def test_the_status_form(admin_client, doc, tmp_path):
+    response, action = doc["response"], doc["first"]
+    prime(admin_client, response)
+    data = {"status": "realised", "status_note": "in maart", "note": "", "version": action.version}
+    assert admin_client.post(reverse("actions:status", args=[action.pk]), data, headers=HTMX).status_code == 200
+    shows(admin_client, response, tmp_path, on_page="gerealiseerd in maart", in_pdf="Status: gerealiseerd in maart")
+
+
+def test_adding_a_link(admin_client, doc, tmp_path):
+    response, rec, second = doc["response"], doc["rec"], doc["second"]
+    prime(admin_client, response)
+    answer = admin_client.post(
+        reverse("actions:link_add", args=[second.pk]), {"recommendation": rec.pk, "qualifier": "kennisdeling 4"}
+    )
+    assert answer.status_code == 302
+    shows(admin_client, response, tmp_path, on_page="Actie 2 – kennisdeling 4", in_pdf="Actie 2 – kennisdeling 4")
+
+
+def test_moving_an_action(admin_client, doc, tmp_path):
+    response, second = doc["response"], doc["second"]
+    prime(admin_client, response)
+    assert admin_client.post(reverse("actions:move", args=[second.pk]), {"direction": "up"}).status_code == 302
+    html = page(admin_client, ManagementResponse.objects.get(pk=response.pk))
+    assert html.index("Tweede actie") < html.index("Eerste actie")
+    text = pdf_words(admin_client, response, tmp_path)
+    assert text.index("tweede actie") < text.index("eerste actie")
+
+
+def test_deleting_a_recommendation(admin_client, doc, tmp_path):
+    response, rec = doc["response"], doc["rec"]
+    prime(admin_client, response)
+    answer = admin_client.post(reverse("recommendations:recommendation_delete", args=[rec.pk]), {"version": 1})
+    assert answer.status_code == 302
+    shows(admin_client, response, tmp_path, on_page="Eerste actie", in_pdf="Eerste actie", gone="Oude aanbeveling")
+
+
+def test_the_admin(admin_client, doc, tmp_path):
+    response, rec = doc["response"], doc["rec"]
+    prime(admin_client, response)
+    url = reverse("admin:recommendations_recommendation_change", args=[rec.pk])
+    data = admin_form(admin_client, url)
+    data["justification"] = "Aangepast via de beheerpagina."
+    assert admin_client.post(url, data).status_code == 302
+    shows(
+        admin_client,
+        response,
+        tmp_path,
+        on_page="Aangepast via de beheerpagina.",
+        in_pdf="Aangepast via de beheerpagina.",
+    )
+
+
+def test_an_import_by_the_management_command(client, doc, tmp_path):
+    response = doc["response"]
+    prime(client, response)
+    source = tmp_path / "response.yaml"
+    source.write_text(export_response(response).replace("Oude aanbeveling.", "Geïmporteerde aanbeveling."))
+    call_command("import_response", str(source), "--replace", verbosity=0)
+    shows(client, response, tmp_path, on_page="Geïmporteerde aanbeveling.", in_pdf="Geïmporteerde aanbeveling.")
+
+
+def test_a_plain_save(client, doc, tmp_path):
+    response, rec = doc["response"], doc["rec"]
+    prime(client, response)
+    rec.text = "Opgeslagen met **save**."
+    rec.save()
+    shows(client, response, tmp_path, on_page="Opgeslagen met <strong>save</strong>.", in_pdf="Opgeslagen met save.")
+
+
+def test_a_plain_delete(client, doc, tmp_path):
+    response, link = doc["response"], doc["link"]
+    prime(client, response)
+    link.delete()
+    assert not ActionLink.objects.exists()
+    html = page(client, ManagementResponse.objects.get(pk=response.pk))
+    assert "Actie 1</a>" not in html
+    assert "actie 1" not in pdf_words(client, response, tmp_path).split("actienummer s")[-1]
+
+
+def test_a_queryset_update_with_an_explicit_touch(client, doc, tmp_path):
+    """Bulk writes send no signals: code that makes them calls core.revision.touch (documented)."""
+    from core import revision
+
+    response = doc["response"]
+    prime(client, response)
+    Action.objects.filter(response=response, number="2").update(title="Bijgewerkt in bulk")
+    revision.touch(response.pk)
+    shows(client, response, tmp_path, on_page="Bijgewerkt in bulk", in_pdf="2. Bijgewerkt in bulk")
+
+
+# --- the background render -----------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_renders_the_pdf_in_the_background_through_the_task_backend(client, tmp_path, monkeypatch):
+    from django_tasks_db.models import DBTaskResult
+
+    from .test_responses_pdf import get_pdf, run_worker
+
+    response = ManagementResponseFactory(status=ManagementResponse.Status.PUBLISHED)
+    rec = RecommendationFactory(theme__group__response=response, text="Eerste versie.")
+    run_worker()
+    rec.text = "Tweede versie."
+    rec.save()  # commits: the after-commit hook enqueues one render of this revision
+    response.refresh_from_db()
+    etag = pdf.pdf_etag(response)
+    assert pdf.cached_pdf_or_none(etag) is None
+    pending = DBTaskResult.objects.filter(task_path="responses.tasks.render_pdf_task", status="READY")
+    assert [task.args_kwargs["args"] for task in pending] == [[response.pk, etag]]
+
+    # A request before the worker ran: no second render is queued, the visitor is told to wait.
+    waiting = get_pdf(client, response)
+    assert waiting.status_code == 202
+    assert pending.count() == 1
+
+    renders = []
+    real = pdf.render_pdf
+    monkeypatch.setattr(pdf, "render_pdf", lambda r, **kw: renders.append(r.pk) or real(r, **kw))
+    run_worker()
+    assert renders == [response.pk]
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL", args_kwargs__args=[response.pk, etag]).exists()
+    assert pdf.cached_pdf_or_none(etag) is not None
+
+    # The next export is a cache hit: served at once, nothing rendered in the request.
+    http = get_pdf(client, response)
+    assert http.status_code == 200
+    assert http["ETag"] == etag
+    assert "Tweede versie." in pdf_text(http.content, tmp_path)
+    assert renders == [response.pk]
+
+
+def test_export_pdf_stays_synchronous(seed_response, tmp_path):
+    target = tmp_path / "seed.pdf"
+    call_command("export_pdf", seed_response.slug, "-o", str(target))
+    assert target.read_bytes().startswith(b"%PDF-")
+
+
+def test_the_pending_page_keeps_the_site_content_security_policy(client, doc):
+    http = client.get(reverse("responses:pdf", args=[doc["response"].slug]))
+    assert http.status_code == 202
+    assert "script-src" in http["Content-Security-Policy"]
+    assert "De PDF wordt voorbereid" in http.content.decode()
+
+
+# --- the whole page: per-request token and nonce ---------------------------------------------
+
+
+def test_a_cached_page_carries_this_requests_nonce_and_a_working_csrf_token(doc):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = doc["response"]
+    page(client, response)
+    http = client.get(response.get_absolute_url())  # from the cache
+    html = http.content.decode()
+    assert "placeholder" not in html
+    nonces = set(re.findall(r'nonce="([^"]+)"', html))
+    assert len(nonces) == 1
+    assert f"'nonce-{nonces.pop()}'" in http["Content-Security-Policy"]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    switched = client.post(reverse("set_language"), {"language": "en", "csrfmiddlewaretoken": token})
+    assert switched.status_code == 302  # not 403: the token is this visitor's
+
+
+def test_each_visitor_sees_their_own_name_on_a_cached_page(client, doc, django_user_model):
+    response = doc["response"]
+    for name in ["anna", "bert"]:
+        client.force_login(django_user_model.objects.create_user(username=name, password="pw"))
+        page(client, response)
+        assert f'<span class="user-name">{name}</span>' in page(client, response)
