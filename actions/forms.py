@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core import revision
 from core.editing import VersionedForm, live_preview
 from core.richtext import plain
 from recommendations.models import Recommendation
@@ -63,7 +64,8 @@ class StatusForm(VersionedForm):
         return status
 
     def save(self, *, user):
-        with transaction.atomic():
+        # One new revision for the status and its log entry together (core/revision.py).
+        with transaction.atomic(), revision.batch():
             action = super().save(user=user)
             ProgressUpdate.objects.create(
                 action=action,

@@ -790,7 +790,7 @@ def test_saving_a_status_costs_the_same_whatever_the_size(client, django_assert_
     # savepoint around: the claim and the save in their own savepoint (4), the audit trail
     # (previous record, history row: 2) and the progress entry: 9), the response's new revision
     # (the key of the cached document and PDF), the parts that inherit the status.
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         answer = post_status(client, action, status="realised", headers=HTMX)
     assert answer.status_code == 200
     assert answer.content.decode().count('hx-swap-oob="true"') == len([i for i in range(size) if i % 3 == 0])

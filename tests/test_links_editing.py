@@ -426,7 +426,7 @@ def test_linking_costs_the_same_whatever_the_size(client, django_assert_max_num_
     # savepoint: 4), the audit trail (the link's previous record, the history row: 2), the
     # response's new revision (the key of the cached document and PDF), then the panel's links.
     # The choice list is not built.
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         answer = add_from_action(client, action, recommendation=recs[0].pk, headers=HTMX)
     assert answer.status_code == 200
     assert answer.content.decode().count('id="ontkoppel-') == size

@@ -85,6 +85,11 @@ def page(role, published):
     return (200 if sees(role, published) else 404), 405
 
 
+def pdf_page(role, published):
+    """The PDF: being prepared (202) until the background render is done; none runs in this test."""
+    return (202 if sees(role, published) else 404), 405
+
+
 def panel(role, published):
     """An htmx fragment; a plain GET is sent to the page it belongs to."""
     return (302 if sees(role, published) else 404), 405
@@ -193,7 +198,7 @@ CASES = {
     "responses:list": Case(lambda w: {}, public),
     "responses:detail": Case(lambda w: {"slug": w.response.slug}, page),
     "responses:export": Case(lambda w: {"slug": w.response.slug}, page),
-    "responses:pdf": Case(lambda w: {"slug": w.response.slug}, page),
+    "responses:pdf": Case(lambda w: {"slug": w.response.slug}, pdf_page),
     "responses:preview": Case(lambda w: {"slug": w.response.slug}, post_only(LINKERS), lambda w: {"text": "*x*"}),
     "responses:favicon": Case(lambda w: {}, redirect_to_static),
     "responses:new": Case(

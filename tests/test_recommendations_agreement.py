@@ -275,6 +275,6 @@ def test_saving_an_agreement_costs_the_same_whatever_the_size(
     # the check constraint's validation (in a savepoint: 3), the claim (UPDATE ... WHERE version)
     # and the save (in a savepoint: 4), the audit trail (previous record, history row: 2), the
     # response's new revision (the key of the cached document and PDF), the row's links.
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         answer = post(client, rec, agreement="agree", headers=HTMX)
     assert answer.status_code == 200

@@ -437,7 +437,7 @@ def test_pdf_query_count_does_not_grow_with_the_response(client, db, django_asse
     # The render itself: the response; the document (actions, latest comments, groups, themes,
     # recommendations, links, recommendations without a theme: none here, so no query for their links).
     response.refresh_from_db()  # its revision moved on with every row the factories made
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         assert pdf.render_in_background(response.pk, pdf.pdf_etag(response))
     # From the cache: the response by slug only (its revision is the key).
     with django_assert_num_queries(1):

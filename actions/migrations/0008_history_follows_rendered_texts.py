@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actions', '0007_merge_rendered_texts'),
+        ('actions', '0007_action_narrative_html'),
     ]
 
     operations = [

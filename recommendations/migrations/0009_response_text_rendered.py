@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recommendations', '0008_merge_rendered_texts'),
+        ('recommendations', '0008_recommendation_text_html'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('responses', '0006_merge_rendered_texts'),
+        ('responses', '0006_introduction_html_and_revision'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recommendations', '0002_versions'),
+        ('recommendations', '0007_history_follows_uneg_fields'),
     ]
 
     operations = [

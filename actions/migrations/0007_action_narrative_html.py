@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actions', '0002_versions_and_progress'),
+        ('actions', '0006_history_follows_uneg_fields_and_link_versions'),
     ]
 
     operations = [

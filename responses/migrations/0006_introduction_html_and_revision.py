@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('responses', '0002_versions'),
+        ('responses', '0005_history_follows_layout'),
     ]
 
     operations = [
