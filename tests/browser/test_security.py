@@ -67,10 +67,10 @@ FIELDS = {
     "response": ["title", "organisation", "responsible_team", "evaluation_title", "evaluators", "introduction"],
     "group": ["title"],
     "theme": ["section", "heading"],
-    "recommendation": ["location", "text", "justification"],
-    "action": ["number", "label", "title", "narrative", "status_note", "responsible_unit"],
+    "recommendation": ["number", "location", "text", "response_text", "justification"],
+    "action": ["number", "label", "title", "narrative", "status_note", "time_frame"],
     "link": ["qualifier"],
-    "progress": ["note", "status_note"],
+    "progress": ["note", "status_note", "author_name"],
     "user": ["first_name", "last_name"],
 }
 
@@ -102,6 +102,10 @@ def poison(seed_response, server, admin):
                 text = f'XSS{n}<img src="{server.url}/p{n}/img" onerror="window.__xss={n}">'[:limit]
             setattr(obj, name, text)
             written.append((key, name, n))
+        if key == "action":  # a list of names, each printed as text
+            n += 1
+            obj.responsible_units = [payload(server, n)[:200]]
+            written.append((key, "responsible_units", n))
         obj.save()
     return rec, action, written
 
@@ -168,7 +172,7 @@ def test_no_payload_in_any_text_runs_or_calls_out_in_the_browser(
     # Open the in-place editors too (htmx swaps the forms into the page).
     page.goto(live_server.url + seed_response.get_absolute_url())
     page.locator(f"#aanbeveling-{rec.pk}").get_by_role("link", name="Wijzig").click()
-    expect(page.locator(f"#aanbeveling-{rec.pk} textarea")).to_be_visible()
+    expect(page.locator(f"#aanbeveling-{rec.pk} textarea[name=justification]")).to_be_visible()
     page.wait_for_load_state("networkidle")
     assert page.evaluate("window.__xss") is None
     # The payloads are shown as text, where the page shows that field.
@@ -221,7 +225,7 @@ def test_every_page_keeps_the_content_security_policy(
     # The in-place editors (htmx) and the live preview.
     page.goto(live_server.url + seed_response.get_absolute_url())
     page.locator(f"#aanbeveling-{rec.pk}").get_by_role("link", name="Wijzig").click()
-    page.locator(f"#aanbeveling-{rec.pk} textarea").fill("*Voorbeeld*")
+    page.locator(f"#aanbeveling-{rec.pk} textarea[name=justification]").fill("*Voorbeeld*")
     page.wait_for_load_state("networkidle")
     assert page.evaluate("window.__csp") == []
     assert errors == []
@@ -236,7 +240,7 @@ def test_an_expired_session_keeps_the_input_through_the_login(live_server, brows
     row = page.locator(f"#aanbeveling-{rec.pk}")
     row.get_by_role("link", name="Wijzig").click()
     row.get_by_label("Mate van akkoord").select_option("partially_agree")
-    row.locator("textarea").fill("Een lange uitleg die ik niet opnieuw wil typen.")
+    row.locator("textarea[name=justification]").fill("Een lange uitleg die ik niet opnieuw wil typen.")
     context.clear_cookies(name="sessionid")  # the session expires while the user types (the CSRF cookie stays)
     row.get_by_role("button", name="Opslaan").click()
     # htmx sends the whole page to the login; after it, the form is back with the input, unsaved.
@@ -245,7 +249,9 @@ def test_an_expired_session_keeps_the_input_through_the_login(live_server, brows
     page.get_by_label("Wachtwoord").fill("pw-eva")
     page.get_by_role("button", name="Aanmelden").click()
     expect(page.get_by_text("Uw sessie was verlopen")).to_be_visible()
-    expect(page.locator("textarea")).to_have_value("Een lange uitleg die ik niet opnieuw wil typen.")
+    expect(page.locator("textarea[name=justification]")).to_have_value(
+        "Een lange uitleg die ik niet opnieuw wil typen."
+    )
     expect(page.get_by_label("Mate van akkoord")).to_have_value("partially_agree")
     rec.refresh_from_db()
     assert rec.justification == ""
