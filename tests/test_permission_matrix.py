@@ -185,6 +185,7 @@ CASES = {
         },
     ),
     "responses:activity": Case(lambda w: {"slug": w.response.slug}, reader_login(ANY_MEMBER)),
+    "responses:followup": Case(lambda w: {"slug": w.response.slug}, reader_login(ANY_MEMBER)),
     "responses:people": Case(
         lambda w: {"slug": w.response.slug}, editor(EVAL), lambda w: {"username": "mallory", "role": "evaluation_staff"}
     ),
