@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "responses",
     "recommendations",
     "actions",
+    "tracking",
 ]
 
 MIDDLEWARE = [
