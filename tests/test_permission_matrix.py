@@ -217,6 +217,8 @@ CASES = {
     ),
     "tracking:round_close": Case(lambda w: {"pk": w.review_round.pk}, post_only(EVAL)),
     "tracking:round_report": Case(lambda w: {"pk": w.review_round.pk}, reader_login(ANY_MEMBER)),
+    "tracking:portfolio": Case(lambda w: {}, reader_login(LOGGED_IN)),
+    "tracking:portfolio_pdf": Case(lambda w: {}, reader_login(LOGGED_IN)),
     "responses:people": Case(
         lambda w: {"slug": w.response.slug}, editor(EVAL), lambda w: {"username": "mallory", "role": "evaluation_staff"}
     ),

@@ -36,3 +36,17 @@ def render_report_pdf(report) -> bytes:
         pdf_variant=PDF_VARIANT,
         pdf_identifier=hashlib.sha256(key.encode()).hexdigest()[:32].encode(),
     )
+
+
+def render_portfolio_pdf(report) -> bytes:
+    """The portfolio report in the interface's language (it spans responses in several)."""
+    from weasyprint import HTML
+
+    html = printable(
+        render_to_string("print/portfolio.html", {"report": report, "stylesheet_url": STATIC_ORIGIN + STYLESHEET})
+    )
+    return HTML(string=html, base_url=STATIC_ORIGIN, url_fetcher=_fetcher_class()()).write_pdf(
+        finisher=add_header_scopes,
+        pdf_variant=PDF_VARIANT,
+        pdf_identifier=hashlib.sha256(f"portfolio/{report.year}".encode()).hexdigest()[:32].encode(),
+    )

@@ -8,6 +8,7 @@ rounds, the project team records statuses.
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.csp import CSP
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -22,7 +23,8 @@ from responses.models import ManagementResponse
 from . import services
 from .forms import RoundForm
 from .models import ReviewRound
-from .pdf import render_report_pdf
+from .pdf import render_portfolio_pdf, render_report_pdf
+from .portfolio import portfolio
 
 
 @require_http_methods(["GET", "POST"])
@@ -146,5 +148,32 @@ def round_report(request, pk):
     http = HttpResponse(data, content_type="application/pdf")
     name = slugify(f"{review_round.response.slug}-{review_round.name}") or "ronde"
     http["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    http["Cache-Control"] = "private, no-cache"
+    return http
+
+
+def report_year(request):
+    year = request.GET.get("year", "")
+    this_year = timezone.localdate().year
+    return int(year) if year.isdigit() and 2000 <= int(year) <= this_year + 1 else this_year
+
+
+@require_safe
+@login_required
+def portfolio_page(request):
+    """The yearly portfolio report across every response the user can see."""
+    year = report_year(request)
+    report = portfolio(request.user, year)
+    years = range(timezone.localdate().year, timezone.localdate().year - 6, -1)
+    return render(request, "tracking/portfolio.html", {"report": report, "years": years})
+
+
+@require_safe
+@login_required
+@csp_override({"frame-ancestors": [CSP.NONE]})
+def portfolio_pdf(request):
+    report = portfolio(request.user, report_year(request))
+    http = HttpResponse(render_portfolio_pdf(report), content_type="application/pdf")
+    http["Content-Disposition"] = f'inline; filename="portfolio-{report.year}.pdf"'
     http["Cache-Control"] = "private, no-cache"
     return http
