@@ -20,6 +20,7 @@ from recommendations.models import Recommendation
 
 from .models import ManagementResponse
 
+MINE_SHOWN = 10  # the user's own open actions, overdue and soonest first
 STATUSES = ("to_start", "in_progress", "realised", "not_applicable", "")
 AGREEMENTS = ("agree", "partially_agree", "disagree", "")
 
@@ -167,7 +168,7 @@ def implementation_over_time(response_ids, total, *, today, quarters=8):
     return points
 
 
-def bar_chart(rows, *, width=320, bar=18, gap=6):
+def bar_chart(rows, *, width=260, bar=18, gap=6):
     """Geometry of a horizontal bar chart: [(key, label, value, y, bar width)], drawn by the template."""
     biggest = max((value for _key, _label, value in rows), default=0) or 1
     return [
@@ -221,7 +222,8 @@ def dashboard(request):
     context = {
         "responses": responses,
         "overall": overall,
-        "mine": mine,
+        "mine": mine[:MINE_SHOWN],
+        "mine_more": max(0, len(mine) - MINE_SHOWN),
         "today": today,
         "filters": filters,
         "organisations": list(organisations),
