@@ -40,7 +40,7 @@ class ActionAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "response", ("parent", admin.EmptyFieldListFilter)]
     search_fields = ["number", "title", "narrative", "time_frame"]
     list_select_related = ["response", "parent"]
-    raw_id_fields = ["parent"]
+    raw_id_fields = ["parent", "owners"]
     inlines = [PartInline, LinkInline, ProgressInline]
     readonly_fields = ["version", "updated_at", "updated_by"]
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +12,8 @@ from core.richtext import plain
 from recommendations.models import Recommendation
 
 from .models import Action, ActionLink, ProgressUpdate
+
+User = get_user_model()
 
 
 class StatusForm(VersionedForm):
@@ -107,8 +110,19 @@ class ActionForm(VersionedForm):
 
     class Meta:
         model = Action
-        fields = ["number", "label", "title", "narrative", "time_frame", "responsible_units", "starts_on", "due_date"]
+        fields = [
+            "number",
+            "label",
+            "title",
+            "narrative",
+            "time_frame",
+            "responsible_units",
+            "starts_on",
+            "due_date",
+            "owners",
+        ]
         widgets = {
+            "owners": forms.CheckboxSelectMultiple,
             "narrative": forms.Textarea(attrs={"rows": 10}),
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -121,6 +135,16 @@ class ActionForm(VersionedForm):
         if instance.pk is None:
             del self.fields["version"]  # nothing to be stale against yet
         self.fields["number"].widget.attrs["autofocus"] = True
+        # Owners are chosen among the response's members (and whoever owns it already).
+        owners = self.fields["owners"]
+        members = User.objects.filter(memberships__response_id=instance.response_id)
+        if instance.pk:
+            members = members | User.objects.filter(owned_actions=instance)
+        owners.queryset = members.distinct().order_by("first_name", "last_name", "username")
+        owners.label_from_instance = lambda user: user.get_full_name() or user.get_username()
+        owners.help_text = _(
+            "Leden van deze managementresponse die voor de actie instaan; de streefdatum is hun deadline."
+        )
         live_preview(self, "narrative", response=lambda: self.instance.response)
 
     def clean_number(self):

@@ -11,6 +11,28 @@ from core.audit import AuditedHistory
 from core.rendered import MarkdownField, RenderedHTMLField
 from core.text import NormalisedText
 
+# Statuses that end an action: realised, or dropped ("no longer applicable"). An action with
+# one of these is never overdue.
+CLOSED_STATUSES = ("realised", "not_applicable")
+
+
+class ActionQuerySet(models.QuerySet):
+    def overdue(self, today=None):
+        """Actions whose deadline (the due date) has passed and that are neither realised nor dropped.
+
+        A part that inherits its status is judged by its parent's status.
+        """
+        today = today or timezone.localdate()
+        return (
+            self.filter(due_date__lt=today)
+            .exclude(status__in=CLOSED_STATUSES)
+            .exclude(status="inherited", parent__status__in=CLOSED_STATUSES)
+        )
+
+    def open(self):
+        """Not realised and not dropped (own status, or the parent's for an inheriting part)."""
+        return self.exclude(status__in=CLOSED_STATUSES).exclude(status="inherited", parent__status__in=CLOSED_STATUSES)
+
 
 class Action(NormalisedText, models.Model):
     """A numbered action in answer to the recommendations, or a part of one ("1.1", "3 – spoor 2")."""
@@ -71,6 +93,13 @@ class Action(NormalisedText, models.Model):
     responsible_units = models.JSONField(_("verantwoordelijke diensten"), default=list, blank=True)
     starts_on = models.DateField(_("startdatum"), null=True, blank=True)
     due_date = models.DateField(_("streefdatum"), null=True, blank=True)
+    # Who answers for the action, besides its responsible units: members of the response.
+    owners = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="owned_actions",
+        verbose_name=_("eigenaars"),
+    )
     order = models.PositiveIntegerField(_("volgorde"), default=0)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
     version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
@@ -92,6 +121,8 @@ class Action(NormalisedText, models.Model):
     )
 
     history = HistoricalRecords(bases=[AuditedHistory])
+
+    objects = ActionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("actie")
@@ -163,6 +194,34 @@ class Action(NormalisedText, models.Model):
     def get_effective_status_display(self):
         status = self.effective_status
         return "" if status == self.Status.NOT_REPORTED else self.Status(status).label
+
+    @property
+    def deadline(self):
+        """The date by which the action should be done: its due date.
+
+        A time frame is free text ("Q3 2025", "by end of 2026"), so no date is derived from it;
+        give the action a due date to have it tracked.
+        """
+        return self.due_date
+
+    @property
+    def is_closed(self):
+        """Realised or dropped: nothing more to do."""
+        return self.effective_status in CLOSED_STATUSES
+
+    def is_overdue(self, today=None):
+        """The deadline has passed (not today: the action is due today) and it is neither realised nor dropped."""
+        today = today or timezone.localdate()
+        return self.deadline is not None and self.deadline < today and not self.is_closed
+
+    @property
+    def overdue(self):
+        return self.is_overdue()
+
+    @property
+    def owner_names(self):
+        """Owners' names, for pages; uses ``owners.all()`` so that a prefetch serves it."""
+        return ", ".join(user.get_full_name() or user.get_username() for user in self.owners.all())
 
     @property
     def status_line(self):

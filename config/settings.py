@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "responses",
     "recommendations",
     "actions",
+    "tracking",
 ]
 
 MIDDLEWARE = [
@@ -236,6 +237,8 @@ if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
         "use_tls": env_bool("EMAIL_USE_TLS", False),
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "managementresponse@localhost")
+# The site's address, for links in e-mails sent outside a request (send_reminders).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # A strict Content Security Policy: everything from our own origin, scripts
 # only with the per-request nonce, no inline styles.

@@ -110,7 +110,12 @@ class VersionedForm(forms.ModelForm):
             self.instance,
             base_version=self.cleaned_data["version"],
             user=user,
-            fields=[name for name in self._meta.fields if name in self.cleaned_data],
+            # Many-to-many fields (an action's owners) are not columns: ``_save_m2m`` sets them.
+            fields=[
+                name
+                for name in self._meta.fields
+                if name in self.cleaned_data and not self.instance._meta.get_field(name).many_to_many
+            ],
         )
         self._save_m2m()
         return self.instance

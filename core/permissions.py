@@ -148,6 +148,11 @@ def can_view_history(user, response) -> Answer:
     return _has_role(user, response, EVALUATION_STAFF, PROJECT_TEAM, READER)
 
 
+def can_follow_up(user, response) -> Answer:
+    """The follow-up page and review reports (owners, deadlines, progress): members and administrators."""
+    return _has_role(user, response, EVALUATION_STAFF, PROJECT_TEAM, READER)
+
+
 @dataclass(frozen=True)
 class Rights:
     """What ``user`` may do in ``response``, for templates (which only hide what the views refuse)."""

@@ -105,6 +105,44 @@ class RecommendationQuerySet(models.QuerySet):
     def undecided(self):
         return self.filter(agreement=Recommendation.Agreement.UNDECIDED)
 
+    def with_implementation(self):
+        """Prefetch what ``implementation_state`` reads: the linked actions and their parents (two queries)."""
+        return self.prefetch_related("actions__parent")
+
+
+# An action's statuses as far as implementation is concerned (actions.Action.Status values;
+# this app names them without importing actions).
+_REALISED, _DROPPED, _IN_PROGRESS = "realised", "not_applicable", "in_progress"
+
+
+class Implementation(models.TextChoices):
+    """How far a recommendation is implemented, derived from its linked actions."""
+
+    NOT_APPLICABLE = "", _("niet van toepassing")
+    NO_ACTION_PLANNED = "no_action", _("geen actie gepland")
+    NOT_STARTED = "not_started", _("niet gestart")
+    IN_PROGRESS = "in_progress", _("in uitvoering")
+    IMPLEMENTED = "implemented", _("uitgevoerd")
+
+
+def implementation_of(agreement, statuses):
+    """The implementation state from an agreement level and the effective statuses of the linked actions.
+
+    Dropped actions ("no longer applicable") do not count. Nothing left: "no action planned" when
+    the recommendation is (partially) agreed, else not applicable (undecided or rejected, nothing
+    promised). Every action realised: implemented; any realised or in progress: in progress;
+    otherwise (to be started, not reported yet): not started.
+    """
+    live = [status for status in statuses if status != _DROPPED]
+    if not live:
+        agreed = agreement in (Recommendation.Agreement.AGREE, Recommendation.Agreement.PARTIALLY_AGREE)
+        return Implementation.NO_ACTION_PLANNED if agreed else Implementation.NOT_APPLICABLE
+    if all(status == _REALISED for status in live):
+        return Implementation.IMPLEMENTED
+    if any(status in (_REALISED, _IN_PROGRESS) for status in live):
+        return Implementation.IN_PROGRESS
+    return Implementation.NOT_STARTED
+
 
 class Recommendation(NormalisedText, models.Model):
     """One recommendation of the evaluation report and the organisation's agreement with it."""
@@ -244,6 +282,11 @@ class Recommendation(NormalisedText, models.Model):
     def count_contents(self):
         """What a delete takes along: its links to actions."""
         return {"themes": 0, "recommendations": 0, "links": self.action_links.count()}
+
+    @property
+    def implementation_state(self):
+        """An ``Implementation``; reads ``actions.all()`` (``with_implementation()`` prefetches it)."""
+        return Implementation(implementation_of(self.agreement, [a.effective_status for a in self.actions.all()]))
 
     @property
     def is_decided(self):

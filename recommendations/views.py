@@ -39,7 +39,7 @@ TIMELINE = 100  # the newest changes on the page; the response's activity feed h
 @require_safe
 @vary_on_headers("HX-Request")  # the page, or with htmx its fragment, at the same URL
 def recommendation_detail(request, pk):
-    recommendation = get_object_or_404(Recommendation.objects.select_related("response"), pk=pk)
+    recommendation = get_object_or_404(Recommendation.objects.select_related("response").with_implementation(), pk=pk)
     response = recommendation.response
     if not response.is_visible_to(request.user):
         raise Http404

@@ -27,7 +27,7 @@ from django.http import HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from core import rendered
@@ -43,6 +43,7 @@ TEMPLATES = [
     *(layout.web_template for layout in LAYOUTS.values()),
     "responses/_recommendation_row.html",
     "actions/_status.html",
+    "actions/_overdue.html",
     PAGE_TEMPLATE,
     "base.html",
 ]
@@ -67,9 +68,10 @@ def template_version() -> str:
 def cache_key(response, rights) -> str:
     rights_variant = hashlib.sha256(repr(rights).encode()).hexdigest()[:12]
     language = translation.get_language() or settings.LANGUAGE_CODE
+    # Today's date too: whether an action is overdue changes at midnight without any write.
     return (
         f"document:{response.pk}:{response.revision}:{response.language}:{language}:{rights_variant}"
-        f":{template_version()}"
+        f":{timezone.localdate().isoformat()}:{template_version()}"
     )
 
 

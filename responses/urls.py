@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import followup, views
 
 app_name = "responses"
 urlpatterns = [
@@ -19,4 +19,5 @@ urlpatterns = [
     path("responses/<slug:slug>/activity/", views.response_activity, name="activity"),
     path("responses/<slug:slug>/people/", views.people, name="people"),
     path("responses/<slug:slug>/people/<int:pk>/", views.member, name="member"),
+    path("responses/<slug:slug>/follow-up/", followup.followup, name="followup"),
 ]

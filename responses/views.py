@@ -9,12 +9,13 @@ from django.utils.crypto import get_random_string
 from django.utils.csp import CSP
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from core import audit, permissions
 from core.editing import INVALID, keeps_input, login_required, save_form
 from core.models import Membership
 
-from . import page_cache, pdf, services
+from . import dashboard, page_cache, pdf, services
 from .forms import (
     AddMemberForm,
     CopyForm,
@@ -61,7 +62,11 @@ def preview(request, slug):
 
 
 @require_safe
+@vary_on_headers("HX-Request")
 def response_list(request):
+    """The home page: the dashboard for a logged-in user, the published responses for everyone else."""
+    if request.user.is_authenticated:
+        return dashboard.dashboard(request)
     responses = ManagementResponse.objects.visible_to(request.user).order_by("-updated_at", "title")
     return render(
         request,

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-APPS = ["core", "recommendations", "actions", "responses"]
+APPS = ["core", "recommendations", "actions", "responses", "tracking"]
 # What each app may import from the others. recommendations and actions are siblings:
 # actions (links answer recommendations) may import recommendations, never the reverse.
 ALLOWED = {
@@ -13,6 +13,8 @@ ALLOWED = {
     "recommendations": {"core"},
     "actions": {"core", "recommendations"},
     "responses": {"core", "recommendations", "actions"},
+    # Follow-up over the years (review rounds, reminders, the dashboard): above everything.
+    "tracking": {"core", "recommendations", "actions", "responses"},
 }
 
 

@@ -22,6 +22,7 @@ from actions.models import Action, ActionLink, ProgressUpdate
 from core.models import Membership
 from recommendations.models import Recommendation, RecommendationGroup, Theme
 from responses.models import ManagementResponse
+from tracking.models import ReviewRound
 
 from .factories import (
     ActionFactory,
@@ -65,6 +66,7 @@ MODELS = [
     ActionLink,
     ProgressUpdate,
     Membership,
+    ReviewRound,
 ]
 
 
@@ -120,6 +122,18 @@ def reader_login(allowed):
         if role in allowed:
             return 200, 405
         return refused(role, published), 405
+
+    return rule
+
+
+def read_members_write(allowed):
+    """A page every member reads (behind a login) with a form only ``allowed`` may POST."""
+
+    def rule(role, published):
+        if role == ANONYMOUS:
+            return 302, 302
+        get = 200 if role in ANY_MEMBER else refused(role, published)
+        return get, (WRITE_OK if role in allowed else refused(role, published))
 
     return rule
 
@@ -225,6 +239,26 @@ CASES = {
         },
     ),
     "responses:activity": Case(lambda w: {"slug": w.response.slug}, reader_login(ANY_MEMBER)),
+    "responses:followup": Case(lambda w: {"slug": w.response.slug}, reader_login(ANY_MEMBER)),
+    # tracking (review rounds)
+    "tracking:rounds": Case(
+        lambda w: {"slug": w.response.slug},
+        read_members_write(EVAL),
+        lambda w: {"name": "2026 H1", "date": "2026-06-30", "participants": "Jan"},
+    ),
+    "tracking:round": Case(
+        lambda w: {"pk": w.review_round.pk},
+        read_members_write(TEAM),
+        lambda w: {
+            f"status-{w.action.pk}": "realised",
+            f"note-{w.action.pk}": "Klaar.",
+            f"version-{w.action.pk}": version(w.action),
+        },
+    ),
+    "tracking:round_close": Case(lambda w: {"pk": w.review_round.pk}, post_only(EVAL)),
+    "tracking:round_report": Case(lambda w: {"pk": w.review_round.pk}, reader_login(ANY_MEMBER)),
+    "tracking:portfolio": Case(lambda w: {}, reader_login(LOGGED_IN)),
+    "tracking:portfolio_pdf": Case(lambda w: {}, reader_login(LOGGED_IN)),
     "responses:people": Case(
         lambda w: {"slug": w.response.slug}, editor(EVAL), lambda w: {"username": "mallory", "role": "evaluation_staff"}
     ),
@@ -376,7 +410,9 @@ def world(db, django_user_model):
         grant(users[role + ELSEWHERE], other, role)
     make_user(django_user_model, "mallory")
     membership = Membership.objects.get(user=users[READER], response=response)
+    review_round = ReviewRound.objects.create(response=response, name="2025 H2", date="2025-12-15")
     return SimpleNamespace(
+        review_round=review_round,
         response=response,
         other=other,
         rec=rec,

@@ -184,6 +184,6 @@ def test_yaml_export_query_count_does_not_grow(client, db, django_assert_num_que
 def test_action_page_query_count_does_not_grow(client, db, django_assert_num_queries, size):
     response = response_with(size)
     action = Action.objects.filter(response=response, parent=None).first()
-    # 1 action+response+parent, 1 parts, 1 progress log+authors, 1 links+recommendations+themes+groups
-    with django_assert_num_queries(4):
+    # 1 action+response+parent, 1 parts, 1 progress log+authors, 1 links+recommendations+themes+groups, 1 owners
+    with django_assert_num_queries(5):
         client.get(action.get_absolute_url())

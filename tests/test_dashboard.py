@@ -1,0 +1,157 @@
+"""The dashboard: the home page of a logged-in user."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection  # noqa: F401  (the skipif condition reads it)
+from django.urls import reverse
+from django.utils import timezone
+
+from responses.dashboard import figures_for
+
+from .factories import ActionFactory, ManagementResponseFactory, ProgressUpdateFactory, RecommendationFactory
+from .fixtures import grant, make_user
+
+TODAY = timezone.localdate()
+YESTERDAY = TODAY - datetime.timedelta(days=1)
+HTMX = {"HX-Request": "true"}
+
+
+def shown(html):
+    return re.findall(r'<tr id="dashboard-([^"]+)"', html)
+
+
+@pytest.fixture
+def portfolio(db, django_user_model):
+    anna = make_user(django_user_model, "anna", first_name="Anna")
+    wse = ManagementResponseFactory(
+        slug="wse",
+        title="Leerecosystemen",
+        organisation="Europa WSE",
+        evaluation_delivered_on=datetime.date(2024, 9, 30),
+    )
+    undp = ManagementResponseFactory(
+        slug="undp", title="Country programme", organisation="UNDP", status="draft",
+        evaluation_delivered_on=datetime.date(2025, 2, 1),
+    )  # fmt: skip
+    ManagementResponseFactory(slug="hidden", title="Niet van mij", status="draft")
+    grant(anna, wse, "project_team")
+    grant(anna, undp, "reader")
+    parent = ActionFactory(response=wse, number="1", status="realised", title="Oproepkader aanpassen")
+    ActionFactory(response=wse, number="1.1", parent=parent, status="inherited")
+    mine = ActionFactory(response=wse, number="2", status="in_progress", due_date=YESTERDAY, title="Leertraject")
+    mine.owners.add(anna)
+    ActionFactory(response=wse, number="3", status="not_applicable")
+    ActionFactory(response=undp, number="1", status="to_start", title="Monitoring framework")
+    RecommendationFactory(theme__group__response=wse, agreement="agree", text="Versterk de partnerschappen.")
+    RecommendationFactory(theme__group__response=wse, agreement="partially_agree")
+    RecommendationFactory(theme__group__response=undp, agreement="disagree")
+    return anna, wse, undp
+
+
+def test_figures_per_response(portfolio):
+    _anna, wse, undp = portfolio
+
+    figures = figures_for([wse.pk, undp.pk], today=TODAY)
+
+    f = figures[wse.pk]
+    assert f.statuses == {"to_start": 0, "in_progress": 1, "realised": 2, "not_applicable": 1, "": 0}
+    assert f.implementation_rate == 67  # 2 of 3 (the dropped one left out); the part counts as realised
+    assert f.overdue == 1
+    assert f.agreements == {"agree": 1, "partially_agree": 1, "disagree": 0, "": 0}
+    assert figures[undp.pk].implementation_rate == 0
+
+
+def test_a_logged_in_user_gets_the_dashboard_with_their_own_actions_first(client, portfolio):
+    anna, _wse, _undp = portfolio
+    client.force_login(anna)
+
+    html = client.get("/").content.decode()
+
+    assert "<h1>Dashboard</h1>" in html
+    mine = html.split("Mijn open acties", 1)[1].split("</section>", 1)[0]
+    assert "Leertraject" in mine and "badge--overdue" in mine
+    assert sorted(shown(html)) == ["undp", "wse"]  # not the draft she is no member of
+    assert "67%" in html
+    assert 'role="img"' in html and "Gerealiseerd: 2" in html  # the chart and its text alternative
+
+
+def test_anonymous_visitors_keep_the_published_list(client, portfolio):
+    html = client.get("/").content.decode()
+
+    assert "Dashboard" not in html and "Leerecosystemen" in html and "Country programme" not in html
+
+
+def test_filters(client, portfolio):
+    anna, _wse, _undp = portfolio
+    client.force_login(anna)
+
+    assert shown(client.get("/", {"organisation": "UNDP"}).content.decode()) == ["undp"]
+    assert shown(client.get("/", {"year": "2024"}).content.decode()) == ["wse"]
+    assert shown(client.get("/", {"status": "draft"}).content.decode()) == ["undp"]
+    assert shown(client.get("/", {"overdue": "1"}).content.decode()) == ["wse"]
+    assert shown(client.get("/", {"year": "x", "status": "<b>"}).content.decode()) != []
+
+
+def test_search_finds_responses_by_their_recommendations_and_actions(client, portfolio):
+    anna, _wse, _undp = portfolio
+    client.force_login(anna)
+
+    assert shown(client.get("/", {"q": "partnerschappen"}).content.decode()) == ["wse"]
+    assert shown(client.get("/", {"q": "monitoring"}).content.decode()) == ["undp"]
+    assert shown(client.get("/", {"q": "country"}).content.decode()) == ["undp"]
+    assert "Geen managementresponses" in client.get("/", {"q": "zzzz"}).content.decode()
+
+
+def test_htmx_gets_the_results_only(client, portfolio):
+    anna, _wse, _undp = portfolio
+    client.force_login(anna)
+
+    html = client.get("/", {"organisation": "UNDP"}, headers=HTMX).content.decode()
+
+    assert html.lstrip().startswith('<div id="dashboard-resultaten">') and shown(html) == ["undp"]
+
+
+def test_implementation_over_time_follows_the_progress_log(client, portfolio):
+    anna, wse, _undp = portfolio
+    action = wse.actions.get(number="1")
+    ProgressUpdateFactory(action=action, status="realised", date=TODAY)
+    client.force_login(anna)
+
+    html = client.get("/").content.decode()
+
+    # 1 of the 4 actions that count (3 in wse without the dropped one, 1 in undp) realised this quarter
+    label = f"{TODAY.year} K{(TODAY.month - 1) // 3 + 1}: 25%"
+    assert label in html
+
+
+@pytest.mark.parametrize("size", [5, 100])
+def test_the_dashboard_costs_the_same_whatever_the_number_of_responses(
+    client, django_assert_max_num_queries, django_user_model, size
+):
+    anna = make_user(django_user_model, "anna")
+    for index in range(size):
+        response = ManagementResponseFactory(evaluation_delivered_on=datetime.date(2020 + index % 5, 1, 1))
+        grant(anna, response, "project_team")
+        action = ActionFactory(response=response, due_date=YESTERDAY)
+        action.owners.add(anna)
+        ActionFactory(response=response, parent=action, status="inherited")
+        RecommendationFactory(theme__group__response=response)
+        ProgressUpdateFactory(action=action, status="realised")
+    client.force_login(anna)
+    # session, user: 2; the responses (memberships as a subquery); the action figures; the
+    # recommendation figures; the user's own open actions; the years; the first "realised" dates;
+    # the organisations: 7; the user's and their groups' permissions (the create button asks): 2 -> 11.
+    with django_assert_max_num_queries(11):
+        page = client.get(reverse("responses:list"))
+    assert len(shown(page.content.decode())) == size
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="full-text search is PostgreSQL's")
+def test_postgresql_search_stems_dutch_and_english_words(client, portfolio):
+    anna, _wse, _undp = portfolio
+    client.force_login(anna)
+
+    assert shown(client.get("/", {"q": "versterken"}).content.decode()) == ["wse"]  # Dutch stem of "Versterk"
+    assert shown(client.get("/", {"q": "programmes"}).content.decode()) == ["undp"]  # English stem

@@ -1,0 +1,179 @@
+"""Review rounds of a response: open (evaluation staff), record (project team), close, report.
+
+Every page works without JavaScript (plain forms, redirects); permissions come from
+core/permissions.py: members follow a response up, evaluation staff open and close
+rounds, the project team records statuses.
+"""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.csp import CSP
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.csp import csp_override
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from actions.models import Action, action_tree
+from core import permissions
+from core.editing import CONFLICT, INVALID, StaleEdit, login_required
+from responses.models import ManagementResponse
+
+from . import services
+from .forms import RoundForm
+from .models import ReviewRound
+from .pdf import render_portfolio_pdf, render_report_pdf
+from .portfolio import portfolio
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def rounds(request, slug):
+    """The response's review rounds; evaluation staff open a new one here."""
+    response = get_object_or_404(ManagementResponse, slug=slug)
+    permissions.require(permissions.can_follow_up(request.user, response))
+    may_open = bool(permissions.can_edit_response(request.user, response))
+    form = RoundForm(request.POST or None, response=response) if may_open else None
+    status = 200
+    if request.method == "POST":
+        permissions.require(may_open)
+        if form.is_valid():
+            review_round = form.save(commit=False)
+            review_round.opened_by = request.user
+            review_round.save()
+            messages.success(request, _("Ronde %(name)s geopend.") % {"name": review_round.name})
+            return redirect(review_round)
+        status = INVALID
+    context = {
+        "response": response,
+        "rounds": response.review_rounds.select_related("opened_by", "closed_by"),
+        "form": form,
+    }
+    return render(request, "tracking/rounds.html", context, status=status)
+
+
+def round_actions(response):
+    return action_tree(list(Action.objects.filter(response=response).select_related("parent").order_by("order", "pk")))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def round_detail(request, pk):
+    """A round: per action its status now and (project team, open round) a status and a comment."""
+    review_round = get_object_or_404(ReviewRound.objects.select_related("response"), pk=pk)
+    response = review_round.response
+    permissions.require(permissions.can_follow_up(request.user, response))
+    may_record = review_round.is_open and bool(permissions.can_change_status(request.user, response))
+    top = round_actions(response)
+    actions = [a for t in top for a in (t, *t.part_list)]
+    for action in actions:
+        action.posted_status, action.posted_note = action.status, ""
+    errors, status = {}, 200
+    if request.method == "POST":
+        permissions.require(permissions.can_change_status(request.user, response))
+        if not review_round.is_open:
+            messages.error(request, _("Deze ronde is gesloten."))
+            return redirect(review_round)
+        entries = []
+        for action in actions:
+            value = request.POST.get(f"status-{action.pk}", action.status)
+            allowed = [v for v in Action.Status.values if action.parent_id or v != Action.Status.INHERITED]
+            if value not in allowed:
+                errors[action.pk] = _("Kies een geldige status.")
+            note = request.POST.get(f"note-{action.pk}", "").strip()
+            if len(note) > 5_000:
+                errors[action.pk] = _("Ten hoogste 5000 tekens.")
+            version = request.POST.get(f"version-{action.pk}", "")
+            action.posted_status, action.posted_note = value, note
+            entries.append(
+                services.Entry(
+                    action=action,
+                    status=value,
+                    note=note,
+                    base_version=int(version) if version.isdigit() else action.version,
+                )
+            )
+        if not errors:
+            try:
+                recorded = services.record_round(review_round=review_round, user=request.user, entries=entries)
+            except StaleEdit:
+                status = CONFLICT
+                messages.error(
+                    request,
+                    _("Iemand anders wijzigde intussen een actie. Niets is opgeslagen; uw invoer staat hieronder."),
+                )
+            else:
+                messages.success(request, _("%(count)s acties gemeld in deze ronde.") % {"count": len(recorded)})
+                return redirect(review_round)
+        else:
+            status = INVALID
+    recorded = {}
+    for update in review_round.updates.select_related("author").order_by("created_at", "pk"):
+        recorded[update.action_id] = update  # the newest per action
+    for action in actions:
+        action.error = errors.get(action.pk)
+        action.recorded = recorded.get(action.pk)
+    context = {
+        "response": response,
+        "review_round": review_round,
+        "actions": actions,
+        "status_choices": Action.Status.choices,
+        "may_record": may_record,
+        "may_close": review_round.is_open and bool(permissions.can_edit_response(request.user, response)),
+    }
+    return render(request, "tracking/round.html", context, status=status)
+
+
+@require_POST
+@login_required
+def round_close(request, pk):
+    review_round = get_object_or_404(ReviewRound.objects.select_related("response"), pk=pk)
+    permissions.require(permissions.can_edit_response(request.user, review_round.response))
+    if review_round.is_open:
+        services.close_round(review_round=review_round, user=request.user)
+        messages.success(request, _("Ronde %(name)s gesloten.") % {"name": review_round.name})
+    return redirect(review_round)
+
+
+@require_safe
+@login_required
+@csp_override({"frame-ancestors": [CSP.NONE]})
+def round_report(request, pk):
+    """The round's report as PDF: statuses now, what changed since the previous round, overdue
+    actions, implementation per recommendation."""
+    review_round = get_object_or_404(ReviewRound.objects.select_related("response"), pk=pk)
+    permissions.require(permissions.can_follow_up(request.user, review_round.response))
+    data = render_report_pdf(services.round_report(review_round))
+    http = HttpResponse(data, content_type="application/pdf")
+    name = slugify(f"{review_round.response.slug}-{review_round.name}") or "ronde"
+    http["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    http["Cache-Control"] = "private, no-cache"
+    return http
+
+
+def report_year(request):
+    year = request.GET.get("year", "")
+    this_year = timezone.localdate().year
+    return int(year) if year.isdigit() and 2000 <= int(year) <= this_year + 1 else this_year
+
+
+@require_safe
+@login_required
+def portfolio_page(request):
+    """The yearly portfolio report across every response the user can see."""
+    year = report_year(request)
+    report = portfolio(request.user, year)
+    years = range(timezone.localdate().year, timezone.localdate().year - 6, -1)
+    return render(request, "tracking/portfolio.html", {"report": report, "years": years})
+
+
+@require_safe
+@login_required
+@csp_override({"frame-ancestors": [CSP.NONE]})
+def portfolio_pdf(request):
+    report = portfolio(request.user, report_year(request))
+    http = HttpResponse(render_portfolio_pdf(report), content_type="application/pdf")
+    http["Content-Disposition"] = f'inline; filename="portfolio-{report.year}.pdf"'
+    http["Cache-Control"] = "private, no-cache"
+    return http
