@@ -14,7 +14,7 @@ from core import audit, permissions
 from core.editing import INVALID, keeps_input, login_required, save_form
 from core.models import Membership
 
-from . import pdf, services
+from . import checks, pdf, services
 from .forms import (
     AddMemberForm,
     CopyForm,
@@ -214,14 +214,17 @@ def response_delete(request, slug):
 def response_detail(request, slug):
     response = get_visible_response(request, slug)
     document = response.layout_spec.build(response)
+    rights = permissions.rights(request.user, response)
     return render(
         request,
         "responses/detail.html",
         {
             "response": response,
             "document": document,
-            "rights": permissions.rights(request.user, response),
+            "rights": rights,
             "can_delete": permissions.can_delete_response(request.user, response),
+            # The checklist is for editors; it reads the document already built (no query more).
+            "findings": checks.check_document(document) if rights.any else None,
         },
     )
 
