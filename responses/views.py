@@ -1,3 +1,5 @@
+import hashlib
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -14,18 +16,20 @@ from core import audit, permissions
 from core.editing import INVALID, keeps_input, login_required, save_form
 from core.models import Membership
 
-from . import checks, pdf, services
+from . import checks, pdf, publishing, services
 from .forms import (
     AddMemberForm,
     CopyForm,
     MemberRoleForm,
     NewResponseForm,
+    PublishForm,
     ResponseDeleteForm,
     ResponseForm,
     UploadForm,
+    VerifyForm,
 )
 from .interchange import InterchangeError, SlugExists, export_response, parse
-from .models import ManagementResponse
+from .models import ManagementResponse, ResponseVersion
 
 PREVIEW_LIMIT = 100_000
 
@@ -225,6 +229,7 @@ def response_detail(request, slug):
             "can_delete": permissions.can_delete_response(request.user, response),
             # The checklist is for editors; it reads the document already built (no query more).
             "findings": checks.check_document(document) if rights.any else None,
+            "versions": version_list(response),
         },
     )
 
@@ -374,3 +379,111 @@ def response_pdf(request, slug):
     for name, value in headers.items():
         http[name] = value
     return http
+
+
+# --- publishing: frozen versions, their downloads, the fingerprint check ----------------------
+
+
+def version_list(response):
+    """The published versions, newest first, without their PDFs and files (1 query)."""
+    return list(response.published_versions.select_related("published_by").defer("pdf", "snapshot"))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def response_publish(request, slug):
+    """The checklist and the publish form; publishing freezes the next version (responses/publishing.py)."""
+    response = get_object_or_404(ManagementResponse, slug=slug)
+    permissions.require(permissions.can_publish(request.user, response))
+    may_override = publishing.may_override(request.user)
+    form = PublishForm(request.POST or None, may_override=may_override)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                version = publishing.publish(
+                    response=response,
+                    user=request.user,
+                    note=form.cleaned_data["note"],
+                    override_reason=form.cleaned_data.get("override_reason", ""),
+                )
+            except publishing.PublicationBlocked:
+                form.add_error(
+                    None,
+                    _("Niet gepubliceerd: los eerst de fouten hieronder op.")
+                    if not may_override
+                    else _("Niet gepubliceerd: los de fouten op, of geef een reden om toch te publiceren."),
+                )
+            else:
+                messages.success(request, _("Versie %(number)s gepubliceerd.") % {"number": version.number})
+                return redirect(response)
+        status = INVALID
+    findings = checks.run_checks(response)
+    context = {
+        "response": response,
+        "form": form,
+        "findings": findings,
+        "errors": checks.errors(findings),
+        "may_override": may_override,
+        "versions": version_list(response),
+    }
+    return render(request, "responses/publish.html", context, status=status)
+
+
+def get_version(request, slug, number):
+    response = get_visible_response(request, slug)
+    return get_object_or_404(ResponseVersion, response=response, number=number)
+
+
+@require_safe
+@csp_override({"frame-ancestors": [CSP.NONE]})
+def version_pdf(request, slug, number):
+    """A published version's PDF, exactly as it was frozen."""
+    version = get_version(request, slug, number)
+    http = HttpResponse(bytes(version.pdf), content_type="application/pdf")
+    name = pdf.pdf_filename(version.response).removesuffix(".pdf")
+    http["Content-Disposition"] = f'inline; filename="{name}-v{version.number}.pdf"'
+    http["ETag"] = f'"{version.sha256}"'
+    return http
+
+
+@require_safe
+def version_export(request, slug, number):
+    """A published version's interchange file, exactly as it was frozen."""
+    version = get_version(request, slug, number)
+    http = HttpResponse(version.snapshot, content_type="application/yaml; charset=utf-8")
+    http["Content-Disposition"] = f'attachment; filename="{version.response.slug}-v{version.number}.yaml"'
+    return http
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request):
+    """Upload a PDF: is it, byte for byte, a version we published? Open to anyone.
+
+    A match with a response the visitor may not read (set back to draft) says only that it matches."""
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            digest = hashlib.sha256()
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            version = (
+                ResponseVersion.objects.select_related("response")
+                .defer("pdf", "snapshot")
+                .filter(sha256=digest.hexdigest())
+                .order_by("pk")
+                .first()
+            )
+            context.update(
+                checked=True,
+                file_name=upload.name,
+                sha256=digest.hexdigest(),
+                version=version,
+                visible=version is not None and version.response.is_visible_to(request.user),
+            )
+        else:
+            status = INVALID
+    return render(request, "responses/verify.html", context, status=status)

@@ -21,7 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from actions.models import Action, ActionLink, ProgressUpdate
 from core.models import Membership
 from recommendations.models import Recommendation, RecommendationGroup, Theme
-from responses.models import ManagementResponse
+from responses.models import ManagementResponse, ResponseVersion
 
 from .factories import (
     ActionFactory,
@@ -65,6 +65,7 @@ MODELS = [
     ActionLink,
     ProgressUpdate,
     Membership,
+    ResponseVersion,
 ]
 
 
@@ -184,6 +185,10 @@ CASES = {
             "version": version(w.response),
         },
     ),
+    "responses:publish": Case(lambda w: {"slug": w.response.slug}, editor(EVAL), lambda w: {"note": "Versie"}),
+    "responses:version_pdf": Case(lambda w: {"slug": w.response.slug, "number": w.version.number}, page),
+    "responses:version_export": Case(lambda w: {"slug": w.response.slug, "number": w.version.number}, page),
+    "responses:verify": Case(lambda w: {}, lambda role, published: (200, 422)),
     "responses:activity": Case(lambda w: {"slug": w.response.slug}, reader_login(ANY_MEMBER)),
     "responses:people": Case(
         lambda w: {"slug": w.response.slug}, editor(EVAL), lambda w: {"username": "mallory", "role": "evaluation_staff"}
@@ -333,6 +338,10 @@ def world(db, django_user_model):
         grant(users[role + ELSEWHERE], other, role)
     make_user(django_user_model, "mallory")
     membership = Membership.objects.get(user=users[READER], response=response)
+    # A frozen version to download (not rendered: the matrix is about who may, not about the PDF).
+    version = ResponseVersion.objects.create(
+        response=response, number=1, note="Eerste versie", snapshot="format: x\n", pdf=b"%PDF-1.7 test", sha256="0" * 64
+    )
     return SimpleNamespace(
         response=response,
         other=other,
@@ -343,6 +352,7 @@ def world(db, django_user_model):
         action=action,
         link=link,
         membership=membership,
+        version=version,
         users=users,
     )
 
