@@ -217,3 +217,20 @@ class VerifyForm(forms.Form):
         if upload.size > self.MAX_BYTES:
             raise forms.ValidationError(_("Het bestand is te groot (ten hoogste 50 MB)."))
         return upload
+
+
+LIVE = "live"
+
+
+class CompareForm(forms.Form):
+    """Which two states to compare: published versions by number, or the live data."""
+
+    old = forms.ChoiceField(label=_("Van"))
+    new = forms.ChoiceField(label=_("Naar"))
+
+    def __init__(self, *args, versions, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        choices = [(str(v.number), _("versie %(number)s") % {"number": v.number}) for v in versions]
+        choices.append((LIVE, _("de huidige gegevens")))
+        self.fields["old"].choices = self.fields["new"].choices = choices

@@ -154,6 +154,28 @@ def render_pdf(response, *, fetcher=None) -> bytes:
     )
 
 
+COMPARISON_TEMPLATE = "print/comparison.html"
+
+
+def render_comparison_pdf(response, comparison) -> bytes:
+    """A comparison (responses/comparison.py) as a PDF annex, in the house style, through the same fetcher."""
+    from weasyprint import HTML
+
+    with translation.override(response.language):
+        html = render_to_string(
+            COMPARISON_TEMPLATE,
+            {
+                "response": response,
+                "comparison": comparison,
+                "document_date": timezone.localdate(),
+                "stylesheet_url": STATIC_ORIGIN + STYLESHEET,
+            },
+        )
+    return HTML(string=printable(html), base_url=STATIC_ORIGIN, url_fetcher=_fetcher_class()()).write_pdf(
+        finisher=add_header_scopes, pdf_variant=PDF_VARIANT
+    )
+
+
 def add_header_scopes(document, pdf):
     """Give every table header cell of the tagged PDF its scope (PDF/UA checkers ask for it).
 

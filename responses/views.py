@@ -16,9 +16,11 @@ from core import audit, permissions
 from core.editing import INVALID, keeps_input, login_required, save_form
 from core.models import Membership
 
-from . import checks, pdf, publishing, services
+from . import checks, comparison, pdf, publishing, services
 from .forms import (
+    LIVE,
     AddMemberForm,
+    CompareForm,
     CopyForm,
     MemberRoleForm,
     NewResponseForm,
@@ -487,3 +489,54 @@ def verify(request):
         else:
             status = INVALID
     return render(request, "responses/verify.html", context, status=status)
+
+
+# --- comparing versions -------------------------------------------------------------------------
+
+
+def build_comparison(request, response):
+    """The comparison the query string asks for (default: the latest version with the live data),
+    or ``(form, None)`` when there is nothing (valid) to compare."""
+    versions = version_list(response)
+    if not versions:
+        return None, None
+    form = CompareForm(
+        request.GET or {"old": str(versions[0].number), "new": LIVE},
+        versions=versions,
+    )
+    if not form.is_valid():
+        return form, None
+    sides = []
+    for choice in (form.cleaned_data["old"], form.cleaned_data["new"]):
+        if choice == LIVE:
+            sides.append((comparison.live_data(response), _("de huidige gegevens")))
+        else:
+            version = ResponseVersion.objects.only("number", "snapshot").get(response=response, number=int(choice))
+            label = _("versie %(number)s") % {"number": version.number}
+            sides.append((comparison.version_data(version), label))
+    (old, old_label), (new, new_label) = sides
+    return form, comparison.compare(old, new, old_label=old_label, new_label=new_label)
+
+
+@require_safe
+def response_compare(request, slug):
+    """What changed between two published versions, or a version and the live data."""
+    response = get_visible_response(request, slug)
+    form, result = build_comparison(request, response)
+    status = 422 if form is not None and form.is_bound and not form.is_valid() else 200
+    context = {"response": response, "form": form, "comparison": result}
+    return render(request, "responses/compare.html", context, status=status)
+
+
+@require_safe
+@csp_override({"frame-ancestors": [CSP.NONE]})
+def response_compare_pdf(request, slug):
+    """The comparison as a PDF annex, to send with a new version."""
+    response = get_visible_response(request, slug)
+    form, result = build_comparison(request, response)
+    if result is None:
+        raise Http404
+    http = HttpResponse(pdf.render_comparison_pdf(response, result), content_type="application/pdf")
+    name = f"{response.slug}-{form.cleaned_data['old']}-{form.cleaned_data['new']}-wijzigingen.pdf"
+    http["Content-Disposition"] = f'inline; filename="{name}"'
+    return http

@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from actions.models import Action, ActionLink, ProgressUpdate
 from core.models import Membership
 from recommendations.models import Recommendation, RecommendationGroup, Theme
+from responses.interchange import export_response
 from responses.models import ManagementResponse, ResponseVersion
 
 from .factories import (
@@ -188,6 +189,8 @@ CASES = {
     "responses:publish": Case(lambda w: {"slug": w.response.slug}, editor(EVAL), lambda w: {"note": "Versie"}),
     "responses:version_pdf": Case(lambda w: {"slug": w.response.slug, "number": w.version.number}, page),
     "responses:version_export": Case(lambda w: {"slug": w.response.slug, "number": w.version.number}, page),
+    "responses:compare": Case(lambda w: {"slug": w.response.slug}, page),
+    "responses:compare_pdf": Case(lambda w: {"slug": w.response.slug}, page),
     "responses:verify": Case(lambda w: {}, lambda role, published: (200, 422)),
     "responses:activity": Case(lambda w: {"slug": w.response.slug}, reader_login(ANY_MEMBER)),
     "responses:people": Case(
@@ -340,7 +343,12 @@ def world(db, django_user_model):
     membership = Membership.objects.get(user=users[READER], response=response)
     # A frozen version to download (not rendered: the matrix is about who may, not about the PDF).
     version = ResponseVersion.objects.create(
-        response=response, number=1, note="Eerste versie", snapshot="format: x\n", pdf=b"%PDF-1.7 test", sha256="0" * 64
+        response=response,
+        number=1,
+        note="Eerste versie",
+        snapshot=export_response(response),
+        pdf=b"%PDF-1.7 test",
+        sha256="0" * 64,
     )
     return SimpleNamespace(
         response=response,
