@@ -234,3 +234,13 @@ class CompareForm(forms.Form):
         choices = [(str(v.number), _("versie %(number)s") % {"number": v.number}) for v in versions]
         choices.append((LIVE, _("de huidige gegevens")))
         self.fields["old"].choices = self.fields["new"].choices = choices
+
+
+class AsOfForm(forms.Form):
+    """The day whose end the response is shown as it stood."""
+
+    date = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.crypto import get_random_string
 from django.utils.csp import CSP
@@ -16,10 +17,11 @@ from core import audit, permissions
 from core.editing import INVALID, keeps_input, login_required, save_form
 from core.models import Membership
 
-from . import checks, comparison, pdf, publishing, services
+from . import asof, checks, comparison, pdf, publishing, services
 from .forms import (
     LIVE,
     AddMemberForm,
+    AsOfForm,
     CompareForm,
     CopyForm,
     MemberRoleForm,
@@ -539,4 +541,57 @@ def response_compare_pdf(request, slug):
     http = HttpResponse(pdf.render_comparison_pdf(response, result), content_type="application/pdf")
     name = f"{response.slug}-{form.cleaned_data['old']}-{form.cleaned_data['new']}-wijzigingen.pdf"
     http["Content-Disposition"] = f'inline; filename="{name}"'
+    return http
+
+
+# --- the response as of a date --------------------------------------------------------------------
+
+
+def past_document(request, response):
+    """``(form, document, day)`` for the date the query string asks; the document is None without
+    a valid date, and the form carries an error when the response did not exist yet."""
+    form = AsOfForm(request.GET or None)
+    if not form.is_valid():
+        return form, None, None
+    day = form.cleaned_data["date"]
+    try:
+        return form, asof.build_document_as_of(response, asof.end_of_day(day)), day
+    except asof.DidNotExist:
+        form.add_error("date", _("Op die datum bestond deze managementresponse nog niet."))
+        return form, None, day
+
+
+@require_safe
+@login_required
+def response_as_of(request, slug):
+    """The document as it stood at the end of a chosen day, from the audit trail; read only.
+
+    Members and administrators (the same people who read the activity feed): a past state may
+    hold text that was never published."""
+    response = get_object_or_404(ManagementResponse, slug=slug)
+    permissions.require(permissions.can_view_history(request.user, response))
+    form, document, day = past_document(request, response)
+    status = 422 if form.errors else 200
+    # "date_form": the document's templates read "form" as a row being edited.
+    context = {"response": response, "date_form": form, "document": document, "day": day}
+    if document is not None:
+        # The past state's own fields (title, layout, language) for the document; no editing controls.
+        context.update(past=document.response, rights=permissions.Rights())
+    return render(request, "responses/as_of.html", context, status=status)
+
+
+@require_safe
+@login_required
+@csp_override({"frame-ancestors": [CSP.NONE]})
+def response_as_of_pdf(request, slug):
+    response = get_object_or_404(ManagementResponse, slug=slug)
+    permissions.require(permissions.can_view_history(request.user, response))
+    _form, document, day = past_document(request, response)
+    if document is None:  # no (valid) date: the page says why, next to the field
+        query = request.GET.urlencode()
+        return redirect(reverse("responses:as_of", kwargs={"slug": slug}) + (f"?{query}" if query else ""))
+    data = pdf.render_pdf(document.response, document=document, as_of=day)
+    http = HttpResponse(data, content_type="application/pdf")
+    http["Content-Disposition"] = f'inline; filename="{response.slug}-stand-{day.isoformat()}.pdf"'
+    http["Cache-Control"] = "private, no-cache"
     return http

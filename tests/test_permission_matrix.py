@@ -191,6 +191,12 @@ CASES = {
     "responses:version_export": Case(lambda w: {"slug": w.response.slug, "number": w.version.number}, page),
     "responses:compare": Case(lambda w: {"slug": w.response.slug}, page),
     "responses:compare_pdf": Case(lambda w: {"slug": w.response.slug}, page),
+    "responses:as_of": Case(lambda w: {"slug": w.response.slug}, reader_login(ANY_MEMBER)),
+    # Without a date the PDF sends members to the page, which asks for one.
+    "responses:as_of_pdf": Case(
+        lambda w: {"slug": w.response.slug},
+        lambda role, published: (302, 405) if role in ANY_MEMBER else reader_login(ANY_MEMBER)(role, published),
+    ),
     "responses:verify": Case(lambda w: {}, lambda role, published: (200, 422)),
     "responses:activity": Case(lambda w: {"slug": w.response.slug}, reader_login(ANY_MEMBER)),
     "responses:people": Case(
