@@ -122,7 +122,9 @@ def _rec_key(rec):
 def _rec_name(key, rec):
     if rec.number:
         return str(_("Aanbeveling %(number)s") % {"number": rec.number})
-    return str(_("Aanbeveling (%(reference)s)") % {"reference": key})
+    words = rec.text.split()
+    excerpt = " ".join(words[:10]) + ("…" if len(words) > 10 else "")
+    return str(_("Aanbeveling (%(reference)s)") % {"reference": key}) + f": {excerpt}"
 
 
 def _citation(link):
