@@ -87,6 +87,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "core.accounts.lockout_response"  # the login page, saying why and for how long
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False  # no banner on every manage.py command (it would break one-line command errors)
 # The client address: REMOTE_ADDR, or behind a TLS proxy that sets it (AXES_TRUST_FORWARDED_FOR=1)
 # the first address of X-Forwarded-For. Never trust the header without such a proxy: it is forgeable.
 AXES_IPWARE_META_PRECEDENCE_ORDER = (

@@ -64,8 +64,7 @@ def response_of(obj):
     if label == "recommendations.theme":
         return obj.group.response
     if label == "recommendations.recommendation":
-        direct = getattr(obj, "response", None)  # a direct FK once recommendations have one
-        return direct if direct is not None else obj.theme.group.response
+        return obj.response
     if label == "actions.actionlink":
         return obj.action.response
     raise TypeError(f"no response for {label}")
@@ -198,9 +197,11 @@ def can_create_response(user) -> bool:
     return user.is_authenticated and (user.is_superuser or user.has_perm("responses.add_managementresponse"))
 
 
-def can_delete_response(user, response) -> bool:
-    """Delete a whole response with everything in it: administrators only."""
-    return user.is_authenticated and user.is_superuser
+def can_delete_response(user, response) -> Answer:
+    """Delete a whole response with everything in it: administrators only (others get 404 for a
+    draft they cannot see, like every other URL of it)."""
+    allowed = user.is_authenticated and user.is_superuser
+    return Answer(allowed, visible=bool(can_view(user, response)))
 
 
 def on_response_created(response, user) -> None:

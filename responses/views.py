@@ -60,6 +60,7 @@ def preview(request, slug):
     Only for people who may edit something in the response: rendering costs time, and
     nobody else has a form to preview."""
     response = get_object_or_404(ManagementResponse, slug=slug)
+    permissions.require(permissions.can_view(request.user, response))  # a draft they cannot see: 404
     permissions.require(permissions.rights(request.user, response).any)
     text = request.POST.get(request.GET.get("field", "text"), "")
     if len(text) > PREVIEW_LIMIT:

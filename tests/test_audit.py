@@ -99,7 +99,10 @@ def test_a_move_records_the_new_orders(client, evaluation_staff, seed_response):
 def test_a_delete_is_recorded_with_what_was_deleted(client, project_member, seed_response):
     link = ActionLink.objects.filter(action__response=seed_response).first()
     client.force_login(project_member)
-    assert client.post(reverse("actions:link_delete", args=[link.pk])).status_code in {200, 302}
+    assert client.post(reverse("actions:link_delete", args=[link.pk]), {"version": link.version}).status_code in {
+        200,
+        302,
+    }
     record = ActionLink.history.filter(id=link.pk).order_by("-history_date").first()
     assert (record.history_type, record.history_user, record.qualifier) == ("-", project_member, link.qualifier)
 

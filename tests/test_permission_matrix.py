@@ -132,8 +132,31 @@ def post_only(allowed):
     return rule
 
 
-def logged_in_post(role, published):
-    return 405, (302 if role == ANONYMOUS else 200)
+def creator(*, get_ok=200):
+    """Starting a response: administrators and the office's evaluation staff (the global group,
+    which no one in this world has); a member's role on some response does not give it."""
+
+    def rule(role, published):
+        if role == ANONYMOUS:
+            return (302 if get_ok != 405 else 405), 302
+        if role == ADMIN:
+            return get_ok, WRITE_OK
+        return (403 if get_ok != 405 else 405), 403
+
+    return rule
+
+
+def admin_only(role, published):
+    if role == ANONYMOUS:
+        return 302, 302
+    if role == ADMIN:
+        return 200, WRITE_OK
+    code = refused(role, published)
+    return code, code
+
+
+def redirect_to_static(role, published):
+    return 301, 405
 
 
 def login_page(role, published):
@@ -173,7 +196,19 @@ CASES = {
     "responses:detail": Case(lambda w: {"slug": w.response.slug}, page),
     "responses:export": Case(lambda w: {"slug": w.response.slug}, page),
     "responses:pdf": Case(lambda w: {"slug": w.response.slug}, page),
-    "responses:preview": Case(lambda w: {}, logged_in_post, lambda w: {"text": "*x*"}),
+    "responses:preview": Case(lambda w: {"slug": w.response.slug}, post_only(LINKERS), lambda w: {"text": "*x*"}),
+    "responses:favicon": Case(lambda w: {}, redirect_to_static),
+    "responses:new": Case(
+        lambda w: {}, creator(), lambda w: {"new-title": "Nieuw", "new-organisation": "X", "new-evaluation_title": "Y"}
+    ),
+    "responses:upload": Case(lambda w: {}, creator(get_ok=405)),
+    "responses:upload_confirm": Case(lambda w: {}, creator(get_ok=405), lambda w: {"token": "x"}),
+    "responses:copy": Case(
+        lambda w: {}, creator(get_ok=405), lambda w: {"copy-source": w.response.pk, "copy-title": "Kopie"}
+    ),
+    "responses:delete": Case(
+        lambda w: {"slug": w.response.slug}, admin_only, lambda w: {"recommendations": 0, "actions": 0}
+    ),
     "responses:edit": Case(
         lambda w: {"slug": w.response.slug},
         editor(EVAL),
@@ -215,6 +250,9 @@ CASES = {
         lambda w: {"agreement": "disagree", "justification": "Nee.", "version": version(w.rec)},
     ),
     "recommendations:manage": Case(lambda w: {"slug": w.response.slug}, reader_login(EVAL)),
+    "recommendations:loose_add": Case(
+        lambda w: {"slug": w.response.slug}, editor(EVAL), lambda w: {"number": "9", "text": "Zonder groep"}
+    ),
     "recommendations:group_add": Case(lambda w: {"slug": w.response.slug}, editor(EVAL), lambda w: {"title": "Nieuw"}),
     "recommendations:group_edit": Case(
         lambda w: {"pk": w.group.pk}, editor(EVAL), lambda w: {"title": "Anders", "version": version(w.group)}
