@@ -143,6 +143,11 @@ def can_manage_people(user, response) -> Answer:
     return _has_role(user, response, EVALUATION_STAFF)
 
 
+def can_publish(user, response) -> Answer:
+    """Publish a version (checks first; only administrators may publish over errors)."""
+    return _has_role(user, response, EVALUATION_STAFF)
+
+
 def can_view_history(user, response) -> Answer:
     """The activity feed and timelines: who changed what. Members and administrators, drafts or not."""
     return _has_role(user, response, EVALUATION_STAFF, PROJECT_TEAM, READER)
@@ -165,6 +170,7 @@ class Rights:
     links: bool = False
     people: bool = False
     history: bool = False
+    publish: bool = False
 
     @property
     def any(self):
@@ -183,6 +189,7 @@ def rights(user, response) -> Rights:
         links=bool(can_edit_links(user, response)),
         people=bool(can_manage_people(user, response)),
         history=bool(can_view_history(user, response)),
+        publish=bool(can_publish(user, response)),
     )
 
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -164,3 +165,64 @@ class ManagementResponse(NormalisedText, models.Model):
             "links": self.actions.aggregate(n=models.Count("links"))["n"],
             "progress": self.actions.aggregate(n=models.Count("progress_updates"))["n"],
         }
+
+
+class ResponseVersion(models.Model):
+    """A published version of a response, frozen: its data and its PDF exactly as they went out.
+
+    Written once by ``responses.publishing.publish`` and never changed afterwards (``save``
+    refuses an update), so that a PDF downloaded years later is byte for byte the one that
+    was published, and its SHA-256 identifies it (``verify_pdf``).
+    """
+
+    response = models.ForeignKey(
+        ManagementResponse, models.CASCADE, related_name="published_versions", verbose_name=_("managementresponse")
+    )
+    number = models.PositiveIntegerField(_("versie"))
+    published_at = models.DateTimeField(_("gepubliceerd op"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gepubliceerd door"),
+    )
+    # The name as it was, kept when the account goes.
+    published_by_name = models.CharField(_("door"), max_length=200, blank=True)
+    note = models.TextField(_("wijzigingsnota"), max_length=5_000)
+    override_reason = models.TextField(_("reden om ondanks fouten te publiceren"), blank=True, max_length=5_000)
+    overridden_errors = models.JSONField(_("genegeerde fouten"), default=list, blank=True)
+    snapshot = models.TextField(_("uitwisselingsbestand"))  # the interchange file (YAML), as export_response wrote it
+    pdf = models.BinaryField(_("PDF"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+
+    class Meta:
+        verbose_name = _("gepubliceerde versie")
+        verbose_name_plural = _("gepubliceerde versies")
+        ordering = ["response", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "number"], name="response_version_number_unique"),
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="response_version_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.response} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("A published version is frozen: it cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("responses:version_pdf", kwargs={"slug": self.response.slug, "number": self.number})
+
+    @property
+    def overridden(self):
+        return bool(self.override_reason)
+
+    @property
+    def by(self):
+        if self.published_by_id:
+            return self.published_by.get_full_name() or self.published_by.get_username()
+        return self.published_by_name

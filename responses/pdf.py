@@ -124,33 +124,58 @@ def document_date(response) -> datetime.date:
     return response.published_on or timezone.localdate()
 
 
-def render_html(response) -> str:
-    """The print template for ``response``, with its fixed labels in the document's language."""
-    document = response.layout_spec.build(response)
+def render_html(response, *, document=None, as_of=None) -> str:
+    """The print template for ``response``, with its fixed labels in the document's language.
+
+    ``document`` and ``as_of``: a past state (responses/asof.py) and its date, which the title block says."""
+    document = document or response.layout_spec.build(response)
     with translation.override(response.language):
         return render_to_string(
             TEMPLATE,
             {
-                "response": response,
+                "response": document.response,
                 "document": document,
-                "document_date": document_date(response),
+                "document_date": document_date(document.response),
+                "as_of": as_of,
                 "stylesheet_url": STATIC_ORIGIN + STYLESHEET,
             },
         )
 
 
-def render_pdf(response, *, fetcher=None) -> bytes:
+def render_pdf(response, *, fetcher=None, document=None, as_of=None) -> bytes:
     """The response as a tagged PDF/UA-1 document (title, author and language in its metadata)."""
     from weasyprint import HTML
 
     # Rows stored before core.text cleaned every save may still hold U+2029 and the like.
-    html = printable(render_html(response))
+    html = printable(render_html(response, document=document, as_of=as_of))
     fetcher = fetcher or _fetcher_class()()
     return HTML(string=html, base_url=STATIC_ORIGIN, url_fetcher=fetcher).write_pdf(
         finisher=add_header_scopes,
         pdf_variant=PDF_VARIANT,
         # A stable identifier: the same response gives the same document ID in every version.
         pdf_identifier=hashlib.sha256(response.slug.encode()).hexdigest()[:32].encode(),
+    )
+
+
+COMPARISON_TEMPLATE = "print/comparison.html"
+
+
+def render_comparison_pdf(response, comparison) -> bytes:
+    """A comparison (responses/comparison.py) as a PDF annex, in the house style, through the same fetcher."""
+    from weasyprint import HTML
+
+    with translation.override(response.language):
+        html = render_to_string(
+            COMPARISON_TEMPLATE,
+            {
+                "response": response,
+                "comparison": comparison,
+                "document_date": timezone.localdate(),
+                "stylesheet_url": STATIC_ORIGIN + STYLESHEET,
+            },
+        )
+    return HTML(string=printable(html), base_url=STATIC_ORIGIN, url_fetcher=_fetcher_class()()).write_pdf(
+        finisher=add_header_scopes, pdf_variant=PDF_VARIANT
     )
 
 

@@ -21,7 +21,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from actions.models import Action, ActionLink, ProgressUpdate
 from core.models import Membership
 from recommendations.models import Recommendation, RecommendationGroup, Theme
-from responses.models import ManagementResponse
+from responses.interchange import export_response
+from responses.models import ManagementResponse, ResponseVersion
 from tracking.models import ReviewRound
 
 from .factories import (
@@ -67,6 +68,7 @@ MODELS = [
     ProgressUpdate,
     Membership,
     ReviewRound,
+    ResponseVersion,
 ]
 
 
@@ -238,6 +240,18 @@ CASES = {
             "version": version(w.response),
         },
     ),
+    "responses:publish": Case(lambda w: {"slug": w.response.slug}, editor(EVAL), lambda w: {"note": "Versie"}),
+    "responses:version_pdf": Case(lambda w: {"slug": w.response.slug, "number": w.version.number}, page),
+    "responses:version_export": Case(lambda w: {"slug": w.response.slug, "number": w.version.number}, page),
+    "responses:compare": Case(lambda w: {"slug": w.response.slug}, page),
+    "responses:compare_pdf": Case(lambda w: {"slug": w.response.slug}, page),
+    "responses:as_of": Case(lambda w: {"slug": w.response.slug}, reader_login(ANY_MEMBER)),
+    # Without a date the PDF sends members to the page, which asks for one.
+    "responses:as_of_pdf": Case(
+        lambda w: {"slug": w.response.slug},
+        lambda role, published: (302, 405) if role in ANY_MEMBER else reader_login(ANY_MEMBER)(role, published),
+    ),
+    "responses:verify": Case(lambda w: {}, lambda role, published: (200, 422)),
     "responses:activity": Case(lambda w: {"slug": w.response.slug}, reader_login(ANY_MEMBER)),
     "responses:followup": Case(lambda w: {"slug": w.response.slug}, reader_login(ANY_MEMBER)),
     # tracking (review rounds)
@@ -411,6 +425,15 @@ def world(db, django_user_model):
     make_user(django_user_model, "mallory")
     membership = Membership.objects.get(user=users[READER], response=response)
     review_round = ReviewRound.objects.create(response=response, name="2025 H2", date="2025-12-15")
+    # A frozen version to download (not rendered: the matrix is about who may, not about the PDF).
+    version = ResponseVersion.objects.create(
+        response=response,
+        number=1,
+        note="Eerste versie",
+        snapshot=export_response(response),
+        pdf=b"%PDF-1.7 test",
+        sha256="0" * 64,
+    )
     return SimpleNamespace(
         review_round=review_round,
         response=response,
@@ -422,6 +445,7 @@ def world(db, django_user_model):
         action=action,
         link=link,
         membership=membership,
+        version=version,
         users=users,
     )
 

@@ -173,8 +173,9 @@ def test_matrix_page_prints_each_recommendation_with_its_response_and_key_action
 def test_matrix_page_query_count_does_not_grow(client, db, django_assert_num_queries, size):
     response = un_response(size)
     # 1 response by slug, 1 actions (with parts), 1 their latest comments, 1 groups (none: no
-    # themes, recommendations or links queried), 1 recommendations without a theme, 1 their links
-    with django_assert_num_queries(6):
+    # themes, recommendations or links queried), 1 recommendations without a theme, 1 their links,
+    # 1 published versions
+    with django_assert_num_queries(7):
         page = client.get(response.get_absolute_url())
     assert page.content.decode().count('class="matrix-rec"') == size
 

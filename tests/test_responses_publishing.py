@@ -1,0 +1,199 @@
+"""Publishing freezes a version (responses/publishing.py): checks block, administrators override,
+the PDF never changes afterwards, and its fingerprint tells a published PDF from any other."""
+
+import hashlib
+import subprocess
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from actions.models import Action
+from core.permissions import EVALUATION_STAFF, PROJECT_TEAM
+from recommendations.models import Recommendation
+from responses.models import ManagementResponse, ResponseVersion
+from responses.publishing import OverrideNotAllowed, PublicationBlocked, publish
+
+from .factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory
+from .fixtures import grant, make_user
+
+
+@pytest.fixture
+def response(db):
+    """A draft that passes every check."""
+    response = ManagementResponseFactory(status="draft", slug="te-publiceren")
+    rec = RecommendationFactory(theme__group__response=response, agreement="agree", text="De oude tekst.")
+    action = ActionFactory(response=response, number="1", status="to_start", title="Eerste actie")
+    ActionLinkFactory(recommendation=rec, action=action)
+    return response
+
+
+@pytest.fixture
+def blocked(response):
+    """The same draft with an error: a partial agreement without its reasons."""
+    Recommendation.objects.filter(response=response).update(agreement="partially_agree")
+    return response
+
+
+@pytest.fixture
+def admin(django_user_model):
+    return make_user(django_user_model, "ada", is_superuser=True, is_staff=True, first_name="Ada")
+
+
+@pytest.fixture
+def staff(django_user_model, response):
+    user = make_user(django_user_model, "eva", first_name="Eva")
+    grant(user, response, EVALUATION_STAFF)
+    return user
+
+
+def pdf_text(data, tmp_path):
+    path = tmp_path / "x.pdf"
+    path.write_bytes(data)
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
+
+
+def test_publishing_freezes_a_numbered_version_and_marks_the_response_published(response, staff, tmp_path):
+    version = publish(response=response, user=staff, note="Eerste publicatie")
+    response.refresh_from_db()
+    assert (version.number, version.note, version.by) == (1, "Eerste publicatie", "Eva")
+    assert response.status == ManagementResponse.Status.PUBLISHED
+    assert response.published_on == version.published_at.date()
+    assert bytes(version.pdf).startswith(b"%PDF")
+    assert version.sha256 == hashlib.sha256(bytes(version.pdf)).hexdigest()
+    assert "De oude tekst." in version.snapshot and "status: published" in version.snapshot
+    assert "Eerste actie" in pdf_text(bytes(version.pdf), tmp_path)
+    assert publish(response=response, user=staff, note="Tweede").number == 2
+
+
+def test_errors_block_publication_and_nothing_is_written(blocked, staff):
+    with pytest.raises(PublicationBlocked) as refused:
+        publish(response=blocked, user=staff, note="Toch")
+    assert [e.code for e in refused.value.errors] == ["justification_missing"]
+    blocked.refresh_from_db()
+    assert blocked.status == "draft" and not ResponseVersion.objects.exists()
+
+
+def test_warnings_do_not_block(response, staff):
+    RecommendationFactory(theme=Recommendation.objects.get(response=response).theme, agreement="")
+    assert publish(response=response, user=staff, note="Met een open vraag").number == 1
+
+
+def test_only_an_administrator_may_publish_over_errors_and_the_reason_is_recorded(blocked, staff, admin):
+    with pytest.raises(OverrideNotAllowed):
+        publish(response=blocked, user=staff, note="Toch", override_reason="Ik wil het")
+    version = publish(response=blocked, user=admin, note="Toch", override_reason="De raad beslist vandaag")
+    assert version.override_reason == "De raad beslist vandaag"
+    assert len(version.overridden_errors) == 1 and "zonder motivering" in version.overridden_errors[0]
+
+
+def test_a_frozen_pdf_stays_byte_identical_after_later_edits(client, response, staff):
+    version = publish(response=response, user=staff, note="v1")
+    url = reverse("responses:version_pdf", kwargs={"slug": response.slug, "number": 1})
+    before = client.get(url).content
+    assert before == bytes(version.pdf)
+    Action.objects.filter(response=response).update(title="Een heel andere titel", status="realised")
+    response.title = "Nieuwe titel"
+    response.save()
+    assert client.get(url).content == before
+    assert client.get(reverse("responses:pdf", kwargs={"slug": response.slug})).content != before
+
+
+def test_a_version_cannot_be_changed_once_written(response, staff):
+    version = publish(response=response, user=staff, note="v1")
+    version.note = "later bijgewerkt"
+    with pytest.raises(ValueError):
+        version.save()
+
+
+def test_the_interchange_file_of_a_version_downloads_as_frozen(client, response, staff):
+    version = publish(response=response, user=staff, note="v1")
+    Recommendation.objects.filter(response=response).update(text="Nieuwe tekst.")
+    answer = client.get(reverse("responses:version_export", kwargs={"slug": response.slug, "number": 1}))
+    assert answer.content.decode() == version.snapshot
+    assert "De oude tekst." in answer.content.decode()
+
+
+def test_the_publish_form_publishes_and_the_versions_are_listed(client, response, staff):
+    client.force_login(staff)
+    answer = client.post(reverse("responses:publish", kwargs={"slug": response.slug}), {"note": "Eerste versie"})
+    assert answer.status_code == 302
+    page = client.get(response.get_absolute_url()).content.decode()
+    assert "Gepubliceerde versies" in page and "Eerste versie" in page
+    assert reverse("responses:version_pdf", kwargs={"slug": response.slug, "number": 1}) in page
+
+
+def test_the_publish_form_refuses_with_the_errors_and_keeps_the_note(client, blocked, staff):
+    client.force_login(staff)
+    answer = client.post(reverse("responses:publish", kwargs={"slug": blocked.slug}), {"note": "Mijn nota"})
+    assert answer.status_code == 422
+    page = answer.content.decode()
+    assert "Niet gepubliceerd" in page and "Gedeeltelijk akkoord zonder motivering." in page
+    assert "Mijn nota" in page
+    assert "override_reason" not in page  # only administrators get the field
+    assert not ResponseVersion.objects.exists()
+
+
+def test_an_administrator_overrides_in_the_form(client, blocked, admin):
+    client.force_login(admin)
+    url = reverse("responses:publish", kwargs={"slug": blocked.slug})
+    assert "override_reason" in client.get(url).content.decode()
+    answer = client.post(url, {"note": "v1", "override_reason": "Deadline van de raad"})
+    assert answer.status_code == 302
+    page = client.get(blocked.get_absolute_url()).content.decode()
+    assert "Gepubliceerd ondanks fouten" in page and "Deadline van de raad" in page
+
+
+def test_the_project_team_may_not_publish(client, response, django_user_model):
+    user = make_user(django_user_model, "piet")
+    grant(user, response, PROJECT_TEAM)
+    client.force_login(user)
+    assert client.post(reverse("responses:publish", kwargs={"slug": response.slug}), {"note": "x"}).status_code == 403
+
+
+def test_the_verify_page_recognises_a_published_pdf_and_rejects_a_changed_one(client, response, staff):
+    version = publish(response=response, user=staff, note="v1")
+    data = bytes(version.pdf)
+    url = reverse("responses:verify")
+    answer = client.post(url, {"file": SimpleUploadedFile("v1.pdf", data, "application/pdf")})
+    assert answer.status_code == 200
+    assert f"{response.title}: versie 1" in answer.content.decode()
+    changed = data.replace(b"Eerste actie", b"Eerste actje", 1) if b"Eerste actie" in data else data + b"\n"
+    answer = client.post(url, {"file": SimpleUploadedFile("v1.pdf", changed, "application/pdf")})
+    assert "geen versie die wij publiceerden" in answer.content.decode()
+
+
+def test_publish_command_refuses_with_the_errors_then_overrides(blocked, admin):
+    with pytest.raises(CommandError) as refused:
+        call_command("publish", blocked.slug, "--note", "v1")
+    assert "justification_missing" in str(refused.value) and "zonder motivering" in str(refused.value)
+    with pytest.raises(CommandError, match="administrator"):
+        call_command("publish", blocked.slug, "--note", "v1", "--override", "Dringend")
+    call_command("publish", blocked.slug, "--note", "v1", "--override", "Dringend", "--user", "ada")
+    version = ResponseVersion.objects.get()
+    assert (version.override_reason, version.published_by, version.number) == ("Dringend", admin, 1)
+
+
+def test_export_pdf_version_writes_the_frozen_pdf_and_verify_pdf_knows_it(response, staff, tmp_path, capsys):
+    version = publish(response=response, user=staff, note="v1")
+    Action.objects.filter(response=response).update(title="Gewijzigd na publicatie")
+    out = tmp_path / "v1.pdf"
+    call_command("export_pdf", response.slug, "--version", "1", "-o", str(out))
+    assert out.read_bytes() == bytes(version.pdf)
+    call_command("verify_pdf", str(out))
+    assert f"{response.slug} version 1" in capsys.readouterr().out
+    out.write_bytes(out.read_bytes() + b"%")
+    with pytest.raises(CommandError, match="not a version we published"):
+        call_command("verify_pdf", str(out))
+    with pytest.raises(CommandError, match="no published version 2"):
+        call_command("export_pdf", response.slug, "--version", "2", "-o", str(out))
+
+
+def test_verify_pdf_exits_non_zero_for_an_unknown_file(db, tmp_path):
+    path = tmp_path / "x.pdf"
+    path.write_bytes(b"%PDF-1.7 not ours")
+    run = subprocess.run(
+        [".venv/bin/python", "manage.py", "verify_pdf", str(path)], capture_output=True, text=True, check=False
+    )
+    assert run.returncode != 0
