@@ -7,18 +7,20 @@ recommendations and actions it has:
   2. the latest progress entry of each (for the matrix's "Tracking: Comments"),
   3. the recommendation groups,
   4. their themes,
-  5. the themes' recommendations,
-  6. the recommendations' links,
-  7. the recommendations without a theme (the matrix's),
-  8. their links.
-Links point at the same action objects as ``actions`` (no query per link).
+  5. the recommendations (with and without a theme),
+  6. their links.
+The tree is put together here rather than with ``prefetch_related``, whose
+bookkeeping cost more than the queries on a long document. Links point at the
+same action objects as ``actions``; recommendations at the same themes, and
+themes at the same groups (no query for ``rec.theme`` or ``theme.group``).
 """
 
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Subquery
 
 from actions.models import Action, ActionLink, ProgressUpdate, action_tree
+from core import rendered
 from recommendations.models import Recommendation, RecommendationGroup, Theme
 
 
@@ -35,12 +37,14 @@ class Document:
         return self.loose + [r for g in self.groups for t in g.theme_list for r in t.recommendation_list]
 
 
-def _links():
-    return Prefetch("action_links", ActionLink.objects.order_by("order", "pk"), to_attr="link_list")
-
-
-def build_document(response) -> Document:
-    actions = list(Action.objects.filter(response=response).order_by("order", "pk"))
+def build_document(response, *, stored_html=True) -> Document:
+    """The document of ``response``. Without ``stored_html``, the stored HTML of recommendations
+    and actions is left out (deferred), for a caller that loads what it needs with
+    ``core.rendered.load_stored_html`` (the document page: only for fragments it renders)."""
+    defer = {
+        model: rendered.rendered_field_names(model) if not stored_html else [] for model in (Action, Recommendation)
+    }
+    actions = list(Action.objects.filter(response=response).defer(*defer[Action]).order_by("order", "pk"))
     latest = ProgressUpdate.objects.filter(action=OuterRef("action_id")).order_by("-date", "-created_at", "-pk")
     comments = dict(
         ProgressUpdate.objects.filter(action__response=response)
@@ -50,29 +54,38 @@ def build_document(response) -> Document:
     )
     for action in actions:
         action.latest_comment = comments.get(action.pk, "")
-    groups = list(
-        RecommendationGroup.objects.filter(response=response)
-        .order_by("order", "pk")
-        .prefetch_related(
-            Prefetch("themes", Theme.objects.order_by("order", "pk"), to_attr="theme_list"),
-            Prefetch(
-                "theme_list__recommendations",
-                Recommendation.objects.order_by("order", "pk"),
-                to_attr="recommendation_list",
-            ),
-            Prefetch(
-                "theme_list__recommendation_list__action_links",
-                ActionLink.objects.order_by("order", "pk"),
-                to_attr="link_list",
-            ),
-        )
-    )
-    loose = list(
-        Recommendation.objects.filter(response=response, theme=None).order_by("order", "pk").prefetch_related(_links())
-    )
-    document = Document(response=response, actions=action_tree(actions), groups=groups, loose=loose)
+    groups = list(RecommendationGroup.objects.filter(response=response).order_by("order", "pk"))
+    themes = list(Theme.objects.filter(group__response=response).order_by("order", "pk"))
+    recs = list(Recommendation.objects.filter(response=response).defer(*defer[Recommendation]).order_by("order", "pk"))
+    links = ActionLink.objects.filter(recommendation__response=response).order_by("order", "pk")
+
     by_pk = {action.pk: action for action in actions}
-    for rec in document.recommendations:
+    link_lists = {rec.pk: [] for rec in recs}
+    for link in links:
+        link.action = by_pk[link.action_id]
+        link_lists[link.recommendation_id].append(link)
+    theme_lists = {group.pk: [] for group in groups}
+    group_of = {group.pk: group for group in groups}
+    for theme in themes:
+        _cache(Theme.group, theme, group_of[theme.group_id])
+        theme.recommendation_list = []
+        theme_lists[theme.group_id].append(theme)
+    theme_of = {theme.pk: theme for theme in themes}
+    loose = []
+    for rec in recs:
+        rec.link_list = link_lists[rec.pk]
         for link in rec.link_list:
-            link.action = by_pk[link.action_id]
-    return document
+            _cache(ActionLink.recommendation, link, rec)
+        if rec.theme_id is None:
+            loose.append(rec)
+        else:
+            _cache(Recommendation.theme, rec, theme_of[rec.theme_id])
+            theme_of[rec.theme_id].recommendation_list.append(rec)
+    for group in groups:
+        group.theme_list = theme_lists[group.pk]
+    return Document(response=response, actions=action_tree(actions), groups=groups, loose=loose)
+
+
+def _cache(descriptor, instance, value):
+    """Set a forward relation's cached object, as ``select_related`` would (no query when it is read)."""
+    descriptor.field.set_cached_value(instance, value)
