@@ -116,6 +116,27 @@ def markdown_fields(model):
     return [f for f in model._meta.concrete_fields if isinstance(f, MarkdownField)]
 
 
+def rendered_field_names(model) -> list[str]:
+    return [field.rendered_field for field in markdown_fields(model)]
+
+
+def load_stored_html(instances):
+    """Fill in the stored HTML that a query deferred (``.defer(*rendered_field_names(model))``):
+    one query per model, whatever the number of instances."""
+    by_model = {}
+    for instance in instances:
+        by_model.setdefault(type(instance), {})[instance.pk] = instance
+    for model, by_pk in by_model.items():
+        names = [
+            name for name in rendered_field_names(model) if name in next(iter(by_pk.values())).get_deferred_fields()
+        ]
+        if not names:
+            continue
+        for pk, *values in model._default_manager.filter(pk__in=list(by_pk)).values_list("pk", *names):
+            for name, value in zip(names, values, strict=True):
+                setattr(by_pk[pk], name, value)
+
+
 def with_rendered_fields(model, names):
     """``update_fields`` for a save: each Markdown field brings its stored HTML along."""
     names = list(names)

@@ -2,10 +2,10 @@
 
 A layout is a template pair (web, print) and the function that assembles the
 document both templates read. ``ManagementResponse.layout`` names one. To add a
-layout: a ``Layout`` entry here, its two templates under
-templates/responses/layouts/ and templates/print/layouts/, a choice in
-``ManagementResponse.Layout`` and its name in the model's check constraint
-(then ``makemigrations``). responses/_document.html and print/response.html
+layout: a ``Layout`` entry here, its templates (web, print, and the web template's
+fragments) under templates/responses/layouts/ and templates/print/layouts/, a
+choice in ``ManagementResponse.Layout`` and its name in the model's check
+constraint (then ``makemigrations``). responses/_document.html and print/response.html
 include the layout's template; nothing else needs to know.
 """
 
@@ -20,6 +20,12 @@ class Layout:
     name: str
     web_template: str  # the body of the document page, included by responses/_document.html
     print_template: str  # the body of the PDF, included by print/response.html
+    # The fragments the web template shows, each cached on its own by the document page
+    # (responses/page_cache.py): one per recommendation, and one per top-level action if any.
+    recommendation_template: str
+    action_template: str | None = None
+    # Whether a recommendation's fragment shows its position (a recommendation without a number).
+    positional: bool = False
     build: Callable = build_document
 
 
@@ -27,9 +33,21 @@ LAYOUTS = {
     layout.name: layout
     for layout in [
         # The seed's: I. introduction, II. actions chapter, III. recommendations table.
-        Layout("table", "responses/layouts/table.html", "print/layouts/table.html"),
+        Layout(
+            "table",
+            "responses/layouts/table.html",
+            "print/layouts/table.html",
+            recommendation_template="responses/_recommendation_row.html",
+            action_template="responses/_action_section.html",
+        ),
         # UNEG: per recommendation its text, the management response and the key-action table.
-        Layout("matrix", "responses/layouts/matrix.html", "print/layouts/matrix.html"),
+        Layout(
+            "matrix",
+            "responses/layouts/matrix.html",
+            "print/layouts/matrix.html",
+            recommendation_template="responses/layouts/_matrix_recommendation.html",
+            positional=True,
+        ),
     ]
 }
 DEFAULT = "table"

@@ -46,8 +46,9 @@ def favicon(request):
     return redirect(static("img/favicon.ico"), permanent=True)
 
 
-def get_visible_response(request, slug):
-    response = get_object_or_404(ManagementResponse, slug=slug)
+def get_visible_response(request, slug, *, only=None):
+    queryset = ManagementResponse.objects.only(*only) if only else ManagementResponse.objects
+    response = get_object_or_404(queryset, slug=slug)
     if not response.is_visible_to(request.user):
         # A draft is not announced to people who may not read it.
         raise Http404
@@ -225,20 +226,28 @@ def response_delete(request, slug):
     )
 
 
+# What the document page needs to serve a page from the cache: who may see it, and its key.
+SERVING_FIELDS = ["slug", "status", "language", "revision"]
+
+
 @require_safe
 def response_detail(request, slug):
     """The document page, from the cache by the response's revision (responses/page_cache.py)."""
-    response = get_visible_response(request, slug)
+    # The other fields only when the page is built: a cached page is served without loading them.
+    response = get_visible_response(request, slug, only=SERVING_FIELDS)
     rights = permissions.rights(request.user, response)
 
     def render_page(extra):
+        response.refresh_from_db(fields=response.get_deferred_fields())
+        # Without the stored HTML: the fragments that need it load it (responses/page_cache.py).
+        document = response.layout_spec.build(response, stored_html=False)
         context = {
             "response": response,
-            "document_part": page_cache.document_part(response, rights),
+            "document_part": page_cache.document_part(response, rights, document),
             "rights": rights,
             "can_delete": permissions.can_delete_response(request.user, response),
-            # The checklist is for editors (built when the page is, then cached with it).
-            "findings": checks.check_document(response.layout_spec.build(response)) if rights.any else None,
+            # The checklist is for editors (made when the page is, then cached with it).
+            "findings": checks.check_document(document) if rights.any else None,
             "versions": version_list(response),
         }
         return render(request, "responses/detail.html", {**context, **extra})

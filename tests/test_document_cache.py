@@ -99,12 +99,16 @@ def test_the_cached_part_differs_per_interface_language_and_per_editing_rights(c
     assert "Exporteer als PDF" not in english
 
 
-def test_the_status_links_return_to_the_document_page_not_to_the_first_visitors_url(admin_client, doc):
+@pytest.mark.parametrize("layout", ["table", "matrix"])
+def test_the_status_links_return_to_the_document_page_not_to_the_first_visitors_url(admin_client, doc, layout):
     response = doc["response"]
-    page(admin_client, response)
-    html = admin_client.get(response.get_absolute_url() + "?ref=nieuwsbrief").content.decode()
-    assert f"?next={response.get_absolute_url()}" in html.replace("%2F", "/")
-    assert "nieuwsbrief" not in html.split('id="inleiding"')[1]
+    ManagementResponse.objects.filter(pk=response.pk).update(layout=layout)
+    response.refresh_from_db()
+    # The first visitor came from a newsletter; the fragments they caused serve everyone.
+    for url in [response.get_absolute_url() + "?ref=nieuwsbrief", response.get_absolute_url()]:
+        html = admin_client.get(url).content.decode()
+        assert f"?next={response.get_absolute_url()}" in html.replace("%2F", "/")
+        assert "nieuwsbrief" not in html.split('id="inleiding"')[1]
 
 
 # --- every write path ----------------------------------------------------------------------
@@ -334,3 +338,46 @@ def test_each_visitor_sees_their_own_name_on_a_cached_page(client, doc, django_u
         client.force_login(django_user_model.objects.create_user(username=name, password="pw"))
         page(client, response)
         assert f'<span class="user-name">{name}</span>' in page(client, response)
+
+
+# --- fragments: after an edit, only what shows it is rendered again ---------------------------
+
+
+@pytest.fixture
+def rendered_templates():
+    """The names of the templates rendered while the test runs (Django's test instrumentation)."""
+    from django.test.signals import template_rendered
+
+    names = []
+
+    def record(sender, template, context, **kwargs):
+        names.append(template.name)
+
+    template_rendered.connect(record)
+    yield names
+    template_rendered.disconnect(record)
+
+
+def test_after_an_edit_only_the_fragments_that_show_it_are_rendered_again(client, doc, rendered_templates):
+    response = doc["response"]
+    others = [RecommendationFactory(theme=doc["rec"].theme, text=f"Aanbeveling {n}.") for n in range(5)]
+    ActionLinkFactory(recommendation=others[0], action=doc["second"])
+    page(client, response)
+    assert rendered_templates.count("responses/_recommendation_row.html") == 6
+    assert rendered_templates.count("responses/_action_section.html") == 2
+    rendered_templates.clear()
+
+    others[3].text = "Een nieuwe zin."
+    others[3].save()
+    assert "Een nieuwe zin." in page(client, response)
+    assert rendered_templates.count("responses/_recommendation_row.html") == 1
+    assert rendered_templates.count("responses/_action_section.html") == 0
+    rendered_templates.clear()
+
+    # An action's number shows in the rows that cite it, and in its own section.
+    doc["second"].number = "7"
+    doc["second"].save()
+    html = page(client, response)
+    assert "Actie 7" in html
+    assert rendered_templates.count("responses/_recommendation_row.html") == 1
+    assert rendered_templates.count("responses/_action_section.html") == 1
