@@ -14,10 +14,14 @@ What it does, all in one run and with the same server:
      copies as static files: the same bytes;
   3. wrk (2 threads, 4 connections) on each document page (warm cache) and on its static copy,
      one after the other, and the ratio of their requests per second;
-  4. the document page of the synthetic response after an edit (a recommendation saved
-     through the ORM: a new revision, so every request is a cache miss): p50/p95 of --misses;
-  5. the PDF with a matching If-None-Match (304): wrk latency through gunicorn, and the
-     view's own time in this process (Django's test client, no network);
+  4. gunicorn restarts with an access log of each request's server time (gunicorn's %(D)s,
+     from the parsed request to the sent answer); the document page of the synthetic
+     response after an edit (a recommendation saved through the ORM: a new revision, so
+     every request is a cache miss): p50/p95 of --misses, as the client and as the server
+     measured them;
+  5. the PDF with a matching If-None-Match (304): its server time over 300 requests one at a
+     time, wrk through gunicorn, and the view's own time in this process (Django's test
+     client, no network);
   6. a first export after a save: a task worker (`manage.py db_worker`) runs, a
      recommendation is saved, the time until the worker has the PDF in the cache, then
      the export: its status and time (a cache hit).
@@ -63,7 +67,12 @@ def wait_for(url, timeout=60):
     raise RuntimeError(f"{url} did not answer")
 
 
-def start_gunicorn(env):
+def start_gunicorn(env, access_log=None):
+    """gunicorn as in production; with ``access_log``, each request's method, path, status and
+    server time in microseconds (gunicorn's ``%(D)s``: from the parsed request to the sent answer)."""
+    logging = (
+        ["--access-logfile", str(access_log), "--access-logformat", "%(m)s %(U)s %(s)s %(D)s"] if access_log else []
+    )
     process = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
@@ -75,6 +84,7 @@ def start_gunicorn(env):
             "--preload",
             "--timeout",
             "120",
+            *logging,
         ],
         env=env,
         cwd=ROOT,
@@ -104,6 +114,21 @@ def wrk(url, duration, headers=()):
 def _ms(match):
     value, unit = float(match.group(1)), match.group(2)
     return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+
+def server_times(access_log, path, status):
+    """The server times (ms) gunicorn logged for ``path`` answered with ``status``, in order."""
+    times = []
+    for line in Path(access_log).read_text().splitlines():
+        _method, logged_path, logged_status, micros = line.split()
+        if logged_path == path and logged_status == str(status):
+            times.append(int(micros) / 1000)
+    return times
+
+
+def percentile(values, share):
+    values = sorted(values)
+    return values[max(0, round(share * len(values)) - 1)]
 
 
 def timed_get(url, headers=None):
@@ -191,6 +216,14 @@ def main():
             assert page_errors == static_errors == 0
             throughput.append((name, sizes[name], page_rate, page_p50, static_rate, static_p50))
 
+        # From here on, gunicorn logs each request's server time (not during the throughput runs).
+        stop(gunicorn)
+        access_log = work / "access.log"
+        gunicorn = start_gunicorn(env, access_log)
+        for path in pages.values():
+            for _ in range(4):  # both workers hold the fragments again, as they did before the restart
+                timed_get(BASE + path)
+
         # Cache misses: every request follows an edit (a new revision).
         rec = Recommendation.objects.for_response(ManagementResponse.objects.get(slug="synthetisch")).first()
         misses = []
@@ -201,6 +234,7 @@ def main():
             assert status == 200 and f"p. {index}<" in body.decode()
             misses.append(ms)
         connection.close()
+        miss_server = server_times(access_log, pages["300 recommendations"], 200)[-options.misses :]
 
         # The PDF 304: render the seed's PDF once (in this process, into the shared file cache).
         seed = ManagementResponse.objects.get(slug="leerecosystemen")
@@ -208,6 +242,9 @@ def main():
         pdf_url = BASE + "/responses/leerecosystemen/pdf/"
         ms, status, _body = timed_get(pdf_url, {"If-None-Match": etag})
         assert status == 304, status
+        for _ in range(300):  # one at a time: the server time of each, as gunicorn logs it
+            timed_get(pdf_url, {"If-None-Match": etag})
+        not_modified_server = server_times(access_log, "/responses/leerecosystemen/pdf/", 304)
         not_modified_rate, not_modified_p50, _errors = wrk(pdf_url, options.duration, [f"If-None-Match: {etag}"])
         client = Client()
         view_times = []
@@ -255,7 +292,15 @@ def main():
             first_exports.append((name, ready, status, ms, len(body)))
             connection.close()
 
-        report(options, sizes, throughput, misses, ms, not_modified_rate, not_modified_p50, view_times, first_exports)
+        report(
+            options,
+            sizes,
+            throughput,
+            (misses, miss_server),
+            (not_modified_rate, not_modified_p50, not_modified_server),
+            view_times,
+            first_exports,
+        )
     finally:
         for process in (worker, gunicorn):
             if process is not None and process.poll() is None:
@@ -265,14 +310,16 @@ def main():
         shutil.rmtree(cluster.dir, ignore_errors=True)
 
 
-def report(options, sizes, throughput, misses, _ms, not_modified_rate, not_modified_p50, view_times, first_exports):
+def report(options, sizes, throughput, misses, not_modified, view_times, first_exports):
     cpu = "unknown"
     with open("/proc/cpuinfo") as info:
         for line in info:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
+    load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     print(f"\nMachine: {cpu}, {os.cpu_count()} cores; Python {platform.python_version()}; {platform.platform()}")
+    print(f"Load average at the end: {load}")
     print(f"wrk -t2 -c4 -d{options.duration}s; gunicorn 2 sync workers, DEBUG off; PostgreSQL 15 (throwaway)\n")
     print("| page | bytes | document page req/s (p50) | static file req/s (p50) | ratio |")
     print("|---|---|---|---|---|")
@@ -281,17 +328,19 @@ def report(options, sizes, throughput, misses, _ms, not_modified_rate, not_modif
             f"| {name} | {size:,} | {page_rate:,.0f} ({page_p50:.2f} ms) | {static_rate:,.0f} ({static_p50:.2f} ms)"
             f" | {page_rate / static_rate:.2f} |"
         )
-    misses = sorted(misses)
-    p95 = misses[max(0, round(0.95 * len(misses)) - 1)]
+    client_times, server = misses
     print(
-        f"\nDocument page of 300 recommendations after an edit (cache miss), {len(misses)} requests: "
-        f"p50 {statistics.median(misses):.1f} ms, p95 {p95:.1f} ms, max {misses[-1]:.1f} ms"
+        f"\nDocument page of 300 recommendations after an edit (cache miss), {len(client_times)} requests: "
+        f"client p50 {statistics.median(client_times):.1f} ms, p95 {percentile(client_times, 0.95):.1f} ms, "
+        f"max {max(client_times):.1f} ms; server time (gunicorn) p50 {statistics.median(server):.1f} ms, "
+        f"p95 {percentile(server, 0.95):.1f} ms"
     )
-    view_times = sorted(view_times)
+    rate, p50, server = not_modified
     print(
-        f"PDF 304: through gunicorn {not_modified_rate:,.0f} req/s, p50 {not_modified_p50:.2f} ms (wrk); "
+        f"PDF 304: server time (gunicorn, {len(server)} requests one at a time) p50 {statistics.median(server):.2f} ms, "
+        f"p95 {percentile(server, 0.95):.2f} ms; under wrk (4 connections) {rate:,.0f} req/s, p50 {p50:.2f} ms; "
         f"the view in-process (test client, middleware included) p50 {statistics.median(view_times):.2f} ms, "
-        f"p95 {view_times[round(0.95 * len(view_times)) - 1]:.2f} ms"
+        f"p95 {percentile(view_times, 0.95):.2f} ms"
     )
     for name, ready, status, ms, size in first_exports:
         print(
