@@ -10,11 +10,11 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Q
 from django.shortcuts import render
 from django.utils import timezone
 
-from actions.models import CLOSED_STATUSES, Action, ProgressUpdate
+from actions.models import CLOSED_STATUSES, Action
 from core import permissions
 from recommendations.models import Recommendation
 
@@ -142,17 +142,8 @@ class DashboardFilters:
         return bool(self.organisation or self.year or self.status or self.overdue or self.q)
 
 
-def implementation_over_time(response_ids, total, *, today, quarters=8):
-    """[(label, percent)] for the last ``quarters`` quarters: the share of all actions realised
-    by the end of each quarter, from the first "realised" entry of each action's progress log."""
-    firsts = (
-        ProgressUpdate.objects.filter(action__response_id__in=response_ids, status="realised")
-        .values("action_id")
-        .annotate(first=Min("date"))
-        .values_list("first", flat=True)
-    )
-    firsts = sorted(firsts)
-    points = []
+def quarter_ends(today, quarters):
+    """[(label, last day)] of the last ``quarters`` quarters, oldest first, this one last."""
     year, quarter = today.year, (today.month - 1) // 3 + 1
     ends = []
     for _i in range(quarters):
@@ -162,9 +153,60 @@ def implementation_over_time(response_ids, total, *, today, quarters=8):
         quarter -= 1
         if quarter == 0:
             year, quarter = year - 1, 4
-    for label, end in reversed(ends):
-        done = sum(1 for date in firsts if date <= end)
-        points.append((label, round(100 * done / total) if total else 0))
+    return list(reversed(ends))
+
+
+def _rate(states):
+    """The implementation rate of {action id: (parent id, status)}: realised among those not dropped."""
+
+    def effective(status, parent_id):
+        if status == "inherited" and parent_id in states:
+            return states[parent_id][1]
+        return status
+
+    statuses = [effective(status, parent_id) for parent_id, status in states.values()]
+    counted = [s for s in statuses if s != "not_applicable"]
+    return round(100 * sum(1 for s in counted if s == "realised") / len(counted)) if counted else 0
+
+
+def implementation_over_time(response_ids, *, today, current_rate, quarters=8):
+    """[(label, percent)] for the last ``quarters`` quarters: the share of the actions that existed at
+    the end of each quarter whose status then was "realised" (dropped ones left out), read from the
+    audit trail's status history (core/audit.py), so whatever wrote the status counts (a review
+    round, the status form, the admin, an import). The current quarter shows ``current_rate``: the
+    state now, as the rest of the dashboard counts it.
+
+    One query: the historical action records that created, deleted, or changed the status or the
+    parent of an action of these responses.
+    """
+    ends = quarter_ends(today, quarters)
+    tz = timezone.get_current_timezone()
+    history = Action.history.model
+    rows = (
+        history._default_manager.filter(history_response_id__in=response_ids)
+        .filter(
+            Q(history_type__in=["+", "-"])
+            | Q(history_changes__has_key="status")
+            | Q(history_changes__has_key="parent_id")
+        )
+        .order_by("history_date", "history_id")
+        .values_list("id", "parent_id", "status", "history_type", "history_date")
+    )
+    rows = iter(rows)
+    states = {}  # action id -> (parent id, status) at the moment reached
+    pending = next(rows, None)
+    points = []
+    for label, end in ends[:-1]:
+        moment = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+        while pending is not None and pending[4] < moment:
+            pk, parent_id, status, kind, _date = pending
+            if kind == "-":
+                states.pop(pk, None)
+            else:
+                states[pk] = (parent_id, status)
+            pending = next(rows, None)
+        points.append((label, _rate(states)))
+    points.append((ends[-1][0], current_rate or 0))
     return points
 
 
@@ -218,7 +260,7 @@ def dashboard(request):
         },
         reverse=True,
     )
-    over_time = implementation_over_time(ids, overall.total - overall.statuses["not_applicable"], today=today)
+    over_time = implementation_over_time(ids, today=today, current_rate=overall.implementation_rate)
     context = {
         "responses": responses,
         "overall": overall,
