@@ -9,6 +9,7 @@ of grouped queries, whatever the number of responses (no query per row).
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Max, Q
 from django.shortcuts import render
@@ -21,6 +22,7 @@ from recommendations.models import Recommendation
 from .models import ManagementResponse
 
 MINE_SHOWN = 10  # the user's own open actions, overdue and soonest first
+PER_PAGE = 25  # responses per page of the table; the charts and totals count every one that matches
 STATUSES = ("to_start", "in_progress", "realised", "not_applicable", "")
 AGREEMENTS = ("agree", "partially_agree", "disagree", "")
 
@@ -232,7 +234,21 @@ def dashboard(request):
     today = timezone.localdate()
     visible = ManagementResponse.objects.visible_to(user)
     filters = DashboardFilters.from_query(request.GET)
-    responses = list(filters.apply(visible, today).order_by("-updated_at", "title"))
+    # Every matching response (one query, what the table shows of them): the charts and the totals
+    # count them all; the table shows one page. The figures come from grouped queries either way.
+    responses = list(
+        filters.apply(visible, today)
+        .order_by("-updated_at", "title", "pk")
+        .only(
+            "pk",
+            "slug",
+            "title",
+            "organisation",
+            "status",
+            "evaluation_delivered_on",
+            "updated_at",
+        )
+    )
     ids = [r.pk for r in responses]
     figures = figures_for(ids, today=today)
     overall = Figures()
@@ -245,6 +261,7 @@ def dashboard(request):
             overall.agreements[key] += f.agreements[key]
         overall.overdue += f.overdue
         response.last_change = max(filter(None, (response.updated_at, f.last_change)))
+    page = Paginator(responses, PER_PAGE).get_page(request.GET.get("page"))
     mine = list(
         Action.objects.open()
         .filter(owners=user, response__in=visible)
@@ -262,7 +279,8 @@ def dashboard(request):
     )
     over_time = implementation_over_time(ids, today=today, current_rate=overall.implementation_rate)
     context = {
-        "responses": responses,
+        "responses": page.object_list,
+        "page": page,
         "overall": overall,
         "mine": mine[:MINE_SHOWN],
         "mine_more": max(0, len(mine) - MINE_SHOWN),

@@ -8,7 +8,7 @@ from django.db import connection  # noqa: F401  (the skipif condition reads it)
 from django.urls import reverse
 from django.utils import timezone
 
-from responses.dashboard import figures_for, quarter_ends
+from responses.dashboard import PER_PAGE, figures_for, quarter_ends
 
 from .factories import ActionFactory, ManagementResponseFactory, ProgressUpdateFactory, RecommendationFactory
 from .fixtures import grant, make_user
@@ -189,7 +189,45 @@ def test_the_dashboard_costs_the_same_whatever_the_number_of_responses(
     # the organisations: 7; the user's and their groups' permissions (the create button asks): 2 -> 11.
     with django_assert_max_num_queries(11):
         page = client.get(reverse("responses:list"))
-    assert len(shown(page.content.decode())) == size
+    assert len(shown(page.content.decode())) == min(size, PER_PAGE)
+    with django_assert_max_num_queries(11):  # the last page: the same queries
+        page = client.get(reverse("responses:list"), {"page": "last"})
+    assert len(shown(page.content.decode())) == size % PER_PAGE or PER_PAGE
+
+
+def test_the_table_is_paginated_and_its_page_links_keep_the_filters_and_the_search(client, django_user_model):
+    anna = make_user(django_user_model, "anna")
+    for n in range(PER_PAGE + 5):
+        response = ManagementResponseFactory(slug=f"r{n:02d}", title=f"Evaluatie {n:02d}", organisation="UNDP")
+        grant(anna, response, "reader")
+        ActionFactory(response=response, status="realised" if n % 2 else "to_start")
+    other = ManagementResponseFactory(slug="other", title="Evaluatie elders", organisation="FAO")
+    grant(anna, other, "reader")
+    client.force_login(anna)
+    query = {"organisation": "UNDP", "q": "evaluatie"}
+
+    first = client.get("/", query).content.decode()
+    assert len(shown(first)) == PER_PAGE and "other" not in shown(first)
+    assert f"{PER_PAGE + 5} managementresponses" in first  # the count and the charts: every match
+    assert "Gerealiseerd: 15" in first
+    assert "Pagina 1 van 2" in first
+    nxt = re.search(r'<a href="([^"]+)" hx-get="([^"]+)" rel="next">', first)
+    assert nxt and nxt.group(1) == nxt.group(2)
+    link = nxt.group(1).replace("&amp;", "&")
+    assert link.startswith("?") and set(link[1:].split("&")) == {"organisation=UNDP", "q=evaluatie", "page=2"}
+
+    second = client.get("/" + link).content.decode()
+    assert len(shown(second)) == 5
+    assert not set(shown(first)) & set(shown(second))
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+
+    # htmx gets the results only, with the page links in them.
+    fragment = client.get("/" + link, headers=HTMX).content.decode()
+    assert fragment.lstrip().startswith('<div id="dashboard-resultaten">') and len(shown(fragment)) == 5
+    assert "Pagina 2 van 2" in fragment
+    # A page that is not there: the nearest one, not an error.
+    assert len(shown(client.get("/", {**query, "page": "99"}).content.decode())) == 5
+    assert len(shown(client.get("/", {**query, "page": "x"}).content.decode())) == PER_PAGE
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="full-text search is PostgreSQL's")
