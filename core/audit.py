@@ -209,7 +209,8 @@ def entries(rows):
     """The ``Entry`` of each (history_id, date, label) row, in the rows' order.
 
     Queries: one per model present on the page (with the users), plus at most one each for
-    the members' names, the links' actions and recommendations.
+    the names of the members and of the owners in a change of owners, the links' actions and
+    recommendations.
     """
     from django.apps import apps
     from django.contrib.auth import get_user_model

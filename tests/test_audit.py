@@ -278,3 +278,25 @@ def test_a_change_of_owners_in_the_admin_is_one_entry(admin_client, admin_user, 
     record = latest(action)
     assert record.history_user == admin_user
     assert record.history_changes == {"owners": [[], [anna.pk]]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_each_actions_newest_record_its_owners(django_user_model):
+    """Records written before owners were on the trail have no snapshot of them: the migration takes
+    today's owners into each action's newest record, so the next change says whom it replaced."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from .factories import ActionFactory
+
+    anna = make_user(django_user_model, "anna", first_name="Anna", last_name="Peeters")
+    action = ActionFactory()
+    action.owners.add(anna)
+    executor = MigrationExecutor(connection)
+    executor.migrate([("actions", "0009_action_owners")])  # the snapshots' table is gone
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert [row.user_id for row in latest(action).owners.all()] == [anna.pk]
+    action.owners.remove(anna)
+    assert latest(action).history_changes == {"owners": [[anna.pk], []]}  # not "from nobody to nobody"
