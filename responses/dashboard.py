@@ -179,13 +179,17 @@ def implementation_over_time(response_ids, *, today, current_rate, quarters=8):
     state now, as the rest of the dashboard counts it.
 
     One query: the historical action records that created, deleted, or changed the status or the
-    parent of an action of these responses.
+    parent of an action of these responses, up to the end of the last quarter before this one.
     """
     ends = quarter_ends(today, quarters)
     tz = timezone.get_current_timezone()
+
+    def after(day):
+        return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+
     history = Action.history.model
     rows = (
-        history._default_manager.filter(history_response_id__in=response_ids)
+        history._default_manager.filter(history_response_id__in=response_ids, history_date__lt=after(ends[-2][1]))
         .filter(
             Q(history_type__in=["+", "-"])
             | Q(history_changes__has_key="status")
@@ -199,7 +203,7 @@ def implementation_over_time(response_ids, *, today, current_rate, quarters=8):
     pending = next(rows, None)
     points = []
     for label, end in ends[:-1]:
-        moment = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+        moment = after(end)
         while pending is not None and pending[4] < moment:
             pk, parent_id, status, kind, _date = pending
             if kind == "-":
