@@ -1,9 +1,38 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core import audit
 from core.editing import VersionedAdminMixin
 
+from .forms import owner_choices
 from .models import Action, ActionLink, ProgressUpdate
+
+
+class ActionAdminForm(forms.ModelForm):
+    """Owners are members of the action's response, here as in the application's edit form."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "owners" in self.fields:
+            self.fields["owners"].help_text = _(
+                "Leden van deze managementresponse die voor de actie instaan; de streefdatum is hun deadline."
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        response, owners = cleaned.get("response"), cleaned.get("owners")
+        if response is not None and owners:
+            allowed = set(owner_choices(response.pk, self.instance).values_list("pk", flat=True))
+            outsiders = [user for user in owners if user.pk not in allowed]
+            if outsiders:
+                names = ", ".join(user.get_full_name() or user.get_username() for user in outsiders)
+                self.add_error(
+                    "owners",
+                    _("Alleen leden van deze managementresponse kunnen eigenaar zijn; geen lid: %(names)s.")
+                    % {"names": names},
+                )
+        return cleaned
 
 
 class PartInline(admin.StackedInline):
@@ -36,6 +65,7 @@ class ProgressInline(admin.TabularInline):
 
 @admin.register(Action)
 class ActionAdmin(VersionedAdminMixin, admin.ModelAdmin):
+    form = ActionAdminForm
     list_display = ["number", "title", "response", "parent", "status", "status_note", "time_frame", "due_date"]
     list_filter = ["status", "response", ("parent", admin.EmptyFieldListFilter)]
     search_fields = ["number", "title", "narrative", "time_frame"]
@@ -43,6 +73,14 @@ class ActionAdmin(VersionedAdminMixin, admin.ModelAdmin):
     raw_id_fields = ["parent", "owners"]
     inlines = [PartInline, LinkInline, ProgressInline]
     readonly_fields = ["version", "updated_at", "updated_by"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # The owners first, without records of their own: the save records them with the rest
+            # (one edit, one entry on the trail). The admin's own save_m2m then finds nothing to change.
+            with audit.m2m_recorded_by_next_save(obj):
+                form.save_m2m()
+        super().save_model(request, obj, form, change)
 
     def get_inlines(self, request, obj):
         # Parts have no parts of their own: the document nests one level.

@@ -16,6 +16,15 @@ from .models import Action, ActionLink, ProgressUpdate
 User = get_user_model()
 
 
+def owner_choices(response_id, action=None):
+    """The users who may own an action of the response: its members, and whoever owns ``action``
+    already (a member who left keeps the actions they own until someone changes them)."""
+    members = User.objects.filter(memberships__response_id=response_id)
+    if action is not None and action.pk:
+        members = members | User.objects.filter(owned_actions=action)
+    return members.distinct()
+
+
 class StatusForm(VersionedForm):
     """The status of an action or part, its time qualifier, and an optional progress note.
 
@@ -137,10 +146,7 @@ class ActionForm(VersionedForm):
         self.fields["number"].widget.attrs["autofocus"] = True
         # Owners are chosen among the response's members (and whoever owns it already).
         owners = self.fields["owners"]
-        members = User.objects.filter(memberships__response_id=instance.response_id)
-        if instance.pk:
-            members = members | User.objects.filter(owned_actions=instance)
-        owners.queryset = members.distinct().order_by("first_name", "last_name", "username")
+        owners.queryset = owner_choices(instance.response_id, instance).order_by("first_name", "last_name", "username")
         owners.label_from_instance = lambda user: user.get_full_name() or user.get_username()
         owners.help_text = _(
             "Leden van deze managementresponse die voor de actie instaan; de streefdatum is hun deadline."

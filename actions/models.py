@@ -120,7 +120,8 @@ class Action(NormalisedText, models.Model):
         verbose_name=_("aanbevelingen"),
     )
 
-    history = HistoricalRecords(bases=[AuditedHistory])
+    # Owners (a many-to-many) are on the trail too: each record keeps who owned the action then.
+    history = HistoricalRecords(bases=[AuditedHistory], m2m_fields=["owners"])
 
     objects = ActionQuerySet.as_manager()
 

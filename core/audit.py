@@ -18,6 +18,7 @@ our code or followed by a save: see ``core.editing.renumber`` and the interchang
 import datetime
 import decimal
 from contextlib import contextmanager
+from typing import NamedTuple
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
@@ -96,7 +97,34 @@ def on_pre_create_historical_record(sender, instance, history_instance, **kwargs
             continue
         if old != new:
             changes[field.attname] = [old, new]
+    for field, (old, new) in _m2m_changes(instance, history_instance, previous):
+        changes[field.name] = [old, new]
     history_instance.history_changes = changes or None
+
+
+def m2m_history_model(history_model, field):
+    """The model of simple-history's snapshots of ``field`` (a many-to-many tracked with ``m2m_fields``)."""
+    return getattr(history_model, field.name).model
+
+
+def _m2m_changes(instance, history_instance, previous):
+    """[(field, (old ids, new ids))] of the tracked many-to-many fields that differ from ``previous``'s
+    snapshot (simple-history's ``m2m_fields``: an action's owners). Sorted ids, so that a change of
+    order alone is none."""
+    from simple_history.utils import get_m2m_field_name, get_m2m_reverse_field_name
+
+    result = []
+    for field in getattr(history_instance, "_history_m2m_fields", ()):
+        source, target = get_m2m_field_name(field), get_m2m_reverse_field_name(field)
+        through = field.remote_field.through
+        new = sorted(through._default_manager.filter(**{source: instance.pk}).values_list(f"{target}_id", flat=True))
+        old = []
+        if previous is not None:
+            snapshots = m2m_history_model(type(history_instance), field)._default_manager.filter(history=previous)
+            old = sorted(snapshots.values_list(f"{target}_id", flat=True))
+        if old != new:
+            result.append((field, (old, new)))
+    return result
 
 
 # --- Reading the trail: a response's activity feed, an object's timeline ------------------
@@ -181,7 +209,8 @@ def entries(rows):
     """The ``Entry`` of each (history_id, date, label) row, in the rows' order.
 
     Queries: one per model present on the page (with the users), plus at most one each for
-    the members' names, the links' actions and recommendations.
+    the names of the members and of the owners in a change of owners, the links' actions and
+    recommendations.
     """
     from django.apps import apps
     from django.contrib.auth import get_user_model
@@ -196,6 +225,10 @@ def entries(rows):
             records[(label, record.history_id)] = record
     names = {}
     member_ids = {r.user_id for (label, _id), r in records.items() if label == "core.Membership"}
+    for record in records.values():  # the users of a many-to-many change (an action's owners)
+        for attname, values in (record.history_changes or {}).items():
+            if attname in _m2m_names(record):
+                member_ids.update(pk for ids in values for pk in ids)
     if member_ids:
         for user in get_user_model().objects.filter(pk__in=member_ids):
             names[("user", user.pk)] = user.get_full_name() or user.get_username()
@@ -214,7 +247,9 @@ def entries(rows):
         record = records.get((label, history_id))
         if record is None:
             continue
-        result.append(Entry(record, label, subject=_subject(label, record, names), changes=_changes(label, record)))
+        result.append(
+            Entry(record, label, subject=_subject(label, record, names), changes=_changes(label, record, names))
+        )
     return result
 
 
@@ -239,19 +274,48 @@ def _subject(label, record, names):
     return str(record.id)
 
 
-def _changes(label, record):
-    """[(field label, old, new)] of a record, readable: choices by their label, long texts cut."""
+def _m2m_names(record):
+    return {field.name for field in getattr(record, "_history_m2m_fields", ())}
+
+
+def _changes(label, record, names):
+    """[(field label, old, new)] of a record, readable: choices by their label, long texts cut, the
+    users of a many-to-many change (owners) by their names."""
     if not record.history_changes:
         return []
     model = history_of(label).instance_type
     fields = {f.attname: f for f in model._meta.concrete_fields}
+    many = _m2m_names(record)
     changes = []
     for attname, (old, new) in record.history_changes.items():
+        if attname in many:
+            field = model._meta.get_field(attname)
+            old, new = _users(old, names), _users(new, names)
+            sentence = _("gewijzigd van %(old)s naar %(new)s") % {
+                "old": old or _("niemand"),
+                "new": new or _("niemand"),
+            }
+            changes.append(Change(field.verbose_name, old, new, sentence=sentence))
+            continue
         field = fields.get(attname)
         if field is None or (record.history_type == "+" and (field.is_relation or attname == "order")):
             continue  # a new row's parents are in its subject already, its place in the list says nothing
-        changes.append((field.verbose_name, _display(field, old), _display(field, new)))
+        changes.append(Change(field.verbose_name, _display(field, old), _display(field, new)))
     return changes
+
+
+class Change(NamedTuple):
+    """One changed field of a record: its label, the old and new values as shown; for a many-to-many
+    field (owners) also ``sentence``, which says it in words ("gewijzigd van X naar Y")."""
+
+    label: str
+    old: str
+    new: str
+    sentence: str = ""
+
+
+def _users(ids, names):
+    return ", ".join(names.get(("user", pk), f"#{pk}") for pk in ids)
 
 
 def _display(field, value):
@@ -290,3 +354,16 @@ def acting_as(user):
             del HistoricalRecords.context.request
         else:
             HistoricalRecords.context.request = previous
+
+
+@contextmanager
+def m2m_recorded_by_next_save(instance):
+    """Many-to-many changes made inside the block (``instance.owners.set(...)``) write no records
+    of their own: the save of ``instance`` that follows records them, with its other changes, so
+    that one edit is one entry ("owners changed from X to Y", not "X removed" and "Y added").
+    Without it, simple-history writes a record after each add, remove and clear."""
+    instance.skip_history_when_saving = True
+    try:
+        yield
+    finally:
+        del instance.skip_history_when_saving

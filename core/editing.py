@@ -38,7 +38,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
-from . import revision
+from . import audit, revision
 from .rendered import with_rendered_fields
 
 INVALID = 422
@@ -106,18 +106,17 @@ class VersionedForm(forms.ModelForm):
         if self.instance.pk is None:
             self.instance.updated_by = user
             return super().save()
-        save_if_unchanged(
-            self.instance,
-            base_version=self.cleaned_data["version"],
-            user=user,
-            # Many-to-many fields (an action's owners) are not columns: ``_save_m2m`` sets them.
-            fields=[
-                name
-                for name in self._meta.fields
-                if name in self.cleaned_data and not self.instance._meta.get_field(name).many_to_many
-            ],
-        )
-        self._save_m2m()
+        fields = [name for name in self._meta.fields if name in self.cleaned_data]
+        columns = [name for name in fields if not self.instance._meta.get_field(name).many_to_many]
+        if columns == fields:
+            save_if_unchanged(self.instance, base_version=self.cleaned_data["version"], user=user, fields=columns)
+            return self.instance
+        with transaction.atomic():  # a stale save undoes the many-to-many changes too
+            # Many-to-many fields (an action's owners) are not columns: ``_save_m2m`` sets them, first,
+            # so that the save's record on the audit trail has them with the rest (one edit, one entry).
+            with audit.m2m_recorded_by_next_save(self.instance):
+                self._save_m2m()
+            save_if_unchanged(self.instance, base_version=self.cleaned_data["version"], user=user, fields=columns)
         return self.instance
 
     def refuse_stale(self, current):

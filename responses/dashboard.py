@@ -9,18 +9,20 @@ of grouped queries, whatever the number of responses (no query per row).
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Q
 from django.shortcuts import render
 from django.utils import timezone
 
-from actions.models import CLOSED_STATUSES, Action, ProgressUpdate
+from actions.models import CLOSED_STATUSES, Action
 from core import permissions
 from recommendations.models import Recommendation
 
 from .models import ManagementResponse
 
 MINE_SHOWN = 10  # the user's own open actions, overdue and soonest first
+PER_PAGE = 25  # responses per page of the table; the charts and totals count every one that matches
 STATUSES = ("to_start", "in_progress", "realised", "not_applicable", "")
 AGREEMENTS = ("agree", "partially_agree", "disagree", "")
 
@@ -142,17 +144,8 @@ class DashboardFilters:
         return bool(self.organisation or self.year or self.status or self.overdue or self.q)
 
 
-def implementation_over_time(response_ids, total, *, today, quarters=8):
-    """[(label, percent)] for the last ``quarters`` quarters: the share of all actions realised
-    by the end of each quarter, from the first "realised" entry of each action's progress log."""
-    firsts = (
-        ProgressUpdate.objects.filter(action__response_id__in=response_ids, status="realised")
-        .values("action_id")
-        .annotate(first=Min("date"))
-        .values_list("first", flat=True)
-    )
-    firsts = sorted(firsts)
-    points = []
+def quarter_ends(today, quarters):
+    """[(label, last day)] of the last ``quarters`` quarters, oldest first, this one last."""
     year, quarter = today.year, (today.month - 1) // 3 + 1
     ends = []
     for _i in range(quarters):
@@ -162,9 +155,64 @@ def implementation_over_time(response_ids, total, *, today, quarters=8):
         quarter -= 1
         if quarter == 0:
             year, quarter = year - 1, 4
-    for label, end in reversed(ends):
-        done = sum(1 for date in firsts if date <= end)
-        points.append((label, round(100 * done / total) if total else 0))
+    return list(reversed(ends))
+
+
+def _rate(states):
+    """The implementation rate of {action id: (parent id, status)}: realised among those not dropped."""
+
+    def effective(status, parent_id):
+        if status == "inherited" and parent_id in states:
+            return states[parent_id][1]
+        return status
+
+    statuses = [effective(status, parent_id) for parent_id, status in states.values()]
+    counted = [s for s in statuses if s != "not_applicable"]
+    return round(100 * sum(1 for s in counted if s == "realised") / len(counted)) if counted else 0
+
+
+def implementation_over_time(response_ids, *, today, current_rate, quarters=8):
+    """[(label, percent)] for the last ``quarters`` quarters: the share of the actions that existed at
+    the end of each quarter whose status then was "realised" (dropped ones left out), read from the
+    audit trail's status history (core/audit.py), so whatever wrote the status counts (a review
+    round, the status form, the admin, an import). The current quarter shows ``current_rate``: the
+    state now, as the rest of the dashboard counts it.
+
+    One query: the historical action records that created, deleted, or changed the status or the
+    parent of an action of these responses, up to the end of the last quarter before this one.
+    """
+    ends = quarter_ends(today, quarters)
+    tz = timezone.get_current_timezone()
+
+    def after(day):
+        return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+
+    history = Action.history.model
+    rows = (
+        history._default_manager.filter(history_response_id__in=response_ids, history_date__lt=after(ends[-2][1]))
+        .filter(
+            Q(history_type__in=["+", "-"])
+            | Q(history_changes__has_key="status")
+            | Q(history_changes__has_key="parent_id")
+        )
+        .order_by("history_date", "history_id")
+        .values_list("id", "parent_id", "status", "history_type", "history_date")
+    )
+    rows = iter(rows)
+    states = {}  # action id -> (parent id, status) at the moment reached
+    pending = next(rows, None)
+    points = []
+    for label, end in ends[:-1]:
+        moment = after(end)
+        while pending is not None and pending[4] < moment:
+            pk, parent_id, status, kind, _date = pending
+            if kind == "-":
+                states.pop(pk, None)
+            else:
+                states[pk] = (parent_id, status)
+            pending = next(rows, None)
+        points.append((label, _rate(states)))
+    points.append((ends[-1][0], current_rate or 0))
     return points
 
 
@@ -190,7 +238,21 @@ def dashboard(request):
     today = timezone.localdate()
     visible = ManagementResponse.objects.visible_to(user)
     filters = DashboardFilters.from_query(request.GET)
-    responses = list(filters.apply(visible, today).order_by("-updated_at", "title"))
+    # Every matching response (one query, what the table shows of them): the charts and the totals
+    # count them all; the table shows one page. The figures come from grouped queries either way.
+    responses = list(
+        filters.apply(visible, today)
+        .order_by("-updated_at", "title", "pk")
+        .only(
+            "pk",
+            "slug",
+            "title",
+            "organisation",
+            "status",
+            "evaluation_delivered_on",
+            "updated_at",
+        )
+    )
     ids = [r.pk for r in responses]
     figures = figures_for(ids, today=today)
     overall = Figures()
@@ -203,6 +265,7 @@ def dashboard(request):
             overall.agreements[key] += f.agreements[key]
         overall.overdue += f.overdue
         response.last_change = max(filter(None, (response.updated_at, f.last_change)))
+    page = Paginator(responses, PER_PAGE).get_page(request.GET.get("page"))
     mine = list(
         Action.objects.open()
         .filter(owners=user, response__in=visible)
@@ -218,9 +281,10 @@ def dashboard(request):
         },
         reverse=True,
     )
-    over_time = implementation_over_time(ids, overall.total - overall.statuses["not_applicable"], today=today)
+    over_time = implementation_over_time(ids, today=today, current_rate=overall.implementation_rate)
     context = {
-        "responses": responses,
+        "responses": page.object_list,
+        "page": page,
         "overall": overall,
         "mine": mine[:MINE_SHOWN],
         "mine_more": max(0, len(mine) - MINE_SHOWN),

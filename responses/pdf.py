@@ -24,6 +24,7 @@ import logging
 import mimetypes
 import posixpath
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -263,52 +264,107 @@ def cached_pdf_or_none(etag: str) -> bytes | None:
     return caches[CACHE_ALIAS].get(_entry(etag))
 
 
-def schedule_render(response, *, etag=None) -> bool:
-    """Enqueue a background render of the response's PDF unless it is cached or one is pending.
+def schedule(etag: str, enqueue) -> bool:
+    """Call ``enqueue()`` (which enqueues a task that renders the PDF keyed ``etag``) unless that PDF
+    is cached or a render of it is pending. Returns True when it was called.
 
-    Returns True when a task was enqueued. The pending mark (in the shared PDF
-    cache) is keyed by the PDF's key, so each version is rendered at most once
-    however many saves or requests ask for it.
+    The pending mark (in the shared PDF cache) is keyed by the PDF's key, so each version is
+    rendered at most once however many saves or requests ask for it. Any PDF keyed by a content
+    hash can use this: the response's document here, the portfolio report (tracking/pdf.py).
     """
-    from .tasks import render_pdf_task
-
-    etag = etag or pdf_etag(response)
     cache = caches[CACHE_ALIAS]
     if cache.has_key(_entry(etag)):
         return False
     if not cache.add(_pending(etag), True, timeout=PENDING_TIMEOUT):
         return False
     try:
-        render_pdf_task.enqueue(response.pk, etag)
+        enqueue()
     except Exception:
         cache.delete(_pending(etag))
         raise
     return True
 
 
-def render_in_background(response_id: int, etag: str) -> bool:
-    """The task's work: render and cache the PDF for ``etag`` if it is still the response's current one."""
-    from .models import ManagementResponse
+def store(etag: str, data: bytes) -> None:
+    caches[CACHE_ALIAS].set(_entry(etag), data)
 
+
+@contextmanager
+def rendering(etag: str):
+    """Around a task's render of the PDF keyed ``etag``: however it ends, it is no longer pending."""
     try:
-        response = ManagementResponse.objects.filter(pk=response_id).first()
-        if response is None or pdf_etag(response) != etag:
-            return False  # deleted, or changed again since: that change scheduled its own render
-        cached_pdf(response, etag=etag)
-        return True
+        yield
     finally:
         caches[CACHE_ALIAS].delete(_pending(etag))
 
 
-def wait_for_pdf(response, *, etag, seconds: float) -> bytes | None:
-    """The PDF once the background render has cached it, waiting at most ``seconds``; None if not ready."""
-    schedule_render(response, etag=etag)
+def wait_for(etag: str, *, seconds: float, enqueue) -> bytes | None:
+    """The PDF keyed ``etag`` once a background render has cached it (scheduled with ``enqueue`` if
+    needed), waiting at most ``seconds``; None if not ready."""
+    schedule(etag, enqueue)
     deadline = time.monotonic() + seconds
     while True:
         data = cached_pdf_or_none(etag)
         if data is not None or time.monotonic() >= deadline:
             return data
         time.sleep(0.1)
+
+
+def schedule_render(response, *, etag=None) -> bool:
+    """Enqueue a background render of the response's PDF unless it is cached or one is pending.
+
+    Returns True when a task was enqueued.
+    """
+    etag = etag or pdf_etag(response)
+    return schedule(etag, lambda: _enqueue(response.pk, etag))
+
+
+def _enqueue(response_id, etag):
+    from .tasks import render_pdf_task
+
+    render_pdf_task.enqueue(response_id, etag)
+
+
+def render_in_background(response_id: int, etag: str) -> bool:
+    """The task's work: render and cache the PDF for ``etag`` if it is still the response's current one."""
+    from .models import ManagementResponse
+
+    with rendering(etag):
+        response = ManagementResponse.objects.filter(pk=response_id).first()
+        if response is None or pdf_etag(response) != etag:
+            return False  # deleted, or changed again since: that change scheduled its own render
+        cached_pdf(response, etag=etag)
+        return True
+
+
+def wait_for_pdf(response, *, etag, seconds: float) -> bytes | None:
+    """The PDF once the background render has cached it, waiting at most ``seconds``; None if not ready."""
+    return wait_for(etag, seconds=seconds, enqueue=lambda: _enqueue(response.pk, etag))
+
+
+RETRY_SECONDS = 3
+
+
+def being_prepared(request, *, retry_url, back_url, back_label, response=None):
+    """202: the PDF is being rendered; the page asks again by itself, by a meta refresh and a
+    Retry-After (no ETag: there is nothing to revalidate)."""
+    from django.shortcuts import render
+
+    http = render(
+        request,
+        "responses/pdf_pending.html",
+        {
+            "response": response,
+            "retry_seconds": RETRY_SECONDS,
+            "retry_url": retry_url,
+            "back_url": back_url,
+            "back_label": back_label,
+        },
+        status=202,
+    )
+    http["Retry-After"] = str(RETRY_SECONDS)
+    http["Cache-Control"] = "no-store"
+    return http
 
 
 def cached_pdf(response, *, etag=None) -> tuple[bytes, str]:

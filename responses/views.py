@@ -421,20 +421,14 @@ def response_pdf(request, slug):
     return http
 
 
-PDF_RETRY_SECONDS = 3
-
-
 def _pdf_being_prepared(request, response):
-    """202: the PDF is being rendered; the page asks again by itself (no ETag: there is nothing to revalidate)."""
-    http = render(
+    return pdf.being_prepared(
         request,
-        "responses/pdf_pending.html",
-        {"response": response, "retry_seconds": PDF_RETRY_SECONDS},
-        status=202,
+        response=response,
+        retry_url=reverse("responses:pdf", args=[response.slug]),
+        back_url=response.get_absolute_url(),
+        back_label=_("Terug naar het document"),
     )
-    http["Retry-After"] = str(PDF_RETRY_SECONDS)
-    http["Cache-Control"] = "no-store"
-    return http
 
 
 # --- publishing: frozen versions, their downloads, the fingerprint check ----------------------

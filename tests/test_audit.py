@@ -217,3 +217,86 @@ def test_a_cascading_delete_leaves_a_record_of_everything_it_took_in_the_respons
     assert set(deleted.values_list("history_response_id", "history_user")) == {(seed_response.pk, evaluation_staff.pk)}
     feed = client.get(reverse("responses:activity", args=[seed_response.slug])).content.decode()
     assert feed.count("verwijderd") >= len(recs) + 1  # the recommendations, their themes and links, the group
+
+
+# --- Owners (a many-to-many) on the trail ----------------------------------------------------
+
+
+def test_changing_owners_through_the_edit_form_appears_on_the_actions_timeline(
+    client, django_user_model, project_member, seed_response
+):
+    from .test_followup_deadlines import edit_data
+
+    action = Action.objects.get(response=seed_response, number="4")
+    anna = make_user(django_user_model, "anna", first_name="Anna", last_name="Peeters")
+    bart = make_user(django_user_model, "bart", first_name="Bart", last_name="Maes")
+    for user in (anna, bart):
+        grant(user, seed_response, "reader")
+    client.force_login(project_member)
+    edit = reverse("actions:edit", args=[action.pk])
+    assert client.post(edit, edit_data(action, owners=[anna.pk])).status_code == 302
+    action.refresh_from_db()
+    assert client.post(edit, edit_data(action, owners=[bart.pk], title="Nieuwe titel")).status_code == 302
+
+    # One edit, one record: the owners with the title, who replaced whom.
+    record = latest(action)
+    assert record.history_user == project_member
+    assert record.history_changes["owners"] == [[anna.pk], [bart.pk]]
+    assert record.history_changes["title"][1] == "Nieuwe titel"
+    assert [row.user_id for row in record.owners.all()] == [bart.pk]  # simple-history's snapshot
+    html = client.get(action.get_absolute_url()).content.decode()
+    history = " ".join(html[html.index('id="geschiedenis-titel"') :].split())
+    assert "gewijzigd van Anna Peeters naar Bart Maes" in history
+    assert "gewijzigd van niemand naar Anna Peeters" in history
+    assert history.count("gewijzigd van") == 2  # not "Anna removed", "Bart added" as two more entries
+
+    # The response's activity feed says the same, and in English for an English interface.
+    feed = client.get(reverse("responses:activity", args=[seed_response.slug]), HTTP_ACCEPT_LANGUAGE="en")
+    assert "changed from Anna Peeters to Bart Maes" in " ".join(feed.content.decode().split())
+
+
+def test_an_owner_added_in_a_shell_is_recorded_too(django_user_model, seed_response):
+    action = Action.objects.get(response=seed_response, number="4")
+    anna = make_user(django_user_model, "anna")
+
+    action.owners.add(anna)
+
+    assert latest(action).history_changes == {"owners": [[], [anna.pk]]}
+
+
+def test_a_change_of_owners_in_the_admin_is_one_entry(admin_client, admin_user, django_user_model, seed_response):
+    action = Action.objects.get(response=seed_response, number="4")
+    anna = make_user(django_user_model, "anna")
+    grant(anna, seed_response, "reader")
+    before = action.history.count()
+    url = reverse("admin:actions_action_change", args=[action.pk])
+    data = admin_form(admin_client, url)
+    data["owners"] = str(anna.pk)
+    assert admin_client.post(url, data).status_code == 302
+
+    assert action.history.count() == before + 1
+    record = latest(action)
+    assert record.history_user == admin_user
+    assert record.history_changes == {"owners": [[], [anna.pk]]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_each_actions_newest_record_its_owners(django_user_model):
+    """Records written before owners were on the trail have no snapshot of them: the migration takes
+    today's owners into each action's newest record, so the next change says whom it replaced."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from .factories import ActionFactory
+
+    anna = make_user(django_user_model, "anna", first_name="Anna", last_name="Peeters")
+    action = ActionFactory()
+    action.owners.add(anna)
+    executor = MigrationExecutor(connection)
+    executor.migrate([("actions", "0009_action_owners")])  # the snapshots' table is gone
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert [row.user_id for row in latest(action).owners.all()] == [anna.pk]
+    action.owners.remove(anna)
+    assert latest(action).history_changes == {"owners": [[anna.pk], []]}  # not "from nobody to nobody"

@@ -8,7 +8,7 @@ from django.db import connection  # noqa: F401  (the skipif condition reads it)
 from django.urls import reverse
 from django.utils import timezone
 
-from responses.dashboard import figures_for
+from responses.dashboard import PER_PAGE, figures_for, quarter_ends
 
 from .factories import ActionFactory, ManagementResponseFactory, ProgressUpdateFactory, RecommendationFactory
 from .fixtures import grant, make_user
@@ -113,17 +113,61 @@ def test_htmx_gets_the_results_only(client, portfolio):
     assert html.lstrip().startswith('<div id="dashboard-resultaten">') and shown(html) == ["undp"]
 
 
-def test_implementation_over_time_follows_the_progress_log(client, portfolio):
-    anna, wse, _undp = portfolio
-    action = wse.actions.get(number="1")
-    ProgressUpdateFactory(action=action, status="realised", date=TODAY)
+def over_time(html):
+    """The over-time chart's text alternative: [(label, percent)]."""
+    text = html.split('id="grafiek-tijd-tekst">', 1)[1].split("</p>", 1)[0]
+    return [(label, int(percent)) for label, percent in re.findall(r"(\d{4} K\d): (\d+)%", text)]
+
+
+def at(day):
+    """Noon of ``day``, in the current time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
+def test_implementation_over_time_follows_the_status_history_without_progress_entries(client, django_user_model):
+    from actions.models import Action, ProgressUpdate
+
+    anna = make_user(django_user_model, "anna")
+    response = ManagementResponseFactory()
+    grant(anna, response, "project_team")
+    ends = quarter_ends(TODAY, 8)
+    # Two actions made before the first quarter on the chart ended, statuses set later by plain
+    # saves (as an import or the admin would): no progress entry anywhere.
+    first, second = (
+        ActionFactory.build(response=response, number=str(n), status="to_start", title=f"Actie {n}") for n in (1, 2)
+    )
+    for action in (first, second):
+        action._history_date = at(ends[0][1] - datetime.timedelta(days=10))
+        action.save()
+    first.status = "realised"
+    first._history_date = at(ends[4][1] - datetime.timedelta(days=5))
+    first.save()
+    dropped = ActionFactory.build(response=response, number="3", status="not_applicable")
+    dropped._history_date = at(ends[2][1])
+    dropped.save()
+    del second._history_date
+    second.status = "realised"
+    second.save()  # today
+    assert not ProgressUpdate.objects.exists()
+    assert Action.objects.filter(status="realised").count() == 2
+    client.force_login(anna)
+
+    points = over_time(client.get("/").content.decode())
+
+    assert [label for label, _percent in points] == [label for label, _end in ends]
+    assert [percent for _label, percent in points] == [0, 0, 0, 0, 50, 50, 50, 100]
+
+
+def test_the_seed_shows_its_current_implementation_rate_at_the_last_point(client, seed_response, django_user_model):
+    anna = make_user(django_user_model, "anna")
+    grant(anna, seed_response, "reader")
     client.force_login(anna)
 
     html = client.get("/").content.decode()
 
-    # 1 of the 4 actions that count (3 in wse without the dropped one, 1 in undp) realised this quarter
-    label = f"{TODAY.year} K{(TODAY.month - 1) // 3 + 1}: 25%"
-    assert label in html
+    rate = figures_for([seed_response.pk], today=TODAY)[seed_response.pk].implementation_rate
+    assert rate == 40
+    assert over_time(html)[-1] == (quarter_ends(TODAY, 8)[-1][0], 40)
 
 
 @pytest.mark.parametrize("size", [5, 100])
@@ -141,11 +185,49 @@ def test_the_dashboard_costs_the_same_whatever_the_number_of_responses(
         ProgressUpdateFactory(action=action, status="realised")
     client.force_login(anna)
     # session, user: 2; the responses (memberships as a subquery); the action figures; the
-    # recommendation figures; the user's own open actions; the years; the first "realised" dates;
+    # recommendation figures; the user's own open actions; the years; the status history;
     # the organisations: 7; the user's and their groups' permissions (the create button asks): 2 -> 11.
     with django_assert_max_num_queries(11):
         page = client.get(reverse("responses:list"))
-    assert len(shown(page.content.decode())) == size
+    assert len(shown(page.content.decode())) == min(size, PER_PAGE)
+    with django_assert_max_num_queries(11):  # the last page: the same queries
+        page = client.get(reverse("responses:list"), {"page": "last"})
+    assert len(shown(page.content.decode())) == size % PER_PAGE or PER_PAGE
+
+
+def test_the_table_is_paginated_and_its_page_links_keep_the_filters_and_the_search(client, django_user_model):
+    anna = make_user(django_user_model, "anna")
+    for n in range(PER_PAGE + 5):
+        response = ManagementResponseFactory(slug=f"r{n:02d}", title=f"Evaluatie {n:02d}", organisation="UNDP")
+        grant(anna, response, "reader")
+        ActionFactory(response=response, status="realised" if n % 2 else "to_start")
+    other = ManagementResponseFactory(slug="other", title="Evaluatie elders", organisation="FAO")
+    grant(anna, other, "reader")
+    client.force_login(anna)
+    query = {"organisation": "UNDP", "q": "evaluatie"}
+
+    first = client.get("/", query).content.decode()
+    assert len(shown(first)) == PER_PAGE and "other" not in shown(first)
+    assert f"{PER_PAGE + 5} managementresponses" in first  # the count and the charts: every match
+    assert "Gerealiseerd: 15" in first
+    assert "Pagina 1 van 2" in first
+    nxt = re.search(r'<a href="([^"]+)" hx-get="([^"]+)" rel="next">', first)
+    assert nxt and nxt.group(1) == nxt.group(2)
+    link = nxt.group(1).replace("&amp;", "&")
+    assert link.startswith("?") and set(link[1:].split("&")) == {"organisation=UNDP", "q=evaluatie", "page=2"}
+
+    second = client.get("/" + link).content.decode()
+    assert len(shown(second)) == 5
+    assert not set(shown(first)) & set(shown(second))
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+
+    # htmx gets the results only, with the page links in them.
+    fragment = client.get("/" + link, headers=HTMX).content.decode()
+    assert fragment.lstrip().startswith('<div id="dashboard-resultaten">') and len(shown(fragment)) == 5
+    assert "Pagina 2 van 2" in fragment
+    # A page that is not there: the nearest one, not an error.
+    assert len(shown(client.get("/", {**query, "page": "99"}).content.decode())) == 5
+    assert len(shown(client.get("/", {**query, "page": "x"}).content.decode())) == PER_PAGE
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="full-text search is PostgreSQL's")

@@ -194,3 +194,33 @@ def test_overdue_shows_in_the_matrix_layout(client):
     html = client.get(response.get_absolute_url()).content.decode()
 
     assert "badge--overdue" in html
+
+
+def test_the_admin_lets_only_members_of_the_response_own_an_action(admin_client, django_user_model, seed_response):
+    from .test_admin_and_demo import admin_form
+
+    action = Action.objects.get(response=seed_response, number="4")
+    anna = make_user(django_user_model, "anna", first_name="Anna", last_name="Peeters")
+    grant(anna, seed_response, "reader")
+    stranger = make_user(django_user_model, "stranger", first_name="Sam", last_name="Vreemd")
+    grant(stranger, ManagementResponseFactory(), "project_team")  # a member elsewhere
+    url = reverse("admin:actions_action_change", args=[action.pk])
+    data = admin_form(admin_client, url)
+
+    refused = admin_client.post(url, {**data, "owners": f"{anna.pk},{stranger.pk}"})
+    assert refused.status_code == 200
+    assert "Alleen leden van deze managementresponse kunnen eigenaar zijn; geen lid: Sam Vreemd." in (
+        refused.content.decode()
+    )
+    assert list(action.owners.all()) == []
+
+    assert admin_client.post(url, {**data, "owners": str(anna.pk)}).status_code == 302
+    assert list(action.owners.all()) == [anna]
+
+    # A new action in the admin: the members of the response chosen in the same form.
+    add = reverse("admin:actions_action_add")
+    new = {**admin_form(admin_client, add), "response": seed_response.pk, "number": "99", "title": "Nieuw"}
+    assert admin_client.post(add, {**new, "owners": str(stranger.pk)}).status_code == 200
+    assert not Action.objects.filter(response=seed_response, number="99").exists()
+    assert admin_client.post(add, {**new, "owners": str(anna.pk)}).status_code == 302
+    assert list(Action.objects.get(response=seed_response, number="99").owners.all()) == [anna]

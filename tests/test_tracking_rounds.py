@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate
 from tracking.models import ReviewRound
@@ -154,3 +155,31 @@ def test_a_round_name_is_unique_per_response(client, team):
 
     assert again.status_code == 422
     assert ReviewRound.objects.count() == 1
+
+
+def test_the_reports_status_cells_are_never_broken_over_two_lines(seed_response, django_user_model, tmp_path):
+    """The seed's long action titles and recommendations squeeze the status columns: "in uitvoering"
+    stays on one line in every table (changes, overdue actions, every action, per recommendation)."""
+    from tracking import services
+    from tracking.pdf import render_report_pdf
+
+    staff = make_user(django_user_model, "eva")
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    for action in Action.objects.filter(response=seed_response, parent=None)[:3]:
+        action.due_date = yesterday
+        action.save()
+    review_round = ReviewRound.objects.create(response=seed_response, name="2026 H2", date=yesterday, opened_by=staff)
+    entries = [
+        services.Entry(action=a, status="in_progress", note="Loopt.", base_version=a.version)
+        for a in Action.objects.filter(response=seed_response, parent=None)[:4]
+    ]
+    services.record_round(review_round=review_round, user=staff, entries=entries)
+    path = tmp_path / "report.pdf"
+    path.write_bytes(render_report_pdf(services.round_report(review_round)))
+
+    lines = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
+    lines = [line.strip() for line in lines.stdout.decode().splitlines()]
+
+    assert lines.count("in uitvoering") >= 4 + 3 + 4  # changed, overdue, every action
+    assert "In uitvoering" in lines  # a recommendation's implementation
+    assert not {"in", "In", "uitvoering"} & set(lines)

@@ -1,12 +1,24 @@
-"""A review round's report as PDF: the same renderer, fetcher and house style as the document."""
+"""A review round's report and the portfolio report as PDF: the same renderer, fetcher and house
+style as the document.
+
+The portfolio report spans every response a user can see: it takes long to render (tens of
+seconds at hundreds of responses), so it is rendered by the task worker like the document's PDF
+(responses/pdf.py: ``schedule``, ``wait_for``, the "pdf" cache) and kept until something in it
+may have changed (``portfolio_etag``).
+"""
 
 import hashlib
 
+from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core import rendered
 from core.text import printable
+from responses import pdf as response_pdf
 from responses.pdf import PDF_VARIANT, STATIC_ORIGIN, STYLESHEET, _fetcher_class, add_header_scopes
+
+from .portfolio import portfolio, portfolio_responses
 
 TEMPLATE = "print/review_round.html"
 
@@ -50,3 +62,43 @@ def render_portfolio_pdf(report) -> bytes:
         pdf_variant=PDF_VARIANT,
         pdf_identifier=hashlib.sha256(f"portfolio/{report.year}".encode()).hexdigest()[:32].encode(),
     )
+
+
+def portfolio_etag(user, year, *, language, today=None) -> str:
+    """The key of a portfolio report PDF, in one query: which responses it covers and their
+    revisions (each changes with every write to anything of the response's document: statuses,
+    owners, agreements; core/revision.py), the day (overdue is counted on it), the language and
+    the renderers. Users who see the same responses share the PDF."""
+    today = today or timezone.localdate()
+    covered = portfolio_responses(user, year).order_by("pk").values_list("pk", "revision")
+    digest = hashlib.sha256()
+    for part in (
+        f"portfolio/{year}/{language}/{today.isoformat()}",
+        ",".join(f"{pk}:{revision}" for pk, revision in covered),
+        response_pdf.renderer_version(),
+        rendered.RENDERER_VERSION,
+    ):
+        digest.update(part.encode() + b"\0")
+    return f'"{digest.hexdigest()}"'
+
+
+def _enqueue_portfolio(user, year, language, etag):
+    from .tasks import render_portfolio_task
+
+    render_portfolio_task.enqueue(user.pk, year, language, etag)
+
+
+def wait_for_portfolio_pdf(user, year, *, language, etag, seconds):
+    """The portfolio PDF keyed ``etag`` once the worker has rendered it (queued here if it is not
+    cached or on its way), waiting at most ``seconds``; None if it is not ready."""
+    return response_pdf.wait_for(etag, seconds=seconds, enqueue=lambda: _enqueue_portfolio(user, year, language, etag))
+
+
+def render_portfolio_in_background(user_id, year, language, etag) -> bool:
+    """The task's work: render and cache the portfolio PDF for ``etag`` if it is still current."""
+    with response_pdf.rendering(etag), translation.override(language):
+        user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+        if user is None or portfolio_etag(user, year, language=language) != etag:
+            return False  # gone, or something changed since: the next request asks for the new one
+        response_pdf.store(etag, render_portfolio_pdf(portfolio(user, year)))
+        return True

@@ -23,16 +23,17 @@ class Portfolio:
     rejected: list
 
 
+def portfolio_responses(user, year):
+    """The responses of ``user``'s report of ``year``: those they can see, delivered up to the end
+    of the year or without a delivery date."""
+    return ManagementResponse.objects.visible_to(user).exclude(evaluation_delivered_on__gt=datetime.date(year, 12, 31))
+
+
 def portfolio(user, year, *, today=None):
     """Responses delivered up to the end of ``year`` (or without a delivery date), with their
     figures as they stand today; the overdue actions; the rejected recommendations."""
     today = today or timezone.localdate()
-    end = datetime.date(year, 12, 31)
-    responses = list(
-        ManagementResponse.objects.visible_to(user)
-        .exclude(evaluation_delivered_on__gt=end)
-        .order_by("organisation", "title")
-    )
+    responses = list(portfolio_responses(user, year).order_by("organisation", "title"))
     ids = [r.pk for r in responses]
     figures = figures_for(ids, today=today)
     overall = Figures()

@@ -5,10 +5,13 @@ core/permissions.py: members follow a response up, evaluation staff open and clo
 rounds, the project team records statuses.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response
 from django.utils.csp import CSP
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -18,12 +21,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from actions.models import Action, action_tree
 from core import permissions
 from core.editing import CONFLICT, INVALID, StaleEdit, login_required
+from responses import pdf as response_pdf
 from responses.models import ManagementResponse
 
 from . import services
 from .forms import RoundForm
 from .models import ReviewRound
-from .pdf import render_portfolio_pdf, render_report_pdf
+from .pdf import portfolio_etag, render_report_pdf, wait_for_portfolio_pdf
 from .portfolio import portfolio
 
 
@@ -168,12 +172,35 @@ def portfolio_page(request):
     return render(request, "tracking/portfolio.html", {"report": report, "years": years})
 
 
+# A PDF's own CSP, as for the document's PDF (responses/views.py): a browser's PDF viewer may need
+# what the site's policy forbids; framing stays forbidden.
+PDF_CSP = {"frame-ancestors": [CSP.NONE]}
+
+
 @require_safe
 @login_required
-@csp_override({"frame-ancestors": [CSP.NONE]})
 def portfolio_pdf(request):
-    report = portfolio(request.user, report_year(request))
-    http = HttpResponse(render_portfolio_pdf(report), content_type="application/pdf")
-    http["Content-Disposition"] = f'inline; filename="portfolio-{report.year}.pdf"'
+    """The portfolio report as PDF, rendered by the task worker (tracking/pdf.py) and kept until
+    something in it may have changed; meanwhile 202 and a page that asks again by itself, as for the
+    document's PDF. The ETag is the PDF's key: a browser that has the current one gets a 304."""
+    year = report_year(request)
+    language = translation.get_language()
+    etag = portfolio_etag(request.user, year, language=language)
+    http = get_conditional_response(request, etag=etag)
+    if http is None:
+        data = response_pdf.cached_pdf_or_none(etag) or wait_for_portfolio_pdf(
+            request.user, year, language=language, etag=etag, seconds=settings.PDF_WAIT_SECONDS
+        )
+        if data is None:
+            return response_pdf.being_prepared(
+                request,
+                retry_url=request.get_full_path(),
+                back_url=f"{reverse('tracking:portfolio')}?year={year}",
+                back_label=_("Terug naar het portefeuillerapport"),
+            )
+        http = HttpResponse(data, content_type="application/pdf")
+        http["Content-Disposition"] = f'inline; filename="portfolio-{year}.pdf"'
+    http["ETag"] = etag
     http["Cache-Control"] = "private, no-cache"
+    http._csp_config = PDF_CSP  # what csp_override sets: for the PDF, not for the "being prepared" page
     return http

@@ -73,3 +73,34 @@ def test_filters_swap_the_follow_up_table_with_htmx(live_server, page, seed_resp
 
     expect(rows).to_have_count(1)
     assert "overdue=1" in page.url
+
+
+def test_the_dashboards_page_links_swap_the_results_and_keep_the_filter(
+    live_server, page, django_user_model, console_errors
+):
+    from ..factories import ManagementResponseFactory
+    from ..fixtures import grant, make_user
+
+    anna = make_user(django_user_model, "anna")
+    for n in range(30):
+        grant(anna, ManagementResponseFactory(slug=f"undp-{n:02d}", organisation="UNDP"), "reader")
+    grant(anna, ManagementResponseFactory(slug="fao", organisation="FAO"), "reader")
+    log_in(page, live_server, anna)
+    page.goto(live_server.url + "/?organisation=UNDP")
+    rows = page.locator("tr[id^=dashboard-]")
+    expect(rows).to_have_count(25)
+    first = set(rows.evaluate_all("rows => rows.map(r => r.id)"))
+    page.evaluate("window.sameDocument = true")
+
+    page.get_by_role("link", name="Volgende").click()
+
+    expect(page.get_by_text("Pagina 2 van 2")).to_be_visible()
+    expect(rows).to_have_count(5)
+    second = set(rows.evaluate_all("rows => rows.map(r => r.id)"))
+    assert not first & second and "dashboard-fao" not in second
+    assert page.evaluate("window.sameDocument === true")  # htmx swapped the results, no new page
+    assert "organisation=UNDP" in page.url and "page=2" in page.url  # the address says where you are
+    expect(page.locator("#filter-organisatie")).to_have_value("UNDP")
+    page.get_by_role("link", name="Vorige").click()
+    expect(rows).to_have_count(25)
+    assert console_errors == []

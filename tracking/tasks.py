@@ -1,0 +1,11 @@
+"""Background work of the tracking app: the portfolio report's PDF (tracking/pdf.py), run by the
+task worker (``manage.py db_worker``) like the document's PDF (responses/tasks.py)."""
+
+from django.tasks import task
+
+
+@task()
+def render_portfolio_task(user_id: int, year: int, language: str, etag: str) -> bool:
+    from . import pdf
+
+    return pdf.render_portfolio_in_background(user_id, year, language, etag)
