@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.models import Action
 from core.permissions import EVALUATION_STAFF, PROJECT_TEAM
@@ -59,7 +60,7 @@ def test_publishing_freezes_a_numbered_version_and_marks_the_response_published(
     response.refresh_from_db()
     assert (version.number, version.note, version.by) == (1, "Eerste publicatie", "Eva")
     assert response.status == ManagementResponse.Status.PUBLISHED
-    assert response.published_on == version.published_at.date()
+    assert response.published_on == timezone.localdate(version.published_at)  # the day in Brussels, not UTC
     assert bytes(version.pdf).startswith(b"%PDF")
     assert version.sha256 == hashlib.sha256(bytes(version.pdf)).hexdigest()
     assert "De oude tekst." in version.snapshot and "status: published" in version.snapshot
