@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.audit import AuditedHistory
+from core.models import Versioned
 from core.rendered import MarkdownField, RenderedHTMLField
 from core.text import NormalisedText
 
@@ -34,7 +35,7 @@ class ActionQuerySet(models.QuerySet):
         return self.exclude(status__in=CLOSED_STATUSES).exclude(status="inherited", parent__status__in=CLOSED_STATUSES)
 
 
-class Action(NormalisedText, models.Model):
+class Action(NormalisedText, Versioned):
     """A numbered action in answer to the recommendations, or a part of one ("1.1", "3 – spoor 2")."""
 
     class Status(models.TextChoices):
@@ -101,17 +102,6 @@ class Action(NormalisedText, models.Model):
         verbose_name=_("eigenaars"),
     )
     order = models.PositiveIntegerField(_("volgorde"), default=0)
-    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
-    version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("gewijzigd door"),
-    )
 
     recommendations = models.ManyToManyField(
         "recommendations.Recommendation",
@@ -230,7 +220,7 @@ class Action(NormalisedText, models.Model):
         return " ".join(str(part) for part in (self.get_effective_status_display(), self.effective_status_note) if part)
 
 
-class ActionLink(NormalisedText, models.Model):
+class ActionLink(NormalisedText, Versioned):
     """A recommendation answered by an action, optionally narrowed ("kennisdeling 4", "(systematisch leren)")."""
 
     recommendation = models.ForeignKey(
@@ -247,17 +237,6 @@ class ActionLink(NormalisedText, models.Model):
         help_text=_('Gedrukt na het actienummer: "kennisdeling 4" of "(systematisch leren)".'),
     )
     order = models.PositiveIntegerField(_("volgorde"), default=0)
-    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
-    version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("gewijzigd door"),
-    )
 
     history = HistoricalRecords(bases=[AuditedHistory])
 

@@ -86,9 +86,14 @@ def on_pre_create_historical_record(sender, instance, history_instance, **kwargs
     if history_instance.history_type == "-":
         history_instance.history_changes = None
         return
-    previous = (
-        type(history_instance)._default_manager.filter(id=instance.pk).order_by("-history_date", "-history_id").first()
-    )
+    previous = None
+    if history_instance.history_type != "+":  # a new row has no earlier state (SQLite may reuse a deleted row's id)
+        previous = (
+            type(history_instance)
+            ._default_manager.filter(id=instance.pk)
+            .order_by("-history_date", "-history_id")
+            .first()
+        )
     changes = {}
     for field in tracked_fields(type(instance)):
         new = _plain(getattr(history_instance, field.attname))

@@ -33,7 +33,6 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.functional import lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
@@ -209,19 +208,19 @@ def live_preview(form, *names, response):
     templates/editing/_markdown_field.html). Without JavaScript the form's "Voorbeeld"
     button does the same with a round trip.
 
-    The preview URL belongs to ``response`` (the response, or a function returning it,
-    called only when the form is shown): only people who may edit it get a preview.
+    The preview URL belongs to ``response``: only people who may edit it get a preview.
+    It is resolved here, when the view builds the form, and not while the template
+    renders: there an error in looking the response up (a form whose instance has no
+    response) would be swallowed and the whole field would render blank.
     """
-
-    def url(name):
-        owner = response() if callable(response) else response
-        return reverse("responses:preview", args=[owner.slug]) + f"?field={form.add_prefix(name)}"
-
+    if callable(response) or not getattr(response, "slug", None):
+        raise TypeError(f"live_preview needs a saved response, not {response!r}")
+    base = reverse("responses:preview", args=[response.slug])
     for name in names:
         bound = form[name]
         bound.field.widget.attrs.update(
             {
-                "hx-post": lazy(url, str)(name),
+                "hx-post": f"{base}?field={form.add_prefix(name)}",
                 "hx-trigger": "input changed delay:400ms",
                 "hx-target": f"#{bound.auto_id}_preview",
                 "hx-swap": "innerHTML",

@@ -1,4 +1,5 @@
-"""What the shared mechanisms store: who has which role on which response, and the audit base."""
+"""What the shared mechanisms store: who has which role on which response, the audit base, and the
+fields every versioned (editable) record carries."""
 
 from django.conf import settings
 from django.db import models
@@ -6,6 +7,27 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .audit import AuditedHistory
+
+
+class Versioned(models.Model):
+    """An editable record: the ``version`` that refuses a stale save (core/editing.py, "No lost
+    updates") and who last changed it, when. Every write path moves ``version`` on
+    (``save_if_unchanged``, ``bump_version``)."""
+
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+    version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("gewijzigd door"),
+    )
+
+    class Meta:
+        abstract = True
 
 
 class Membership(models.Model):

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.text import Truncator
@@ -7,12 +6,13 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.audit import AuditedHistory
+from core.models import Versioned
 from core.rendered import MarkdownField, RenderedHTMLField
 from core.richtext import plain
 from core.text import NormalisedText
 
 
-class RecommendationGroup(NormalisedText, models.Model):
+class RecommendationGroup(NormalisedText, Versioned):
     """A band of the recommendations table ("Aanbevelingen voor partnerschappen")."""
 
     response = models.ForeignKey(
@@ -23,17 +23,6 @@ class RecommendationGroup(NormalisedText, models.Model):
     )
     title = models.CharField(_("titel"), max_length=300)
     order = models.PositiveIntegerField(_("volgorde"), default=0)
-    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
-    version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("gewijzigd door"),
-    )
 
     history = HistoricalRecords(bases=[AuditedHistory])
 
@@ -56,7 +45,7 @@ class RecommendationGroup(NormalisedText, models.Model):
         return {"themes": self.themes.count(), **counts}
 
 
-class Theme(NormalisedText, models.Model):
+class Theme(NormalisedText, Versioned):
     """A section of the evaluation report that holds recommendations ("8.2.1 GEPASTE LOOPTIJD EN TIMING")."""
 
     group = models.ForeignKey(RecommendationGroup, models.CASCADE, related_name="themes", verbose_name=_("groep"))
@@ -65,17 +54,6 @@ class Theme(NormalisedText, models.Model):
     )
     heading = models.CharField(_("titel"), max_length=300)
     order = models.PositiveIntegerField(_("volgorde"), default=0)
-    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
-    version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("gewijzigd door"),
-    )
 
     history = HistoricalRecords(bases=[AuditedHistory])
 
@@ -144,7 +122,7 @@ def implementation_of(agreement, statuses):
     return Implementation.NOT_STARTED
 
 
-class Recommendation(NormalisedText, models.Model):
+class Recommendation(NormalisedText, Versioned):
     """One recommendation of the evaluation report and the organisation's agreement with it."""
 
     class Agreement(models.TextChoices):
@@ -193,17 +171,6 @@ class Recommendation(NormalisedText, models.Model):
     )
     justification_html = RenderedHTMLField(_("motivering (HTML)"))
     order = models.PositiveIntegerField(_("volgorde"), default=0)
-    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
-    version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("gewijzigd door"),
-    )
 
     objects = RecommendationQuerySet.as_manager()
 

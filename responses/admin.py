@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.editing import VersionedAdminMixin
 
-from .models import ManagementResponse
+from .models import ManagementResponse, ResponseVersion
 
 
 @admin.register(ManagementResponse)
@@ -23,3 +25,59 @@ class ManagementResponseAdmin(VersionedAdminMixin, admin.ModelAdmin):
         (_("Document"), {"fields": ["introduction", "status", "published_on"]}),
         (_("Geschiedenis"), {"fields": ["created_at", "updated_at", "updated_by", "version"], "classes": ["collapse"]}),
     ]
+
+
+@admin.register(ResponseVersion)
+class ResponseVersionAdmin(admin.ModelAdmin):
+    """Published versions, to look at only: a version is frozen (``ResponseVersion.save``), so the
+    admin neither adds, changes nor deletes one. Publishing is ``responses.publishing.publish``."""
+
+    list_display = ["response", "number", "published_at", "by", "sha256", "pdf_link"]
+    list_display_links = ["response", "number"]
+    list_filter = ["published_at"]
+    list_select_related = ["response", "published_by"]
+    search_fields = ["response__title", "response__slug", "sha256", "published_by_name", "note"]
+    date_hierarchy = "published_at"
+    fields = [
+        "response",
+        "number",
+        "published_at",
+        "by",
+        "note",
+        "override_reason",
+        "overridden_errors",
+        "sha256",
+        "pdf_link",
+        "export_link",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        # The PDF and the interchange file are large and not shown: they are served by their own URLs.
+        return super().get_queryset(request).defer("pdf", "snapshot")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("door"))
+    def by(self, version):
+        return version.by
+
+    @admin.display(description=_("PDF"))
+    def pdf_link(self, version):
+        return format_html(
+            '<a href="{}">{}</a>',
+            version.get_absolute_url(),
+            _("PDF van versie %(number)s") % {"number": version.number},
+        )
+
+    @admin.display(description=_("uitwisselingsbestand"))
+    def export_link(self, version):
+        url = reverse("responses:version_export", kwargs={"slug": version.response.slug, "number": version.number})
+        return format_html('<a href="{}">{}</a>', url, _("YAML van versie %(number)s") % {"number": version.number})

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.audit import AuditedHistory
+from core.models import Versioned
 from core.rendered import MarkdownField, RenderedHTMLField
 from core.revision import new_revision
 from core.text import NormalisedText
@@ -27,7 +28,7 @@ class ManagementResponseQuerySet(models.QuerySet):
         return self.filter(models.Q(status=ManagementResponse.Status.PUBLISHED) | models.Q(pk__in=mine))
 
 
-class ManagementResponse(NormalisedText, models.Model):
+class ManagementResponse(NormalisedText, Versioned):
     """The formal reaction of an organisation to one evaluation: the document as a whole."""
 
     class Status(models.TextChoices):
@@ -89,20 +90,10 @@ class ManagementResponse(NormalisedText, models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.DRAFT)
     published_on = models.DateField(_("gepubliceerd op"), null=True, blank=True)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
-    version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
+    # updated_at, version, updated_by: Versioned.
     # Changes (to a new random value) with every write to anything the document shows:
     # the key of the cached document part and of the PDF (core/revision.py).
     revision = models.BigIntegerField(_("revisie van het document"), default=new_revision, editable=False)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("gewijzigd door"),
-    )
 
     objects = ManagementResponseQuerySet.as_manager()
 

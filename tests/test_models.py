@@ -65,3 +65,11 @@ def test_link_citation_prints_qualifiers_as_the_document_does(db):
         "Actie 3 – spoor 1 (systematisch leren)"
     )
     assert ActionLinkFactory(action=action).citation == "Actie 5"
+
+
+def test_the_models_and_their_migrations_agree(db):
+    # A model change without its migration (say, a shared field moved into core.models.Versioned
+    # with another definition) would reach production as a schema the code does not expect.
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

@@ -184,6 +184,48 @@ def test_the_project_team_may_preview_their_action_texts(client, project_member,
     assert answer.status_code == 200 and "<em>Tekst</em>" in answer.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("form_class", "model"),
+    [
+        ("actions.forms.ActionForm", "actions.Action"),
+        ("recommendations.forms.RecommendationForm", "recommendations.Recommendation"),
+    ],
+)
+def test_a_text_form_without_its_response_fails_loudly_instead_of_a_blank_field(db, form_class, model):
+    # The preview URL used to be looked up while the template rendered, where the error was
+    # swallowed and the whole field (the text being edited) rendered blank.
+    from django.apps import apps
+    from django.utils.module_loading import import_string
+
+    model = apps.get_model(model)
+    with pytest.raises(model.response.RelatedObjectDoesNotExist):
+        import_string(form_class)(instance=model())
+
+
+def test_the_text_forms_point_their_preview_at_their_own_response(db):
+    from actions.forms import ActionForm
+    from recommendations.forms import RecommendationForm
+
+    from .factories import ActionFactory, RecommendationFactory
+
+    action, rec = ActionFactory(), RecommendationFactory()
+    assert ActionForm(instance=action)["narrative"].field.widget.attrs["hx-post"] == preview_url(
+        action.response, "narrative"
+    )
+    assert RecommendationForm(instance=rec)["text"].field.widget.attrs["hx-post"] == preview_url(rec.response, "text")
+
+
+def test_a_preview_must_be_given_the_response_itself_not_a_function_returning_it(db):
+    from core.editing import live_preview
+    from responses.forms import ResponseForm
+
+    from .factories import ManagementResponseFactory
+
+    response = ManagementResponseFactory()
+    with pytest.raises(TypeError):
+        live_preview(ResponseForm(instance=response), "introduction", response=lambda: response)
+
+
 def test_a_save_in_the_admin_makes_a_form_opened_before_it_stale(client, admin_client, evaluation_staff, seed_response):
     opened_at = seed_response.version
     change = reverse("admin:responses_managementresponse_change", args=[seed_response.pk])

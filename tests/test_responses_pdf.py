@@ -31,7 +31,7 @@ from responses import pdf
 from responses.models import ManagementResponse
 
 from .factories import ActionFactory, ManagementResponseFactory, RecommendationFactory
-from .fixtures import SEED_TEXT
+from .fixtures import SEED, SEED_TEXT
 from .test_responses_pages import response_with
 
 # --- reading PDFs ------------------------------------------------------------------------
@@ -118,9 +118,18 @@ def get_ready_pdf(client, response, **headers):
 # --- the seed document -------------------------------------------------------------------
 
 
-@pytest.fixture
-def seed_pdf(seed_response):
-    return pdf.render_pdf(seed_response)
+@pytest.fixture(scope="module")
+def seed_pdf(django_db_setup, django_db_blocker):
+    """The seed document's PDF, rendered once for the tests below that only read it (a render
+    takes seconds). The import it is made from is rolled back."""
+    from django.db import transaction
+
+    from responses.interchange import import_file
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        data = pdf.render_pdf(import_file(SEED))
+        transaction.set_rollback(True)
+    return data
 
 
 def test_seed_pdf_reproduces_the_real_documents_text_in_order(seed_pdf, tmp_path):

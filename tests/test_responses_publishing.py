@@ -60,7 +60,7 @@ def test_publishing_freezes_a_numbered_version_and_marks_the_response_published(
     response.refresh_from_db()
     assert (version.number, version.note, version.by) == (1, "Eerste publicatie", "Eva")
     assert response.status == ManagementResponse.Status.PUBLISHED
-    assert response.published_on == timezone.localdate(version.published_at)  # the day in Brussels
+    assert response.published_on == timezone.localdate(version.published_at)  # the day in Brussels, not UTC
     assert bytes(version.pdf).startswith(b"%PDF")
     assert version.sha256 == hashlib.sha256(bytes(version.pdf)).hexdigest()
     assert "De oude tekst." in version.snapshot and "status: published" in version.snapshot
@@ -198,3 +198,35 @@ def test_verify_pdf_exits_non_zero_for_an_unknown_file(db, tmp_path):
         [".venv/bin/python", "manage.py", "verify_pdf", str(path)], capture_output=True, text=True, check=False
     )
     assert run.returncode != 0
+
+
+def test_the_admin_lists_published_versions_with_their_fingerprint_and_pdf(client, response, staff, admin):
+    version = publish(response=response, user=staff, note="Eerste publicatie")
+    client.force_login(admin)
+    page = client.get(reverse("admin:responses_responseversion_changelist"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert response.title in html and version.sha256 in html and "Eva" in html
+    assert f'href="{version.get_absolute_url()}"' in html
+    assert client.get(version.get_absolute_url()).content == bytes(version.pdf)
+    detail = client.get(reverse("admin:responses_responseversion_change", args=[version.pk]))
+    assert detail.status_code == 200 and version.sha256 in detail.content.decode()
+    assert 'name="note"' not in detail.content.decode()  # shown, not editable
+
+
+def test_a_published_version_cannot_be_added_changed_or_deleted_in_the_admin(client, response, staff, admin):
+    version = publish(response=response, user=staff, note="Eerste publicatie")
+    frozen, fingerprint = bytes(version.pdf), version.sha256
+    client.force_login(admin)
+    change = reverse("admin:responses_responseversion_change", args=[version.pk])
+    assert client.post(change, {"note": "Achteraf aangepast", "sha256": "0" * 64}).status_code == 403
+    assert client.get(reverse("admin:responses_responseversion_add")).status_code == 403
+    delete = reverse("admin:responses_responseversion_delete", args=[version.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    changelist = reverse("admin:responses_responseversion_changelist")
+    client.post(changelist, {"action": "delete_selected", "_selected_action": [version.pk], "post": "yes"})
+    # Nor does the published response go, taking its versions along.
+    gone = reverse("admin:responses_managementresponse_delete", args=[response.pk])
+    assert client.post(gone, {"post": "yes"}).status_code == 403
+    version = ResponseVersion.objects.get()
+    assert (version.note, version.sha256, bytes(version.pdf)) == ("Eerste publicatie", fingerprint, frozen)

@@ -1,7 +1,8 @@
 """Browser tests: pytest-playwright driving Debian's Chromium.
 
 Every test under tests/browser is marked ``browser`` automatically (select with
-``-m browser``, skip with ``-m "not browser"``). Tests that use ``live_server``
+``-m browser``, skip with ``-m "not browser"``). ``SKIP_BROWSER_TESTS=1`` skips them with
+a reason: scripts/test sets it for its SQLite run, so that they run once, on PostgreSQL. Tests that use ``live_server``
 need ``@pytest.mark.django_db(transaction=True)``.
 
 Never run ``playwright install``: it downloads a browser from a blocked host.
@@ -40,9 +41,14 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 def pytest_collection_modifyitems(config, items):
+    # scripts/test runs the browser tests once, in its PostgreSQL run (the production database):
+    # they test what the browser does, which does not depend on the database underneath.
+    once = os.environ.get("SKIP_BROWSER_TESTS") == "1"
     for item in items:
         if _HERE in Path(item.path).parents:
             item.add_marker(pytest.mark.browser)
+            if once:
+                item.add_marker(pytest.mark.skip(reason="browser tests run once, in the PostgreSQL run"))
 
 
 @pytest.fixture(scope="session")
