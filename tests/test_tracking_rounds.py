@@ -14,6 +14,7 @@ from tracking.models import ReviewRound
 
 from .factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory
 from .fixtures import grant, make_user
+from .test_responses_pdf import WORKER, run_worker
 
 
 def pdf_text(data, tmp_path):
@@ -53,6 +54,7 @@ def open_round(client, response, name, date):
     return ReviewRound.objects.get(response=response, name=name)
 
 
+@WORKER
 def test_a_round_from_opening_to_its_report(client, team, tmp_path):
     response, eva, piet, first, second = team
 
@@ -84,8 +86,16 @@ def test_a_round_from_opening_to_its_report(client, team, tmp_path):
     h2.refresh_from_db()
     assert not h2.is_open and h2.closed_by == eva
 
-    report = client.get(reverse("tracking:round_report", args=[h2.pk]))
+    # The report is rendered by the task worker: meanwhile "being prepared" (202), then the PDF,
+    # then a 304 for a browser that has it.
+    url = reverse("tracking:round_report", args=[h2.pk])
+    waiting = client.get(url)
+    assert waiting.status_code == 202 and "Terug naar de ronde" in waiting.content.decode()
+    assert "script-src" in waiting["Content-Security-Policy"]  # the site's policy, not the PDF's
+    run_worker()
+    report = client.get(url)
     assert report.status_code == 200 and report["Content-Type"] == "application/pdf"
+    assert client.get(url, HTTP_IF_NONE_MATCH=report["ETag"]).status_code == 304
     text = pdf_text(report.content, tmp_path)
     assert "Voortgangsronde 2025 H2" in text
     assert "Vorige ronde: 2025 H1 (30 juni 2025)." in text
@@ -183,3 +193,25 @@ def test_the_reports_status_cells_are_never_broken_over_two_lines(seed_response,
     assert lines.count("in uitvoering") >= 4 + 3 + 4  # changed, overdue, every action
     assert "In uitvoering" in lines  # a recommendation's implementation
     assert not {"in", "In", "uitvoering"} & set(lines)
+
+
+def test_a_round_reports_pdf_is_kept_until_its_response_or_a_round_changes(seed_response, django_user_model):
+    from tracking import services
+    from tracking.pdf import round_report_etag
+
+    staff = make_user(django_user_model, "eva")
+    review_round = ReviewRound.objects.create(response=seed_response, name="2026 H1", date="2026-06-30")
+
+    def key():
+        review_round.refresh_from_db()
+        return round_report_etag(ReviewRound.objects.select_related("response").get(pk=review_round.pk))
+
+    first = key()
+    assert key() == first  # nothing changed: the same PDF
+    action = Action.objects.filter(response=seed_response).first()
+    action.status = "realised"
+    action.save()
+    after_status = key()
+    assert after_status != first
+    services.close_round(review_round=review_round, user=staff)
+    assert key() != after_status  # "round still open" is printed on it

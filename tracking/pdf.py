@@ -1,10 +1,11 @@
 """A review round's report and the portfolio report as PDF: the same renderer, fetcher and house
 style as the document.
 
-The portfolio report spans every response a user can see: it takes long to render (tens of
-seconds at hundreds of responses), so it is rendered by the task worker like the document's PDF
-(responses/pdf.py: ``schedule``, ``wait_for``, the "pdf" cache) and kept until something in it
-may have changed (``portfolio_etag``).
+Both are rendered by the task worker like the document's PDF (responses/pdf.py: ``schedule``,
+``wait_for``, the "pdf" cache), never in a request, and kept until something in them may have
+changed: the portfolio report spans every response a user can see and takes tens of seconds at
+hundreds of responses (``portfolio_etag``); a round's report grows with its response, as the
+document does (``round_report_etag``).
 """
 
 import hashlib
@@ -18,6 +19,7 @@ from core.text import printable
 from responses import pdf as response_pdf
 from responses.pdf import PDF_VARIANT, STATIC_ORIGIN, STYLESHEET, _fetcher_class, add_header_scopes
 
+from .models import ReviewRound
 from .portfolio import portfolio, portfolio_responses
 
 TEMPLATE = "print/review_round.html"
@@ -101,4 +103,45 @@ def render_portfolio_in_background(user_id, year, language, etag) -> bool:
         if user is None or portfolio_etag(user, year, language=language) != etag:
             return False  # gone, or something changed since: the next request asks for the new one
         response_pdf.store(etag, render_portfolio_pdf(portfolio(user, year)))
+        return True
+
+
+def round_report_etag(review_round, *, today=None) -> str:
+    """The key of a round's report PDF, in one query beyond the round and its response: the
+    response's revision (every status, progress entry, owner and text of its document moves
+    it; core/revision.py), every round of the response (the report compares with the previous
+    one, and says whether this one is open), the day, the language and the renderers."""
+    response = review_round.response
+    today = today or timezone.localdate()
+    rounds = ReviewRound.objects.filter(response=response).order_by("pk")
+    digest = hashlib.sha256()
+    for part in (
+        f"round/{review_round.pk}/{response.pk}:{response.revision}/{response.language}/{today.isoformat()}",
+        repr(list(rounds.values_list("pk", "name", "date", "participants", "closed_at"))),
+        response_pdf.renderer_version(),
+        rendered.RENDERER_VERSION,
+    ):
+        digest.update(part.encode(errors="surrogatepass") + b"\0")
+    return f'"{digest.hexdigest()}"'
+
+
+def wait_for_round_report_pdf(review_round, *, etag, seconds):
+    """The round's report PDF keyed ``etag`` once the worker has rendered it (queued here if it is
+    not cached or on its way), waiting at most ``seconds``; None if it is not ready."""
+    from .tasks import render_round_report_task
+
+    return response_pdf.wait_for(
+        etag, seconds=seconds, enqueue=lambda: render_round_report_task.enqueue(review_round.pk, etag)
+    )
+
+
+def render_round_report_in_background(round_id, etag) -> bool:
+    """The task's work: render and cache the round's report PDF for ``etag`` if it is still current."""
+    from . import services
+
+    with response_pdf.rendering(etag):
+        review_round = ReviewRound.objects.select_related("response").filter(pk=round_id).first()
+        if review_round is None or round_report_etag(review_round) != etag:
+            return False  # gone, or something changed since: the next request asks for the new one
+        response_pdf.store(etag, render_report_pdf(services.round_report(review_round)))
         return True

@@ -1,5 +1,6 @@
-"""Background work of the tracking app: the portfolio report's PDF (tracking/pdf.py), run by the
-task worker (``manage.py db_worker``) like the document's PDF (responses/tasks.py)."""
+"""Background work of the tracking app: the portfolio report's and the round reports' PDFs
+(tracking/pdf.py), run by the task worker (``manage.py db_worker``) like the document's PDF
+(responses/tasks.py)."""
 
 from django.tasks import task
 
@@ -9,3 +10,10 @@ def render_portfolio_task(user_id: int, year: int, language: str, etag: str) -> 
     from . import pdf
 
     return pdf.render_portfolio_in_background(user_id, year, language, etag)
+
+
+@task()
+def render_round_report_task(round_id: int, etag: str) -> bool:
+    from . import pdf
+
+    return pdf.render_round_report_in_background(round_id, etag)

@@ -15,7 +15,6 @@ from django.utils.cache import get_conditional_response
 from django.utils.csp import CSP
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from actions.models import Action, action_tree
@@ -27,7 +26,7 @@ from responses.models import ManagementResponse
 from . import services
 from .forms import RoundForm
 from .models import ReviewRound
-from .pdf import portfolio_etag, render_report_pdf, wait_for_portfolio_pdf
+from .pdf import portfolio_etag, round_report_etag, wait_for_portfolio_pdf, wait_for_round_report_pdf
 from .portfolio import portfolio
 
 
@@ -140,19 +139,41 @@ def round_close(request, pk):
     return redirect(review_round)
 
 
+# A PDF's own CSP, as for the document's PDF (responses/views.py): a browser's PDF viewer may need
+# what the site's policy forbids; framing stays forbidden.
+PDF_CSP = {"frame-ancestors": [CSP.NONE]}
+
+
 @require_safe
 @login_required
-@csp_override({"frame-ancestors": [CSP.NONE]})
 def round_report(request, pk):
     """The round's report as PDF: statuses now, what changed since the previous round, overdue
-    actions, implementation per recommendation."""
+    actions, implementation per recommendation. Rendered by the task worker (tracking/pdf.py) and
+    kept until something in it may have changed; meanwhile 202 and a page that asks again by
+    itself, as for the document's PDF. The ETag is the PDF's key: a browser that has it gets a 304."""
     review_round = get_object_or_404(ReviewRound.objects.select_related("response"), pk=pk)
-    permissions.require(permissions.can_follow_up(request.user, review_round.response))
-    data = render_report_pdf(services.round_report(review_round))
-    http = HttpResponse(data, content_type="application/pdf")
-    name = slugify(f"{review_round.response.slug}-{review_round.name}") or "ronde"
-    http["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    response = review_round.response
+    permissions.require(permissions.can_follow_up(request.user, response))
+    etag = round_report_etag(review_round)
+    http = get_conditional_response(request, etag=etag)
+    if http is None:
+        data = response_pdf.cached_pdf_or_none(etag) or wait_for_round_report_pdf(
+            review_round, etag=etag, seconds=settings.PDF_WAIT_SECONDS
+        )
+        if data is None:
+            return response_pdf.being_prepared(
+                request,
+                retry_url=request.get_full_path(),
+                back_url=reverse("tracking:round", args=[review_round.pk]),
+                back_label=_("Terug naar de ronde"),
+                response=response,
+            )
+        http = HttpResponse(data, content_type="application/pdf")
+        name = slugify(f"{response.slug}-{review_round.name}") or "ronde"
+        http["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    http["ETag"] = etag
     http["Cache-Control"] = "private, no-cache"
+    http._csp_config = PDF_CSP  # what csp_override sets: for the PDF, not for the "being prepared" page
     return http
 
 
@@ -170,11 +191,6 @@ def portfolio_page(request):
     report = portfolio(request.user, year)
     years = range(timezone.localdate().year, timezone.localdate().year - 6, -1)
     return render(request, "tracking/portfolio.html", {"report": report, "years": years})
-
-
-# A PDF's own CSP, as for the document's PDF (responses/views.py): a browser's PDF viewer may need
-# what the site's policy forbids; framing stays forbidden.
-PDF_CSP = {"frame-ancestors": [CSP.NONE]}
 
 
 @require_safe
