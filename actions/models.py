@@ -12,20 +12,33 @@ from core.models import Versioned
 from core.rendered import MarkdownField, RenderedHTMLField
 from core.text import NormalisedText
 
+from .deadlines import time_frame_end
+
 # Statuses that end an action: realised, or dropped ("no longer applicable"). An action with
 # one of these is never overdue.
 CLOSED_STATUSES = ("realised", "not_applicable")
 
 
+class DeadlineField(models.DateField):
+    """``Action.deadline``, set from the due date and the time frame whenever the row is written
+    (a form, the admin, an import's ``create``/``bulk_create``, a plain ``.save()``)."""
+
+    def pre_save(self, model_instance, add):
+        value = model_instance.due_date or time_frame_end(model_instance.time_frame)
+        setattr(model_instance, self.attname, value)
+        return value
+
+
 class ActionQuerySet(models.QuerySet):
     def overdue(self, today=None):
-        """Actions whose deadline (the due date) has passed and that are neither realised nor dropped.
+        """Actions whose deadline (the due date, else the end of the time frame) has passed and that
+        are neither realised nor dropped.
 
         A part that inherits its status is judged by its parent's status.
         """
         today = today or timezone.localdate()
         return (
-            self.filter(due_date__lt=today)
+            self.filter(deadline__lt=today)
             .exclude(status__in=CLOSED_STATUSES)
             .exclude(status="inherited", parent__status__in=CLOSED_STATUSES)
         )
@@ -93,7 +106,15 @@ class Action(NormalisedText, Versioned):
     # Names in the order the document prints them; a key action often has several.
     responsible_units = models.JSONField(_("verantwoordelijke diensten"), default=list, blank=True)
     starts_on = models.DateField(_("startdatum"), null=True, blank=True)
-    due_date = models.DateField(_("streefdatum"), null=True, blank=True)
+    due_date = models.DateField(
+        _("streefdatum"),
+        null=True,
+        blank=True,
+        help_text=_("Leeg: het einde van het tijdspad, als dat een jaar noemt (bv. „Q3 2025”, „januari–april 2025”)."),
+    )
+    # The date by which the action should be done: its due date, else the end of its time frame
+    # (actions/deadlines.py). Kept on every save, for the queries of overdue actions and reminders.
+    deadline = DeadlineField(_("uiterste datum"), null=True, blank=True, editable=False, db_index=True)
     # Who answers for the action, besides its responsible units: members of the response.
     owners = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -186,14 +207,11 @@ class Action(NormalisedText, Versioned):
         status = self.effective_status
         return "" if status == self.Status.NOT_REPORTED else self.Status(status).label
 
-    @property
-    def deadline(self):
-        """The date by which the action should be done: its due date.
-
-        A time frame is free text ("Q3 2025", "by end of 2026"), so no date is derived from it;
-        give the action a due date to have it tracked.
-        """
-        return self.due_date
+    def save(self, *args, update_fields=None, **kwargs):
+        # A save of some fields (an edit form's) brings the deadline along when it depends on them.
+        if update_fields is not None and {"due_date", "time_frame"} & set(update_fields):
+            update_fields = [*update_fields, "deadline"]
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     @property
     def is_closed(self):

@@ -270,9 +270,9 @@ def dashboard(request):
         Action.objects.open()
         .filter(owners=user, response__in=visible)
         .select_related("response", "parent")
-        .order_by("due_date", "response__title", "order", "pk")
+        .order_by("deadline", "response__title", "order", "pk")
     )
-    mine.sort(key=lambda a: (not a.is_overdue(today), a.due_date is None, a.due_date or today))
+    mine.sort(key=lambda a: (not a.is_overdue(today), a.deadline is None, a.deadline or today))
     organisations = visible.order_by("organisation").values_list("organisation", flat=True).distinct()
     years = sorted(
         {

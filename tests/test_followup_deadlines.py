@@ -224,3 +224,66 @@ def test_the_admin_lets_only_members_of_the_response_own_an_action(admin_client,
     assert not Action.objects.filter(response=seed_response, number="99").exists()
     assert admin_client.post(add, {**new, "owners": str(anna.pk)}).status_code == 302
     assert list(Action.objects.get(response=seed_response, number="99").owners.all()) == [anna]
+
+
+# --- A deadline from the time frame --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("time_frame", "end"),
+    [
+        ("januari–april 2025", datetime.date(2025, 4, 30)),  # the form's own example
+        ("Q3 2025", datetime.date(2025, 9, 30)),
+        ("2e kwartaal 2026", datetime.date(2026, 6, 30)),
+        ("2025 H1", datetime.date(2025, 6, 30)),
+        ("first half of 2026", datetime.date(2026, 6, 30)),
+        ("eind 2026", datetime.date(2026, 12, 31)),
+        ("by end of 2026", datetime.date(2026, 12, 31)),
+        ("2025-2027", datetime.date(2027, 12, 31)),
+        ("januari 2025 – maart 2026", datetime.date(2026, 3, 31)),
+        ("Sept 2025", datetime.date(2025, 9, 30)),
+        ("vóór 15/03/2026", datetime.date(2026, 3, 15)),
+        ("doorlopend", None),  # no year: no end
+        ("", None),
+    ],
+)
+def test_the_end_of_a_time_frame(time_frame, end):
+    from actions.deadlines import time_frame_end
+
+    assert time_frame_end(time_frame) == end
+
+
+@pytest.mark.django_db
+def test_an_action_without_a_due_date_is_overdue_after_its_time_frame():
+    last_year = f"Q4 {TODAY.year - 1}"
+    late = ActionFactory(time_frame=last_year, due_date=None, status="in_progress")
+    assert late.deadline == datetime.date(TODAY.year - 1, 12, 31)
+    assert late.overdue
+    assert list(Action.objects.overdue()) == [late]
+    # A due date of its own wins over the time frame.
+    late.due_date = TOMORROW
+    late.save()
+    assert late.deadline == TOMORROW and not late.overdue
+    assert not Action.objects.overdue().exists()
+
+
+def test_editing_the_time_frame_moves_the_deadline(client, project_member, seed_response):
+    action = Action.objects.get(response=seed_response, number="4")
+    client.force_login(project_member)
+    answer = client.post(
+        reverse("actions:edit", args=[action.pk]), edit_data(action, time_frame="januari–april 2025", due_date="")
+    )
+    assert answer.status_code == 302
+    action.refresh_from_db()
+    assert action.deadline == datetime.date(2025, 4, 30)
+    assert Action.objects.overdue().filter(pk=action.pk).exists() == (not action.is_closed)
+
+
+@pytest.mark.django_db
+def test_an_import_gives_each_action_the_end_of_its_time_frame():
+    from django.core.management import call_command
+
+    call_command("import_response", "tests/data/uneg-matrix.yaml", verbosity=0)
+    deadlines = dict(Action.objects.values_list("time_frame", "deadline"))
+    assert deadlines["Q3 2025"] == datetime.date(2025, 9, 30)
+    assert deadlines["in 2025"] == datetime.date(2025, 12, 31)

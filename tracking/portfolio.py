@@ -49,7 +49,7 @@ def portfolio(user, year, *, today=None):
         .filter(response_id__in=ids)
         .select_related("response", "parent")
         .prefetch_related("owners")
-        .order_by("due_date", "response__title", "order")
+        .order_by("deadline", "response__title", "order")
     )
     rejected = list(
         Recommendation.objects.filter(response_id__in=ids, agreement=Recommendation.Agreement.DISAGREE)

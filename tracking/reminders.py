@@ -44,10 +44,10 @@ def digests(*, today, days):
     horizon = today + datetime.timedelta(days=days)
     actions = (
         Action.objects.open()
-        .filter(due_date__lte=horizon)
+        .filter(deadline__lte=horizon)
         .select_related("response", "parent")
         .prefetch_related("owners")
-        .order_by("due_date", "response__title", "order", "pk")
+        .order_by("deadline", "response__title", "order", "pk")
     )
     memberships = set(Membership.objects.values_list("user_id", "response_id"))
     by_user = {}
