@@ -235,13 +235,14 @@ def cache_key(response) -> str:
     The revision changes with every write to anything the document shows
     (core/revision.py), so the key costs no query beyond the response itself.
     """
+    return content_key(f"{response.pk}:{response.revision}", document_date(response).isoformat())
+
+
+def content_key(*parts: str) -> str:
+    """A hash of ``parts`` (what decides a PDF) and the renderers' versions: the key a PDF is
+    cached under and its ETag (quoted). The document's, the portfolio's and the round reports'."""
     digest = hashlib.sha256()
-    for part in (
-        f"{response.pk}:{response.revision}",
-        document_date(response).isoformat(),
-        renderer_version(),
-        rendered.RENDERER_VERSION,
-    ):
+    for part in (*parts, renderer_version(), rendered.RENDERER_VERSION):
         digest.update(part.encode(errors="surrogatepass") + b"\0")
     return digest.hexdigest()
 

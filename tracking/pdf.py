@@ -14,7 +14,6 @@ from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from core import rendered
 from core.text import printable
 from responses import pdf as response_pdf
 from responses.pdf import PDF_VARIANT, STATIC_ORIGIN, STYLESHEET, _fetcher_class, add_header_scopes
@@ -73,15 +72,11 @@ def portfolio_etag(user, year, *, language, today=None) -> str:
     the renderers. Users who see the same responses share the PDF."""
     today = today or timezone.localdate()
     covered = portfolio_responses(user, year).order_by("pk").values_list("pk", "revision")
-    digest = hashlib.sha256()
-    for part in (
+    key = response_pdf.content_key(
         f"portfolio/{year}/{language}/{today.isoformat()}",
         ",".join(f"{pk}:{revision}" for pk, revision in covered),
-        response_pdf.renderer_version(),
-        rendered.RENDERER_VERSION,
-    ):
-        digest.update(part.encode() + b"\0")
-    return f'"{digest.hexdigest()}"'
+    )
+    return f'"{key}"'
 
 
 def _enqueue_portfolio(user, year, language, etag):
@@ -114,15 +109,11 @@ def round_report_etag(review_round, *, today=None) -> str:
     response = review_round.response
     today = today or timezone.localdate()
     rounds = ReviewRound.objects.filter(response=response).order_by("pk")
-    digest = hashlib.sha256()
-    for part in (
+    key = response_pdf.content_key(
         f"round/{review_round.pk}/{response.pk}:{response.revision}/{response.language}/{today.isoformat()}",
         repr(list(rounds.values_list("pk", "name", "date", "participants", "closed_at"))),
-        response_pdf.renderer_version(),
-        rendered.RENDERER_VERSION,
-    ):
-        digest.update(part.encode(errors="surrogatepass") + b"\0")
-    return f'"{digest.hexdigest()}"'
+    )
+    return f'"{key}"'
 
 
 def wait_for_round_report_pdf(review_round, *, etag, seconds):
