@@ -339,6 +339,7 @@ def action_tree(actions):
             top.append(action)
         else:
             parent = by_pk[action.parent_id]
-            action.parent = parent  # no query when a part asks for its inherited status
+            # No query when a part asks for its inherited status (as select_related would set it).
+            Action.parent.field.set_cached_value(action, parent)
             parent.part_list.append(action)
     return top
