@@ -139,24 +139,27 @@ def check_footnotes(document):
     findings = []
     response = document.response
 
-    def add(text, url, item):
+    def add(text, where):
+        """``where()``: the page and the name of the item, worked out only for a finding."""
         for label in dangling_footnotes(text or ""):
             findings.append(
                 Finding(
                     ERROR,
                     "footnote_missing",
                     _("Voetnootverwijzing [^%(label)s] zonder voetnoot.") % {"label": label},
-                    url,
-                    item,
+                    *where(),
                 )
             )
 
-    add(response.introduction, reverse("responses:edit", kwargs={"slug": response.slug}), str(_("Inleiding")))
+    add(
+        response.introduction,
+        lambda: (reverse("responses:edit", kwargs={"slug": response.slug}), str(_("Inleiding"))),
+    )
     for rec in document.recommendations:
         for text in (rec.text, rec.response_text, rec.justification):
-            add(text, *_rec(rec))
+            add(text, lambda rec=rec: _rec(rec))
     for action in _all_actions(document):
-        add(action.narrative, *_action(action))
+        add(action.narrative, lambda action=action: _action(action))
     return findings
 
 
