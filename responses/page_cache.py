@@ -151,8 +151,13 @@ def _values(instance) -> tuple:
         names = [
             field.attname for field in model._meta.concrete_fields if not isinstance(field, rendered.RenderedHTMLField)
         ]
-        getter = _getters[model] = operator.attrgetter(*names)
-    return getter(instance)
+        # From the instance's dict, past the fields' descriptors (a foreign key's costs a Python call).
+        getter = _getters[model] = operator.itemgetter(*names)
+    try:
+        return getter(instance.__dict__)
+    except KeyError:  # a deferred field: load it as reading the attribute would
+        instance.refresh_from_db(fields=instance.get_deferred_fields() - set(rendered.rendered_field_names(model)))
+        return getter(instance.__dict__)
 
 
 def _digest(state) -> str:
