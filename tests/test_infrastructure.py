@@ -55,3 +55,26 @@ def test_check_deploy_passes():
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the connection pool is PostgreSQL's")
+@pytest.mark.django_db
+def test_the_pool_checks_a_connection_that_was_idle_and_skips_one_in_use_a_moment_ago():
+    """config/db.py: a connection idle for over a second is checked before a request gets it (and
+    replaced when the server dropped it); one handed out less than a second ago is not (no round trip)."""
+    import psycopg
+
+    from config.db import RECENT_SECONDS, check_unless_recent
+
+    assert connection.settings_dict["OPTIONS"]["pool"]["check"] is check_unless_recent
+    spare = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+    try:
+        check_unless_recent(spare)  # never handed out: checked, and it works
+        with connection.cursor() as cursor:  # the server drops it, as a restart would
+            cursor.execute("SELECT pg_terminate_backend(%s)", [spare.info.backend_pid])
+        check_unless_recent(spare)  # in use a moment ago: handed out as it is
+        spare._handed_out_at -= RECENT_SECONDS + 0.1  # ... and now idle for longer
+        with pytest.raises(psycopg.OperationalError):
+            check_unless_recent(spare)  # the pool discards it and hands out another
+    finally:
+        spare.close()
