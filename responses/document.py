@@ -4,7 +4,8 @@ Used by the document page and the PDF, in every layout (responses/layouts.py).
 The whole document costs a fixed number of queries however many
 recommendations and actions it has:
   1. the actions and their parts,
-  2. the latest progress entry of each (for the matrix's "Tracking: Comments"),
+  2. the latest progress entry of each (only for a layout that shows it: the matrix's
+     "Tracking: Comments"),
   3. the recommendation groups,
   4. their themes,
   5. the recommendations (with and without a theme),
@@ -31,6 +32,11 @@ class Document:
     actions: list  # top-level actions, each with .part_list and .latest_comment
     groups: list  # groups with .theme_list -> .recommendation_list -> .link_list
     loose: list  # recommendations without a theme, each with .link_list
+    # The document page's pre-rendered fragments (responses/page_cache.py), joined in document
+    # order: all actions, all recommendations; each theme has its own ``.fragments``. None on
+    # other pages, which render each item in the layout's template.
+    action_fragments: str | None = None
+    recommendation_fragments: str | None = None
 
     @property
     def recommendations(self):
@@ -47,13 +53,7 @@ def build_document(response, *, stored_html=True) -> Document:
     }
     # The three long lists without Model.__init__ (core/instances.py): a third of the time.
     actions = instances(Action.objects.filter(response=response).order_by("order", "pk"), exclude=defer[Action])
-    latest = ProgressUpdate.objects.filter(action=OuterRef("action_id")).order_by("-date", "-created_at", "-pk")
-    comments = dict(
-        ProgressUpdate.objects.filter(action__response=response)
-        .exclude(note="")
-        .filter(pk=Subquery(latest.exclude(note="").values("pk")[:1]))
-        .values_list("action_id", "note")
-    )
+    comments = _latest_comments(response) if response.layout_spec.actions_in_recommendations else {}
     for action in actions:
         action.latest_comment = comments.get(action.pk, "")
     groups = list(RecommendationGroup.objects.filter(response=response).order_by("order", "pk"))
@@ -63,15 +63,20 @@ def build_document(response, *, stored_html=True) -> Document:
     )
     links = instances(ActionLink.objects.filter(recommendation__response=response).order_by("order", "pk"))
 
+    # Forward relations set as select_related would (no query when one is read).
+    set_action = ActionLink.action.field.set_cached_value
+    set_recommendation = ActionLink.recommendation.field.set_cached_value
+    set_group = Theme.group.field.set_cached_value
+    set_theme = Recommendation.theme.field.set_cached_value
     by_pk = {action.pk: action for action in actions}
     link_lists = {rec.pk: [] for rec in recs}
     for link in links:
-        _cache(ActionLink.action, link, by_pk[link.action_id])
+        set_action(link, by_pk[link.action_id])
         link_lists[link.recommendation_id].append(link)
     theme_lists = {group.pk: [] for group in groups}
     group_of = {group.pk: group for group in groups}
     for theme in themes:
-        _cache(Theme.group, theme, group_of[theme.group_id])
+        set_group(theme, group_of[theme.group_id])
         theme.recommendation_list = []
         theme_lists[theme.group_id].append(theme)
     theme_of = {theme.pk: theme for theme in themes}
@@ -79,17 +84,23 @@ def build_document(response, *, stored_html=True) -> Document:
     for rec in recs:
         rec.link_list = link_lists[rec.pk]
         for link in rec.link_list:
-            _cache(ActionLink.recommendation, link, rec)
+            set_recommendation(link, rec)
         if rec.theme_id is None:
             loose.append(rec)
         else:
-            _cache(Recommendation.theme, rec, theme_of[rec.theme_id])
+            set_theme(rec, theme_of[rec.theme_id])
             theme_of[rec.theme_id].recommendation_list.append(rec)
     for group in groups:
         group.theme_list = theme_lists[group.pk]
     return Document(response=response, actions=action_tree(actions), groups=groups, loose=loose)
 
 
-def _cache(descriptor, instance, value):
-    """Set a forward relation's cached object, as ``select_related`` would (no query when it is read)."""
-    descriptor.field.set_cached_value(instance, value)
+def _latest_comments(response) -> dict:
+    """``{action id: note}``: the latest progress entry with a note, of each action that has one."""
+    latest = ProgressUpdate.objects.filter(action=OuterRef("action_id")).order_by("-date", "-created_at", "-pk")
+    return dict(
+        ProgressUpdate.objects.filter(action__response=response)
+        .exclude(note="")
+        .filter(pk=Subquery(latest.exclude(note="").values("pk")[:1]))
+        .values_list("action_id", "note")
+    )

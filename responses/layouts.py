@@ -26,6 +26,11 @@ class Layout:
     action_template: str | None = None
     # Whether a recommendation's fragment shows its position (a recommendation without a number).
     positional: bool = False
+    # Whether a recommendation shows its actions whole (text, time frame, status and the latest
+    # progress comment: the matrix) rather than citing their numbers (the table). Only then does
+    # the document load each action's latest comment, and a recommendation's fragment the
+    # stored HTML of its actions.
+    actions_in_recommendations: bool = False
     build: Callable = build_document
 
 
@@ -47,6 +52,7 @@ LAYOUTS = {
             "print/layouts/matrix.html",
             recommendation_template="responses/layouts/_matrix_recommendation.html",
             positional=True,
+            actions_in_recommendations=True,
         ),
     ]
 }
