@@ -15,7 +15,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from core import audit, permissions
+from core import audit, permissions, prepared
 from core.editing import INVALID, keeps_input, login_required, save_form
 from core.models import Membership
 
@@ -46,9 +46,15 @@ def favicon(request):
     return redirect(static("img/favicon.ico"), permanent=True)
 
 
-def get_visible_response(request, slug, *, only=None):
-    queryset = ManagementResponse.objects.only(*only) if only else ManagementResponse.objects
-    response = get_object_or_404(queryset, slug=slug)
+def get_visible_response(request, slug, *, lookup=None):
+    """The response ``slug`` if the user may see it; ``lookup``: a prepared query of a few of
+    its columns (core/prepared.py), for the pages served from a cache."""
+    if lookup is None:
+        response = get_object_or_404(ManagementResponse, slug=slug)
+    else:
+        response = lookup(slug)
+        if response is None:
+            raise Http404
     if not response.is_visible_to(request.user):
         # A draft is not announced to people who may not read it.
         raise Http404
@@ -228,13 +234,14 @@ def response_delete(request, slug):
 
 # What the document page needs to serve a page from the cache: who may see it, and its key.
 SERVING_FIELDS = ["slug", "status", "language", "revision"]
+serving_columns = prepared.by_unique(ManagementResponse, "slug", SERVING_FIELDS)
 
 
 @require_safe
 def response_detail(request, slug):
     """The document page, from the cache by the response's revision (responses/page_cache.py)."""
     # The other fields only when the page is built: a cached page is served without loading them.
-    response = get_visible_response(request, slug, only=SERVING_FIELDS)
+    response = get_visible_response(request, slug, lookup=serving_columns)
     rights = permissions.rights(request.user, response)
 
     def render_page(extra):
@@ -379,6 +386,7 @@ PDF_CSP = {"frame-ancestors": [CSP.NONE]}
 
 # What the PDF's ETag, a 304 and the file name need: the rest of the row is not read.
 PDF_KEY_FIELDS = ["slug", "status", "revision", "published_on", "title"]
+pdf_key_columns = prepared.by_unique(ManagementResponse, "slug", PDF_KEY_FIELDS)
 
 
 @require_safe
@@ -397,7 +405,7 @@ def response_pdf(request, slug):
     and otherwise answers 202 with a page that reloads itself (a meta refresh,
     and Retry-After) until the PDF is there.
     """
-    response = get_visible_response(request, slug, only=PDF_KEY_FIELDS)
+    response = get_visible_response(request, slug, lookup=pdf_key_columns)
     etag = pdf.pdf_etag(response)
     headers = {
         "ETag": etag,
