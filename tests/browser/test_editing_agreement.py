@@ -1,4 +1,5 @@
-"""Evaluation staff edit agreement levels in the document table, in Chromium, as they would at work."""
+"""Evaluation staff edit agreement levels in the document table, and a recommendation's text on its own
+page, in Chromium, as they would at work."""
 
 import subprocess
 
@@ -167,3 +168,22 @@ def test_two_people_editing_the_same_recommendation_cannot_overwrite_each_other(
     assert (rec.agreement, rec.updated_by) == ("disagree", evaluation_staff)
     for context, _page, _row in sessions:
         context.close()
+
+
+def test_a_recommendations_text_on_its_own_edit_page_shows_a_live_preview_and_saves_with_a_plain_post(
+    live_server, page, console_errors, seed_response, evaluation_staff
+):
+    """The standalone edit page (no htmx form): typing still previews the Markdown as the document shows it."""
+    rec = Recommendation.objects.for_response(seed_response).first()
+    log_in(page, live_server, evaluation_staff)
+    page.goto(live_server.url + f"/recommendations/{rec.pk}/edit/")
+    text = page.get_by_label("Aanbeveling", exact=True)
+    text.fill("Zorg voor **een visie** met:\n\n- gedeelde taal\n- experimenten")
+    preview = page.locator(f"#{text.get_attribute('id')}_preview")
+    expect(preview.locator("strong")).to_have_text("een visie")
+    expect(preview.locator("li")).to_have_text(["gedeelde taal", "experimenten"])
+    page.get_by_role("button", name="Opslaan").click()
+    page.wait_for_load_state()
+    rec.refresh_from_db()
+    assert rec.text == "Zorg voor **een visie** met:\n\n- gedeelde taal\n- experimenten"
+    assert not console_errors
