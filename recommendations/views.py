@@ -8,8 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import Truncator, capfirst, get_text_list
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
@@ -158,9 +157,9 @@ GROUP = Kind(
     GroupForm,
     "response",
     "groep",
-    _lazy("Groep toevoegen"),
-    _lazy("Groep bewerken"),
-    _lazy("Groep verwijderen"),
+    gettext_lazy("Groep toevoegen"),
+    gettext_lazy("Groep bewerken"),
+    gettext_lazy("Groep verwijderen"),
 )
 THEME = Kind(
     "theme",
@@ -169,9 +168,9 @@ THEME = Kind(
     ThemeForm,
     "group",
     "thema",
-    _lazy("Thema toevoegen"),
-    _lazy("Thema bewerken"),
-    _lazy("Thema verwijderen"),
+    gettext_lazy("Thema toevoegen"),
+    gettext_lazy("Thema bewerken"),
+    gettext_lazy("Thema verwijderen"),
 )
 RECOMMENDATION = Kind(
     "recommendation",
@@ -180,9 +179,9 @@ RECOMMENDATION = Kind(
     RecommendationForm,
     "theme",
     "aanbeveling",
-    _lazy("Aanbeveling toevoegen"),
-    _lazy("Aanbeveling bewerken"),
-    _lazy("Aanbeveling verwijderen"),
+    gettext_lazy("Aanbeveling toevoegen"),
+    gettext_lazy("Aanbeveling bewerken"),
+    gettext_lazy("Aanbeveling verwijderen"),
 )
 KIND_OF = {kind.model: kind for kind in (GROUP, THEME, RECOMMENDATION)}
 

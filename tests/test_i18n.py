@@ -35,3 +35,27 @@ def test_the_language_switch_turns_the_interface_english(client, db):
     page = client.get(reverse("responses:list")).content.decode()
     assert "Management responses" in page
     assert '<html lang="en">' in page
+
+
+def test_every_translated_string_is_marked_so_that_makemessages_finds_it():
+    """makemessages extracts ``_()``, ``gettext_lazy()``, ``pgettext()``... by name: a string marked
+    through another alias (``gettext_lazy as _lazy``) is never extracted, so never translated."""
+    functions = r"(?:n|p|np)?gettext(?:_lazy|_noop)?"
+    aliased = re.compile(rf"import .*\b({functions}) as (\w+)")
+    found = []
+    for path in Path(settings.BASE_DIR).glob("*/**/*.py"):
+        if ".venv" in path.parts or "migrations" in path.parts:
+            continue
+        for function, alias in aliased.findall(path.read_text(encoding="utf-8")):
+            if alias != "_":
+                found.append(f"{path.relative_to(settings.BASE_DIR)}: {function} as {alias}")
+    assert found == []
+
+
+def test_the_recommendation_editor_speaks_english_in_english(admin_client, seed_response):
+    from recommendations.models import Recommendation
+
+    admin_client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    rec = Recommendation.objects.for_response(seed_response).first()
+    page = admin_client.get(reverse("recommendations:recommendation_edit", args=[rec.pk])).content.decode()
+    assert "<h1>Edit recommendation</h1>" in page
