@@ -229,7 +229,9 @@ def test_evaluation_staff_can_open_the_add_form_as_a_page_or_in_place(staff, res
     assert page.status_code == 200
     html = page.content.decode()
     assert "<h1>Thema toevoegen</h1>" in html
-    assert "hx-disable" in html  # the page's form stays a plain POST
+    # The page's form stays a plain POST (no hx-post; htmx only previews a recommendation's text).
+    form = tag(html, 'class="form form--compact rec-form"')
+    assert 'method="post"' in form and "hx-post" not in form
     fragment = staff.get(url("theme_add", group.pk), headers=HTMX).content.decode()
     assert "<html" not in fragment
     assert f'id="thema-toevoegen-{group.pk}"' in fragment
