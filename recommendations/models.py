@@ -1,5 +1,8 @@
+import hashlib
+
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -226,7 +229,7 @@ class Recommendation(NormalisedText, Versioned):
     @property
     def first_words(self):
         """The first words of the text, as plain text."""
-        return Truncator(plain(self.text)).words(10)
+        return first_words(self.text)
 
     @property
     def reference(self):
@@ -258,3 +261,22 @@ class Recommendation(NormalisedText, Versioned):
     @property
     def is_decided(self):
         return self.agreement != self.Agreement.UNDECIDED
+
+
+_first_words = {}
+
+
+def first_words(text) -> str:
+    """The first ten words of a Markdown text, as plain text ("Zorg voor een visie…").
+
+    Kept per text and language in this process (at most 4,096): converting the Markdown is
+    what it costs, and the editors' checklist names every recommendation with a finding.
+    """
+    text = text or ""
+    key = (hashlib.blake2b(text.encode(), digest_size=16).digest(), translation.get_language())
+    words = _first_words.get(key)
+    if words is None:
+        if len(_first_words) >= 4096:
+            _first_words.clear()
+        words = _first_words[key] = Truncator(plain(text)).words(10)
+    return words

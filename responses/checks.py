@@ -59,13 +59,16 @@ def check_agreement_missing(document):
 def check_justification_missing(document):
     """Partial or no agreement needs its reasons (UNEG)."""
     needs = {"partially_agree", "disagree"}
+    messages = {}  # one per agreement level: its label costs a lookup in the translated choices
+
+    def message(rec):
+        if rec.agreement not in messages:
+            label = rec.get_agreement_display().capitalize()
+            messages[rec.agreement] = _("%(agreement)s zonder motivering.") % {"agreement": label}
+        return messages[rec.agreement]
+
     return [
-        Finding(
-            ERROR,
-            "justification_missing",
-            _("%(agreement)s zonder motivering.") % {"agreement": rec.get_agreement_display().capitalize()},
-            *_rec(rec),
-        )
+        Finding(ERROR, "justification_missing", message(rec), *_rec(rec))
         for rec in document.recommendations
         if rec.agreement in needs and not rec.justification.strip()
     ]

@@ -73,6 +73,9 @@ def test_a_recommendation_without_number_or_location_is_named_by_its_first_words
     rec = RecommendationFactory(location="", text="**Strengthen** the results framework of the office now and later on")
     assert rec.reference == "Strengthen the results framework of the office now and later…"
     assert "·" not in str(rec.name)
+    # The words are kept per text (recommendations.models.first_words): a new text, new words.
+    rec.text = "Broaden the partnership base"
+    assert rec.reference == "Broaden the partnership base"
 
 
 def test_agreement_and_status_print_in_the_documents_vocabulary(db):
