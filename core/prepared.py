@@ -21,21 +21,21 @@ def by_unique(model, column: str, fields):
     compiled = {}
     lock = threading.Lock()
 
-    def compile_for(alias, connection):
+    def compile_for(alias):
         with lock:
             if alias not in compiled:
                 queryset = model._default_manager.using(alias).only(*fields).filter(**{column: ""})[:1]
                 compiler = queryset.query.get_compiler(using=alias)
                 sql, _params = compiler.as_sql()
                 start, end = compiler.klass_info["select_fields"][0], compiler.klass_info["select_fields"][-1] + 1
-                names = [column.target.attname for column, _sql, _alias in compiler.select[start:end]]
+                names = [selected.target.attname for selected, _sql, _alias in compiler.select[start:end]]
                 compiled[alias] = (sql, compiler, start, end, names)
         return compiled[alias]
 
     def lookup(value):
         alias = router.db_for_read(model)
         connection = connections[alias]
-        sql, compiler, start, end, names = compiled.get(alias) or compile_for(alias, connection)
+        sql, compiler, start, end, names = compiled.get(alias) or compile_for(alias)
         with connection.cursor() as cursor:
             cursor.execute(sql, [field.get_db_prep_value(field.get_prep_value(value), connection)])
             rows = cursor.fetchall()

@@ -174,17 +174,22 @@ def _action_digest(action) -> str:
     return digest
 
 
-def _wanted(response, document, rights):
-    """``{key: (object, template, context)}``: every fragment of the document, keyed by what it shows."""
-    layout = response.layout_spec
-    variant = _variant(response, rights)
-    base = {
+def _context(response, rights) -> dict:
+    """What the document part and each of its fragments are rendered with (no per-request value)."""
+    return {
         "response": response,
         "rights": rights,
         "LANGUAGE_CODE": translation.get_language() or settings.LANGUAGE_CODE,
         # Where the status editor returns to: this page (never a per-request URL).
         "back": response.get_absolute_url(),
     }
+
+
+def _wanted(response, document, rights):
+    """``{key: (object, template, context)}``: every fragment of the document, keyed by what it shows."""
+    layout = response.layout_spec
+    variant = _variant(response, rights)
+    base = _context(response, rights)
     # The response's own values that fragments show: its URL (the links back) and its organisation.
     shared = (response.slug, response.organisation)
     wanted = {}
@@ -224,8 +229,9 @@ def attach_fragments(response, document, rights) -> int:
         for key in missing:
             html[key] = table.get(key)
         missing = [key for key in missing if html[key] is None]
+    layout = response.layout_spec
     if missing:
-        rendered.load_stored_html(_shown_by((wanted[key][0] for key in missing), response.layout_spec))
+        rendered.load_stored_html(_shown_by((wanted[key][0] for key in missing), layout))
     for key in missing:
         _obj, template, context = wanted[key]
         html[key] = get_template(template).render(context)
@@ -236,7 +242,7 @@ def attach_fragments(response, document, rights) -> int:
         cache.set(table_key, html)
     # The runs of fragments the layouts' templates show one after the other, joined here: a
     # template's loop (two lookups and an escape check per fragment) took milliseconds.
-    if response.layout_spec.action_template:
+    if layout.action_template:
         document.action_fragments = _joined(document.actions)
     document.recommendation_fragments = _joined(document.recommendations)
     for group in document.groups:
@@ -254,16 +260,7 @@ def document_part(response, rights, document=None) -> dict:
     if document is None:
         document = response.layout_spec.build(response, stored_html=False)
     attach_fragments(response, document, rights)
-    html = render_to_string(
-        TEMPLATE,
-        {
-            "response": response,
-            "document": document,
-            "rights": rights,
-            "LANGUAGE_CODE": translation.get_language() or settings.LANGUAGE_CODE,
-            "back": response.get_absolute_url(),
-        },
-    )
+    html = render_to_string(TEMPLATE, {**_context(response, rights), "document": document})
     return {
         "html": mark_safe(html),
         "recommendation_count": len(document.recommendations),
