@@ -151,7 +151,7 @@ class ActionForm(VersionedForm):
         owners.help_text = _(
             "Leden van deze managementresponse die voor de actie instaan; de streefdatum is hun deadline."
         )
-        live_preview(self, "narrative", response=self.instance.response)
+        live_preview(self, "narrative", url=self.instance.response.get_preview_url())
 
     def clean_number(self):
         number = self.cleaned_data["number"].strip()

@@ -134,6 +134,10 @@ class Action(NormalisedText, Versioned):
     # Owners (a many-to-many) are on the trail too: each record keeps who owned the action then.
     history = HistoricalRecords(bases=[AuditedHistory], m2m_fields=["owners"])
 
+    @staticmethod
+    def audit_subject(record, names):
+        return f"{record.number} {record.title}".strip()
+
     objects = ActionQuerySet.as_manager()
 
     class Meta:
@@ -257,6 +261,31 @@ class ActionLink(NormalisedText, Versioned):
     order = models.PositiveIntegerField(_("volgorde"), default=0)
 
     history = HistoricalRecords(bases=[AuditedHistory])
+    # The audit trail (core/audit.py): a link shows in its recommendation's and its action's timelines.
+    audit_response_paths = ("action.response_id",)
+    audit_timeline_of = ("recommendation", "action")
+
+    @staticmethod
+    def audit_names(records):
+        """The numbers of the links' actions and the locations of their recommendations: two queries."""
+        from recommendations.models import Recommendation
+
+        names = {}
+        for pk, number in Action.objects.filter(pk__in={r.action_id for r in records}).values_list("pk", "number"):
+            names[("action", pk)] = number
+        recommendations = Recommendation.objects.filter(pk__in={r.recommendation_id for r in records})
+        for pk, location in recommendations.values_list("pk", "location"):
+            names[("recommendation", pk)] = location
+        return names
+
+    @staticmethod
+    def audit_subject(record, names):
+        action = names.get(("action", record.action_id), f"#{record.action_id}")
+        recommendation = names.get(("recommendation", record.recommendation_id), f"#{record.recommendation_id}")
+        return _("actie %(action)s – aanbeveling %(recommendation)s") % {
+            "action": action,
+            "recommendation": recommendation,
+        }
 
     class Meta:
         verbose_name = _("koppeling aanbeveling–actie")

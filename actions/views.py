@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
-from core import audit, permissions
+from core import audit
 from core.editing import (
     CONFLICT,
     INVALID,
@@ -39,8 +39,9 @@ from core.editing import (
     safe_next,
     save_form,
 )
-from core.lookups import get_response_or_404
 from recommendations.models import Recommendation
+from responses import permissions
+from responses.models import ManagementResponse
 
 from .forms import ActionChoiceForm, ActionForm, QualifierForm, RecommendationLinkForm, StatusForm
 from .models import Action, ActionLink, action_tree
@@ -169,7 +170,7 @@ def render_status(request, action, response, *, form=None, saved_message=None, s
 @login_required
 def manage(request, slug):
     """The "Acties bewerken" page: every action and part, with the controls to change them."""
-    response = get_response_or_404(slug=slug)
+    response = get_object_or_404(ManagementResponse, slug=slug)
     permissions.require(permissions.can_edit_actions(request.user, response))
     if request.htmx and not request.htmx.history_restore_request:
         return render_list(request, response, focus=request.GET.get("focus", ""))
@@ -221,7 +222,7 @@ def manage_url(response, action=None):
 @keeps_input
 def add(request, slug):
     """A new top-level action, last in the list."""
-    response = get_response_or_404(slug=slug)
+    response = get_object_or_404(ManagementResponse, slug=slug)
     permissions.require(permissions.can_edit_actions(request.user, response))
     siblings = Action.objects.filter(response=response, parent=None)
     action = Action(response=response, status=Action.Status.TO_START, order=next_order(siblings))
@@ -467,10 +468,6 @@ def owner_url(owner):
     return f"{owner.get_absolute_url()}#koppelingen-{kind}-{owner.pk}"
 
 
-def response_of(owner):
-    return owner.response if isinstance(owner, Action) else owner.response
-
-
 def panel_owner(value):
     """The page a link control sits on, from its ``panel`` value ("actie-12", "aanbeveling-5")."""
     kind, _sep, pk = (value or "").partition("-")
@@ -582,7 +579,7 @@ def render_link_page(request, owner, form, *, status, adding=False, link=None):
         "owner": owner,
         "owner_is_action": is_action,
         "owner_url": owner_url(owner),
-        "response": response_of(owner),
+        "response": owner.response,
         "adding": adding,
         "link": link,
         "add_title": title,
@@ -631,7 +628,7 @@ def link_delete(request, pk):
         owner = panel_owner(request.POST.get("panel"))
         if owner is None:
             raise Http404
-        permissions.require(permissions.can_edit_links(request.user, response_of(owner)))
+        permissions.require(permissions.can_edit_links(request.user, owner.response))
         saved = _("Deze koppeling was al verwijderd.")
     else:
         permissions.require(permissions.can_edit_links(request.user, link.action.response))

@@ -45,10 +45,9 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from actions.models import Action, ProgressUpdate  # noqa: E402
-from core.models import Membership  # noqa: E402
 from recommendations.models import Recommendation  # noqa: E402
 from responses.interchange import import_file  # noqa: E402
-from responses.models import ManagementResponse  # noqa: E402
+from responses.models import ManagementResponse, Membership  # noqa: E402
 
 SEED = ROOT / "responses" / "seed" / "leerecosystemen.yaml"
 STATUSES = ["to_start", "in_progress", "in_progress", "realised", "realised", "not_applicable", ""]

@@ -29,20 +29,25 @@ from django.utils.translation import gettext_lazy as _
 IGNORED = {"version", "updated_at", "updated_by_id", "created_at", "revision"}
 IGNORED_SUFFIXES = ("_html",)
 
-# How to find the response a record belongs to, per model (first attribute path that works).
-RESPONSE_PATHS = {
-    "responses.managementresponse": ["pk"],
-    "recommendations.recommendationgroup": ["response_id"],
-    "recommendations.theme": ["group.response_id"],
-    "recommendations.recommendation": ["response_id", "theme.group.response_id"],
-    "actions.action": ["response_id"],
-    "actions.actionlink": ["action.response_id"],
-    "core.membership": ["response_id"],
-}
-
 
 class AuditedHistory(models.Model):
-    """The columns every historical model of ours adds to simple-history's."""
+    """The columns every historical model of ours adds to simple-history's.
+
+    A model with ``HistoricalRecords(bases=[AuditedHistory])`` is on the trail. It may declare:
+
+    ``audit_response_paths``
+        attribute paths from a row to its response's id, the first that works wins
+        (default ``("response_id",)``);
+    ``audit_subject(record, names)``
+        a static method: what an entry is about, from a historical record (default its id);
+    ``audit_user_fields``
+        attnames of users a record names, whose names ``names`` then holds as ``("user", pk)``;
+    ``audit_names(records)``
+        a static method: other names the subjects need, read once for a page of records;
+    ``audit_timeline_of``
+        foreign keys (names) whose targets show this model's records in their timeline (a link
+        appears in the timelines of its recommendation and of its action).
+    """
 
     history_response_id = models.BigIntegerField(_("managementresponse"), null=True, blank=True, db_index=True)
     history_changes = models.JSONField(_("wijzigingen"), null=True, blank=True)
@@ -53,7 +58,7 @@ class AuditedHistory(models.Model):
 
 def response_id_of(instance):
     """The id of the response ``instance`` belongs to (None if it cannot be found any more)."""
-    for path in RESPONSE_PATHS.get(instance._meta.label_lower, ["response_id"]):
+    for path in getattr(type(instance), "audit_response_paths", ("response_id",)):
         value = instance
         try:
             for attr in path.split("."):
@@ -134,21 +139,18 @@ def _m2m_changes(instance, history_instance, previous):
 
 # --- Reading the trail: a response's activity feed, an object's timeline ------------------
 
-AUDITED = [
-    "responses.ManagementResponse",
-    "recommendations.RecommendationGroup",
-    "recommendations.Theme",
-    "recommendations.Recommendation",
-    "actions.Action",
-    "actions.ActionLink",
-    "core.Membership",
-]
 
-# An object's timeline: its own records and those of the links that hang off it.
-TIMELINES = {
-    "recommendations.recommendation": ("actions.ActionLink", "recommendation_id"),
-    "actions.action": ("actions.ActionLink", "action_id"),
-}
+def audited_models():
+    """The models on the trail: those whose history carries ``AuditedHistory``'s columns."""
+    from django.apps import apps
+
+    found = []
+    for model in apps.get_models():
+        history_model = getattr(getattr(model, "history", None), "model", None)
+        if isinstance(history_model, type) and issubclass(history_model, AuditedHistory):
+            found.append(model)
+    return found
+
 
 VERBS = {"+": _("aangemaakt"), "~": _("gewijzigd"), "-": _("verwijderd")}
 EXCERPT = 300  # characters of an old or new text value the trail shows
@@ -182,16 +184,17 @@ def _union(parts):
 def response_feed(response):
     """Every change to ``response`` and what is in it, newest first: (history_id, date, model label) rows,
     to paginate and hand to ``entries``. One query for a page (and one to count)."""
-    return _union([_rows(label, history_response_id=response.pk) for label in AUDITED])
+    return _union([_rows(model._meta.label, history_response_id=response.pk) for model in audited_models()])
 
 
 def timeline(obj):
     """The changes to ``obj`` (a recommendation or an action) and to its links, newest first."""
-    label = obj._meta.label
-    parts = [_rows(label, id=obj.pk)]
-    if obj._meta.label_lower in TIMELINES:
-        link_label, fk = TIMELINES[obj._meta.label_lower]
-        parts.append(_rows(link_label, **{fk: obj.pk}))
+    parts = [_rows(obj._meta.label, id=obj.pk)]
+    for model in audited_models():
+        for name in getattr(model, "audit_timeline_of", ()):
+            field = model._meta.get_field(name)
+            if field.related_model is type(obj):
+                parts.append(_rows(model._meta.label, **{field.attname: obj.pk}))
     return _union(parts)
 
 
@@ -217,7 +220,6 @@ def entries(rows):
     the names of the members and of the owners in a change of owners, the links' actions and
     recommendations.
     """
-    from django.apps import apps
     from django.contrib.auth import get_user_model
 
     rows = list(rows)
@@ -229,24 +231,22 @@ def entries(rows):
         for record in history_of(label)._default_manager.filter(history_id__in=ids).select_related("history_user"):
             records[(label, record.history_id)] = record
     names = {}
-    member_ids = {r.user_id for (label, _id), r in records.items() if label == "core.Membership"}
-    for record in records.values():  # the users of a many-to-many change (an action's owners)
-        for attname, values in (record.history_changes or {}).items():
+    user_ids = set()
+    by_model = {}
+    for (label, _id), record in records.items():
+        model = history_of(label).instance_type
+        by_model.setdefault(model, []).append(record)
+        user_ids.update(getattr(record, attname) for attname in getattr(model, "audit_user_fields", ()))
+        for attname, values in (record.history_changes or {}).items():  # a many-to-many change (owners)
             if attname in _m2m_names(record):
-                member_ids.update(pk for ids in values for pk in ids)
-    if member_ids:
-        for user in get_user_model().objects.filter(pk__in=member_ids):
+                user_ids.update(pk for ids in values for pk in ids)
+    user_ids.discard(None)
+    if user_ids:
+        for user in get_user_model().objects.filter(pk__in=user_ids):
             names[("user", user.pk)] = user.get_full_name() or user.get_username()
-    links = [r for (label, _id), r in records.items() if label == "actions.ActionLink"]
-    if links:
-        Action = apps.get_model("actions", "Action")
-        Recommendation = apps.get_model("recommendations", "Recommendation")
-        for pk, number in Action.objects.filter(pk__in={r.action_id for r in links}).values_list("pk", "number"):
-            names[("action", pk)] = number
-        for pk, location in Recommendation.objects.filter(pk__in={r.recommendation_id for r in links}).values_list(
-            "pk", "location"
-        ):
-            names[("recommendation", pk)] = location
+    for model, model_records in by_model.items():
+        if hasattr(model, "audit_names"):
+            names.update(model.audit_names(model_records))
     result = []
     for history_id, _date, label in rows:
         record = records.get((label, history_id))
@@ -259,23 +259,9 @@ def entries(rows):
 
 
 def _subject(label, record, names):
-    if label in {"responses.ManagementResponse", "recommendations.RecommendationGroup"}:
-        return record.title
-    if label == "recommendations.Theme":
-        return f"{record.section} {record.heading}".strip()
-    if label == "recommendations.Recommendation":
-        return record.location or _excerpt(record.text, 60)
-    if label == "actions.Action":
-        return f"{record.number} {record.title}".strip()
-    if label == "actions.ActionLink":
-        action = names.get(("action", record.action_id), f"#{record.action_id}")
-        recommendation = names.get(("recommendation", record.recommendation_id), f"#{record.recommendation_id}")
-        return _("actie %(action)s – aanbeveling %(recommendation)s") % {
-            "action": action,
-            "recommendation": recommendation,
-        }
-    if label == "core.Membership":
-        return names.get(("user", record.user_id), f"#{record.user_id}")
+    model = history_of(label).instance_type
+    if hasattr(model, "audit_subject"):
+        return model.audit_subject(record, names)
     return str(record.id)
 
 
@@ -332,10 +318,10 @@ def _display(field, value):
         return f"#{value}"
     if isinstance(value, bool):
         return _("ja") if value else _("nee")
-    return _excerpt(str(value), EXCERPT)
+    return excerpt(str(value), EXCERPT)
 
 
-def _excerpt(text, limit):
+def excerpt(text, limit):
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -30,7 +30,6 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db import models, transaction
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -203,19 +202,19 @@ def autofocus_first_error(form):
     form.fields[first].widget.attrs["autofocus"] = True
 
 
-def live_preview(form, *names, response):
+def live_preview(form, *names, url):
     """Let the Markdown fields ``names`` show a live preview under them (htmx; see
     templates/editing/_markdown_field.html). Without JavaScript the form's "Voorbeeld"
     button does the same with a round trip.
 
-    The preview URL belongs to ``response``: only people who may edit it get a preview.
-    It is resolved here, when the view builds the form, and not while the template
-    renders: there an error in looking the response up (a form whose instance has no
-    response) would be swallowed and the whole field would render blank.
+    ``url`` is the preview view of the object the form edits (for a response's texts:
+    ``response.get_preview_url()``, so that only people who may edit it get a preview). It is
+    resolved by the caller when the view builds the form, and not while the template renders:
+    there an error in looking it up would be swallowed and the whole field would render blank.
     """
-    if callable(response) or not getattr(response, "slug", None):
-        raise TypeError(f"live_preview needs a saved response, not {response!r}")
-    base = reverse("responses:preview", args=[response.slug])
+    if not isinstance(url, str) or not url:
+        raise TypeError(f"live_preview needs the preview URL, not {url!r}")
+    base = url
     for name in names:
         bound = form[name]
         bound.field.widget.attrs.update(

@@ -9,7 +9,8 @@ in a cache.
 How every write path is covered:
   * ``.save()`` and ``.delete()`` (forms, the admin, commands, imports' creates,
     cascades): post_save / post_delete handlers, connected by ``track()`` for
-    each model that appears in the document (responses/apps.py registers them);
+    each model that appears in the document (each app registers its own in its
+    ``AppConfig.ready``, the response itself with the path ``"pk"``);
   * ``bulk_create``, ``bulk_update`` and ``queryset.update()`` send no signals:
     code that uses them calls ``touch()`` itself (``core.editing.move``, the
     import, ``rerender_texts``).
@@ -30,9 +31,18 @@ from contextlib import contextmanager
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import post_delete, post_save
 
-from .lookups import response_model
-
 _paths = {}
+
+
+def response_model():
+    """The root the revisions belong to: the model tracked with the path ``"pk"`` (the responses app
+    tracks its ``ManagementResponse`` so; this module names no app)."""
+    for model, path in _paths.items():
+        if path == "pk":
+            return model
+    raise LookupError("no model is tracked with the path 'pk': track the root model first")
+
+
 _hooks = []
 
 
@@ -62,7 +72,7 @@ def _on_write(sender, instance, using=DEFAULT_DB_ALIAS, **kwargs):
     response_id = response_id_of(instance, using=using)
     if response_id is not None:
         # The response's own save writes its in-memory revision: always follow it with a new one.
-        touch(response_id, using=using, force=sender is response_model())
+        touch(response_id, using=using, force=_paths.get(sender) == "pk")
 
 
 _local = threading.local()

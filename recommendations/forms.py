@@ -93,7 +93,7 @@ class RecommendationForm(StructureForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        live_preview(self, "text", response=self.instance.response)
+        live_preview(self, "text", url=self.instance.response.get_preview_url())
 
 
 class StructureDeleteForm(DeleteForm):

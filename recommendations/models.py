@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from core.audit import AuditedHistory
+from core.audit import AuditedHistory, excerpt
 from core.models import Versioned
 from core.rendered import MarkdownField, RenderedHTMLField
 from core.richtext import plain
@@ -28,6 +28,10 @@ class RecommendationGroup(NormalisedText, Versioned):
     order = models.PositiveIntegerField(_("volgorde"), default=0)
 
     history = HistoricalRecords(bases=[AuditedHistory])
+
+    @staticmethod
+    def audit_subject(record, names):
+        return record.title
 
     class Meta:
         verbose_name = _("groep aanbevelingen")
@@ -59,6 +63,11 @@ class Theme(NormalisedText, Versioned):
     order = models.PositiveIntegerField(_("volgorde"), default=0)
 
     history = HistoricalRecords(bases=[AuditedHistory])
+    audit_response_paths = ("group.response_id",)  # the audit trail (core/audit.py)
+
+    @staticmethod
+    def audit_subject(record, names):
+        return f"{record.section} {record.heading}".strip()
 
     class Meta:
         verbose_name = _("thema")
@@ -178,6 +187,11 @@ class Recommendation(NormalisedText, Versioned):
     objects = RecommendationQuerySet.as_manager()
 
     history = HistoricalRecords(bases=[AuditedHistory])
+    audit_response_paths = ("response_id", "theme.group.response_id")  # the audit trail (core/audit.py)
+
+    @staticmethod
+    def audit_subject(record, names):
+        return record.location or excerpt(record.text, 60)
 
     class Meta:
         verbose_name = _("aanbeveling")

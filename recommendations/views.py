@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
-from core import audit, permissions
+from core import audit
 from core.editing import (
     CONFLICT,
     INVALID,
@@ -26,8 +26,9 @@ from core.editing import (
     next_order,
     save_form,
 )
-from core.lookups import get_response_or_404
 from core.richtext import plain
+from responses import permissions
+from responses.models import ManagementResponse
 
 from .forms import AgreementForm, GroupForm, RecommendationForm, StructureDeleteForm, ThemeForm
 from .models import Recommendation, RecommendationGroup, Theme
@@ -193,7 +194,7 @@ MANAGE = "recommendations/manage.html"
 @login_required
 def manage(request, slug):
     """The structure editor: a page; with htmx (Cancel) the structure list alone."""
-    response = get_response_or_404(slug=slug)
+    response = get_object_or_404(ManagementResponse, slug=slug)
     permissions.require(permissions.can_edit_recommendations(request.user, response))
     template = MANAGE
     if request.htmx and not request.htmx.history_restore_request:
@@ -206,7 +207,7 @@ def manage(request, slug):
 @login_required
 @keeps_input
 def group_add(request, slug):
-    response = get_response_or_404(slug=slug)
+    response = get_object_or_404(ManagementResponse, slug=slug)
     permissions.require(permissions.can_edit_recommendations(request.user, response))
     return add_item(request, GROUP, RecommendationGroup(response=response), response)
 
@@ -297,7 +298,7 @@ def recommendation_add(request, pk):
 @login_required
 def loose_recommendation_add(request, slug):
     """A recommendation without a group or theme, last among those of the response."""
-    response = get_response_or_404(slug=slug)
+    response = get_object_or_404(ManagementResponse, slug=slug)
     permissions.require(permissions.can_edit_recommendations(request.user, response))
     new = Recommendation(response=response, theme=None, agreement=Recommendation.Agreement.UNDECIDED)
     return add_item(request, RECOMMENDATION, new, response)

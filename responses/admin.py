@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.editing import VersionedAdminMixin
 
-from .models import ManagementResponse, ResponseVersion
+from .models import ManagementResponse, Membership, ResponseVersion
 
 
 @admin.register(ManagementResponse)
@@ -81,3 +81,19 @@ class ResponseVersionAdmin(admin.ModelAdmin):
     def export_link(self, version):
         url = reverse("responses:version_export", kwargs={"slug": version.response.slug, "number": version.number})
         return format_html('<a href="{}">{}</a>', url, _("YAML van versie %(number)s") % {"number": version.number})
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "response", "role", "created_at"]
+    list_filter = ["role", "response"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "response__title"]
+    list_select_related = ["user", "response"]
+    autocomplete_fields = ["user", "response"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ["user", "role"]
+    autocomplete_fields = ["user"]

@@ -7,20 +7,12 @@ class ResponsesConfig(AppConfig):
     verbose_name = _("Managementresponses")
 
     def ready(self):
-        # Every model the document shows moves its response's revision on
-        # (core/revision.py): the key of the cached document part and of the PDF.
-        from actions.models import Action, ActionLink, ProgressUpdate
+        # The response is the root of the revisions (core/revision.py): the key of the cached
+        # document parts and of the PDF. The apps above track their own rows.
         from core import revision
-        from recommendations.models import Recommendation, RecommendationGroup, Theme
 
         from . import tasks
         from .models import ManagementResponse
 
         revision.track(ManagementResponse, "pk")
-        revision.track(Action, "response_id")
-        revision.track(ActionLink, "action__response_id")
-        revision.track(RecommendationGroup, "response_id")
-        revision.track(Theme, "group__response_id")
-        revision.track(Recommendation, "response_id")
-        revision.track(ProgressUpdate, "action__response_id")  # the matrix prints the latest comment
         revision.after_commit(tasks.schedule_pdf)

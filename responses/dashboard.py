@@ -16,9 +16,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from actions.models import CLOSED_STATUSES, Action
-from core import permissions
 from recommendations.models import Recommendation
 
+from . import permissions
 from .models import ManagementResponse
 
 MINE_SHOWN = 10  # the user's own open actions, overdue and soonest first

@@ -18,10 +18,10 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from actions.models import Action, ProgressUpdate
-from core import permissions
 from core.editing import login_required
 from recommendations.models import Recommendation
 
+from . import permissions
 from .models import ManagementResponse
 
 User = get_user_model()

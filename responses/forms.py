@@ -3,9 +3,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from core.editing import VersionedForm, live_preview
-from core.models import Membership
 
-from .models import ManagementResponse
+from .models import ManagementResponse, Membership
 
 
 class ResponseForm(VersionedForm):
@@ -41,7 +40,7 @@ class ResponseForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].widget.attrs["autofocus"] = True
-        live_preview(self, "introduction", response=self.instance)
+        live_preview(self, "introduction", url=self.instance.get_preview_url())
         if self.instance.is_published:
             # Links to a published response are out there: its address no longer changes.
             del self.fields["slug"]

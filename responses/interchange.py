@@ -19,9 +19,9 @@ from actions.models import Action, ActionLink, ProgressUpdate
 from core import revision
 from core.text import clean_text, unstorable
 from recommendations.models import Recommendation, RecommendationGroup, Theme
-from responses.models import ManagementResponse
 
 from . import yaml_emit
+from .models import ManagementResponse
 
 FORMAT = "managementresponse/2"  # what exports write
 FORMAT_V1 = "managementresponse/1"  # still read: see _upgrade_v1 and docs/interchange.md

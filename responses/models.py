@@ -22,8 +22,6 @@ class ManagementResponseQuerySet(models.QuerySet):
             return self
         if not user.is_authenticated:
             return self.published()
-        from core.models import Membership
-
         mine = Membership.objects.filter(user=user).values("response_id")
         return self.filter(models.Q(status=ManagementResponse.Status.PUBLISHED) | models.Q(pk__in=mine))
 
@@ -98,6 +96,12 @@ class ManagementResponse(NormalisedText, Versioned):
     objects = ManagementResponseQuerySet.as_manager()
 
     history = HistoricalRecords(bases=[AuditedHistory])
+    # The audit trail (core/audit.py): the response is its own.
+    audit_response_paths = ("pk",)
+
+    @staticmethod
+    def audit_subject(record, names):
+        return record.title
 
     class Meta:
         verbose_name = _("managementresponse")
@@ -125,6 +129,10 @@ class ManagementResponse(NormalisedText, Versioned):
     def get_absolute_url(self):
         return reverse("responses:detail", kwargs={"slug": self.slug})
 
+    def get_preview_url(self):
+        """Where the editing forms of this response's texts preview Markdown (core.editing.live_preview)."""
+        return reverse("responses:preview", kwargs={"slug": self.slug})
+
     @property
     def layout_spec(self):
         """The layout's templates and document builder (responses/layouts.py)."""
@@ -143,7 +151,7 @@ class ManagementResponse(NormalisedText, Versioned):
 
     def is_visible_to(self, user):
         """Everyone may read a published response; drafts only their members and administrators."""
-        from core import permissions
+        from . import permissions
 
         return bool(permissions.can_view(user, self))
 
@@ -217,3 +225,43 @@ class ResponseVersion(models.Model):
         if self.published_by_id:
             return self.published_by.get_full_name() or self.published_by.get_username()
         return self.published_by_name
+
+
+class Membership(models.Model):
+    """A user's role on one response. One role per user per response: the People page changes it."""
+
+    class Role(models.TextChoices):
+        EVALUATION_STAFF = "evaluation_staff", _("evaluatiemedewerker")
+        PROJECT_TEAM = "project_team", _("projectteam")
+        READER = "reader", _("lezer")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships", verbose_name=_("gebruiker")
+    )
+    response = models.ForeignKey(
+        ManagementResponse, models.CASCADE, related_name="memberships", verbose_name=_("managementresponse")
+    )
+    role = models.CharField(_("rol"), max_length=20, choices=Role)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    history = HistoricalRecords(bases=[AuditedHistory])
+    audit_user_fields = ("user_id",)  # the trail names the member (core/audit.py)
+
+    class Meta:
+        verbose_name = _("lidmaatschap")
+        verbose_name_plural = _("lidmaatschappen")
+        ordering = ["response", "role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "response"], name="membership_one_role_per_response"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=["evaluation_staff", "project_team", "reader"]),
+                name="membership_role_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} – {self.response}"
+
+    @staticmethod
+    def audit_subject(record, names):
+        return names.get(("user", record.user_id), f"#{record.user_id}")

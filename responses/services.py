@@ -3,9 +3,7 @@
 from django.db import transaction
 from django.utils.text import slugify
 
-from core import permissions
-
-from . import interchange
+from . import interchange, permissions
 from .models import ManagementResponse
 
 

@@ -15,11 +15,10 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from core import audit, permissions, prepared
+from core import audit, prepared
 from core.editing import INVALID, keeps_input, login_required, save_form
-from core.models import Membership
 
-from . import asof, checks, comparison, dashboard, page_cache, pdf, publishing, services
+from . import asof, checks, comparison, dashboard, page_cache, pdf, permissions, publishing, services
 from .forms import (
     LIVE,
     AddMemberForm,
@@ -35,7 +34,7 @@ from .forms import (
     VerifyForm,
 )
 from .interchange import InterchangeError, SlugExists, export_response, parse
-from .models import ManagementResponse, ResponseVersion
+from .models import ManagementResponse, Membership, ResponseVersion
 
 PREVIEW_LIMIT = 100_000
 

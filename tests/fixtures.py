@@ -21,7 +21,7 @@ def seed_response(db):
 
 @pytest.fixture
 def roles(db):
-    from core.roles import ensure_roles
+    from responses.roles import ensure_roles
 
     return ensure_roles()
 
@@ -35,8 +35,8 @@ def make_user(django_user_model, username, group=None, **extra):
 
 def grant(user, response, role):
     """Give ``user`` ``role`` on ``response`` (a Membership; replaces another role there)."""
-    from core.models import Membership
-    from core.permissions import forget_roles
+    from responses.models import Membership
+    from responses.permissions import forget_roles
 
     Membership.objects.update_or_create(user=user, response=response, defaults={"role": role})
     forget_roles(user)
@@ -69,7 +69,7 @@ def member_of_every_response(user, role):
 @pytest.fixture
 def evaluation_staff(django_user_model, roles):
     """Evaluation staff of every response in the test; may also start responses."""
-    from core.roles import EVALUATION_STAFF
+    from responses.roles import EVALUATION_STAFF
 
     user = make_user(django_user_model, "eva", roles[EVALUATION_STAFF])
     with member_of_every_response(user, "evaluation_staff"):

@@ -8,10 +8,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from actions.models import Action, ActionLink
-from core.models import Membership
-from core.roles import EVALUATION_STAFF
 from recommendations.models import Recommendation, RecommendationGroup, Theme
-from responses.models import ManagementResponse
+from responses.models import ManagementResponse, Membership
+from responses.roles import EVALUATION_STAFF
 
 MODELS = [ManagementResponse, RecommendationGroup, Theme, Recommendation, Action, ActionLink]
 
@@ -74,7 +73,7 @@ def test_demo_users_can_log_in(client, db, settings):
 
 
 def test_roles_carry_the_rights_of_their_work(seed_response, evaluation_staff, project_member, reader):
-    from core import permissions
+    from responses import permissions
 
     assert permissions.can_change_agreement(evaluation_staff, seed_response)
     assert not permissions.can_change_status(evaluation_staff, seed_response)

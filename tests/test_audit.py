@@ -9,9 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action, ActionLink
-from core.models import Membership
 from recommendations.models import Recommendation
-from responses.models import ManagementResponse
+from responses.models import ManagementResponse, Membership
 
 from .factories import ManagementResponseFactory, RecommendationFactory
 from .fixtures import SEED, grant, make_user

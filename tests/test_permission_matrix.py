@@ -19,10 +19,9 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actions.models import Action, ActionLink, ProgressUpdate
-from core.models import Membership
 from recommendations.models import Recommendation, RecommendationGroup, Theme
 from responses.interchange import export_response
-from responses.models import ManagementResponse, ResponseVersion
+from responses.models import ManagementResponse, Membership, ResponseVersion
 from tracking.models import ReviewRound
 
 from .factories import (

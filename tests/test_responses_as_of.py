@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action
-from core.permissions import EVALUATION_STAFF, READER
+from responses.permissions import EVALUATION_STAFF, READER
 
 from .factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory
 from .fixtures import grant, make_user

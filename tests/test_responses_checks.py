@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from actions.models import Action
-from core.permissions import EVALUATION_STAFF, READER
 from recommendations.models import Recommendation
 from responses.checks import dangling_footnotes, run_checks
+from responses.permissions import EVALUATION_STAFF, READER
 
 from .factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory, ThemeFactory
 from .fixtures import grant, make_user

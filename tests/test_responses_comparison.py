@@ -6,11 +6,11 @@ import pytest
 from django.urls import reverse
 
 from actions.models import Action, ActionLink
-from core.permissions import EVALUATION_STAFF
 from recommendations.models import Recommendation
 from responses.comparison import compare, live_data, version_data, word_diff
 from responses.interchange import export_response
 from responses.models import ResponseVersion
+from responses.permissions import EVALUATION_STAFF
 from responses.publishing import publish
 
 from .factories import (

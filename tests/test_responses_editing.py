@@ -215,7 +215,7 @@ def test_the_text_forms_point_their_preview_at_their_own_response(db):
     assert RecommendationForm(instance=rec)["text"].field.widget.attrs["hx-post"] == preview_url(rec.response, "text")
 
 
-def test_a_preview_must_be_given_the_response_itself_not_a_function_returning_it(db):
+def test_a_preview_must_be_given_its_url_not_a_function_returning_it(db):
     from core.editing import live_preview
     from responses.forms import ResponseForm
 
@@ -223,7 +223,7 @@ def test_a_preview_must_be_given_the_response_itself_not_a_function_returning_it
 
     response = ManagementResponseFactory()
     with pytest.raises(TypeError):
-        live_preview(ResponseForm(instance=response), "introduction", response=lambda: response)
+        live_preview(ResponseForm(instance=response), "introduction", url=response.get_preview_url)
 
 
 def test_a_save_in_the_admin_makes_a_form_opened_before_it_stale(client, admin_client, evaluation_staff, seed_response):

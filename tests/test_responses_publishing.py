@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action
-from core.permissions import EVALUATION_STAFF, PROJECT_TEAM
 from recommendations.models import Recommendation
 from responses.models import ManagementResponse, ResponseVersion
+from responses.permissions import EVALUATION_STAFF, PROJECT_TEAM
 from responses.publishing import OverrideNotAllowed, PublicationBlocked, publish
 
 from .factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory

@@ -4,10 +4,9 @@ import pytest
 from django.urls import reverse
 
 from actions.models import Action
-from core import permissions
-from core.models import Membership
 from recommendations.models import Recommendation
-from responses.models import ManagementResponse
+from responses import permissions
+from responses.models import ManagementResponse, Membership
 
 from .factories import ActionFactory, ManagementResponseFactory, RecommendationFactory
 from .fixtures import grant, make_user

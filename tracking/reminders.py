@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from actions.models import Action
-from core.models import Membership
+from responses.models import Membership
 
 from .models import ReminderLog
 

@@ -1,7 +1,7 @@
 """Review rounds of a response: open (evaluation staff), record (project team), close, report.
 
 Every page works without JavaScript (plain forms, redirects); permissions come from
-core/permissions.py: members follow a response up, evaluation staff open and close
+responses/permissions.py: members follow a response up, evaluation staff open and close
 rounds, the project team records statuses.
 """
 
@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from actions.models import Action, action_tree
-from core import permissions
 from core.editing import CONFLICT, INVALID, StaleEdit, login_required
 from responses import pdf as response_pdf
+from responses import permissions
 from responses.models import ManagementResponse
 
 from . import services

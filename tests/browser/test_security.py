@@ -10,8 +10,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from actions.models import Action, ActionLink, ProgressUpdate
-from core.models import Membership
 from recommendations.models import Recommendation, RecommendationGroup, Theme
+from responses.models import Membership
 from tests.fixtures import grant, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)

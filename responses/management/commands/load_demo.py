@@ -5,12 +5,11 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from core.models import Membership
-from core.permissions import EVALUATION_STAFF, PROJECT_TEAM, READER
-from core.roles import EVALUATION_STAFF as MAY_START
-from core.roles import ensure_roles
 from responses.interchange import import_file, parse
-from responses.models import ManagementResponse
+from responses.models import ManagementResponse, Membership
+from responses.permissions import EVALUATION_STAFF, PROJECT_TEAM, READER
+from responses.roles import EVALUATION_STAFF as MAY_START
+from responses.roles import ensure_roles
 
 SEED = Path(settings.BASE_DIR) / "responses" / "seed" / "leerecosystemen.yaml"
 

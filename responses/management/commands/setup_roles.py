@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from core.roles import ensure_roles
+from responses.roles import ensure_roles
 
 
 class Command(BaseCommand):

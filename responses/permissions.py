@@ -1,6 +1,6 @@
 """Who may do what, per response: the one place every view asks.
 
-Roles are granted per response (``core.models.Membership``): evaluation staff
+Roles are granted per response (``responses.models.Membership``): evaluation staff
 (recommendations, agreement levels, the response's own texts, its people), project
 team (actions, status, progress), reader (reads and exports the draft); links between
 recommendations and actions belong to both editing roles. Administrators (superusers)
@@ -15,13 +15,15 @@ everything else with 403. Templates get ``rights(user, response)`` and only hide
 the views refuse.
 
 The one global role left is "may start a response" (the *Evaluatiemedewerkers* group,
-``core.roles``); whoever starts one becomes its evaluation staff (``on_response_created``).
+``responses.roles``); whoever starts one becomes its evaluation staff (``on_response_created``).
 """
 
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+
+from .models import Membership
 
 EVALUATION_STAFF = "evaluation_staff"
 PROJECT_TEAM = "project_team"
@@ -53,32 +55,12 @@ def require(allowed):
     raise PermissionDenied
 
 
-def response_of(obj):
-    """The response a group, theme, recommendation, action or link belongs to (one helper, so that
-    a change in how recommendations hang off a response changes one place)."""
-    label = obj._meta.label_lower
-    if label == "responses.managementresponse":
-        return obj
-    if label in {"recommendations.recommendationgroup", "actions.action", "core.membership"}:
-        return obj.response
-    if label == "recommendations.theme":
-        return obj.group.response
-    if label == "recommendations.recommendation":
-        return obj.response
-    if label == "actions.actionlink":
-        return obj.action.response
-    raise TypeError(f"no response for {label}")
-
-
 def roles_of(user):
     """{response id: role} of ``user``, read once per user object (so once per request)."""
     if not user.is_authenticated:
         return {}
     cached = getattr(user, "_response_roles", None)
     if cached is None:
-        from django.apps import apps
-
-        Membership = apps.get_model("core", "Membership")
         cached = dict(Membership.objects.filter(user=user).values_list("response_id", "role"))
         user._response_roles = cached
     return cached
@@ -214,8 +196,6 @@ def on_response_created(response, user) -> None:
     the creator becomes the response's evaluation staff."""
     if not user.is_authenticated:
         return
-    from django.apps import apps
 
-    Membership = apps.get_model("core", "Membership")
     Membership.objects.update_or_create(user=user, response=response, defaults={"role": EVALUATION_STAFF})
     forget_roles(user)

@@ -1,7 +1,7 @@
 """The global role left once roles are granted per response: who may *start* a response.
 
-What a user may do inside a response is their membership of it (``core.models.Membership``,
-decided in ``core.permissions``). One thing has no response yet to be a member of: starting
+What a user may do inside a response is their membership of it (``responses.models.Membership``,
+decided in ``responses.permissions``). One thing has no response yet to be a member of: starting
 one. That is the *Evaluatiemedewerkers* group. Run through ``python manage.py setup_roles``
 (idempotent; the demo loader calls it too). Administrators are superusers and need no group.
 """
