@@ -17,6 +17,7 @@ our code or followed by a save: see ``core.editing.renumber`` and the interchang
 
 import datetime
 import decimal
+import functools
 from contextlib import contextmanager
 from typing import NamedTuple
 
@@ -112,6 +113,22 @@ def on_pre_create_historical_record(sender, instance, history_instance, **kwargs
     history_instance.history_changes = changes or None
 
 
+@functools.cache
+def history_m2m_fields(history_model):
+    """The many-to-many fields whose state each record of ``history_model`` keeps (simple-history's
+    ``m2m_fields``, as registered on the model: an action's owners).
+
+    simple-history gives a historical record a manager named after each such field (documented:
+    ``action.history.first().owners.all()`` are the owners at that time); a field it does not
+    track has none there."""
+    model = history_model.instance_type
+    return tuple(
+        field
+        for field in model._meta.many_to_many
+        if isinstance(getattr(history_model, field.name, None), models.Manager)
+    )
+
+
 def m2m_history_model(history_model, field):
     """The model of simple-history's snapshots of ``field`` (a many-to-many tracked with ``m2m_fields``)."""
     return getattr(history_model, field.name).model
@@ -124,7 +141,7 @@ def _m2m_changes(instance, history_instance, previous):
     from simple_history.utils import get_m2m_field_name, get_m2m_reverse_field_name
 
     result = []
-    for field in getattr(history_instance, "_history_m2m_fields", ()):
+    for field in history_m2m_fields(type(history_instance)):
         source, target = get_m2m_field_name(field), get_m2m_reverse_field_name(field)
         through = field.remote_field.through
         new = sorted(through._default_manager.filter(**{source: instance.pk}).values_list(f"{target}_id", flat=True))
@@ -266,7 +283,7 @@ def _subject(label, record, names):
 
 
 def _m2m_names(record):
-    return {field.name for field in getattr(record, "_history_m2m_fields", ())}
+    return {field.name for field in history_m2m_fields(type(record))}
 
 
 def _changes(label, record, names):

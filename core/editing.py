@@ -110,10 +110,12 @@ class VersionedForm(forms.ModelForm):
             save_if_unchanged(self.instance, base_version=self.cleaned_data["version"], user=user, fields=columns)
             return self.instance
         with transaction.atomic():  # a stale save undoes the many-to-many changes too
-            # Many-to-many fields (an action's owners) are not columns: ``_save_m2m`` sets them, first,
-            # so that the save's record on the audit trail has them with the rest (one edit, one entry).
+            # Many-to-many fields (an action's owners) are not columns. ``save(commit=False)`` writes
+            # nothing and gives the form its ``save_m2m()``, which sets them; first, so that the save's
+            # record on the audit trail has them with the rest (one edit, one entry).
+            super().save(commit=False)
             with audit.m2m_recorded_by_next_save(self.instance):
-                self._save_m2m()
+                self.save_m2m()
             save_if_unchanged(self.instance, base_version=self.cleaned_data["version"], user=user, fields=columns)
         return self.instance
 
@@ -294,9 +296,8 @@ def restore_input(request):
     for key, values in stash["data"].items():
         data.setlist(key, values)
     data["_preview"] = "1"
-    data._mutable = False
     request.method = "POST"
-    request.POST = data
+    request.POST = QueryDict(data.urlencode())  # parsed from a query string: immutable, as a request's POST is
     request.restored_input = True
     messages.warning(
         request,

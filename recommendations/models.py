@@ -233,7 +233,7 @@ class Recommendation(NormalisedText, Versioned):
         """The response of its theme (None without one): from the loaded theme when at hand, else one query."""
         if not self.theme_id:
             return None
-        theme = self._state.fields_cache.get("theme")
+        theme = self.theme if Recommendation.theme.is_cached(self) else None  # no query for it here
         if theme is not None and theme.pk == self.theme_id:
             return theme.group.response_id  # the group is usually loaded with it
         if self.response_id is not None:

@@ -56,20 +56,27 @@ def require(allowed):
 
 
 def roles_of(user):
-    """{response id: role} of ``user``, read once per user object (so once per request)."""
+    """{response id: role} of ``user``, read once per user object (so once per request).
+
+    They are kept on the user object as ``user.response_roles_cache`` (no field or relation of
+    a user has that name). Django makes a new user object for each request
+    (``AuthenticationMiddleware``), so the roles are read once per request and never outlive
+    it. A cache elsewhere, keyed by user, would outlive the request or, as model objects
+    compare by pk, hand one request's roles to the next; ``forget_roles`` empties it.
+    """
     if not user.is_authenticated:
         return {}
-    cached = getattr(user, "_response_roles", None)
+    cached = getattr(user, "response_roles_cache", None)
     if cached is None:
         cached = dict(Membership.objects.filter(user=user).values_list("response_id", "role"))
-        user._response_roles = cached
+        user.response_roles_cache = cached
     return cached
 
 
 def forget_roles(user):
     """After a membership change: the next question reads the roles again."""
-    if hasattr(user, "_response_roles"):
-        del user._response_roles
+    if hasattr(user, "response_roles_cache"):
+        del user.response_roles_cache
 
 
 def role_in(user, response):

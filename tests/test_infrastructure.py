@@ -64,7 +64,7 @@ def test_the_pool_checks_a_connection_that_was_idle_and_skips_one_in_use_a_momen
     replaced when the server dropped it); one handed out less than a second ago is not (no round trip)."""
     import psycopg
 
-    from config.db import RECENT_SECONDS, check_unless_recent
+    from config.db import RECENT_SECONDS, check_unless_recent, handed_out_at
 
     assert connection.settings_dict["OPTIONS"]["pool"]["check"] is check_unless_recent
     spare = psycopg.connect(**connection.get_connection_params(), autocommit=True)
@@ -73,7 +73,7 @@ def test_the_pool_checks_a_connection_that_was_idle_and_skips_one_in_use_a_momen
         with connection.cursor() as cursor:  # the server drops it, as a restart would
             cursor.execute("SELECT pg_terminate_backend(%s)", [spare.info.backend_pid])
         check_unless_recent(spare)  # in use a moment ago: handed out as it is
-        spare._handed_out_at -= RECENT_SECONDS + 0.1  # ... and now idle for longer
+        handed_out_at[spare] -= RECENT_SECONDS + 0.1  # ... and now idle for longer
         with pytest.raises(psycopg.OperationalError):
             check_unless_recent(spare)  # the pool discards it and hands out another
     finally:

@@ -215,3 +215,19 @@ def test_a_round_reports_pdf_is_kept_until_its_response_or_a_round_changes(seed_
     assert after_status != first
     services.close_round(review_round=review_round, user=staff)
     assert key() != after_status  # "round still open" is printed on it
+
+
+def test_the_round_form_refuses_a_name_taken_in_its_response_and_allows_it_in_another(team):
+    """The name is unique per response (a model constraint); the response is no form field, so
+    RoundForm checks the constraint itself and reports it above the form."""
+    from tracking.forms import RoundForm
+
+    response, eva, _piet, _first, _second = team
+    ReviewRound.objects.create(response=response, name="2025 H1", date=datetime.date(2025, 6, 30), opened_by=eva)
+
+    taken = RoundForm({"name": "2025 H1", "date": "2025-07-01"}, response=response)
+    elsewhere = RoundForm({"name": "2025 H1", "date": "2025-07-01"}, response=ManagementResponseFactory())
+
+    assert not taken.is_valid()
+    assert list(taken.errors) == ["__all__"] and taken.non_field_errors()
+    assert elsewhere.is_valid(), elsewhere.errors

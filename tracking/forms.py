@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .models import ReviewRound
 
@@ -20,11 +21,16 @@ class RoundForm(forms.ModelForm):
         self.instance.response = response
 
     def validate_unique(self):
-        # The response is set on the instance, not a form field: check the name per response here.
-        exclude = self._get_validation_exclusions()
+        """Check the model's uniqueness rules, the name per response among them.
+
+        ModelForm leaves out every rule that involves a model field which is not a form field,
+        and the response is set on the instance, not a form field. So the rules are checked
+        here with the response, and without whatever is not a valid form field (as ModelForm's
+        own check leaves out a field that has an error already)."""
+        exclude = {field.name for field in self.instance._meta.fields if field.name not in self.cleaned_data}
         exclude.discard("response")
         try:
             self.instance.validate_unique(exclude=exclude)
             self.instance.validate_constraints(exclude=exclude)
-        except forms.ValidationError as error:
-            self._update_errors(error)
+        except ValidationError as error:
+            self.add_error(None, error)
