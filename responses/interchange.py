@@ -418,7 +418,34 @@ V1_KEYS = {
 
 def parse(raw: bytes, source: str = "<input>") -> ParsedResponse:
     """Read and check a whole file; raise InterchangeError listing every problem."""
-    data = _load(raw, source)
+    return _read(_load(raw, source), source)
+
+
+def from_data(data: dict, source: str = "<data>") -> ParsedResponse:
+    """The ``ParsedResponse`` of an interchange structure (``as_data``), with no YAML in between:
+    the same result as ``parse`` of its export, checked and normalised the same way."""
+    return _read(_as_loaded(data), source)
+
+
+def _as_loaded(value):
+    """``value`` as ``_load`` would return it from its export: mappings and lists with their
+    (here unknown: 0) lines, every other value but None as text."""
+    if isinstance(value, dict):
+        result = Map((key, _as_loaded(item)) for key, item in value.items())
+        result.line, result.key_lines = 0, dict.fromkeys(value, 0)
+        return result
+    if isinstance(value, list):
+        result = Seq(_as_loaded(item) for item in value)
+        result.line = 0
+        return result
+    if value is None:
+        return None
+    text = Text(value.isoformat() if isinstance(value, datetime.date) else value)
+    text.line = 0
+    return text
+
+
+def _read(data, source) -> ParsedResponse:
     r = _Reader(source)
     version = {FORMAT_V1: 1, FORMAT: 2}.get(data.get("format") if isinstance(data, Map) else None)
     r.version = version or 2
