@@ -2,8 +2,9 @@
 
 Both sides are interchange structures (responses/interchange.py): a frozen version's
 snapshot is parsed with ``interchange.parse``; the live side is ``as_data`` (6 queries,
-whatever the size), written out and parsed the same way, so that both sides have exactly
-the same shape and the same normalisation. Nothing else is read from the database.
+whatever the size), read by ``interchange.from_data`` with the same checks and the same
+normalisation, without writing it out as YAML: both sides have exactly the same shape.
+Nothing else is read from the database.
 
 Items are matched by identity, not position: actions (and their parts) by number;
 recommendations by number, else report location, else their place in the document
@@ -209,4 +210,5 @@ def version_data(version):
 
 
 def live_data(response):
-    return interchange.parse(interchange.export_response(response).encode("utf-8"), source="live")
+    """The response as it is now, in the same shape as a version's snapshot."""
+    return interchange.from_data(interchange.as_data(response), source="live")

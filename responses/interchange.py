@@ -20,7 +20,6 @@ from core import revision
 from core.text import clean_text, unstorable
 from recommendations.models import Recommendation, RecommendationGroup, Theme
 
-from . import yaml_emit
 from .models import ManagementResponse
 
 FORMAT = "managementresponse/2"  # what exports write
@@ -36,7 +35,7 @@ MAX_ERRORS = 20
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 12  # the format nests 8 deep (groups > themes > recommendations > actions > mapping)
 END_MARKER = "..."  # YAML's own end-of-document line: a file cut short lacks it
-# libyaml reads a file some 40 times faster than PyYAML's pure-Python reader; same nodes, same marks.
+# libyaml's reader where PyYAML has it (its speed: benchmarks/README.md); the same nodes and marks either way.
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -420,7 +419,34 @@ V1_KEYS = {
 
 def parse(raw: bytes, source: str = "<input>") -> ParsedResponse:
     """Read and check a whole file; raise InterchangeError listing every problem."""
-    data = _load(raw, source)
+    return _read(_load(raw, source), source)
+
+
+def from_data(data: dict, source: str = "<data>") -> ParsedResponse:
+    """The ``ParsedResponse`` of an interchange structure (``as_data``), with no YAML in between:
+    the same result as ``parse`` of its export, checked and normalised the same way."""
+    return _read(_as_loaded(data), source)
+
+
+def _as_loaded(value):
+    """``value`` as ``_load`` would return it from its export: mappings and lists with their
+    (here unknown: 0) lines, every other value but None as text."""
+    if isinstance(value, dict):
+        result = Map((key, _as_loaded(item)) for key, item in value.items())
+        result.line, result.key_lines = 0, dict.fromkeys(value, 0)
+        return result
+    if isinstance(value, list):
+        result = Seq(_as_loaded(item) for item in value)
+        result.line = 0
+        return result
+    if value is None:
+        return None
+    text = Text(value.isoformat() if isinstance(value, datetime.date) else value)
+    text.line = 0
+    return text
+
+
+def _read(data, source) -> ParsedResponse:
     r = _Reader(source)
     version = {FORMAT_V1: 1, FORMAT: 2}.get(data.get("format") if isinstance(data, Map) else None)
     r.version = version or 2
@@ -767,20 +793,37 @@ def import_file(path: Path, *, replace: bool = False) -> ManagementResponse:
 # --- writing YAML ----------------------------------------------------------------------------
 
 
-class _Dumper(yaml.SafeDumper):
-    def increase_indent(self, flow=False, indentless=False):
-        # Indent list items under their key, as people write YAML by hand.
-        return super().increase_indent(flow, False)
-
-
 def _represent_str(dumper, value):
     value = str(value)  # choices enums are str subclasses: write their value
-    style = "|" if "\n" in value else None
+    style = "|" if "\n" in value else None  # several lines: a literal block, as written by hand
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
-_Dumper.add_representer(str, _represent_str)
-_Dumper.add_multi_representer(str, _represent_str)
+def _make_dumper(base):
+    """A dumper for exports on ``base`` (one of PyYAML's safe dumpers), with the text style above."""
+
+    class Dumper(base):
+        pass
+
+    Dumper.add_representer(str, _represent_str)
+    Dumper.add_multi_representer(str, _represent_str)  # str subclasses (choices enums) too
+    return Dumper
+
+
+# libyaml's emitter when PyYAML has it; else PyYAML's own, which writes the same bytes (a test compares them).
+_Dumper = _make_dumper(yaml.CSafeDumper if yaml.__with_libyaml__ else yaml.SafeDumper)
+
+# The layout of an export (docs/interchange.md, "How an export is written"): keys in the
+# format's order, block style, two spaces per level (a list's "- " at its key's indentation),
+# text as is (no \u escapes; lines up to 100,000 characters kept whole), and the end line "..." (END_MARKER).
+DUMP_OPTIONS = {
+    "sort_keys": False,
+    "default_flow_style": False,
+    "allow_unicode": True,
+    "width": 100_000,
+    "indent": 2,
+    "explicit_end": True,  # the END_MARKER line, by which the reader knows the file is whole
+}
 
 
 def as_data(response: ManagementResponse) -> dict:
@@ -886,19 +929,5 @@ def export_response(response: ManagementResponse) -> str:
 
 
 def dump(data: dict) -> str:
-    """The interchange structure as YAML, exactly as exports write it: by responses/yaml_emit.py
-    when it can (about ten times faster), else by PyYAML; the bytes are the same either way."""
-    return yaml_emit.dump(data, _Dumper) or _pyyaml_dump(data)
-
-
-def _pyyaml_dump(data) -> str:
-    return yaml.dump(
-        data,
-        Dumper=_Dumper,
-        sort_keys=False,
-        allow_unicode=True,
-        width=100_000,
-        indent=2,
-        default_flow_style=False,
-        explicit_end=True,  # the END_MARKER line, by which the reader knows the file is whole
-    )
+    """The interchange structure as YAML, exactly as exports write it."""
+    return yaml.dump(data, Dumper=_Dumper, **DUMP_OPTIONS)

@@ -132,9 +132,7 @@ HOSTILE_FILES = {
         r"U\+D800|invalid Unicode character escape",  # libyaml refuses it already
     ),
     "2 MB recommendation text": (
-        seed_with(
-            "            text: Blijf een doordachte", "            text: " + "x" * 2_000_000 + " Blijf een doordachte"
-        ),
+        seed_with("text: Blijf een doordachte", "text: " + "x" * 2_000_000 + " Blijf een doordachte"),
         "text: too long: 2000128 characters, at most 20000",
     ),
     "over-long qualifier": (seed_with("qualifier: (systematisch leren)", "qualifier: " + "q" * 201), "at most 200"),

@@ -1,15 +1,18 @@
 """Comparing two versions, or a version and the live data (responses/comparison.py)."""
 
 import subprocess
+from pathlib import Path
 
 import pytest
+import yaml
 from django.urls import reverse
 
 from actions.models import Action, ActionLink
 from recommendations.models import Recommendation
+from responses import interchange
 from responses.comparison import compare, live_data, version_data, word_diff
-from responses.interchange import export_response
-from responses.models import ResponseVersion
+from responses.interchange import as_data, export_response, from_data, import_file, parse
+from responses.models import ManagementResponse, ResponseVersion
 from responses.permissions import EVALUATION_STAFF
 from responses.publishing import publish
 
@@ -49,6 +52,37 @@ def changes_of(comparison):
 
 def test_an_unchanged_response_has_no_differences(response, v1):
     assert compare(version_data(v1), live_data(response)).items == []
+
+
+def test_the_live_side_is_read_as_data_without_yaml(response, v1, monkeypatch):
+    def no_yaml(*args, **kwargs):
+        raise AssertionError("the live data went through YAML")
+
+    for name in ("dump", "load", "compose", "parse"):
+        monkeypatch.setattr(yaml, name, no_yaml)
+    monkeypatch.setattr(interchange, "dump", no_yaml)
+    Recommendation.objects.filter(response=response, number="1").update(agreement="disagree")
+    assert live_data(response).all_recommendations[0].agreement == "disagree"
+
+
+@pytest.mark.parametrize("name", ["seed", "matrix", "awkward"])
+def test_the_live_side_is_what_parsing_its_export_gives(db, name):
+    """from_data(as_data(r)) == parse(export_response(r)): both sides of a comparison read alike."""
+    if name == "awkward":
+        response = ManagementResponseFactory(status=ManagementResponse.Status.DRAFT)
+        theme = ThemeFactory(group__response=response)
+        action = ActionFactory(response=response, number="1.10", status=Action.Status.REALISED, title=" null ")
+        ActionFactory(response=response, parent=action, number="2024-09-30", status="inherited", title="- x")
+        rec = RecommendationFactory(
+            theme=theme, number="", text="Twee\n\nalinea's: ja \n- en #dit\n", response_text="~"
+        )
+        ActionLinkFactory(recommendation=rec, action=action, qualifier="(a: b)")
+    else:
+        path = {"seed": "responses/seed/leerecosystemen.yaml", "matrix": "tests/data/uneg-matrix.yaml"}[name]
+        response = import_file(Path(__file__).resolve().parent.parent / path)
+    parsed = from_data(as_data(response), source="live")
+    assert parsed == parse(export_response(response).encode("utf-8"))
+    assert parsed.all_actions and parsed.all_recommendations
 
 
 def test_each_kind_of_change_appears_once_and_nothing_unchanged_appears(response, v1):

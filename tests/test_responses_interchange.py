@@ -1,13 +1,17 @@
 """The interchange format: the seed as data, import errors, round trips."""
 
+import datetime
 import io
 
 import pytest
+import yaml
 from django.core.management import CommandError, call_command
 
 from actions.models import Action, ActionLink
+from benchmarks.synthetic import synthetic_response
 from recommendations.models import Recommendation, RecommendationGroup, Theme
-from responses.interchange import export_response
+from responses import interchange
+from responses.interchange import as_data, export_response, import_file, parse
 from responses.models import ManagementResponse
 
 from .fixtures import SEED, SEED_TEXT
@@ -246,3 +250,102 @@ def test_a_freshly_created_response_exports(db):
     action = ActionFactory(status=Action.Status.REALISED)
     text = export_response(action.response)
     assert "status: published" in text and "status: realised" in text
+
+
+# --- how an export is written (docs/interchange.md) ---------------------------------------------
+
+
+def test_an_export_is_laid_out_for_people(seed_response):
+    text = export_response(seed_response)
+    assert text.startswith("format: managementresponse/2\nresponse:\n  slug: leerecosystemen\n")
+    assert "\nactions:\n- number: '1'\n  label: ''\n" in text  # a list's "- " at its key's indentation
+    assert "\n  parts:\n  - number: '1.1'\n" in text
+    assert "\n  introduction: |-\n    Deze ‘management response’ is" in text  # a literal block, unicode as is
+    assert text.endswith("\n...\n")  # the end line
+
+
+def test_pyyaml_without_libyaml_writes_the_same_bytes(seed_response):
+    """The dumper falls back on PyYAML's own emitter when libyaml is missing: same file."""
+    pure = interchange._make_dumper(yaml.SafeDumper)
+    for response in (seed_response, synthetic_response(actions=6, recommendations=60)):
+        assert yaml.dump(as_data(response), Dumper=pure, **interchange.DUMP_OPTIONS) == export_response(response)
+
+
+def earlier_layout(text):
+    """``text`` laid out as exports were written before: PyYAML's Python emitter, lists indented under their key."""
+
+    class Indented(yaml.SafeDumper):
+        def increase_indent(self, flow=False, indentless=False):
+            return super().increase_indent(flow, False)
+
+    Indented.add_representer(str, interchange._represent_str)
+    return yaml.dump(yaml.safe_load(text), Dumper=Indented, **interchange.DUMP_OPTIONS)
+
+
+def test_a_file_in_the_earlier_layout_imports_as_the_same_response(db, tmp_path):
+    text = SEED.read_text(encoding="utf-8")
+    earlier = earlier_layout(text)
+    assert "\nactions:\n  - number: '1'\n    label: ''\n" in earlier and "\n      - number: '1.1'\n" in earlier
+    assert parse(earlier.encode("utf-8")) == parse(text.encode("utf-8"))
+    path = tmp_path / "earlier.yaml"
+    path.write_text(earlier, encoding="utf-8")
+    assert export_response(import_file(path)) == text  # and it exports in today's layout
+
+
+AWKWARD = [
+    "",
+    " leading",
+    "trailing ",
+    "a: b",
+    "a #b",
+    "#hash",
+    "- x",
+    "...",
+    "---",
+    "it's",
+    '"double"',
+    "[list]",
+    "&anchor",
+    "*alias",
+    "!tag",
+    "|pipe",
+    "1.10",
+    "0x1F",
+    "yes",
+    "null",
+    "~",
+    "2024-09-30",
+    "€ ü é ñ 中文 🙂",
+    "\u00a0nbsp",
+    "tab\there",
+    "line\nbreak",
+    "line\nbreak\n",
+    "ends\n\n",
+    "\nleading break",
+    " leading space\nmore",
+    "space before \nbreak",
+    "after\n indented",
+    "- item\n- item",
+    "# heading\n\ntext",
+    "crlf\r\nline",
+    "bell\x07",
+    "nel\x85x",
+    "ls\u2028x",
+    "bom\ufeffx",
+    "a\n\n\nb",
+    "x\n  \ny",
+    'back\\slash \n"q" 🙂',
+    "x" * 60_000 + " \n",
+]
+
+
+@pytest.mark.parametrize("text", AWKWARD)
+def test_awkward_texts_are_read_back_as_written(text):
+    data = {
+        "format": text,
+        "response": {"title": text, "published_on": datetime.date(2025, 3, 31), "none": None},
+        "actions": [{"number": text, "narrative": text, "responsible_units": [text, text], "parts": []}, text],
+    }
+    written = interchange.dump(data)
+    assert written.endswith("\n...\n")
+    assert yaml.load(written, Loader=interchange.LOADER) == data
