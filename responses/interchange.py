@@ -793,25 +793,25 @@ def import_file(path: Path, *, replace: bool = False) -> ManagementResponse:
 # --- writing YAML ----------------------------------------------------------------------------
 
 
-def _represent_str(dumper, value):
+def represent_str(dumper, value):
     value = str(value)  # choices enums are str subclasses: write their value
     style = "|" if "\n" in value else None  # several lines: a literal block, as written by hand
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
-def _make_dumper(base):
+def make_dumper(base):
     """A dumper for exports on ``base`` (one of PyYAML's safe dumpers), with the text style above."""
 
     class Dumper(base):
         pass
 
-    Dumper.add_representer(str, _represent_str)
-    Dumper.add_multi_representer(str, _represent_str)  # str subclasses (choices enums) too
+    Dumper.add_representer(str, represent_str)
+    Dumper.add_multi_representer(str, represent_str)  # str subclasses (choices enums) too
     return Dumper
 
 
 # libyaml's emitter when PyYAML has it; else PyYAML's own, which writes the same bytes (a test compares them).
-_Dumper = _make_dumper(yaml.CSafeDumper if yaml.__with_libyaml__ else yaml.SafeDumper)
+_Dumper = make_dumper(yaml.CSafeDumper if yaml.__with_libyaml__ else yaml.SafeDumper)
 
 # The layout of an export (docs/interchange.md, "How an export is written"): keys in the
 # format's order, block style, two spaces per level (a list's "- " at its key's indentation),

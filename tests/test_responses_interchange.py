@@ -266,7 +266,7 @@ def test_an_export_is_laid_out_for_people(seed_response):
 
 def test_pyyaml_without_libyaml_writes_the_same_bytes(seed_response):
     """The dumper falls back on PyYAML's own emitter when libyaml is missing: same file."""
-    pure = interchange._make_dumper(yaml.SafeDumper)
+    pure = interchange.make_dumper(yaml.SafeDumper)
     for response in (seed_response, synthetic_response(actions=6, recommendations=60)):
         assert yaml.dump(as_data(response), Dumper=pure, **interchange.DUMP_OPTIONS) == export_response(response)
 
@@ -278,7 +278,7 @@ def earlier_layout(text):
         def increase_indent(self, flow=False, indentless=False):
             return super().increase_indent(flow, False)
 
-    Indented.add_representer(str, interchange._represent_str)
+    Indented.add_representer(str, interchange.represent_str)
     return yaml.dump(yaml.safe_load(text), Dumper=Indented, **interchange.DUMP_OPTIONS)
 
 
