@@ -9,7 +9,6 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.crypto import get_random_string
-from django.utils.csp import CSP
 from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -378,12 +377,6 @@ def response_export(request, slug):
     return http
 
 
-# The PDF gets its own CSP: the site's (no plugins, no inline styles) could stop a
-# browser's built-in PDF viewer; framing stays forbidden. The "being prepared" page
-# is HTML and keeps the site's.
-PDF_CSP = {"frame-ancestors": [CSP.NONE]}
-
-
 # What the PDF's ETag, a 304 and the file name need: the rest of the row is not read.
 PDF_KEY_FIELDS = ["slug", "status", "revision", "published_on", "title"]
 pdf_key_columns = prepared.by_unique(ManagementResponse, "slug", PDF_KEY_FIELDS)
@@ -425,8 +418,7 @@ def response_pdf(request, slug):
         http = not_modified
     for name, value in headers.items():
         http[name] = value
-    http._csp_config = PDF_CSP  # what django.views.decorators.csp.csp_override sets
-    return http
+    return pdf.pdf_answer(request, http)
 
 
 def _pdf_being_prepared(request, response):
@@ -494,7 +486,7 @@ def get_version(request, slug, number):
 
 
 @require_safe
-@csp_override({"frame-ancestors": [CSP.NONE]})
+@csp_override(pdf.PDF_CSP)
 def version_pdf(request, slug, number):
     """A published version's PDF, exactly as it was frozen."""
     version = get_version(request, slug, number)
@@ -585,7 +577,7 @@ def response_compare(request, slug):
 
 
 @require_safe
-@csp_override({"frame-ancestors": [CSP.NONE]})
+@csp_override(pdf.PDF_CSP)
 def response_compare_pdf(request, slug):
     """The comparison as a PDF annex, to send with a new version."""
     response = get_visible_response(request, slug)
@@ -636,7 +628,7 @@ def response_as_of(request, slug):
 
 @require_safe
 @login_required
-@csp_override({"frame-ancestors": [CSP.NONE]})
+@csp_override(pdf.PDF_CSP)
 def response_as_of_pdf(request, slug):
     response = get_object_or_404(ManagementResponse, slug=slug)
     permissions.require(permissions.can_view_history(request.user, response))
