@@ -8,7 +8,7 @@ class ResponsesConfig(AppConfig):
 
     def ready(self):
         # Every model the document shows moves its response's revision on
-        # (core/revision.py): the key of the cached document part and of the PDF.
+        # (core/revision.py): the key of the PDF, its ETag and its cache entry.
         from actions.models import Action, ActionLink, ProgressUpdate
         from core import revision
         from recommendations.models import Recommendation, RecommendationGroup, Theme
