@@ -196,18 +196,16 @@ CACHES = {
         "TIMEOUT": 60 * 60 * 24 * 30,
         "OPTIONS": {"MAX_ENTRIES": 500},
     },
-    # The document part of the document page, keyed by the response's revision
-    # (responses/views.py). Shared by all gunicorn workers: a file cache by default.
+    # The fragments of the document page, keyed by the rows they show (responses/fragments.py):
+    # a page reads a few hundred at once (one get_many). Each process keeps its own by default
+    # (a key names its content, so no copy is ever stale; a worker renders a fragment once):
+    # LOCATION only names the memory. A shared backend (file, database) spares the other
+    # workers' renders, at the cost of reading every fragment from it on every page.
     "documents": {
-        "BACKEND": os.environ.get(
-            "DOCUMENT_CACHE_BACKEND",
-            "django.core.cache.backends.locmem.LocMemCache"
-            if TESTING
-            else "django.core.cache.backends.filebased.FileBasedCache",
-        ),
-        "LOCATION": os.environ.get("DOCUMENT_CACHE_LOCATION", str(BASE_DIR / ".cache" / "documents")),
+        "BACKEND": os.environ.get("DOCUMENT_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": os.environ.get("DOCUMENT_CACHE_LOCATION", "documents"),
         "TIMEOUT": 60 * 60 * 24 * 7,
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
     },
 }
 

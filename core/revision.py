@@ -1,7 +1,8 @@
 """One revision per response: the cheap key of everything derived from its document.
 
-The document page's cached document part and the PDF (its ETag and its cache
-entry) are keyed by ``ManagementResponse.revision``. Every write to a row the
+The PDF (its ETag and its cache entry) is keyed by
+``ManagementResponse.revision``. (The document page's fragments are keyed by the
+``version`` and ``updated_at`` of the rows they show: responses/fragments.py.) Every write to a row the
 document shows gives the response a new revision: a random number, so that a
 stale in-memory copy saved over it can never bring back a key that is already
 in a cache.
@@ -13,7 +14,8 @@ How every write path is covered:
     ``AppConfig.ready``, the response itself with the path ``"pk"``);
   * ``bulk_create``, ``bulk_update`` and ``queryset.update()`` send no signals:
     code that uses them calls ``touch()`` itself (``core.editing.move``, the
-    import, ``rerender_texts``).
+    import, ``rerender_texts``), and, when it changes what the document page
+    shows, moves the rows' ``version`` on too (``F("version") + 1``).
 
 The new revision is written inside the writer's transaction, so readers see the
 new content and the new key together, at commit. Each write bumps (one UPDATE);

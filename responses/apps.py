@@ -7,8 +7,8 @@ class ResponsesConfig(AppConfig):
     verbose_name = _("Managementresponses")
 
     def ready(self):
-        # The response is the root of the revisions (core/revision.py): the key of the cached
-        # document parts and of the PDF. The apps above track their own rows.
+        # The response is the root of the revisions (core/revision.py): the key of the PDF, its
+        # ETag and its cache entry. The apps above track their own rows.
         from core import revision
 
         from . import tasks

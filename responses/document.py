@@ -10,10 +10,11 @@ recommendations and actions it has:
   4. their themes,
   5. the recommendations (with and without a theme),
   6. their links.
-The tree is put together here rather than with ``prefetch_related``, whose
-bookkeeping cost more than the queries on a long document. Links point at the
-same action objects as ``actions``; recommendations at the same themes, and
-themes at the same groups (no query for ``rec.theme`` or ``theme.group``).
+Plain querysets; the tree is put together here rather than with
+``prefetch_related``, whose bookkeeping cost more than the queries on a long
+document. Links point at the same action objects as ``actions`` (the templates
+read ``link.action``; nothing the document shows reads ``rec.theme`` or
+``theme.group``, which are not set).
 """
 
 from dataclasses import dataclass
@@ -22,7 +23,6 @@ from django.db.models import OuterRef, Subquery
 
 from actions.models import Action, ActionLink, ProgressUpdate, action_tree
 from core import rendered
-from core.instances import instances
 from recommendations.models import Recommendation, RecommendationGroup, Theme
 
 
@@ -32,7 +32,7 @@ class Document:
     actions: list  # top-level actions, each with .part_list and .latest_comment
     groups: list  # groups with .theme_list -> .recommendation_list -> .link_list
     loose: list  # recommendations without a theme, each with .link_list
-    # The document page's pre-rendered fragments (responses/page_cache.py), joined in document
+    # The document page's pre-rendered fragments (responses/fragments.py), joined in document
     # order: all actions, all recommendations; each theme has its own ``.fragments``. None on
     # other pages, which render each item in the layout's template.
     action_fragments: str | None = None
@@ -46,49 +46,42 @@ class Document:
 
 def build_document(response, *, stored_html=True) -> Document:
     """The document of ``response``. Without ``stored_html``, the stored HTML of recommendations
-    and actions is left out (deferred), for a caller that loads what it needs with
+    and actions is left out (``defer``), for a caller that loads what it needs with
     ``core.rendered.load_stored_html`` (the document page: only for fragments it renders)."""
-    defer = {
-        model: rendered.rendered_field_names(model) if not stored_html else [] for model in (Action, Recommendation)
-    }
-    # The three long lists without Model.__init__ (core/instances.py): a third of the time.
-    actions = instances(Action.objects.filter(response=response).order_by("order", "pk"), exclude=defer[Action])
+
+    def ordered(queryset):
+        model = queryset.model
+        if not stored_html:
+            queryset = queryset.defer(*rendered.rendered_field_names(model))
+        return list(queryset.order_by("order", "pk"))
+
+    actions = ordered(Action.objects.filter(response=response))
     comments = _latest_comments(response) if response.layout_spec.actions_in_recommendations else {}
     for action in actions:
         action.latest_comment = comments.get(action.pk, "")
-    groups = list(RecommendationGroup.objects.filter(response=response).order_by("order", "pk"))
-    themes = list(Theme.objects.filter(group__response=response).order_by("order", "pk"))
-    recs = instances(
-        Recommendation.objects.filter(response=response).order_by("order", "pk"), exclude=defer[Recommendation]
-    )
-    links = instances(ActionLink.objects.filter(recommendation__response=response).order_by("order", "pk"))
+    groups = ordered(RecommendationGroup.objects.filter(response=response))
+    themes = ordered(Theme.objects.filter(group__response=response))
+    recs = ordered(Recommendation.objects.filter(response=response))
+    links = ordered(ActionLink.objects.filter(recommendation__response=response))
 
-    # Forward relations set as select_related would (no query when one is read).
-    set_action = ActionLink.action.field.set_cached_value
-    set_recommendation = ActionLink.recommendation.field.set_cached_value
-    set_group = Theme.group.field.set_cached_value
-    set_theme = Recommendation.theme.field.set_cached_value
+    # Each link's action is the action of ``actions`` (assigned: no query when it is read, and one
+    # object per action however many links cite it).
     by_pk = {action.pk: action for action in actions}
     link_lists = {rec.pk: [] for rec in recs}
     for link in links:
-        set_action(link, by_pk[link.action_id])
+        link.action = by_pk[link.action_id]
         link_lists[link.recommendation_id].append(link)
     theme_lists = {group.pk: [] for group in groups}
-    group_of = {group.pk: group for group in groups}
     for theme in themes:
-        set_group(theme, group_of[theme.group_id])
         theme.recommendation_list = []
         theme_lists[theme.group_id].append(theme)
     theme_of = {theme.pk: theme for theme in themes}
     loose = []
     for rec in recs:
         rec.link_list = link_lists[rec.pk]
-        for link in rec.link_list:
-            set_recommendation(link, rec)
         if rec.theme_id is None:
             loose.append(rec)
         else:
-            set_theme(rec, theme_of[rec.theme_id])
             theme_of[rec.theme_id].recommendation_list.append(rec)
     for group in groups:
         group.theme_list = theme_lists[group.pk]

@@ -21,7 +21,7 @@ class Layout:
     web_template: str  # the body of the document page, included by responses/_document.html
     print_template: str  # the body of the PDF, included by print/response.html
     # The fragments the web template shows, each cached on its own by the document page
-    # (responses/page_cache.py): one per recommendation, and one per top-level action if any.
+    # (responses/fragments.py): one per recommendation, and one per top-level action if any.
     recommendation_template: str
     action_template: str | None = None
     # Whether a recommendation's fragment shows its position (a recommendation without a number).

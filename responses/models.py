@@ -90,7 +90,7 @@ class ManagementResponse(NormalisedText, Versioned):
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     # updated_at, version, updated_by: Versioned.
     # Changes (to a new random value) with every write to anything the document shows:
-    # the key of the cached document part and of the PDF (core/revision.py).
+    # the key of the PDF, its ETag and its cache entry (core/revision.py).
     revision = models.BigIntegerField(_("revisie van het document"), default=new_revision, editable=False)
 
     objects = ManagementResponseQuerySet.as_manager()

@@ -33,7 +33,9 @@ from django.contrib.staticfiles import finders
 from django.core.cache import caches
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
+from django.utils.csp import CSP
 from django.utils.text import slugify
+from django.views.decorators.csp import csp_override
 
 from core import rendered
 from core.text import printable
@@ -344,6 +346,19 @@ def wait_for_pdf(response, *, etag, seconds: float) -> bytes | None:
 
 
 RETRY_SECONDS = 3
+
+# A PDF gets its own CSP: the site's (no plugins, no inline styles) could stop a browser's
+# built-in PDF viewer; framing stays forbidden. The "being prepared" page is HTML and keeps
+# the site's.
+PDF_CSP = {"frame-ancestors": [CSP.NONE]}
+
+
+@csp_override(PDF_CSP)
+def pdf_answer(request, http):
+    """``http`` -- a PDF, or the 304 that revalidates one -- with the PDF's CSP (Django's
+    ``csp_override``). For the views that answer either a PDF or the "being prepared" page:
+    only the PDF goes through here."""
+    return http
 
 
 def being_prepared(request, *, retry_url, back_url, back_label, response=None):

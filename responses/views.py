@@ -9,16 +9,15 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.crypto import get_random_string
-from django.utils.csp import CSP
 from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from core import audit, prepared
+from core import audit
 from core.editing import INVALID, keeps_input, login_required, save_form
 
-from . import asof, checks, comparison, dashboard, page_cache, pdf, permissions, publishing, services
+from . import asof, checks, comparison, dashboard, fragments, pdf, permissions, publishing, services
 from .forms import (
     LIVE,
     AddMemberForm,
@@ -45,15 +44,10 @@ def favicon(request):
     return redirect(static("img/favicon.ico"), permanent=True)
 
 
-def get_visible_response(request, slug, *, lookup=None):
-    """The response ``slug`` if the user may see it; ``lookup``: a prepared query of a few of
-    its columns (core/prepared.py), for the pages served from a cache."""
-    if lookup is None:
-        response = get_object_or_404(ManagementResponse, slug=slug)
-    else:
-        response = lookup(slug)
-        if response is None:
-            raise Http404
+def get_visible_response(request, slug, *, fields=None):
+    """The response ``slug`` if the user may see it; with ``fields``, only those columns are loaded."""
+    responses = ManagementResponse.objects if fields is None else ManagementResponse.objects.only(*fields)
+    response = get_object_or_404(responses, slug=slug)
     if not response.is_visible_to(request.user):
         # A draft is not announced to people who may not read it.
         raise Http404
@@ -231,34 +225,24 @@ def response_delete(request, slug):
     )
 
 
-# What the document page needs to serve a page from the cache: who may see it, and its key.
-SERVING_FIELDS = ["slug", "status", "language", "revision"]
-serving_columns = prepared.by_unique(ManagementResponse, "slug", SERVING_FIELDS)
-
-
 @require_safe
 def response_detail(request, slug):
-    """The document page, from the cache by the response's revision (responses/page_cache.py)."""
-    # The other fields only when the page is built: a cached page is served without loading them.
-    response = get_visible_response(request, slug, lookup=serving_columns)
+    """The document page: the document part from fragments (responses/fragments.py), the page
+    around it rendered for this request."""
+    response = get_visible_response(request, slug)
     rights = permissions.rights(request.user, response)
-
-    def render_page(extra):
-        response.refresh_from_db(fields=response.get_deferred_fields())
-        # Without the stored HTML: the fragments that need it load it (responses/page_cache.py).
-        document = response.layout_spec.build(response, stored_html=False)
-        context = {
-            "response": response,
-            "document_part": page_cache.document_part(response, rights, document),
-            "rights": rights,
-            "can_delete": permissions.can_delete_response(request.user, response),
-            # The checklist is for editors (made when the page is, then cached with it).
-            "findings": checks.check_document(document) if rights.any else None,
-            "versions": version_list(response),
-        }
-        return render(request, "responses/detail.html", {**context, **extra})
-
-    return page_cache.render_page(request, response, rights, render_page)
+    # Without the stored HTML: the fragments rendered now load what they need (responses/fragments.py).
+    document = response.layout_spec.build(response, stored_html=False)
+    context = {
+        "response": response,
+        "document_part": fragments.document_part(response, rights, document),
+        "rights": rights,
+        "can_delete": permissions.can_delete_response(request.user, response),
+        # The checklist is for editors.
+        "findings": checks.check_document(document) if rights.any else None,
+        "versions": version_list(response),
+    }
+    return render(request, "responses/detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -377,15 +361,8 @@ def response_export(request, slug):
     return http
 
 
-# The PDF gets its own CSP: the site's (no plugins, no inline styles) could stop a
-# browser's built-in PDF viewer; framing stays forbidden. The "being prepared" page
-# is HTML and keeps the site's.
-PDF_CSP = {"frame-ancestors": [CSP.NONE]}
-
-
 # What the PDF's ETag, a 304 and the file name need: the rest of the row is not read.
 PDF_KEY_FIELDS = ["slug", "status", "revision", "published_on", "title"]
-pdf_key_columns = prepared.by_unique(ManagementResponse, "slug", PDF_KEY_FIELDS)
 
 
 @require_safe
@@ -404,7 +381,7 @@ def response_pdf(request, slug):
     and otherwise answers 202 with a page that reloads itself (a meta refresh,
     and Retry-After) until the PDF is there.
     """
-    response = get_visible_response(request, slug, lookup=pdf_key_columns)
+    response = get_visible_response(request, slug, fields=PDF_KEY_FIELDS)
     etag = pdf.pdf_etag(response)
     headers = {
         "ETag": etag,
@@ -424,8 +401,7 @@ def response_pdf(request, slug):
         http = not_modified
     for name, value in headers.items():
         http[name] = value
-    http._csp_config = PDF_CSP  # what django.views.decorators.csp.csp_override sets
-    return http
+    return pdf.pdf_answer(request, http)
 
 
 def _pdf_being_prepared(request, response):
@@ -493,7 +469,7 @@ def get_version(request, slug, number):
 
 
 @require_safe
-@csp_override({"frame-ancestors": [CSP.NONE]})
+@csp_override(pdf.PDF_CSP)
 def version_pdf(request, slug, number):
     """A published version's PDF, exactly as it was frozen."""
     version = get_version(request, slug, number)
@@ -584,7 +560,7 @@ def response_compare(request, slug):
 
 
 @require_safe
-@csp_override({"frame-ancestors": [CSP.NONE]})
+@csp_override(pdf.PDF_CSP)
 def response_compare_pdf(request, slug):
     """The comparison as a PDF annex, to send with a new version."""
     response = get_visible_response(request, slug)
@@ -635,7 +611,7 @@ def response_as_of(request, slug):
 
 @require_safe
 @login_required
-@csp_override({"frame-ancestors": [CSP.NONE]})
+@csp_override(pdf.PDF_CSP)
 def response_as_of_pdf(request, slug):
     response = get_object_or_404(ManagementResponse, slug=slug)
     permissions.require(permissions.can_view_history(request.user, response))

@@ -28,8 +28,5 @@ def _dutch_by_default(settings):
 @pytest.fixture(autouse=True)
 def _clear_caches():
     """Every test starts with empty caches (including the rendered-PDF cache)."""
-    from responses import page_cache
-
     for cache in caches.all():
         cache.clear()
-    page_cache.forget_recent()

@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
-from django.utils.csp import CSP
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -139,11 +138,6 @@ def round_close(request, pk):
     return redirect(review_round)
 
 
-# A PDF's own CSP, as for the document's PDF (responses/views.py): a browser's PDF viewer may need
-# what the site's policy forbids; framing stays forbidden.
-PDF_CSP = {"frame-ancestors": [CSP.NONE]}
-
-
 @require_safe
 @login_required
 def round_report(request, pk):
@@ -173,8 +167,7 @@ def round_report(request, pk):
         http["Content-Disposition"] = f'inline; filename="{name}.pdf"'
     http["ETag"] = etag
     http["Cache-Control"] = "private, no-cache"
-    http._csp_config = PDF_CSP  # what csp_override sets: for the PDF, not for the "being prepared" page
-    return http
+    return response_pdf.pdf_answer(request, http)  # the PDF's CSP, not the "being prepared" page's
 
 
 def report_year(request):
@@ -218,5 +211,4 @@ def portfolio_pdf(request):
         http["Content-Disposition"] = f'inline; filename="portfolio-{year}.pdf"'
     http["ETag"] = etag
     http["Cache-Control"] = "private, no-cache"
-    http._csp_config = PDF_CSP  # what csp_override sets: for the PDF, not for the "being prepared" page
-    return http
+    return response_pdf.pdf_answer(request, http)  # the PDF's CSP, not the "being prepared" page's
