@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import audit
 from core.editing import VersionedAdminMixin
+from recommendations.admin import RecommendationAdmin
 
 from .forms import owner_choices
 from .models import Action, ActionLink, ProgressUpdate
@@ -106,3 +107,16 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
     list_select_related = ["action", "author"]
     raw_id_fields = ["action"]
     readonly_fields = ["created_at"]
+
+
+class RecommendationLinkInline(admin.TabularInline):
+    """A recommendation's links to actions, on its admin page: the recommendations app sits below
+    this one and does not know links, so this app adds them there."""
+
+    model = ActionLink
+    extra = 0
+    fields = ["order", "action", "qualifier"]
+    autocomplete_fields = ["action"]
+
+
+RecommendationAdmin.inlines = [*RecommendationAdmin.inlines, RecommendationLinkInline]

@@ -45,8 +45,8 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from actions.models import Action, ProgressUpdate  # noqa: E402
+from interchange.format import import_file  # noqa: E402
 from recommendations.models import Recommendation  # noqa: E402
-from responses.interchange import import_file  # noqa: E402
 from responses.models import ManagementResponse, Membership  # noqa: E402
 
 SEED = ROOT / "responses" / "seed" / "leerecosystemen.yaml"
@@ -193,12 +193,12 @@ def main():
     rows = []
     with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
         for label, url in (
-            ("dashboard, 301 responses", reverse("responses:list")),
-            ("dashboard, search 'oproep'", reverse("responses:list") + "?q=oproep"),
-            ("follow-up page, 200 actions", reverse("responses:followup", args=[big.slug])),
+            ("dashboard, 301 responses", reverse("tracking:home")),
+            ("dashboard, search 'oproep'", reverse("tracking:home") + "?q=oproep"),
+            ("follow-up page, 200 actions", reverse("tracking:followup", args=[big.slug])),
             (
                 "follow-up page, 200 actions, overdue only",
-                reverse("responses:followup", args=[big.slug]) + "?overdue=1",
+                reverse("tracking:followup", args=[big.slug]) + "?overdue=1",
             ),
         ):
             median, p95, queries = measure(client, url, runs)

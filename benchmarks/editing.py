@@ -37,11 +37,11 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
-from synthetic import synthetic_response  # noqa: E402  (benchmarks/synthetic.py)
+from synthetic import synthetic_response  # noqa: E402  benchmarks/synthetic.py
 
 from actions.models import Action  # noqa: E402
+from interchange.format import import_file  # noqa: E402
 from recommendations.models import Recommendation  # noqa: E402
-from responses.interchange import import_file  # noqa: E402
 from responses.models import Membership  # noqa: E402
 
 SEED = ROOT / "responses" / "seed" / "leerecosystemen.yaml"

@@ -14,7 +14,7 @@ each, long Markdown narratives). Times, each the median of --runs:
 
 Beside them, the machine's speed: the time of a fixed pure-Python loop, before and after
 (the machine is a virtual machine whose speed drifts; see benchmarks/README.md).
-Only functions that every version of responses/interchange.py since the YAML writer has
+Only functions that every version of interchange/format.py since the YAML writer has
 (``export_response``, ``as_data``, ``dump``) are used, so the same script runs on an older
 checkout for an A/B: copy it there, or run it with ``--root`` pointing at that checkout.
 Prints the machine, a Markdown table and the export's size and SHA-256 (the same bytes on
@@ -49,7 +49,7 @@ django.setup()
 
 import yaml  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from synthetic import synthetic_response  # noqa: E402  (benchmarks/synthetic.py)
+from synthetic import synthetic_response  # noqa: E402  benchmarks/synthetic.py
 
 from responses import interchange  # noqa: E402
 

@@ -187,8 +187,8 @@ def main():
         from django.test import Client
         from synthetic import synthetic_response
 
+        from document import pdf
         from recommendations.models import Recommendation
-        from responses import pdf
         from responses.models import ManagementResponse
 
         synthetic_response()

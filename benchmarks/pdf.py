@@ -42,12 +42,12 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
-from synthetic import synthetic_response  # noqa: E402  (benchmarks/synthetic.py)
+from synthetic import synthetic_response  # noqa: E402  benchmarks/synthetic.py
 
 from actions.models import Action  # noqa: E402
+from interchange.format import import_file  # noqa: E402
 from recommendations.models import Recommendation  # noqa: E402
 from responses import pdf  # noqa: E402
-from responses.interchange import import_file  # noqa: E402
 
 SEED = ROOT / "responses" / "seed" / "leerecosystemen.yaml"
 
@@ -147,7 +147,7 @@ def main():
         cached, _ = timed(lambda: pdf.cached_pdf(seed), 50)
         large_cached, _ = timed(lambda: pdf.cached_pdf(large), 20)
         client = Client()
-        url = reverse("responses:pdf", args=[seed.slug])
+        url = reverse("document:pdf", args=[seed.slug])
         view, http = timed(lambda: client.get(url, SERVER_NAME="localhost"), 50)
         etag = http["ETag"]
         not_modified, http304 = timed(lambda: client.get(url, SERVER_NAME="localhost", HTTP_IF_NONE_MATCH=etag), 50)

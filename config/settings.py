@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "responses",
     "recommendations",
     "actions",
+    "document",
+    "interchange",
+    "publishing",
     "tracking",
 ]
 
@@ -159,8 +162,8 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "responses:list"
-LOGOUT_REDIRECT_URL = "responses:list"
+LOGIN_REDIRECT_URL = "tracking:home"
+LOGOUT_REDIRECT_URL = "tracking:home"
 
 # Dutch first, English through gettext.
 LANGUAGE_CODE = "nl"
@@ -184,7 +187,7 @@ STORAGES = {
     },
 }
 
-# Rendered PDFs are cached by content hash (see responses/pdf.py). A file
+# Rendered PDFs are cached by content hash (see document/pdf.py). A file
 # cache survives restarts and is shared by gunicorn workers.
 CACHES = {
     "default": {
@@ -196,7 +199,7 @@ CACHES = {
         "TIMEOUT": 60 * 60 * 24 * 30,
         "OPTIONS": {"MAX_ENTRIES": 500},
     },
-    # The fragments of the document page, keyed by the rows they show (responses/fragments.py):
+    # The fragments of the document page, keyed by the rows they show (document/fragments.py):
     # a page reads a few hundred at once (one get_many). Each process keeps its own by default
     # (a key names its content, so no copy is ever stale; a worker renders a fragment once):
     # LOCATION only names the memory. A shared backend (file, database) spares the other

@@ -2,7 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    # "new" before a response's slug: interchange's /responses/new/ must win over /responses/<slug>/.
+    path("", include("interchange.urls")),
     path("", include("responses.urls")),
+    path("", include("document.urls")),
+    path("", include("publishing.urls")),
     path("recommendations/", include("recommendations.urls")),
     path("actions/", include("actions.urls")),
     path("", include("tracking.urls")),

@@ -2,7 +2,7 @@
 
 The PDF (its ETag and its cache entry) is keyed by
 ``ManagementResponse.revision``. (The document page's fragments are keyed by the
-``version`` and ``updated_at`` of the rows they show: responses/fragments.py.) Every write to a row the
+``version`` and ``updated_at`` of the rows they show: document/fragments.py.) Every write to a row the
 document shows gives the response a new revision: a random number, so that a
 stale in-memory copy saved over it can never bring back a key that is already
 in a cache.

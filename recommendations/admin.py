@@ -1,4 +1,3 @@
-from django.apps import apps
 from django.contrib import admin
 
 from core.editing import VersionedAdminMixin
@@ -36,18 +35,10 @@ class ThemeAdmin(VersionedAdminMixin, admin.ModelAdmin):
     inlines = [RecommendationInline]
 
 
-class ActionLinkInline(admin.TabularInline):
-    # By name: the actions app builds on this one, so this one does not import it.
-    model = apps.get_model("actions", "ActionLink")
-    extra = 0
-    fields = ["order", "action", "qualifier"]
-    autocomplete_fields = ["action"]
-
-
 @admin.register(Recommendation)
 class RecommendationAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "number", "location", "theme", "agreement", "updated_at"]
     list_filter = ["agreement", "response", "theme__group"]
     search_fields = ["number", "text", "location", "justification", "response_text", "theme__heading"]
     list_select_related = ["theme", "response"]
-    inlines = [ActionLinkInline]
+    inlines = []  # the actions app adds the links (actions/admin.py)

@@ -104,7 +104,7 @@ def render_row(request, rec, response, *, form=None, saved_message=None, status=
         "form": form,
         "saved_message": saved_message,
     }
-    return render(request, "responses/_recommendation_row.html", context, status=status)
+    return render(request, "document/_recommendation_row.html", context, status=status)
 
 
 # The structure editor: groups -> themes -> recommendations, added, edited, moved and deleted

@@ -30,7 +30,7 @@ class ManagementResponseAdmin(VersionedAdminMixin, admin.ModelAdmin):
 @admin.register(ResponseVersion)
 class ResponseVersionAdmin(admin.ModelAdmin):
     """Published versions, to look at only: a version is frozen (``ResponseVersion.save``), so the
-    admin neither adds, changes nor deletes one. Publishing is ``responses.publishing.publish``."""
+    admin neither adds, changes nor deletes one. Publishing is ``publishing.publish.publish``."""
 
     list_display = ["response", "number", "published_at", "by", "sha256", "pdf_link"]
     list_display_links = ["response", "number"]

@@ -11,8 +11,6 @@ class ResponsesConfig(AppConfig):
         # ETag and its cache entry. The apps above track their own rows.
         from core import revision
 
-        from . import tasks
         from .models import ManagementResponse
 
         revision.track(ManagementResponse, "pk")
-        revision.after_commit(tasks.schedule_pdf)

@@ -99,47 +99,6 @@ class NewResponseForm(forms.ModelForm):
         return check_slug(self.cleaned_data["slug"])
 
 
-class UploadForm(forms.Form):
-    """An interchange file (docs/interchange.md), checked and previewed before anything is written."""
-
-    MAX_BYTES = 5 * 1024 * 1024
-
-    file = forms.FileField(
-        label=_("Bestand (YAML)"), help_text=_("Een export van deze toepassing of een bestand in hetzelfde formaat.")
-    )
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        kwargs.setdefault("prefix", "upload")
-        super().__init__(*args, **kwargs)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("Het bestand is te groot (ten hoogste 5 MB)."))
-        return upload
-
-
-class CopyForm(forms.Form):
-    """A new response with the structure of an existing one."""
-
-    source = forms.ModelChoiceField(queryset=ManagementResponse.objects.none(), label=_("Kopie van"))
-    title = forms.CharField(label=_("Titel"), max_length=300)
-    slug = forms.SlugField(label=_("Slug"), max_length=100, required=False, help_text=_("Leeg: gemaakt uit de titel."))
-
-    def __init__(self, *args, queryset, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        kwargs.setdefault("prefix", "copy")
-        super().__init__(*args, **kwargs)
-        self.fields["source"].queryset = queryset
-
-    def clean_slug(self):
-        slug = check_slug(self.cleaned_data["slug"])
-        if slug and ManagementResponse.objects.filter(slug=slug).exists():
-            raise forms.ValidationError(_("Deze slug is al in gebruik. Kies een andere."))
-        return slug
-
-
 class ResponseDeleteForm(forms.Form):
     """The confirmation of deleting a whole response, with the counts the user was shown."""
 
@@ -176,30 +135,6 @@ class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Rol"), choices=Membership.Role.choices)
 
 
-class PublishForm(forms.Form):
-    """Publish a version: a change note; for administrators, a reason to publish over errors."""
-
-    note = forms.CharField(
-        label=_("Wijzigingsnota"),
-        max_length=5_000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Wat deze versie nieuw maakt; staat bij de versie in de lijst."),
-    )
-    override_reason = forms.CharField(
-        label=_("Reden om ondanks de fouten te publiceren"),
-        max_length=5_000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Alleen voor beheerders; wordt bij de versie bewaard."),
-    )
-
-    def __init__(self, *args, may_override=False, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        if not may_override:
-            del self.fields["override_reason"]
-
-
 class VerifyForm(forms.Form):
     """A PDF to compare, by its SHA-256, with the versions we published."""
 
@@ -216,30 +151,3 @@ class VerifyForm(forms.Form):
         if upload.size > self.MAX_BYTES:
             raise forms.ValidationError(_("Het bestand is te groot (ten hoogste 50 MB)."))
         return upload
-
-
-LIVE = "live"
-
-
-class CompareForm(forms.Form):
-    """Which two states to compare: published versions by number, or the live data."""
-
-    old = forms.ChoiceField(label=_("Van"))
-    new = forms.ChoiceField(label=_("Naar"))
-
-    def __init__(self, *args, versions, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        choices = [(str(v.number), _("versie %(number)s") % {"number": v.number}) for v in versions]
-        choices.append((LIVE, _("de huidige gegevens")))
-        self.fields["old"].choices = self.fields["new"].choices = choices
-
-
-class AsOfForm(forms.Form):
-    """The day whose end the response is shown as it stood."""
-
-    date = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)

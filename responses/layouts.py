@@ -5,23 +5,20 @@ document both templates read. ``ManagementResponse.layout`` names one. To add a
 layout: a ``Layout`` entry here, its templates (web, print, and the web template's
 fragments) under templates/responses/layouts/ and templates/print/layouts/, a
 choice in ``ManagementResponse.Layout`` and its name in the model's check
-constraint (then ``makemigrations``). responses/_document.html and print/response.html
+constraint (then ``makemigrations``). document/_document.html and print/response.html
 include the layout's template; nothing else needs to know.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
-
-from .document import build_document
 
 
 @dataclass(frozen=True)
 class Layout:
     name: str
-    web_template: str  # the body of the document page, included by responses/_document.html
+    web_template: str  # the body of the document page, included by document/_document.html
     print_template: str  # the body of the PDF, included by print/response.html
     # The fragments the web template shows, each cached on its own by the document page
-    # (responses/fragments.py): one per recommendation, and one per top-level action if any.
+    # (document/fragments.py): one per recommendation, and one per top-level action if any.
     recommendation_template: str
     action_template: str | None = None
     # Whether a recommendation's fragment shows its position (a recommendation without a number).
@@ -31,7 +28,6 @@ class Layout:
     # the document load each action's latest comment, and a recommendation's fragment the
     # stored HTML of its actions.
     actions_in_recommendations: bool = False
-    build: Callable = build_document
 
 
 LAYOUTS = {
@@ -40,17 +36,17 @@ LAYOUTS = {
         # The seed's: I. introduction, II. actions chapter, III. recommendations table.
         Layout(
             "table",
-            "responses/layouts/table.html",
+            "document/layouts/table.html",
             "print/layouts/table.html",
-            recommendation_template="responses/_recommendation_row.html",
-            action_template="responses/_action_section.html",
+            recommendation_template="document/_recommendation_row.html",
+            action_template="document/_action_section.html",
         ),
         # UNEG: per recommendation its text, the management response and the key-action table.
         Layout(
             "matrix",
-            "responses/layouts/matrix.html",
+            "document/layouts/matrix.html",
             "print/layouts/matrix.html",
-            recommendation_template="responses/layouts/_matrix_recommendation.html",
+            recommendation_template="document/layouts/_matrix_recommendation.html",
             positional=True,
             actions_in_recommendations=True,
         ),

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -34,7 +35,7 @@ class ManagementResponse(NormalisedText, Versioned):
         PUBLISHED = "published", _("gepubliceerd")
 
     class Layout(models.TextChoices):
-        # One entry per layout in responses/layouts.py.
+        # One entry per layout in document/layouts.py.
         TABLE = "table", _("tabel (inleiding, acties, tabel van aanbevelingen)")
         MATRIX = "matrix", _("matrix (UNEG: per aanbeveling de respons en de kernacties)")
 
@@ -127,16 +128,28 @@ class ManagementResponse(NormalisedText, Versioned):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("responses:detail", kwargs={"slug": self.slug})
+        return reverse("document:detail", kwargs={"slug": self.slug})
 
     def get_preview_url(self):
         """Where the editing forms of this response's texts preview Markdown (core.editing.live_preview)."""
         return reverse("responses:preview", kwargs={"slug": self.slug})
 
+    def document_date(self):
+        """The date the document carries: its publication date, else the day it is exported."""
+        return self.published_on or timezone.localdate()
+
+    def pdf_filename(self) -> str:
+        """The title and the date the document carries:
+        ``managementresponse-evaluatieopdracht-leerecosystemen-2025-03-31.pdf``."""
+        name = slugify(self.title)
+        if len(name) > 80:
+            name = name[:81].rsplit("-", 1)[0]
+        return f"{name or slugify(self.slug) or 'managementresponse'}-{self.document_date().isoformat()}.pdf"
+
     @property
     def layout_spec(self):
-        """The layout's templates and document builder (responses/layouts.py)."""
-        from .layouts import layout_for  # the layouts import the document builder, which imports models
+        """The layout's templates and document builder (document/layouts.py)."""
+        from .layouts import layout_for
 
         return layout_for(self)
 
@@ -169,7 +182,7 @@ class ManagementResponse(NormalisedText, Versioned):
 class ResponseVersion(models.Model):
     """A published version of a response, frozen: its data and its PDF exactly as they went out.
 
-    Written once by ``responses.publishing.publish`` and never changed afterwards (``save``
+    Written once by ``publishing.publish.publish`` and never changed afterwards (``save``
     refuses an update), so that a PDF downloaded years later is byte for byte the one that
     was published, and its SHA-256 identifies it (``verify_pdf``).
     """

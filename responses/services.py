@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils.text import slugify
 
-from . import interchange, permissions
+from . import permissions
 from .models import ManagementResponse
 
 
@@ -30,38 +30,3 @@ def create_response(*, form, user) -> ManagementResponse:
     response.save()
     permissions.on_response_created(response, user)
     return response
-
-
-@transaction.atomic
-def import_upload(*, parsed, user) -> ManagementResponse:
-    """The response a checked interchange file describes (never replacing one)."""
-    response = interchange.import_response(parsed=parsed, replace=False)
-    permissions.on_response_created(response, user)
-    return response
-
-
-def structure_copy(source: ManagementResponse, *, title: str, slug: str) -> bytes:
-    """An interchange file of ``source``'s structure under a new title and slug, as a draft.
-
-    Kept: metadata, introduction, layout, groups, themes, recommendations (numbers, locations,
-    texts), actions with their parts and facts, and the links. Left out: agreements and
-    management responses, statuses (not reported yet; parts inherit), the progress log.
-    """
-    data = interchange.as_data(source)
-    data["response"].update(slug=slug, title=title, status="draft", published_on=None)
-    for action in data["actions"]:
-        action.update(status="", status_note="", progress=[])
-        for part in action["parts"]:
-            part.update(status="inherited", status_note="", progress=[])
-    recommendations = data["recommendations"] + [
-        rec for group in data["groups"] for theme in group["themes"] for rec in theme["recommendations"]
-    ]
-    for rec in recommendations:
-        rec.update(agreement="", response="", justification="")
-    return interchange.dump(data).encode()
-
-
-@transaction.atomic
-def copy_response(*, source, title, slug, user) -> ManagementResponse:
-    parsed = interchange.parse(structure_copy(source, title=title, slug=slug), source=source.slug)
-    return import_upload(parsed=parsed, user=user)

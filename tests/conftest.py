@@ -12,7 +12,7 @@ in tests/factories.py.
 import pytest
 from django.core.cache import caches
 
-from .fixtures import *  # noqa: F403  (shared fixtures)
+from tests.fixtures import *  # noqa: F403  shared fixtures
 
 
 @pytest.fixture(autouse=True)

@@ -8,8 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from recommendations.models import Recommendation
-
-from .fixtures import make_user
+from tests.fixtures import make_user
 
 HTMX = {"HX-Request": "true"}
 
@@ -64,7 +63,7 @@ def test_the_lockout_message_is_translated(client, settings, user):
 
 def test_a_user_changes_their_password(client, user):
     client.force_login(user)
-    assert 'href="/accounts/password_change/"' in client.get(reverse("responses:list")).content.decode()
+    assert 'href="/accounts/password_change/"' in client.get(reverse("tracking:home")).content.decode()
     answer = client.post(
         reverse("password_change"),
         {"old_password": "pw-karel", "new_password1": "Lang-en-sterk-42", "new_password2": "Lang-en-sterk-42"},

@@ -6,14 +6,8 @@ import pytest
 from django.urls import reverse
 
 from actions.models import Action, ActionLink, ProgressUpdate
-
-from .factories import (
-    ActionFactory,
-    ActionLinkFactory,
-    ManagementResponseFactory,
-    ProgressUpdateFactory,
-)
-from .fixtures import grant
+from tests.factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, ProgressUpdateFactory
+from tests.fixtures import grant
 
 HTMX = {"HX-Request": "true"}
 

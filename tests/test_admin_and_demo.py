@@ -69,7 +69,7 @@ def test_demo_users_can_log_in(client, db, settings):
     # Through the login page: django-axes wants the request that a real login carries.
     answer = client.post(reverse("login"), {"username": "evaluatie", "password": "demo-evaluatie"})
     assert answer.status_code == 302
-    assert client.get(reverse("responses:list")).context["user"].username == "evaluatie"
+    assert client.get(reverse("tracking:home")).context["user"].username == "evaluatie"
 
 
 def test_roles_carry_the_rights_of_their_work(seed_response, evaluation_staff, project_member, reader):

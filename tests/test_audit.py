@@ -11,10 +11,9 @@ from django.utils import timezone
 from actions.models import Action, ActionLink
 from recommendations.models import Recommendation
 from responses.models import ManagementResponse, Membership
-
-from .factories import ManagementResponseFactory, RecommendationFactory
-from .fixtures import SEED, grant, make_user
-from .test_admin_and_demo import admin_form
+from tests.factories import ManagementResponseFactory, RecommendationFactory
+from tests.fixtures import SEED, grant, make_user
+from tests.test_admin_and_demo import admin_form
 
 HTMX = {"HX-Request": "true"}
 
@@ -224,7 +223,7 @@ def test_a_cascading_delete_leaves_a_record_of_everything_it_took_in_the_respons
 def test_changing_owners_through_the_edit_form_appears_on_the_actions_timeline(
     client, django_user_model, project_member, seed_response
 ):
-    from .test_followup_deadlines import edit_data
+    from tests.test_followup_deadlines import edit_data
 
     action = Action.objects.get(response=seed_response, number="4")
     anna = make_user(django_user_model, "anna", first_name="Anna", last_name="Peeters")
@@ -286,7 +285,7 @@ def test_the_migration_gives_each_actions_newest_record_its_owners(django_user_m
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    from .factories import ActionFactory
+    from tests.factories import ActionFactory
 
     anna = make_user(django_user_model, "anna", first_name="Anna", last_name="Peeters")
     action = ActionFactory()

@@ -4,14 +4,13 @@ import datetime
 import re
 
 import pytest
-from django.db import connection  # noqa: F401  (the skipif condition reads it)
+from django.db import connection  # noqa: F401  the skipif condition reads it
 from django.urls import reverse
 from django.utils import timezone
 
-from responses.dashboard import PER_PAGE, figures_for, quarter_ends
-
-from .factories import ActionFactory, ManagementResponseFactory, ProgressUpdateFactory, RecommendationFactory
-from .fixtures import grant, make_user
+from tests.factories import ActionFactory, ManagementResponseFactory, ProgressUpdateFactory, RecommendationFactory
+from tests.fixtures import grant, make_user
+from tracking.dashboard import PER_PAGE, figures_for, quarter_ends
 
 TODAY = timezone.localdate()
 YESTERDAY = TODAY - datetime.timedelta(days=1)
@@ -188,10 +187,10 @@ def test_the_dashboard_costs_the_same_whatever_the_number_of_responses(
     # recommendation figures; the user's own open actions; the years; the status history;
     # the organisations: 7; the user's and their groups' permissions (the create button asks): 2 -> 11.
     with django_assert_max_num_queries(11):
-        page = client.get(reverse("responses:list"))
+        page = client.get(reverse("tracking:home"))
     assert len(shown(page.content.decode())) == min(size, PER_PAGE)
     with django_assert_max_num_queries(11):  # the last page: the same queries
-        page = client.get(reverse("responses:list"), {"page": "last"})
+        page = client.get(reverse("tracking:home"), {"page": "last"})
     assert len(shown(page.content.decode())) == size % PER_PAGE or PER_PAGE
 
 

@@ -1,7 +1,7 @@
 """The cached fragments of the document page and the PDF follow every write path at once.
 
 The document page keeps its fragments in the "documents" cache, keyed by the rows they
-show (responses/fragments.py), and the PDF in the "pdf" cache, keyed by the response's
+show (document/fragments.py), and the PDF in the "pdf" cache, keyed by the response's
 revision (core/revision.py). Each test below primes both caches, edits through one write
 path, and checks that the page and the PDF (after the real background render) show the edit.
 """
@@ -14,13 +14,12 @@ from django.db.models import F
 from django.urls import reverse
 
 from actions.models import Action, ActionLink
-from responses import pdf
-from responses.interchange import export_response
+from document import pdf
+from interchange.format import export_response
 from responses.models import ManagementResponse
-
-from .factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory
-from .test_admin_and_demo import admin_form
-from .test_responses_pdf import get_ready_pdf, pdf_text, words
+from tests.factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory
+from tests.test_admin_and_demo import admin_form
+from tests.test_responses_pdf import get_ready_pdf, pdf_text, words
 
 HTMX = {"HX-Request": "true"}
 
@@ -106,7 +105,7 @@ def test_the_status_links_return_to_the_document_page_not_to_the_first_visitors_
 def test_the_response_form(admin_client, doc, tmp_path):
     response = doc["response"]
     prime(admin_client, response)
-    from .test_responses_editing import form_data
+    from tests.test_responses_editing import form_data
 
     answer = admin_client.post(
         reverse("responses:edit", args=[response.slug]), form_data(response, introduction="Nieuwe inleiding.")
@@ -238,7 +237,7 @@ def test_a_plain_delete(client, doc, tmp_path):
 
 def test_a_queryset_update_with_an_explicit_touch(client, doc, tmp_path):
     """Bulk writes send no signals and leave ``version`` alone: code that makes them moves the
-    version on and calls core.revision.touch (documented in responses/fragments.py, core/revision.py)."""
+    version on and calls core.revision.touch (documented in document/fragments.py, core/revision.py)."""
     from core import revision
 
     response = doc["response"]
@@ -256,7 +255,7 @@ def test_a_queryset_update_with_an_explicit_touch(client, doc, tmp_path):
 def test_a_save_renders_the_pdf_in_the_background_through_the_task_backend(client, tmp_path, monkeypatch):
     from django_tasks_db.models import DBTaskResult
 
-    from .test_responses_pdf import get_pdf, run_worker
+    from tests.test_responses_pdf import get_pdf, run_worker
 
     response = ManagementResponseFactory(status=ManagementResponse.Status.PUBLISHED)
     rec = RecommendationFactory(theme__group__response=response, text="Eerste versie.")
@@ -266,7 +265,7 @@ def test_a_save_renders_the_pdf_in_the_background_through_the_task_backend(clien
     response.refresh_from_db()
     etag = pdf.pdf_etag(response)
     assert pdf.cached_pdf_or_none(etag) is None
-    pending = DBTaskResult.objects.filter(task_path="responses.tasks.render_pdf_task", status="READY")
+    pending = DBTaskResult.objects.filter(task_path="document.tasks.render_pdf_task", status="READY")
     assert [task.args_kwargs["args"] for task in pending] == [[response.pk, etag]]
 
     # A request before the worker ran: no second render is queued, the visitor is told to wait.
@@ -297,7 +296,7 @@ def test_export_pdf_stays_synchronous(seed_response, tmp_path):
 
 
 def test_the_pending_page_keeps_the_site_content_security_policy(client, doc):
-    http = client.get(reverse("responses:pdf", args=[doc["response"].slug]))
+    http = client.get(reverse("document:pdf", args=[doc["response"].slug]))
     assert http.status_code == 202
     assert "script-src" in http["Content-Security-Policy"]
     assert "De PDF wordt voorbereid" in http.content.decode()
@@ -372,22 +371,22 @@ def test_after_an_edit_only_the_fragments_that_show_it_are_rendered_again(client
     others = [RecommendationFactory(theme=doc["rec"].theme, text=f"Aanbeveling {n}.") for n in range(5)]
     ActionLinkFactory(recommendation=others[0], action=doc["second"])
     page(client, response)
-    assert rendered_templates.count("responses/_recommendation_row.html") == 6
-    assert rendered_templates.count("responses/_action_section.html") == 2
+    assert rendered_templates.count("document/_recommendation_row.html") == 6
+    assert rendered_templates.count("document/_action_section.html") == 2
     rendered_templates.clear()
 
     # Nothing changed: every fragment comes from the cache, the page around them is rendered.
     page(client, response)
-    assert "responses/_recommendation_row.html" not in rendered_templates
-    assert "responses/_action_section.html" not in rendered_templates
-    assert "responses/detail.html" in rendered_templates
+    assert "document/_recommendation_row.html" not in rendered_templates
+    assert "document/_action_section.html" not in rendered_templates
+    assert "document/detail.html" in rendered_templates
     rendered_templates.clear()
 
     others[3].text = "Een nieuwe zin."
     others[3].save()
     assert "Een nieuwe zin." in page(client, response)
-    assert rendered_templates.count("responses/_recommendation_row.html") == 1
-    assert rendered_templates.count("responses/_action_section.html") == 0
+    assert rendered_templates.count("document/_recommendation_row.html") == 1
+    assert rendered_templates.count("document/_action_section.html") == 0
     rendered_templates.clear()
 
     # An action's number shows in the rows that cite it, and in its own section.
@@ -395,5 +394,5 @@ def test_after_an_edit_only_the_fragments_that_show_it_are_rendered_again(client
     doc["second"].save()
     html = page(client, response)
     assert "Actie 7" in html
-    assert rendered_templates.count("responses/_recommendation_row.html") == 1
-    assert rendered_templates.count("responses/_action_section.html") == 1
+    assert rendered_templates.count("document/_recommendation_row.html") == 1
+    assert rendered_templates.count("document/_action_section.html") == 1

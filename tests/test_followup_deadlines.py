@@ -7,11 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action
+from document.pdf import render_html
 from recommendations.models import Implementation, Recommendation
-from responses.pdf import render_html
-
-from .factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory
-from .fixtures import grant, make_user
+from tests.factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory
+from tests.fixtures import grant, make_user
 
 TODAY = timezone.localdate()
 YESTERDAY = TODAY - datetime.timedelta(days=1)
@@ -197,7 +196,7 @@ def test_overdue_shows_in_the_matrix_layout(client):
 
 
 def test_the_admin_lets_only_members_of_the_response_own_an_action(admin_client, django_user_model, seed_response):
-    from .test_admin_and_demo import admin_form
+    from tests.test_admin_and_demo import admin_form
 
     action = Action.objects.get(response=seed_response, number="4")
     anna = make_user(django_user_model, "anna", first_name="Anna", last_name="Peeters")

@@ -7,14 +7,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from .factories import (
+from tests.factories import (
     ActionFactory,
     ActionLinkFactory,
     ManagementResponseFactory,
     ProgressUpdateFactory,
     RecommendationFactory,
 )
-from .fixtures import grant, make_user
+from tests.fixtures import grant, make_user
 
 HTMX = {"HX-Request": "true"}
 TODAY = timezone.localdate()
@@ -53,7 +53,7 @@ def rows_of(html):
 
 
 def get(client, response, **params):
-    return client.get(reverse("responses:followup", args=[response.slug]), params)
+    return client.get(reverse("tracking:followup", args=[response.slug]), params)
 
 
 def test_members_see_every_action_with_owners_units_deadline_status_and_log(client, tracked):
@@ -112,7 +112,7 @@ def test_htmx_gets_the_table_only(client, tracked):
     response, anna, _bart = tracked
     client.force_login(anna)
 
-    fragment = client.get(reverse("responses:followup", args=[response.slug]), {"overdue": "1"}, headers=HTMX)
+    fragment = client.get(reverse("tracking:followup", args=[response.slug]), {"overdue": "1"}, headers=HTMX)
 
     html = fragment.content.decode()
     assert html.lstrip().startswith('<section id="opvolging"')

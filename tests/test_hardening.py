@@ -11,12 +11,11 @@ from django.urls import reverse
 from actions.models import Action, ActionLink
 from core.editing import VersionedForm
 from core.richtext import render
+from document.pdf import render_pdf
 from recommendations.models import Recommendation
 from responses.models import ManagementResponse
-from responses.pdf import render_pdf
-
-from .factories import ActionFactory, ManagementResponseFactory, RecommendationFactory
-from .test_responses_editing import form_data
+from tests.factories import ActionFactory, ManagementResponseFactory, RecommendationFactory
+from tests.test_responses_editing import form_data
 
 HTMX = {"HX-Request": "true"}
 
@@ -205,10 +204,10 @@ def read_only_urls(response):
     action = response.actions.first()
     rec = Recommendation.objects.for_response(response).first()
     return [
-        reverse("responses:list"),
+        reverse("tracking:home"),
         response.get_absolute_url(),
-        reverse("responses:export", args=[response.slug]),
-        reverse("responses:pdf", args=[response.slug]),
+        reverse("interchange:export", args=[response.slug]),
+        reverse("document:pdf", args=[response.slug]),
         action.get_absolute_url(),
         rec.get_absolute_url(),
         reverse("actions:progress", args=[action.pk]),

@@ -24,7 +24,7 @@ def test_every_interface_string_has_an_english_translation():
 
 
 def test_the_interface_is_dutch_by_default(client, db):
-    page = client.get(reverse("responses:list"))
+    page = client.get(reverse("tracking:home"))
     assert page["Content-Language"] == "nl"
     assert "Managementresponses" in page.content.decode()
 
@@ -32,7 +32,7 @@ def test_the_interface_is_dutch_by_default(client, db):
 def test_the_language_switch_turns_the_interface_english(client, db):
     switched = client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert switched.status_code == 302
-    page = client.get(reverse("responses:list")).content.decode()
+    page = client.get(reverse("tracking:home")).content.decode()
     assert "Management responses" in page
     assert '<html lang="en">' in page
 

@@ -1,44 +1,139 @@
-"""Imports run one way: core <- recommendations, actions <- responses (STYLE.md, "Layout")."""
+"""The apps sit in layers, and each looks only down: in its imports, in its data and in its migrations.
+
+    core                     mechanisms that know no app
+    responses                the response, its people (memberships), its published versions
+    recommendations          groups, themes, recommendations, agreement levels
+    actions                  actions, their parts, status, progress; links to recommendations
+    document | interchange   the document (assembly, layouts, page, PDF) | files in and out
+    publishing               publishing versions, comparisons, the response as of a date
+    tracking                 follow-up: the dashboard, the follow-up page, rounds, reminders, portfolio
+
+An app may use the apps below it, never those above or beside it (README, "Layout"). Checked here
+on the source, so that a string cannot do what an import may not: a foreign key to a model named
+``"app.Model"``, ``apps.get_model("app", ...)``, and a migration's ``dependencies``.
+"""
 
 import ast
+import shutil
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 
-APPS = ["core", "recommendations", "actions", "responses", "tracking"]
-# What each app may import from the others. recommendations and actions are siblings:
-# actions (links answer recommendations) may import recommendations, never the reverse.
+LAYERS = [
+    ["core"],
+    ["responses"],
+    ["recommendations"],
+    ["actions"],
+    ["document", "interchange"],
+    ["publishing"],
+    ["tracking"],
+]
+APPS = [app for layer in LAYERS for app in layer]
 ALLOWED = {
-    "core": set(),
-    "recommendations": {"core"},
-    "actions": {"core", "recommendations"},
-    "responses": {"core", "recommendations", "actions"},
-    # Follow-up over the years (review rounds, reminders, the dashboard): above everything.
-    "tracking": {"core", "recommendations", "actions", "responses"},
+    app: {below for layer in LAYERS[:depth] for below in layer} for depth, layer in enumerate(LAYERS) for app in layer
 }
+RELATIONS = {"ForeignKey", "OneToOneField", "ManyToManyField"}
 
 
-def imported_apps(path: Path) -> set[str]:
+def _app(name: str) -> str:
+    return name.split(".")[0]
+
+
+def _strings(node) -> list[str]:
+    return [n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+
+
+def references(path: Path) -> list[tuple[str, str]]:
+    """(kind, app) of every other app this file names: its imports, the string targets of its
+    relations, the app labels it asks the registry for, and (in a migration) its dependencies."""
     tree = ast.parse(path.read_text(), filename=str(path))
-    found = set()
+    found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
+            found += [("import", _app(alias.name)) for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names = [node.module]
-        else:
-            continue
-        found.update(name.split(".")[0] for name in names if name.split(".")[0] in APPS)
+            found.append(("import", _app(node.module)))
+        elif isinstance(node, ast.Call):
+            name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+            if name in RELATIONS:
+                target = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "to"), None)
+                if isinstance(target, ast.Constant) and isinstance(target.value, str) and "." in target.value:
+                    found.append(("foreign key", _app(target.value)))
+            elif name == "get_model" and node.args:
+                first = node.args[0]
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    found.append(("get_model", _app(first.value)))
+        elif (
+            isinstance(node, ast.Assign)
+            and "migrations" in path.parts
+            and any(isinstance(t, ast.Name) and t.id == "dependencies" for t in node.targets)
+        ):
+            for element in getattr(node.value, "elts", []):
+                if isinstance(element, ast.Tuple) and element.elts:
+                    found += [("migration dependency", s) for s in _strings(element.elts[0])]
     return found
 
 
-def test_apps_import_only_the_layers_below_them():
-    base = Path(settings.BASE_DIR)
-    offences = []
-    for app in APPS:
+def offences(base: Path, allowed=ALLOWED) -> list[str]:
+    result = []
+    for app, may_use in allowed.items():
         for path in sorted((base / app).rglob("*.py")):
-            if "migrations" in path.parts:
-                continue
-            for other in imported_apps(path) - ALLOWED[app] - {app}:
-                offences.append(f"{path.relative_to(base)} imports {other}")
-    assert offences == []
+            for kind, other in references(path):
+                if other in allowed and other != app and other not in may_use:
+                    result.append(f"{path.relative_to(base)}: {kind} of {other}")
+    return result
+
+
+def test_apps_use_only_the_layers_below_them_in_imports_relations_registry_lookups_and_migrations():
+    assert offences(Path(settings.BASE_DIR)) == []
+
+
+def test_every_relation_of_a_model_points_down_or_into_its_own_app():
+    """The same for the models as Django loaded them (a target given as a class, or inherited)."""
+    wrong = []
+    for model in apps.get_models():
+        app = model._meta.app_label
+        if app not in ALLOWED:
+            continue
+        for field in model._meta.get_fields():
+            if field.is_relation and field.concrete and field.related_model is not None:
+                target = field.related_model._meta.app_label
+                if target in ALLOWED and target != app and target not in ALLOWED[app]:
+                    wrong.append(f"{model._meta.label}.{field.name} -> {field.related_model._meta.label}")
+    assert wrong == []
+
+
+def test_every_app_is_in_a_layer():
+    ours = {config.label for config in apps.get_app_configs() if Path(config.path).parent == Path(settings.BASE_DIR)}
+    assert ours == set(APPS)
+
+
+def test_the_check_finds_a_foreign_key_a_registry_lookup_and_a_migration_dependency_that_run_upwards(tmp_path):
+    """On a deliberately broken copy of two layers, each kind of offence is found."""
+    base = Path(settings.BASE_DIR)
+    for app in ("core", "responses"):
+        shutil.copytree(base / app, tmp_path / app, ignore=shutil.ignore_patterns("__pycache__"))
+    allowed = {"core": set(), "responses": {"core"}}
+    assert offences(tmp_path, allowed) == []
+
+    (tmp_path / "core" / "models.py").write_text(
+        (tmp_path / "core" / "models.py").read_text()
+        + '\n\nclass Note(models.Model):\n    response = models.ForeignKey("responses.ManagementResponse", models.CASCADE)\n'
+    )
+    (tmp_path / "core" / "lookup.py").write_text(
+        'from django.apps import apps\n\n\ndef response_model():\n    return apps.get_model("responses", "ManagementResponse")\n'
+    )
+    (tmp_path / "core" / "migrations").mkdir()
+    (tmp_path / "core" / "migrations" / "0001_note.py").write_text(
+        "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n"
+        '    dependencies = [("responses", "0010_membership_tables")]\n    operations = []\n'
+    )
+    (tmp_path / "core" / "upwards.py").write_text("from responses.models import ManagementResponse\n")
+
+    assert offences(tmp_path, allowed) == [
+        "core/lookup.py: get_model of responses",
+        "core/migrations/0001_note.py: migration dependency of responses",
+        "core/models.py: foreign key of responses",
+        "core/upwards.py: import of responses",
+    ]

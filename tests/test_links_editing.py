@@ -8,13 +8,7 @@ from django.urls import reverse
 
 from actions.models import Action, ActionLink
 from recommendations.models import Recommendation
-
-from .factories import (
-    ActionFactory,
-    ActionLinkFactory,
-    ManagementResponseFactory,
-    RecommendationFactory,
-)
+from tests.factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory
 
 HTMX = {"HX-Request": "true"}
 

@@ -4,8 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from actions.models import Action
-
-from .factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory
+from tests.factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory
 
 
 def test_action_numbers_are_unique_within_a_response(db):

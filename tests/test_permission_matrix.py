@@ -19,19 +19,18 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actions.models import Action, ActionLink, ProgressUpdate
+from interchange.format import export_response
 from recommendations.models import Recommendation, RecommendationGroup, Theme
-from responses.interchange import export_response
 from responses.models import ManagementResponse, Membership, ResponseVersion
-from tracking.models import ReviewRound
-
-from .factories import (
+from tests.factories import (
     ActionFactory,
     ActionLinkFactory,
     ManagementResponseFactory,
     ProgressUpdateFactory,
     RecommendationFactory,
 )
-from .fixtures import grant, make_user
+from tests.fixtures import grant, make_user
+from tracking.models import ReviewRound
 
 ANONYMOUS = "anonymous"
 READER, PROJECT, EVALUATION, ADMIN = "reader", "project_team", "evaluation_staff", "administrator"
@@ -210,18 +209,18 @@ def version(obj):
 
 CASES = {
     # responses
-    "responses:list": Case(lambda w: {}, public),
-    "responses:detail": Case(lambda w: {"slug": w.response.slug}, page),
-    "responses:export": Case(lambda w: {"slug": w.response.slug}, page),
-    "responses:pdf": Case(lambda w: {"slug": w.response.slug}, pdf_page),
+    "tracking:home": Case(lambda w: {}, public),
+    "document:detail": Case(lambda w: {"slug": w.response.slug}, page),
+    "interchange:export": Case(lambda w: {"slug": w.response.slug}, page),
+    "document:pdf": Case(lambda w: {"slug": w.response.slug}, pdf_page),
     "responses:preview": Case(lambda w: {"slug": w.response.slug}, post_only(LINKERS), lambda w: {"text": "*x*"}),
     "responses:favicon": Case(lambda w: {}, redirect_to_static),
-    "responses:new": Case(
+    "interchange:new": Case(
         lambda w: {}, creator(), lambda w: {"new-title": "Nieuw", "new-organisation": "X", "new-evaluation_title": "Y"}
     ),
-    "responses:upload": Case(lambda w: {}, creator(get_ok=405)),
-    "responses:upload_confirm": Case(lambda w: {}, creator(get_ok=405), lambda w: {"token": "x"}),
-    "responses:copy": Case(
+    "interchange:upload": Case(lambda w: {}, creator(get_ok=405)),
+    "interchange:upload_confirm": Case(lambda w: {}, creator(get_ok=405), lambda w: {"token": "x"}),
+    "interchange:copy": Case(
         lambda w: {}, creator(get_ok=405), lambda w: {"copy-source": w.response.pk, "copy-title": "Kopie"}
     ),
     "responses:delete": Case(
@@ -239,20 +238,20 @@ CASES = {
             "version": version(w.response),
         },
     ),
-    "responses:publish": Case(lambda w: {"slug": w.response.slug}, editor(EVAL), lambda w: {"note": "Versie"}),
+    "publishing:publish": Case(lambda w: {"slug": w.response.slug}, editor(EVAL), lambda w: {"note": "Versie"}),
     "responses:version_pdf": Case(lambda w: {"slug": w.response.slug, "number": w.version.number}, page),
     "responses:version_export": Case(lambda w: {"slug": w.response.slug, "number": w.version.number}, page),
-    "responses:compare": Case(lambda w: {"slug": w.response.slug}, page),
-    "responses:compare_pdf": Case(lambda w: {"slug": w.response.slug}, page),
-    "responses:as_of": Case(lambda w: {"slug": w.response.slug}, reader_login(ANY_MEMBER)),
+    "publishing:compare": Case(lambda w: {"slug": w.response.slug}, page),
+    "publishing:compare_pdf": Case(lambda w: {"slug": w.response.slug}, page),
+    "publishing:as_of": Case(lambda w: {"slug": w.response.slug}, reader_login(ANY_MEMBER)),
     # Without a date the PDF sends members to the page, which asks for one.
-    "responses:as_of_pdf": Case(
+    "publishing:as_of_pdf": Case(
         lambda w: {"slug": w.response.slug},
         lambda role, published: (302, 405) if role in ANY_MEMBER else reader_login(ANY_MEMBER)(role, published),
     ),
     "responses:verify": Case(lambda w: {}, lambda role, published: (200, 422)),
     "responses:activity": Case(lambda w: {"slug": w.response.slug}, reader_login(ANY_MEMBER)),
-    "responses:followup": Case(lambda w: {"slug": w.response.slug}, reader_login(ANY_MEMBER)),
+    "tracking:followup": Case(lambda w: {"slug": w.response.slug}, reader_login(ANY_MEMBER)),
     # tracking (review rounds)
     "tracking:rounds": Case(
         lambda w: {"slug": w.response.slug},

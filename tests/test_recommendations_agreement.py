@@ -4,9 +4,8 @@ import pytest
 from django.urls import reverse
 
 from recommendations.models import Recommendation
-
-from .factories import ManagementResponseFactory, RecommendationFactory
-from .fixtures import grant
+from tests.factories import ManagementResponseFactory, RecommendationFactory
+from tests.fixtures import grant
 
 HTMX = {"HX-Request": "true"}
 

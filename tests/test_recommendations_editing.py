@@ -7,8 +7,7 @@ import pytest
 from django.urls import reverse
 
 from recommendations.models import Recommendation, RecommendationGroup, Theme
-
-from .factories import (
+from tests.factories import (
     ActionFactory,
     ActionLinkFactory,
     ManagementResponseFactory,

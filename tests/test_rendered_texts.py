@@ -7,11 +7,10 @@ from django.core.management import call_command
 
 from actions.models import Action
 from core import rendered, richtext
+from document import pdf
 from recommendations.models import Recommendation
-from responses import pdf
 from responses.models import ManagementResponse
-
-from .factories import ActionFactory, ManagementResponseFactory, RecommendationFactory, ThemeFactory
+from tests.factories import ActionFactory, ManagementResponseFactory, RecommendationFactory, ThemeFactory
 
 NOTE = "Tekst met een noot.[^1]\n\n[^1]: De noot."
 

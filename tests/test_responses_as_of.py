@@ -1,4 +1,4 @@
-"""The response as of a date, rebuilt from the audit trail (responses/asof.py)."""
+"""The response as of a date, rebuilt from the audit trail (publishing/asof.py)."""
 
 import datetime
 import subprocess
@@ -10,9 +10,8 @@ from django.utils import timezone
 
 from actions.models import Action
 from responses.permissions import EVALUATION_STAFF, READER
-
-from .factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory
-from .fixtures import grant, make_user
+from tests.factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory
+from tests.fixtures import grant, make_user
 
 HISTORY_MODELS = [
     "responses.HistoricalManagementResponse",
@@ -57,7 +56,7 @@ def test_yesterdays_status_shows_in_the_page_and_the_pdf(client, response, membe
     action = Action.objects.get(response=response)
     action.status = "realised"
     action.save()
-    url = reverse("responses:as_of", kwargs={"slug": response.slug})
+    url = reverse("publishing:as_of", kwargs={"slug": response.slug})
     page = client.get(url, {"date": yesterday()})
     assert page.status_code == 200
     html = page.content.decode()
@@ -68,7 +67,7 @@ def test_yesterdays_status_shows_in_the_page_and_the_pdf(client, response, membe
     today = client.get(url, {"date": timezone.localdate().isoformat()}).content.decode()
     assert "erealiseerd" in today
 
-    answer = client.get(reverse("responses:as_of_pdf", kwargs={"slug": response.slug}), {"date": yesterday()})
+    answer = client.get(reverse("publishing:as_of_pdf", kwargs={"slug": response.slug}), {"date": yesterday()})
     assert answer.status_code == 200
     path = tmp_path / "toen.pdf"
     path.write_bytes(answer.content)
@@ -80,12 +79,12 @@ def test_a_deleted_action_is_back_and_a_new_one_is_not_there_yet(client, respons
     backdate(2)
     Action.objects.get(response=response).delete()
     ActionFactory(response=response, number="2.1", title="Later toegevoegd")
-    html = client.get(reverse("responses:as_of", kwargs={"slug": response.slug}), {"date": yesterday()}).content
+    html = client.get(reverse("publishing:as_of", kwargs={"slug": response.slug}), {"date": yesterday()}).content
     assert "Sleutelactie" in html.decode() and "Later toegevoegd" not in html.decode()
 
 
 def test_a_date_before_the_response_existed_is_refused_next_to_the_field(client, response, member):
-    answer = client.get(reverse("responses:as_of", kwargs={"slug": response.slug}), {"date": "2001-01-01"})
+    answer = client.get(reverse("publishing:as_of", kwargs={"slug": response.slug}), {"date": "2001-01-01"})
     assert answer.status_code == 422
     assert "bestond deze managementresponse nog niet" in answer.content.decode()
 
@@ -95,7 +94,7 @@ def test_the_past_state_is_for_members_only(client, response, django_user_model)
     response.save()
     outsider = make_user(django_user_model, "olga")
     client.force_login(outsider)
-    url = reverse("responses:as_of", kwargs={"slug": response.slug})
+    url = reverse("publishing:as_of", kwargs={"slug": response.slug})
     assert client.get(url, {"date": yesterday()}).status_code == 403
     reader = make_user(django_user_model, "rita")
     grant(reader, response, READER)
@@ -111,7 +110,7 @@ def test_the_past_state_costs_the_same_queries_at_any_size(client, db, django_as
     for i in range(size):
         rec = RecommendationFactory(theme__group__response=response)
         ActionLinkFactory(recommendation=rec, action=actions[i % 3])
-    url = reverse("responses:as_of", kwargs={"slug": response.slug})
+    url = reverse("publishing:as_of", kwargs={"slug": response.slug})
     # session + user, 1 response by slug, 1 roles; the past state: 1 response record, 1 actions,
     # 1 progress, 1 groups, 1 themes, 1 recommendations, 1 links
     with django_assert_num_queries(11):

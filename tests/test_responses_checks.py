@@ -1,15 +1,20 @@
-"""The consistency checks before publication (responses/checks.py): each fires, and is quiet once fixed."""
+"""The consistency checks before publication (document/checks.py): each fires, and is quiet once fixed."""
 
 import pytest
 from django.urls import reverse
 
 from actions.models import Action
+from document.checks import dangling_footnotes, run_checks
 from recommendations.models import Recommendation
-from responses.checks import dangling_footnotes, run_checks
 from responses.permissions import EVALUATION_STAFF, READER
-
-from .factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory, ThemeFactory
-from .fixtures import grant, make_user
+from tests.factories import (
+    ActionFactory,
+    ActionLinkFactory,
+    ManagementResponseFactory,
+    RecommendationFactory,
+    ThemeFactory,
+)
+from tests.fixtures import grant, make_user
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Comparing two versions, or a version and the live data (responses/comparison.py)."""
+"""Comparing two versions, or a version and the live data (publishing/comparison.py)."""
 
 import subprocess
 from pathlib import Path
@@ -8,22 +8,21 @@ import yaml
 from django.urls import reverse
 
 from actions.models import Action, ActionLink
+from interchange import format as interchange
+from interchange.format import as_data, export_response, from_data, import_file, parse
+from publishing.comparison import compare, live_data, version_data, word_diff
+from publishing.publish import publish
 from recommendations.models import Recommendation
-from responses import interchange
-from responses.comparison import compare, live_data, version_data, word_diff
-from responses.interchange import as_data, export_response, from_data, import_file, parse
 from responses.models import ManagementResponse, ResponseVersion
 from responses.permissions import EVALUATION_STAFF
-from responses.publishing import publish
-
-from .factories import (
+from tests.factories import (
     ActionFactory,
     ActionLinkFactory,
     ManagementResponseFactory,
     RecommendationFactory,
     ThemeFactory,
 )
-from .fixtures import grant, make_user
+from tests.fixtures import grant, make_user
 
 
 @pytest.fixture
@@ -123,7 +122,7 @@ def test_word_diff_escapes_user_text():
 def test_two_versions_compare_on_the_page(client, response, v1):
     Recommendation.objects.filter(response=response, number="3").update(response_text="Nee, toch niet.")
     publish(response=response, user=v1.published_by, note="v2")
-    page = client.get(reverse("responses:compare", kwargs={"slug": response.slug}) + "?old=1&new=2")
+    page = client.get(reverse("publishing:compare", kwargs={"slug": response.slug}) + "?old=1&new=2")
     assert page.status_code == 200
     html = page.content.decode()
     assert "Aanbeveling 3" in html and "<del>Ja.</del><ins>Nee, toch niet.</ins>" in html
@@ -133,7 +132,7 @@ def test_two_versions_compare_on_the_page(client, response, v1):
 
 def test_the_comparison_pdf_annex_shows_the_changes(client, response, v1, tmp_path):
     Action.objects.filter(response=response, number="1").update(title="Eerste actie, herschreven")
-    answer = client.get(reverse("responses:compare_pdf", kwargs={"slug": response.slug}) + "?old=1&new=live")
+    answer = client.get(reverse("publishing:compare_pdf", kwargs={"slug": response.slug}) + "?old=1&new=live")
     assert answer.status_code == 200 and answer.content.startswith(b"%PDF")
     path = tmp_path / "annex.pdf"
     path.write_bytes(answer.content)
@@ -142,7 +141,7 @@ def test_the_comparison_pdf_annex_shows_the_changes(client, response, v1, tmp_pa
 
 
 def test_a_bad_choice_is_refused(client, response, v1):
-    url = reverse("responses:compare", kwargs={"slug": response.slug})
+    url = reverse("publishing:compare", kwargs={"slug": response.slug})
     assert client.get(url + "?old=7&new=live").status_code == 422
 
 
@@ -165,7 +164,7 @@ def test_comparison_page_query_count_does_not_grow(client, db, django_assert_num
         sha256="0" * 64,
     )
     Recommendation.objects.filter(response=response).update(agreement="disagree")
-    url = reverse("responses:compare", kwargs={"slug": response.slug})
+    url = reverse("publishing:compare", kwargs={"slug": response.slug})
     # 1 response by slug, 1 versions (without PDFs), 1 the old version's snapshot,
     # live data: 1 actions, 1 progress, 1 links, 1 recommendations, 1 themes, 1 groups
     with django_assert_num_queries(9):

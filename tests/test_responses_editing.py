@@ -205,8 +205,7 @@ def test_a_text_form_without_its_response_fails_loudly_instead_of_a_blank_field(
 def test_the_text_forms_point_their_preview_at_their_own_response(db):
     from actions.forms import ActionForm
     from recommendations.forms import RecommendationForm
-
-    from .factories import ActionFactory, RecommendationFactory
+    from tests.factories import ActionFactory, RecommendationFactory
 
     action, rec = ActionFactory(), RecommendationFactory()
     assert ActionForm(instance=action)["narrative"].field.widget.attrs["hx-post"] == preview_url(
@@ -218,8 +217,7 @@ def test_the_text_forms_point_their_preview_at_their_own_response(db):
 def test_a_preview_must_be_given_its_url_not_a_function_returning_it(db):
     from core.editing import live_preview
     from responses.forms import ResponseForm
-
-    from .factories import ManagementResponseFactory
+    from tests.factories import ManagementResponseFactory
 
     response = ManagementResponseFactory()
     with pytest.raises(TypeError):

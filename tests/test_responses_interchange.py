@@ -9,12 +9,11 @@ from django.core.management import CommandError, call_command
 
 from actions.models import Action, ActionLink
 from benchmarks.synthetic import synthetic_response
+from interchange import format as interchange
+from interchange.format import as_data, export_response, import_file, parse
 from recommendations.models import Recommendation, RecommendationGroup, Theme
-from responses import interchange
-from responses.interchange import as_data, export_response, import_file, parse
 from responses.models import ManagementResponse
-
-from .fixtures import SEED, SEED_TEXT
+from tests.fixtures import SEED, SEED_TEXT
 
 
 def seed_text_flat():
@@ -245,7 +244,7 @@ def test_numbers_stay_text(db, tmp_path):
 
 def test_a_freshly_created_response_exports(db):
     """Choices set from enums (not yet read back from the database) are written as their values."""
-    from .factories import ActionFactory
+    from tests.factories import ActionFactory
 
     action = ActionFactory(status=Action.Status.REALISED)
     text = export_response(action.response)

@@ -9,13 +9,12 @@ from django.urls import reverse
 from actions.models import Action, ActionLink
 from recommendations.models import Recommendation
 from responses.models import ManagementResponse
+from tests.factories import ManagementResponseFactory
+from tests.fixtures import SEED
 
-from .factories import ManagementResponseFactory
-from .fixtures import SEED
-
-NEW = reverse("responses:new")
-UPLOAD = reverse("responses:upload")
-CONFIRM = reverse("responses:upload_confirm")
+NEW = reverse("interchange:new")
+UPLOAD = reverse("interchange:upload")
+CONFIRM = reverse("interchange:upload_confirm")
 
 
 def upload(client, content: bytes, name="response.yaml"):
@@ -37,13 +36,13 @@ def counts():
 
 def test_the_list_offers_evaluation_staff_a_new_response_button(client, evaluation_staff):
     client.force_login(evaluation_staff)
-    assert f'href="{NEW}"' in client.get(reverse("responses:list")).content.decode()
+    assert f'href="{NEW}"' in client.get(reverse("tracking:home")).content.decode()
 
 
 @pytest.mark.parametrize("who", ["project_member", "reader", "outsider"])
 def test_others_cannot_start_a_response(client, request, who):
     client.force_login(request.getfixturevalue(who))
-    assert f'href="{NEW}"' not in client.get(reverse("responses:list")).content.decode()
+    assert f'href="{NEW}"' not in client.get(reverse("tracking:home")).content.decode()
     assert client.get(NEW).status_code == 403
     assert upload(client, SEED.read_bytes()).status_code == 403
     assert ManagementResponse.objects.count() == 0
@@ -174,7 +173,7 @@ def test_a_file_whose_slug_exists_is_refused_in_the_preview(client, evaluation_s
 def test_a_copy_takes_the_structure_but_not_the_decisions(client, evaluation_staff, seed_response):
     client.force_login(evaluation_staff)
     answer = client.post(
-        reverse("responses:copy"),
+        reverse("interchange:copy"),
         {"copy-source": seed_response.pk, "copy-title": "Leerecosystemen, tweede ronde", "copy-slug": ""},
     )
     copy = ManagementResponse.objects.get(slug="leerecosystemen-tweede-ronde")
@@ -209,7 +208,7 @@ def test_an_administrator_deletes_a_response_after_a_confirmation_naming_what_go
     assert "19 aanbevelingen" in page and "in 3 groepen" in page
     assert "15 acties en onderdelen" in page or "acties en onderdelen" in page
     answer = admin_client.post(url, {"recommendations": 19, "actions": seed_response.actions.count()})
-    assert answer.status_code == 302 and answer["Location"] == reverse("responses:list")
+    assert answer.status_code == 302 and answer["Location"] == reverse("tracking:home")
     assert counts() == (0, 0, 0)
 
 

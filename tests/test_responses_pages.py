@@ -7,8 +7,7 @@ from actions.models import Action
 from core import revision
 from recommendations.models import Recommendation
 from responses.models import ManagementResponse
-
-from .factories import (
+from tests.factories import (
     ActionFactory,
     ActionLinkFactory,
     ManagementResponseFactory,
@@ -20,7 +19,7 @@ from .factories import (
 
 def test_list_shows_published_responses_to_anyone(client, seed_response):
     ManagementResponseFactory(title="Geheim ontwerp", status=ManagementResponse.Status.DRAFT)
-    page = client.get(reverse("responses:list")).content.decode()
+    page = client.get(reverse("tracking:home")).content.decode()
     assert "Managementresponse evaluatieopdracht leerecosystemen" in page
     assert "Geheim ontwerp" not in page
 
@@ -28,7 +27,7 @@ def test_list_shows_published_responses_to_anyone(client, seed_response):
 def test_readers_see_drafts(client, reader):
     draft = ManagementResponseFactory(title="Werkversie", status=ManagementResponse.Status.DRAFT)
     client.force_login(reader)
-    assert "Werkversie" in client.get(reverse("responses:list")).content.decode()
+    assert "Werkversie" in client.get(reverse("tracking:home")).content.decode()
     assert client.get(draft.get_absolute_url()).status_code == 200
 
 
@@ -39,7 +38,7 @@ def test_a_draft_is_not_found_for_anonymous_visitors(client, db):
     rec = RecommendationFactory(theme__group__response=draft)
     assert client.get(action.get_absolute_url()).status_code == 404
     assert client.get(rec.get_absolute_url()).status_code == 404
-    assert client.get(reverse("responses:export", args=[draft.slug])).status_code == 404
+    assert client.get(reverse("interchange:export", args=[draft.slug])).status_code == 404
 
 
 def test_a_logged_in_user_without_a_role_does_not_see_drafts(client, outsider):
@@ -118,7 +117,7 @@ def test_a_part_shows_the_status_it_inherits(client, seed_response):
 
 
 def test_yaml_export_downloads_the_interchange_file(client, seed_response):
-    http = client.get(reverse("responses:export", args=[seed_response.slug]))
+    http = client.get(reverse("interchange:export", args=[seed_response.slug]))
     assert http["Content-Disposition"] == 'attachment; filename="leerecosystemen.yaml"'
     assert http.content.decode().startswith("format: managementresponse/2\n")
 
@@ -190,7 +189,7 @@ def test_list_page_query_count_does_not_grow(client, db, django_assert_num_queri
         ManagementResponseFactory()
     # 1 responses
     with django_assert_num_queries(1):
-        client.get(reverse("responses:list"))
+        client.get(reverse("tracking:home"))
 
 
 @pytest.mark.parametrize("size", [10, 200])
@@ -198,7 +197,7 @@ def test_yaml_export_query_count_does_not_grow(client, db, django_assert_num_que
     response = response_with(size)
     # 1 response, 1 actions, 1 progress logs, 1 links+actions, 1 recommendations, 1 themes, 1 groups
     with django_assert_num_queries(7):
-        client.get(reverse("responses:export", args=[response.slug]))
+        client.get(reverse("interchange:export", args=[response.slug]))
 
 
 @pytest.mark.parametrize("size", [10, 200])

@@ -26,13 +26,12 @@ from django.utils import timezone, translation
 
 from actions.models import Action, ActionLink
 from core.richtext import plain
+from document import pdf
 from recommendations.models import Recommendation
-from responses import pdf
 from responses.models import ManagementResponse
-
-from .factories import ActionFactory, ManagementResponseFactory, RecommendationFactory
-from .fixtures import SEED, SEED_TEXT
-from .test_responses_pages import response_with
+from tests.factories import ActionFactory, ManagementResponseFactory, RecommendationFactory
+from tests.fixtures import SEED, SEED_TEXT
+from tests.test_responses_pages import response_with
 
 # --- reading PDFs ------------------------------------------------------------------------
 
@@ -86,7 +85,7 @@ def fidelity(reference: str, generated: str) -> tuple[float, float]:
 
 
 def get_pdf(client, response, **headers):
-    return client.get(reverse("responses:pdf", args=[response.slug]), **headers)
+    return client.get(reverse("document:pdf", args=[response.slug]), **headers)
 
 
 # Tests that run the task worker commit for real: the worker closes its database connection
@@ -124,7 +123,7 @@ def seed_pdf(django_db_setup, django_db_blocker):
     takes seconds). The import it is made from is rolled back."""
     from django.db import transaction
 
-    from responses.interchange import import_file
+    from interchange.format import import_file
 
     with django_db_blocker.unblock(), transaction.atomic():
         data = pdf.render_pdf(import_file(SEED))
@@ -296,7 +295,7 @@ def test_labels_follow_the_documents_language(db):
 
 def test_the_document_page_has_a_pdf_button(client, seed_response):
     page = client.get(seed_response.get_absolute_url()).content.decode()
-    assert f'href="{reverse("responses:pdf", args=[seed_response.slug])}"' in page
+    assert f'href="{reverse("document:pdf", args=[seed_response.slug])}"' in page
     assert "Exporteer als PDF" in page
 
 
@@ -319,7 +318,7 @@ def test_export_pdf_command_writes_the_file(seed_response, tmp_path):
     call_command("export_pdf", seed_response.slug, "-o", str(target))
     assert target.read_bytes().startswith(b"%PDF-")
     call_command("export_pdf", seed_response.slug, "-o", str(tmp_path))
-    assert (tmp_path / pdf.pdf_filename(seed_response)).read_bytes() == target.read_bytes()
+    assert (tmp_path / seed_response.pdf_filename()).read_bytes() == target.read_bytes()
 
 
 def test_a_draft_pdf_is_not_found_for_anonymous_visitors(client, db):
@@ -344,7 +343,7 @@ def test_readers_get_a_draft_pdf_that_shared_caches_must_not_keep(client, reader
 
 
 def test_pdf_url_refuses_unsafe_methods(client, seed_response):
-    assert client.post(reverse("responses:pdf", args=[seed_response.slug])).status_code == 405
+    assert client.post(reverse("document:pdf", args=[seed_response.slug])).status_code == 405
 
 
 # --- the cache -----------------------------------------------------------------------------
@@ -459,7 +458,7 @@ def test_pdf_query_count_does_not_grow_with_the_response(client, db, django_asse
 def test_weasyprint_is_not_imported_until_a_pdf_is_made():
     code = (
         "import django, sys; django.setup(); "
-        "import responses.pdf, responses.views, responses.urls; "
+        "import document.pdf, responses.views, responses.urls; "
         "sys.exit(1 if 'weasyprint' in sys.modules else 0)"
     )
     done = subprocess.run(

@@ -1,4 +1,4 @@
-"""Publishing freezes a version (responses/publishing.py): checks block, administrators override,
+"""Publishing freezes a version (publishing/publish.py): checks block, administrators override,
 the PDF never changes afterwards, and its fingerprint tells a published PDF from any other."""
 
 import hashlib
@@ -11,13 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action
+from publishing.publish import OverrideNotAllowed, PublicationBlocked, publish
 from recommendations.models import Recommendation
 from responses.models import ManagementResponse, ResponseVersion
 from responses.permissions import EVALUATION_STAFF, PROJECT_TEAM
-from responses.publishing import OverrideNotAllowed, PublicationBlocked, publish
-
-from .factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory
-from .fixtures import grant, make_user
+from tests.factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory
+from tests.fixtures import grant, make_user
 
 
 @pytest.fixture
@@ -98,7 +97,7 @@ def test_a_frozen_pdf_stays_byte_identical_after_later_edits(client, response, s
     response.title = "Nieuwe titel"
     response.save()
     assert client.get(url).content == before
-    assert client.get(reverse("responses:pdf", kwargs={"slug": response.slug})).content != before
+    assert client.get(reverse("document:pdf", kwargs={"slug": response.slug})).content != before
 
 
 def test_a_version_cannot_be_changed_once_written(response, staff):
@@ -118,7 +117,7 @@ def test_the_interchange_file_of_a_version_downloads_as_frozen(client, response,
 
 def test_the_publish_form_publishes_and_the_versions_are_listed(client, response, staff):
     client.force_login(staff)
-    answer = client.post(reverse("responses:publish", kwargs={"slug": response.slug}), {"note": "Eerste versie"})
+    answer = client.post(reverse("publishing:publish", kwargs={"slug": response.slug}), {"note": "Eerste versie"})
     assert answer.status_code == 302
     page = client.get(response.get_absolute_url()).content.decode()
     assert "Gepubliceerde versies" in page and "Eerste versie" in page
@@ -127,7 +126,7 @@ def test_the_publish_form_publishes_and_the_versions_are_listed(client, response
 
 def test_the_publish_form_refuses_with_the_errors_and_keeps_the_note(client, blocked, staff):
     client.force_login(staff)
-    answer = client.post(reverse("responses:publish", kwargs={"slug": blocked.slug}), {"note": "Mijn nota"})
+    answer = client.post(reverse("publishing:publish", kwargs={"slug": blocked.slug}), {"note": "Mijn nota"})
     assert answer.status_code == 422
     page = answer.content.decode()
     assert "Niet gepubliceerd" in page and "Gedeeltelijk akkoord zonder motivering." in page
@@ -138,7 +137,7 @@ def test_the_publish_form_refuses_with_the_errors_and_keeps_the_note(client, blo
 
 def test_an_administrator_overrides_in_the_form(client, blocked, admin):
     client.force_login(admin)
-    url = reverse("responses:publish", kwargs={"slug": blocked.slug})
+    url = reverse("publishing:publish", kwargs={"slug": blocked.slug})
     assert "override_reason" in client.get(url).content.decode()
     answer = client.post(url, {"note": "v1", "override_reason": "Deadline van de raad"})
     assert answer.status_code == 302
@@ -150,7 +149,7 @@ def test_the_project_team_may_not_publish(client, response, django_user_model):
     user = make_user(django_user_model, "piet")
     grant(user, response, PROJECT_TEAM)
     client.force_login(user)
-    assert client.post(reverse("responses:publish", kwargs={"slug": response.slug}), {"note": "x"}).status_code == 403
+    assert client.post(reverse("publishing:publish", kwargs={"slug": response.slug}), {"note": "x"}).status_code == 403
 
 
 def test_the_verify_page_recognises_a_published_pdf_and_rejects_a_changed_one(client, response, staff):

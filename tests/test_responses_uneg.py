@@ -9,14 +9,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from actions.models import Action, ProgressUpdate
+from document import pdf
+from interchange.format import export_response, import_file, parse
 from recommendations.models import Recommendation
-from responses import pdf
-from responses.interchange import export_response, import_file, parse
 from responses.models import ManagementResponse
-
-from .factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory
-from .fixtures import SEED
-from .test_responses_pdf import pdf_objects, pdf_text, words
+from tests.factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory
+from tests.fixtures import SEED
+from tests.test_responses_pdf import pdf_objects, pdf_text, words
 
 DATA = Path(__file__).parent / "data"
 MATRIX = DATA / "uneg-matrix.yaml"

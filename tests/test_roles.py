@@ -7,9 +7,8 @@ from actions.models import Action
 from recommendations.models import Recommendation
 from responses import permissions
 from responses.models import ManagementResponse, Membership
-
-from .factories import ActionFactory, ManagementResponseFactory, RecommendationFactory
-from .fixtures import grant, make_user
+from tests.factories import ActionFactory, ManagementResponseFactory, RecommendationFactory
+from tests.fixtures import grant, make_user
 
 HTMX = {"HX-Request": "true"}
 
@@ -60,11 +59,11 @@ def test_a_draft_is_listed_and_readable_only_for_its_members_and_administrators(
     assert set(ManagementResponse.objects.visible_to(lea)) == {ours, published}
     client.force_login(lea)
     assert client.get(ours.get_absolute_url()).status_code == 200
-    assert client.get(reverse("responses:pdf", args=[theirs.slug])).status_code == 404
+    assert client.get(reverse("document:pdf", args=[theirs.slug])).status_code == 404
     admin = make_user(django_user_model, "ada", is_superuser=True)
     assert set(ManagementResponse.objects.visible_to(admin)) == {ours, theirs, published}
     client.logout()
-    assert [r.slug for r in client.get(reverse("responses:list")).context["responses"]] == [published.slug]
+    assert [r.slug for r in client.get(reverse("tracking:home")).context["responses"]] == [published.slug]
 
 
 def test_a_reader_reads_a_draft_but_changes_nothing(client, django_user_model, ours):

@@ -10,10 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action
-
-from .factories import ActionFactory, ManagementResponseFactory, RecommendationFactory
-from .fixtures import grant, make_user
-from .test_responses_pdf import WORKER, run_worker
+from tests.factories import ActionFactory, ManagementResponseFactory, RecommendationFactory
+from tests.fixtures import grant, make_user
+from tests.test_responses_pdf import WORKER, run_worker
 
 YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
 

@@ -7,10 +7,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from tests.factories import ActionFactory, ManagementResponseFactory
+from tests.fixtures import grant, make_user
 from tracking.models import ReminderLog
-
-from .factories import ActionFactory, ManagementResponseFactory
-from .fixtures import grant, make_user
 
 TODAY = timezone.localdate()
 

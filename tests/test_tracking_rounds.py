@@ -10,11 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate
+from tests.factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory
+from tests.fixtures import grant, make_user
+from tests.test_responses_pdf import WORKER, run_worker
 from tracking.models import ReviewRound
-
-from .factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory
-from .fixtures import grant, make_user
-from .test_responses_pdf import WORKER, run_worker
 
 
 def pdf_text(data, tmp_path):

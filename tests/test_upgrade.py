@@ -7,9 +7,8 @@ from django.apps import apps as global_apps
 from django.contrib.auth.models import Group
 
 from responses.models import Membership
-
-from .factories import ManagementResponseFactory
-from .fixtures import make_user
+from tests.factories import ManagementResponseFactory
+from tests.fixtures import make_user
 
 
 def test_members_of_the_old_global_groups_get_their_role_on_every_existing_response(django_user_model, db):

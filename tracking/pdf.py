@@ -1,7 +1,7 @@
 """A review round's report and the portfolio report as PDF: the same renderer, fetcher and house
 style as the document.
 
-Both are rendered by the task worker like the document's PDF (responses/pdf.py: ``schedule``,
+Both are rendered by the task worker like the document's PDF (document/pdf.py: ``schedule``,
 ``wait_for``, the "pdf" cache), never in a request, and kept until something in them may have
 changed: the portfolio report spans every response a user can see and takes tens of seconds at
 hundreds of responses (``portfolio_etag``); a round's report grows with its response, as the
@@ -15,8 +15,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from core.text import printable
-from responses import pdf as response_pdf
-from responses.pdf import PDF_VARIANT, STATIC_ORIGIN, STYLESHEET, _fetcher_class, add_header_scopes
+from document import pdf as response_pdf
+from document.pdf import PDF_VARIANT, STATIC_ORIGIN, STYLESHEET, _fetcher_class, add_header_scopes
 
 from .models import ReviewRound
 from .portfolio import portfolio, portfolio_responses

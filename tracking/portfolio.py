@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from actions.models import Action
 from recommendations.models import Recommendation
-from responses.dashboard import STATUSES, Figures, figures_for
 from responses.models import ManagementResponse
+
+from .dashboard import STATUSES, Figures, figures_for
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Background work of the tracking app: the portfolio report's and the round reports' PDFs
 (tracking/pdf.py), run by the task worker (``manage.py db_worker``) like the document's PDF
-(responses/tasks.py)."""
+(document/tasks.py)."""
 
 from django.tasks import task
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from actions.models import Action, action_tree
 from core.editing import CONFLICT, INVALID, StaleEdit, login_required
-from responses import pdf as response_pdf
+from document import pdf as response_pdf
 from responses import permissions
 from responses.models import ManagementResponse
 

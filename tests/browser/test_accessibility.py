@@ -4,8 +4,7 @@ import pytest
 
 from actions.models import Action
 from recommendations.models import Recommendation
-
-from .axe import violations_by_url
+from tests.browser.axe import violations_by_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

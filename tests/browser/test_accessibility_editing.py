@@ -8,9 +8,8 @@ from playwright.sync_api import expect
 
 from actions.models import Action
 from recommendations.models import Recommendation
-
-from .axe import SERIOUS, violations, violations_by_url
-from .test_editing_agreement import ROW_TEXT, log_in
+from tests.browser.axe import SERIOUS, violations, violations_by_url
+from tests.browser.test_editing_agreement import ROW_TEXT, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

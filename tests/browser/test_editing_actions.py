@@ -5,8 +5,7 @@ from playwright.sync_api import expect
 
 from actions.models import Action, ActionLink, ProgressUpdate
 from recommendations.models import Recommendation
-
-from .test_editing_agreement import log_in, pdf_text
+from tests.browser.test_editing_agreement import log_in, pdf_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,10 +7,9 @@ import pytest
 from playwright.sync_api import expect
 
 from actions.models import Action
+from tests.browser.axe import violations_by_url
+from tests.browser.test_editing_agreement import log_in
 from tracking.models import ReviewRound
-
-from .axe import violations_by_url
-from .test_editing_agreement import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -78,8 +77,8 @@ def test_filters_swap_the_follow_up_table_with_htmx(live_server, page, seed_resp
 def test_the_dashboards_page_links_swap_the_results_and_keep_the_filter(
     live_server, page, django_user_model, console_errors
 ):
-    from ..factories import ManagementResponseFactory
-    from ..fixtures import grant, make_user
+    from tests.factories import ManagementResponseFactory
+    from tests.fixtures import grant, make_user
 
     anna = make_user(django_user_model, "anna")
     for n in range(30):

@@ -12,13 +12,12 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from actions.models import Action
+from publishing.publish import publish
 from recommendations.models import Recommendation
-from responses.publishing import publish
+from tests.browser.axe import violations
+from tests.browser.test_editing_agreement import log_in
+from tests.browser.test_security import CSP_LISTENER
 from tests.fixtures import make_user
-
-from .axe import violations
-from .test_editing_agreement import log_in
-from .test_security import CSP_LISTENER
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -114,7 +114,7 @@ def pages(response, rec, action):
     link = ActionLink.objects.filter(action=action).first()
     theme, group = rec.theme, rec.theme.group
     return [
-        reverse("responses:list"),
+        reverse("tracking:home"),
         response.get_absolute_url(),
         reverse("responses:edit", args=[response.slug]),
         reverse("responses:activity", args=[response.slug]),
@@ -182,7 +182,7 @@ def test_no_payload_in_any_text_runs_or_calls_out_in_the_browser(
 
 
 def test_the_pdf_shows_the_payloads_as_text_and_fetches_nothing(seed_response, recording_server, administrator):
-    from responses import pdf
+    from document import pdf
 
     poison(seed_response, recording_server, administrator)
     fetcher = pdf.StaticFilesFetcher()

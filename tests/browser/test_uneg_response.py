@@ -10,8 +10,7 @@ from playwright.sync_api import expect
 from actions.models import Action
 from recommendations.models import Recommendation
 from responses.models import ManagementResponse
-
-from .test_editing_agreement import log_in
+from tests.browser.test_editing_agreement import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -174,10 +173,9 @@ def test_evaluation_staff_and_project_team_make_a_uneg_matrix_response_from_noth
 
 
 def test_the_new_response_pages_and_the_matrix_have_no_wcag_violations(live_server, page, evaluation_staff):
-    from responses.interchange import import_file
-
-    from ..test_responses_uneg import MATRIX
-    from .axe import violations_by_url
+    from interchange.format import import_file
+    from tests.browser.axe import violations_by_url
+    from tests.test_responses_uneg import MATRIX
 
     response = import_file(MATRIX)
     log_in(page, live_server, evaluation_staff)

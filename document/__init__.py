@@ -1,0 +1,1 @@
+"""The document: its assembly, layouts, page and PDF."""

@@ -1,0 +1,99 @@
+"""The management response assembled as one document, from all three apps' models.
+
+Used by the document page and the PDF, in every layout (document/layouts.py).
+The whole document costs a fixed number of queries however many
+recommendations and actions it has:
+  1. the actions and their parts,
+  2. the latest progress entry of each (only for a layout that shows it: the matrix's
+     "Tracking: Comments"),
+  3. the recommendation groups,
+  4. their themes,
+  5. the recommendations (with and without a theme),
+  6. their links.
+Plain querysets; the tree is put together here rather than with
+``prefetch_related``, whose bookkeeping cost more than the queries on a long
+document. Links point at the same action objects as ``actions`` (the templates
+read ``link.action``; nothing the document shows reads ``rec.theme`` or
+``theme.group``, which are not set).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Subquery
+
+from actions.models import Action, ActionLink, ProgressUpdate, action_tree
+from core import rendered
+from recommendations.models import Recommendation, RecommendationGroup, Theme
+
+
+@dataclass
+class Document:
+    response: object
+    actions: list  # top-level actions, each with .part_list and .latest_comment
+    groups: list  # groups with .theme_list -> .recommendation_list -> .link_list
+    loose: list  # recommendations without a theme, each with .link_list
+    # The document page's pre-rendered fragments (document/fragments.py), joined in document
+    # order: all actions, all recommendations; each theme has its own ``.fragments``. None on
+    # other pages, which render each item in the layout's template.
+    action_fragments: str | None = None
+    recommendation_fragments: str | None = None
+
+    @property
+    def recommendations(self):
+        """Every recommendation in document order: those without a theme first, then the table's."""
+        return self.loose + [r for g in self.groups for t in g.theme_list for r in t.recommendation_list]
+
+
+def build_document(response, *, stored_html=True) -> Document:
+    """The document of ``response``. Without ``stored_html``, the stored HTML of recommendations
+    and actions is left out (``defer``), for a caller that loads what it needs with
+    ``core.rendered.load_stored_html`` (the document page: only for fragments it renders)."""
+
+    def ordered(queryset):
+        model = queryset.model
+        if not stored_html:
+            queryset = queryset.defer(*rendered.rendered_field_names(model))
+        return list(queryset.order_by("order", "pk"))
+
+    actions = ordered(Action.objects.filter(response=response))
+    comments = _latest_comments(response) if response.layout_spec.actions_in_recommendations else {}
+    for action in actions:
+        action.latest_comment = comments.get(action.pk, "")
+    groups = ordered(RecommendationGroup.objects.filter(response=response))
+    themes = ordered(Theme.objects.filter(group__response=response))
+    recs = ordered(Recommendation.objects.filter(response=response))
+    links = ordered(ActionLink.objects.filter(recommendation__response=response))
+
+    # Each link's action is the action of ``actions`` (assigned: no query when it is read, and one
+    # object per action however many links cite it).
+    by_pk = {action.pk: action for action in actions}
+    link_lists = {rec.pk: [] for rec in recs}
+    for link in links:
+        link.action = by_pk[link.action_id]
+        link_lists[link.recommendation_id].append(link)
+    theme_lists = {group.pk: [] for group in groups}
+    for theme in themes:
+        theme.recommendation_list = []
+        theme_lists[theme.group_id].append(theme)
+    theme_of = {theme.pk: theme for theme in themes}
+    loose = []
+    for rec in recs:
+        rec.link_list = link_lists[rec.pk]
+        if rec.theme_id is None:
+            loose.append(rec)
+        else:
+            theme_of[rec.theme_id].recommendation_list.append(rec)
+    for group in groups:
+        group.theme_list = theme_lists[group.pk]
+    return Document(response=response, actions=action_tree(actions), groups=groups, loose=loose)
+
+
+def _latest_comments(response) -> dict:
+    """``{action id: note}``: the latest progress entry with a note, of each action that has one."""
+    latest = ProgressUpdate.objects.filter(action=OuterRef("action_id")).order_by("-date", "-created_at", "-pk")
+    return dict(
+        ProgressUpdate.objects.filter(action__response=response)
+        .exclude(note="")
+        .filter(pk=Subquery(latest.exclude(note="").values("pk")[:1]))
+        .values_list("action_id", "note")
+    )

@@ -1,0 +1,1 @@
+"""Responses in and out: the interchange file, imports, exports, copies."""

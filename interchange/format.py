@@ -1,0 +1,932 @@
+"""Read and write one whole management response as YAML (docs/interchange.md).
+
+``parse`` reads a file completely and checks it, collecting every error with its
+line; nothing touches the database until the whole file is known to be good.
+``import_response`` then writes it in one transaction; ``export_response``
+writes the same format back, so that export -> import -> export is byte-identical.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.db import transaction
+
+from actions.models import Action, ActionLink, ProgressUpdate
+from core import revision
+from core.text import clean_text, unstorable
+from recommendations.models import Recommendation, RecommendationGroup, Theme
+from responses.models import ManagementResponse
+
+FORMAT = "managementresponse/2"  # what exports write
+FORMAT_V1 = "managementresponse/1"  # still read: see _upgrade_v1 and docs/interchange.md
+FORMATS = (FORMAT_V1, FORMAT)
+SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+MONTH = re.compile(r"^\d{4}-\d{2}$")
+UNIT_MAX_LENGTH = 200
+MAX_ERRORS = 20
+
+# Limits that keep a hostile or damaged file from costing more than a real one (benchmarks/hostile.py).
+# The largest response the forms allow is far beyond any real one; the seed is 30 kB.
+MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_DEPTH = 12  # the format nests 8 deep (groups > themes > recommendations > actions > mapping)
+END_MARKER = "..."  # YAML's own end-of-document line: a file cut short lacks it
+# libyaml's reader where PyYAML has it (its speed: benchmarks/README.md); the same nodes and marks either way.
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class InterchangeError(Exception):
+    """A file that cannot be imported; ``errors`` holds one line per problem."""
+
+    def __init__(self, errors):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+class SlugExists(Exception):
+    pass
+
+
+# --- reading YAML while keeping line numbers --------------------------------------------
+
+
+class Text(str):
+    line: int
+
+
+class Map(dict):
+    line: int
+    key_lines: dict
+
+
+class Seq(list):
+    line: int
+
+
+def _build(node, errors, source):
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == "tag:yaml.org,2002:null" and not node.style:  # plain: None (PyYAML) or "" (libyaml)
+            return None
+        value = Text(node.value)
+        value.line = line
+        return value
+    if isinstance(node, yaml.SequenceNode):
+        seq = Seq(_build(item, errors, source) for item in node.value)
+        seq.line = line
+        return seq
+    if isinstance(node, yaml.MappingNode):
+        result = Map()
+        result.line = line
+        result.key_lines = {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                errors.append(f"{source}:{key_line}: a key must be a plain word")
+                continue
+            key = key_node.value
+            if key in result:
+                errors.append(f"{source}:{key_line}: duplicate key '{key}' (first at line {result.key_lines[key]})")
+                continue
+            result[key] = _build(value_node, errors, source)
+            result.key_lines[key] = key_line
+        return result
+    raise TypeError(node)  # pragma: no cover - yaml has no other node kinds
+
+
+def _check_events(text: str, source: str):
+    """Refuse what the format never uses and what makes YAML expensive, before composing.
+
+    Anchors and aliases (``&a`` / ``*a``): a few hundred bytes of aliases expand to
+    gigabytes (the "billion laughs"), and an alias inside its own anchor is a cycle.
+    Nesting deeper than the format needs would end in a RecursionError when composing.
+    The event stream is read one event at a time, so this pass takes little memory.
+    """
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=LOADER):
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+                raise InterchangeError([f"{source}:{line}: YAML anchors and aliases (& and *) are not supported"])
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise InterchangeError([f"{source}:{line}: nested too deeply (more than {MAX_DEPTH} levels)"])
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # not YAML at all: composing reports it, with its line
+
+
+def _check_end(text: str, source: str):
+    lines = text.rstrip().splitlines()
+    if not lines or lines[-1].rstrip() != END_MARKER:
+        raise InterchangeError(
+            [
+                f"{source}:{len(lines)}: the file does not end with the line '{END_MARKER}'"
+                " (cut short? an exported file ends with it; see docs/interchange.md)"
+            ]
+        )
+
+
+def _load(raw: bytes, source: str):
+    if len(raw) > MAX_FILE_BYTES:
+        raise InterchangeError([f"{source}:1: the file is too large ({len(raw):,} bytes; at most {MAX_FILE_BYTES:,})"])
+    if b"\x00" in raw:
+        raise InterchangeError([f"{source}:1: not a text file (it contains NUL bytes); expected UTF-8 YAML"])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InterchangeError(
+            [f"{source}:{line}: not a UTF-8 text file (byte 0x{raw[exc.start]:02x} at offset {exc.start})"]
+        ) from None
+    _check_events(text, source)
+    try:
+        node = yaml.compose(text, Loader=LOADER)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+        raise InterchangeError([f"{source}:{line}: invalid YAML: {problem}"]) from None
+    except yaml.YAMLError as exc:
+        raise InterchangeError([f"{source}:1: invalid YAML: {' '.join(str(exc).split())}"]) from None
+    if node is None:
+        raise InterchangeError([f"{source}:1: the file is empty"])
+    _check_end(text, source)
+    errors = []
+    data = _build(node, errors, source)
+    if errors:
+        raise InterchangeError(errors)
+    return data
+
+
+# --- the parsed response --------------------------------------------------------------
+
+
+@dataclass
+class ParsedLink:
+    number: str
+    qualifier: str
+
+
+@dataclass
+class ParsedRecommendation:
+    number: str
+    location: str
+    text: str
+    agreement: str
+    response_text: str
+    justification: str
+    links: list = field(default_factory=list)
+
+
+@dataclass
+class ParsedTheme:
+    section: str
+    heading: str
+    recommendations: list = field(default_factory=list)
+
+
+@dataclass
+class ParsedGroup:
+    title: str
+    themes: list = field(default_factory=list)
+
+
+@dataclass
+class ParsedProgress:
+    date: datetime.date | None
+    status: str
+    comment: str
+    by: str
+
+
+@dataclass
+class ParsedAction:
+    number: str
+    label: str
+    title: str
+    status: str
+    status_note: str
+    time_frame: str
+    responsible_units: list
+    starts_on: datetime.date | None
+    due_date: datetime.date | None
+    narrative: str
+    progress: list = field(default_factory=list)
+    parts: list = field(default_factory=list)
+
+
+@dataclass
+class ParsedResponse:
+    response: dict
+    actions: list
+    groups: list
+    recommendations: list = field(default_factory=list)  # those without a group (the matrix's)
+
+    @property
+    def slug(self):
+        return self.response["slug"]
+
+    @property
+    def all_recommendations(self):
+        grouped = [rec for g in self.groups for t in g.themes for rec in t.recommendations]
+        return self.recommendations + grouped
+
+    @property
+    def all_actions(self):
+        return [a for action in self.actions for a in (action, *action.parts)]
+
+
+def _max_length(model, name):
+    return model._meta.get_field(name).max_length
+
+
+class _Reader:
+    """Walks the loaded YAML, converting values and collecting errors with their place."""
+
+    def __init__(self, source):
+        self.source = source
+        self.errors = []
+        self.version = 2  # set from the file's format line
+
+    def error(self, line, path, message):
+        if len(self.errors) < MAX_ERRORS:
+            # One printable line, whatever the file held (a lone surrogate cannot even be printed).
+            text = f"{self.source}:{line}: {path}: {message}"
+            text = " ".join(text.encode("utf-8", "backslashreplace").decode("utf-8").split())
+            self.errors.append(text)
+
+    def mapping(self, value, path, line, keys):
+        if not isinstance(value, Map):
+            self.error(getattr(value, "line", line), path, "expected a mapping of keys to values")
+            return None
+        for key in value:
+            if key not in keys:
+                self.error(
+                    value.key_lines[key],
+                    f"{path}.{key}" if path else key,
+                    f"unknown field '{key}' (expected one of: {', '.join(keys)})",
+                )
+        return value
+
+    def sequence(self, mapping, key, path):
+        value = mapping.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, Seq):
+            self.error(mapping.key_lines[key], f"{path}.{key}", "expected a list")
+            return []
+        return value
+
+    def text(self, mapping, key, path, *, required=False, model=None, field=None, multiline=False):
+        """A text value, cleaned as every save cleans it (core.text), within its field's
+        max_length (``field`` names the model field when it differs from ``key``)."""
+        where = f"{path}.{key}" if path else key
+        line = mapping.key_lines.get(key, mapping.line)
+        value = mapping.get(key)
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            self.error(line, where, "expected text")
+            return ""
+        bad = unstorable(value)
+        if bad:
+            self.error(line, where, f"contains the character {bad}, which text cannot hold")
+            return ""
+        value = clean_text(value.replace("\r\n", "\n"))
+        if multiline or "\n" not in value:
+            value = value.strip()
+        else:  # a one-line field folded over several lines: join it back
+            value = " ".join(value.split())
+        if required and not value:
+            if key in mapping:
+                self.error(line, where, f"'{key}' must not be empty")
+            else:
+                self.error(line, where, f"missing required field '{key}'")
+        if model is not None:
+            limit = _max_length(model, field or key)
+            if limit and len(value) > limit:
+                self.error(line, where, f"too long: {len(value)} characters, at most {limit}")
+        return value
+
+    def choice(self, mapping, key, path, choices, *, what, default):
+        where = f"{path}.{key}"
+        line = mapping.key_lines.get(key, mapping.line)
+        value = mapping.get(key)
+        if value is None:
+            if default is None:  # required: the caller reports it missing
+                return ""
+            value = default
+        value = str(value).strip()
+        if value not in choices:
+            shown = ", ".join(c for c in choices if c)
+            extra = ", or leave empty when not decided" if "" in choices else ""
+            self.error(line, where, f"unknown {what} '{value}' (expected one of: {shown}{extra})")
+        return value
+
+    def date(self, mapping, key, path, *, month=False):
+        """A date; with ``month``, YYYY-MM too, returned as (first day, "month"), else (date, "day")."""
+        value = mapping.get(key)
+        if value is None or value == "":
+            return (None, "day") if month else None
+        value = str(value).strip()
+        if month and MONTH.match(value):
+            try:
+                return datetime.date.fromisoformat(value + "-01"), "month"
+            except ValueError:
+                pass
+        try:
+            day = datetime.date.fromisoformat(value)
+        except ValueError:
+            expected = "YYYY-MM-DD or YYYY-MM" if month else "YYYY-MM-DD"
+            self.error(mapping.key_lines[key], f"{path}.{key}", f"'{value}' is not a date (write {expected})")
+            return (None, "day") if month else None
+        return (day, "day") if month else day
+
+    def names(self, mapping, key, path, *, limit):
+        """A list of short texts (responsible units)."""
+        names = []
+        for index, item in enumerate(self.sequence(mapping, key, path)):
+            line = getattr(item, "line", mapping.key_lines.get(key, mapping.line))
+            if not isinstance(item, str) or not item.strip():
+                self.error(line, f"{path}.{key}[{index}]", "expected a name")
+                continue
+            name = " ".join(item.split())
+            if len(name) > limit:
+                self.error(line, f"{path}.{key}[{index}]", f"too long: {len(name)} characters, at most {limit}")
+            names.append(name)
+        return names
+
+
+RESPONSE_KEYS = [
+    "slug",
+    "title",
+    "organisation",
+    "responsible_team",
+    "language",
+    "layout",
+    "status",
+    "published_on",
+    "evaluation",
+    "introduction",
+]
+EVALUATION_KEYS = ["title", "evaluators", "delivered_on"]
+ACTION_KEYS = [
+    "number",
+    "label",
+    "title",
+    "status",
+    "status_note",
+    "time_frame",
+    "responsible_units",
+    "starts_on",
+    "due_date",
+    "narrative",
+    "progress",
+    "parts",
+]
+PART_KEYS = ACTION_KEYS[:-1]
+PROGRESS_KEYS = ["date", "status", "comment", "by"]
+GROUP_KEYS = ["title", "themes"]
+THEME_KEYS = ["section", "heading", "recommendations"]
+RECOMMENDATION_KEYS = ["number", "location", "text", "agreement", "response", "justification", "actions"]
+LINK_KEYS = ["action", "qualifier"]
+
+# Version 1 of the format: the same structure with fewer keys.
+V1_KEYS = {
+    "top": ["format", "response", "actions", "groups"],
+    "response": [k for k in RESPONSE_KEYS if k != "layout"],
+    "action": [
+        "number",
+        "label",
+        "title",
+        "status",
+        "status_note",
+        "responsible_unit",
+        "due_date",
+        "narrative",
+        "parts",
+    ],
+    "recommendation": ["location", "text", "agreement", "justification", "actions"],
+}
+
+
+def parse(raw: bytes, source: str = "<input>") -> ParsedResponse:
+    """Read and check a whole file; raise InterchangeError listing every problem."""
+    return _read(_load(raw, source), source)
+
+
+def from_data(data: dict, source: str = "<data>") -> ParsedResponse:
+    """The ``ParsedResponse`` of an interchange structure (``as_data``), with no YAML in between:
+    the same result as ``parse`` of its export, checked and normalised the same way."""
+    return _read(_as_loaded(data), source)
+
+
+def _as_loaded(value):
+    """``value`` as ``_load`` would return it from its export: mappings and lists with their
+    (here unknown: 0) lines, every other value but None as text."""
+    if isinstance(value, dict):
+        result = Map((key, _as_loaded(item)) for key, item in value.items())
+        result.line, result.key_lines = 0, dict.fromkeys(value, 0)
+        return result
+    if isinstance(value, list):
+        result = Seq(_as_loaded(item) for item in value)
+        result.line = 0
+        return result
+    if value is None:
+        return None
+    text = Text(value.isoformat() if isinstance(value, datetime.date) else value)
+    text.line = 0
+    return text
+
+
+def _read(data, source) -> ParsedResponse:
+    r = _Reader(source)
+    version = {FORMAT_V1: 1, FORMAT: 2}.get(data.get("format") if isinstance(data, Map) else None)
+    r.version = version or 2
+    top = r.mapping(
+        data,
+        "",
+        1,
+        V1_KEYS["top"] if r.version == 1 else ["format", "response", "actions", "recommendations", "groups"],
+    )
+    if top is None:
+        raise InterchangeError(r.errors)
+    if version is None:
+        r.error(
+            top.key_lines.get("format", 1),
+            "format",
+            f"expected 'format: {FORMAT}' (or {FORMAT_V1}), found {top.get('format')!r}",
+        )
+
+    response = _parse_response(r, top)
+    actions, numbers = _parse_actions(r, top)
+    recommendations = []
+    for ri, r_item in enumerate(r.sequence(top, "recommendations", "")):
+        rec = _parse_recommendation(r, r_item, f"recommendations[{ri}]", top.key_lines["recommendations"], numbers)
+        if rec:
+            recommendations.append(rec)
+    groups = _parse_groups(r, top, numbers)
+    if r.errors:
+        raise InterchangeError(r.errors)
+    return ParsedResponse(response=response, actions=actions, groups=groups, recommendations=recommendations)
+
+
+def _parse_response(r, top):
+    if "response" not in top:
+        r.error(1, "response", "missing required field 'response'")
+        return {}
+    keys = V1_KEYS["response"] if r.version == 1 else RESPONSE_KEYS
+    m = r.mapping(top["response"], "response", top.key_lines["response"], keys)
+    if m is None:
+        return {}
+    path = "response"
+    M = ManagementResponse
+    result = {
+        "slug": r.text(m, "slug", path, required=True, model=M),
+        "title": r.text(m, "title", path, required=True, model=M),
+        "organisation": r.text(m, "organisation", path, required=True, model=M),
+        "responsible_team": r.text(m, "responsible_team", path, model=M),
+        "language": r.choice(m, "language", path, _languages(), what="language", default="nl"),
+        "layout": r.choice(m, "layout", path, M.Layout.values, what="layout", default=M.Layout.TABLE),
+        "status": r.choice(m, "status", path, M.Status.values, what="status", default="draft"),
+        "published_on": r.date(m, "published_on", path),
+        "introduction": r.text(m, "introduction", path, multiline=True, model=M),
+    }
+    if result["slug"] and not SLUG.match(result["slug"]):
+        r.error(
+            m.key_lines["slug"],
+            f"{path}.slug",
+            f"'{result['slug']}' is not a valid slug (letters, digits, - and _ only)",
+        )
+    if "evaluation" not in m:
+        r.error(m.line, f"{path}.evaluation", "missing required field 'evaluation'")
+        return result
+    e = r.mapping(m["evaluation"], f"{path}.evaluation", m.key_lines["evaluation"], EVALUATION_KEYS)
+    if e is not None:
+        epath = f"{path}.evaluation"
+        result["evaluation_title"] = r.text(e, "title", epath, required=True, model=M, field="evaluation_title")
+        result["evaluators"] = r.text(e, "evaluators", epath, multiline=True, model=M)
+        if r.version == 1:
+            delivered_on, precision = r.date(e, "delivered_on", epath), "day"
+        else:
+            delivered_on, precision = r.date(e, "delivered_on", epath, month=True)
+        result["evaluation_delivered_on"] = delivered_on
+        result["evaluation_delivered_precision"] = precision
+    return result
+
+
+def _languages():
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def _parse_actions(r, top):
+    actions = []
+    numbers = {}  # number -> line of first definition
+
+    def one(item, path, line, *, is_part):
+        keys = V1_KEYS["action"] if r.version == 1 else ACTION_KEYS
+        m = r.mapping(item, path, line, keys[:-1] if is_part else keys)
+        if m is None:
+            return None
+        number = r.text(m, "number", path, required=True, model=Action)
+        if number:
+            if number in numbers:
+                r.error(
+                    m.key_lines["number"],
+                    f"{path}.number",
+                    f"duplicate action number '{number}' (first at line {numbers[number]})",
+                )
+            else:
+                numbers[number] = m.key_lines["number"]
+        status, status_note = _parse_status(r, m, path, is_part=is_part)
+        if r.version == 1:
+            unit = r.text(m, "responsible_unit", path)
+            if len(unit) > UNIT_MAX_LENGTH:
+                r.error(m.key_lines["responsible_unit"], f"{path}.responsible_unit", "too long")
+            units = [unit] if unit else []
+        else:
+            units = r.names(m, "responsible_units", path, limit=UNIT_MAX_LENGTH)
+        action = ParsedAction(
+            number=number,
+            label=r.text(m, "label", path, model=Action),
+            title=r.text(m, "title", path, required=True, model=Action),
+            status=status,
+            status_note=status_note,
+            time_frame=r.text(m, "time_frame", path, model=Action),
+            responsible_units=units,
+            starts_on=r.date(m, "starts_on", path),
+            due_date=r.date(m, "due_date", path),
+            narrative=r.text(m, "narrative", path, multiline=True, model=Action),
+            progress=_parse_progress(r, m, path, is_part=is_part),
+        )
+        if not is_part:
+            for index, part in enumerate(r.sequence(m, "parts", path)):
+                parsed = one(part, f"{path}.parts[{index}]", m.key_lines["parts"], is_part=True)
+                if parsed:
+                    action.parts.append(parsed)
+        return action
+
+    for index, item in enumerate(r.sequence(top, "actions", "")):
+        parsed = one(item, f"actions[{index}]", top.key_lines["actions"], is_part=False)
+        if parsed:
+            actions.append(parsed)
+    return actions, numbers
+
+
+def _parse_groups(r, top, numbers):
+    groups = []
+    for gi, g_item in enumerate(r.sequence(top, "groups", "")):
+        gpath = f"groups[{gi}]"
+        g = r.mapping(g_item, gpath, top.key_lines["groups"], GROUP_KEYS)
+        if g is None:
+            continue
+        group = ParsedGroup(title=r.text(g, "title", gpath, required=True, model=RecommendationGroup))
+        groups.append(group)
+        for ti, t_item in enumerate(r.sequence(g, "themes", gpath)):
+            tpath = f"{gpath}.themes[{ti}]"
+            t = r.mapping(t_item, tpath, g.key_lines["themes"], THEME_KEYS)
+            if t is None:
+                continue
+            theme = ParsedTheme(
+                section=r.text(t, "section", tpath, model=Theme),
+                heading=r.text(t, "heading", tpath, required=True, model=Theme),
+            )
+            group.themes.append(theme)
+            for ri, r_item in enumerate(r.sequence(t, "recommendations", tpath)):
+                rpath = f"{tpath}.recommendations[{ri}]"
+                rec = _parse_recommendation(r, r_item, rpath, t.key_lines["recommendations"], numbers)
+                if rec:
+                    theme.recommendations.append(rec)
+    return groups
+
+
+def _parse_recommendation(r, item, rpath, line, numbers):
+    keys = V1_KEYS["recommendation"] if r.version == 1 else RECOMMENDATION_KEYS
+    m = r.mapping(item, rpath, line, keys)
+    if m is None:
+        return None
+    rec = ParsedRecommendation(
+        number=r.text(m, "number", rpath, model=Recommendation),
+        location=r.text(m, "location", rpath, model=Recommendation),
+        text=r.text(m, "text", rpath, required=True, multiline=True, model=Recommendation),
+        agreement=r.choice(m, "agreement", rpath, Recommendation.Agreement.values, what="agreement level", default=""),
+        response_text=r.text(m, "response", rpath, multiline=True, model=Recommendation, field="response_text"),
+        justification=r.text(m, "justification", rpath, multiline=True, model=Recommendation),
+    )
+    _parse_links(r, m, rpath, rec, numbers)
+    return rec
+
+
+def _parse_status(r, m, path, *, is_part):
+    """Status and its note. Version 1: a part's empty status means inherited, an action must state one.
+    Version 2: empty means not reported yet; a part inherits with "inherited"."""
+    S = Action.Status
+    if r.version == 1:
+        if not is_part and "status" not in m:
+            r.error(m.line, f"{path}.status", "missing required field 'status'")
+        statuses = (
+            [s for s in S.values if s != S.INHERITED] if is_part else [s for s in S.values if s and s != S.INHERITED]
+        )
+        status = r.choice(m, "status", path, statuses, what="status", default="" if is_part else None)
+        if is_part and status == "":
+            status = S.INHERITED
+    else:
+        statuses = S.values if is_part else [s for s in S.values if s != S.INHERITED]
+        status = r.choice(m, "status", path, statuses, what="status", default="")
+    return status, r.text(m, "status_note", path, model=Action)
+
+
+def _parse_progress(r, m, path, *, is_part):
+    entries = []
+    statuses = Action.Status.values if is_part else [s for s in Action.Status.values if s != Action.Status.INHERITED]
+    for index, item in enumerate(r.sequence(m, "progress", path)):
+        ppath = f"{path}.progress[{index}]"
+        p = r.mapping(item, ppath, m.key_lines.get("progress", m.line), PROGRESS_KEYS)
+        if p is None:
+            continue
+        if "date" not in p:
+            r.error(p.line, f"{ppath}.date", "missing required field 'date'")
+        comment, by = r.text(p, "comment", ppath, multiline=True), r.text(p, "by", ppath)
+        for key, value, field_name in (("comment", comment, "note"), ("by", by, "author_name")):
+            limit = _max_length(ProgressUpdate, field_name)
+            if len(value) > limit:
+                r.error(p.key_lines[key], f"{ppath}.{key}", f"too long: {len(value)} characters, at most {limit}")
+        entries.append(
+            ParsedProgress(
+                date=r.date(p, "date", ppath),
+                status=r.choice(p, "status", ppath, statuses, what="status", default=""),
+                comment=comment,
+                by=by,
+            )
+        )
+    return entries
+
+
+def _parse_links(r, m, rpath, rec, numbers):
+    seen = {}
+    for li, l_item in enumerate(r.sequence(m, "actions", rpath)):
+        lpath = f"{rpath}.actions[{li}]"
+        line = getattr(l_item, "line", m.key_lines.get("actions", m.line))
+        if isinstance(l_item, Map):
+            lm = r.mapping(l_item, lpath, line, LINK_KEYS)
+            number = r.text(lm, "action", lpath, required=True)
+            qualifier = r.text(lm, "qualifier", lpath, model=ActionLink)
+        elif isinstance(l_item, str):
+            number, qualifier = l_item.strip(), ""
+        else:
+            r.error(line, lpath, "expected an action number or a mapping with 'action' and 'qualifier'")
+            continue
+        if not number:
+            continue
+        if number not in numbers:
+            known = ", ".join(sorted(numbers)) or "none"
+            r.error(line, lpath, f"links to action '{number}', which does not exist (actions: {known})")
+            continue
+        if number in seen:
+            r.error(line, lpath, f"links to action '{number}' twice (first at line {seen[number]})")
+            continue
+        seen[number] = line
+        rec.links.append(ParsedLink(number=number, qualifier=qualifier))
+
+
+# --- writing to the database ---------------------------------------------------------------
+
+
+@transaction.atomic
+def import_response(*, parsed: ParsedResponse, replace: bool = False) -> ManagementResponse:
+    """Create the response described by ``parsed``; with ``replace``, the old one with its slug goes."""
+    existing = ManagementResponse.objects.filter(slug=parsed.slug)
+    if existing.exists() and not replace:
+        raise SlugExists(parsed.slug)
+    with revision.batch():  # one revision bump per response, not one per row
+        existing.delete()
+        return _create_response(parsed)
+
+
+def _create_response(parsed):
+    response = ManagementResponse.objects.create(**parsed.response)
+
+    by_number = {}
+    progress = []
+    for order, item in enumerate(parsed.actions):
+        action = _create_action(response, item, order, parent=None)
+        by_number[action.number] = action
+        for part_order, part in enumerate(item.parts):
+            child = _create_action(response, part, part_order, parent=action)
+            by_number[child.number] = child
+    for item in parsed.all_actions:
+        progress.extend(
+            ProgressUpdate(
+                action=by_number[item.number], date=p.date, status=p.status, note=p.comment, author_name=p.by
+            )
+            for p in item.progress
+        )
+    ProgressUpdate.objects.bulk_create(progress)
+    revision.touch(response.pk)  # bulk_create sends no signals; the matrix prints the log
+
+    links = []
+
+    def create_recommendation(rec, order, theme=None):
+        recommendation = Recommendation.objects.create(
+            response=response,
+            theme=theme,
+            number=rec.number,
+            location=rec.location,
+            text=rec.text,
+            agreement=rec.agreement,
+            response_text=rec.response_text,
+            justification=rec.justification,
+            order=order,
+        )
+        links.extend(
+            ActionLink(recommendation=recommendation, action=by_number[link.number], qualifier=link.qualifier, order=i)
+            for i, link in enumerate(rec.links)
+        )
+
+    for r_order, rec in enumerate(parsed.recommendations):
+        create_recommendation(rec, r_order)
+    for g_order, g in enumerate(parsed.groups):
+        group = RecommendationGroup.objects.create(response=response, title=g.title, order=g_order)
+        for t_order, t in enumerate(g.themes):
+            theme = Theme.objects.create(group=group, section=t.section, heading=t.heading, order=t_order)
+            for r_order, rec in enumerate(t.recommendations):
+                create_recommendation(rec, r_order, theme)
+    for link in links:
+        link.save()  # one by one: bulk_create would bypass the audit trail (core/audit.py)
+    return response
+
+
+def _create_action(response, item, order, *, parent):
+    return Action.objects.create(
+        response=response,
+        parent=parent,
+        number=item.number,
+        label=item.label,
+        title=item.title,
+        narrative=item.narrative,
+        status=item.status,
+        status_note=item.status_note,
+        time_frame=item.time_frame,
+        responsible_units=item.responsible_units,
+        starts_on=item.starts_on,
+        due_date=item.due_date,
+        order=order,
+    )
+
+
+def import_file(path: Path, *, replace: bool = False) -> ManagementResponse:
+    path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:  # refused before reading it into memory
+        raise InterchangeError([f"{path}:1: the file is too large ({size:,} bytes; at most {MAX_FILE_BYTES:,})"])
+    parsed = parse(path.read_bytes(), source=str(path))
+    return import_response(parsed=parsed, replace=replace)
+
+
+# --- writing YAML ----------------------------------------------------------------------------
+
+
+def represent_str(dumper, value):
+    value = str(value)  # choices enums are str subclasses: write their value
+    style = "|" if "\n" in value else None  # several lines: a literal block, as written by hand
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+def make_dumper(base):
+    """A dumper for exports on ``base`` (one of PyYAML's safe dumpers), with the text style above."""
+
+    class Dumper(base):
+        pass
+
+    Dumper.add_representer(str, represent_str)
+    Dumper.add_multi_representer(str, represent_str)  # str subclasses (choices enums) too
+    return Dumper
+
+
+# libyaml's emitter when PyYAML has it; else PyYAML's own, which writes the same bytes (a test compares them).
+_Dumper = make_dumper(yaml.CSafeDumper if yaml.__with_libyaml__ else yaml.SafeDumper)
+
+# The layout of an export (docs/interchange.md, "How an export is written"): keys in the
+# format's order, block style, two spaces per level (a list's "- " at its key's indentation),
+# text as is (no \u escapes; lines up to 100,000 characters kept whole), and the end line "..." (END_MARKER).
+DUMP_OPTIONS = {
+    "sort_keys": False,
+    "default_flow_style": False,
+    "allow_unicode": True,
+    "width": 100_000,
+    "indent": 2,
+    "explicit_end": True,  # the END_MARKER line, by which the reader knows the file is whole
+}
+
+
+def as_data(response: ManagementResponse) -> dict:
+    """The interchange structure of a response (6 queries, whatever its size)."""
+    actions = list(response.actions.order_by("order", "pk"))
+    parts = {}
+    for action in actions:
+        parts.setdefault(action.parent_id, []).append(action)
+    progress = {}
+    for update in (
+        ProgressUpdate.objects.filter(action__response=response)
+        .select_related("author")
+        .order_by("date", "created_at", "pk")
+    ):
+        progress.setdefault(update.action_id, []).append(
+            {"date": update.date, "status": update.status, "comment": update.note, "by": update.by}
+        )
+
+    def action_data(action, with_parts):
+        data = {
+            "number": action.number,
+            "label": action.label,
+            "title": action.title,
+            "status": action.status,
+            "status_note": action.status_note,
+            "time_frame": action.time_frame,
+            "responsible_units": list(action.responsible_units or []),
+            "starts_on": action.starts_on,
+            "due_date": action.due_date,
+            "narrative": action.narrative,
+            "progress": progress.get(action.pk, []),
+        }
+        if with_parts:
+            data["parts"] = [action_data(p, False) for p in parts.get(action.pk, [])]
+        return data
+
+    links = {}
+    for link in (
+        ActionLink.objects.filter(recommendation__response=response).select_related("action").order_by("order", "pk")
+    ):
+        links.setdefault(link.recommendation_id, []).append(
+            {"action": link.action.number, "qualifier": link.qualifier} if link.qualifier else link.action.number
+        )
+    recommendations = {}
+    for rec in Recommendation.objects.for_response(response).order_by("order", "pk"):
+        recommendations.setdefault(rec.theme_id, []).append(
+            {
+                "number": rec.number,
+                "location": rec.location,
+                "text": rec.text,
+                "agreement": rec.agreement,
+                "response": rec.response_text,
+                "justification": rec.justification,
+                "actions": links.get(rec.pk, []),
+            }
+        )
+    themes = {}
+    for theme in Theme.objects.filter(group__response=response).order_by("order", "pk"):
+        themes.setdefault(theme.group_id, []).append(
+            {
+                "section": theme.section,
+                "heading": theme.heading,
+                "recommendations": recommendations.get(theme.pk, []),
+            }
+        )
+    groups = [
+        {"title": group.title, "themes": themes.get(group.pk, [])}
+        for group in response.recommendation_groups.order_by("order", "pk")
+    ]
+    return {
+        "format": FORMAT,
+        "response": {
+            "slug": response.slug,
+            "title": response.title,
+            "organisation": response.organisation,
+            "responsible_team": response.responsible_team,
+            "language": response.language,
+            "layout": response.layout,
+            "status": response.status,
+            "published_on": response.published_on,
+            "evaluation": {
+                "title": response.evaluation_title,
+                "evaluators": response.evaluators,
+                "delivered_on": _delivered_on(response),
+            },
+            "introduction": response.introduction,
+        },
+        "actions": [action_data(a, True) for a in parts.get(None, [])],
+        "recommendations": recommendations.get(None, []),
+        "groups": groups,
+    }
+
+
+def _delivered_on(response):
+    day = response.evaluation_delivered_on
+    if day and response.evaluation_delivered_precision == ManagementResponse.DatePrecision.MONTH:
+        return f"{day:%Y-%m}"
+    return day
+
+
+def export_response(response: ManagementResponse) -> str:
+    return dump(as_data(response))
+
+
+def dump(data: dict) -> str:
+    """The interchange structure as YAML, exactly as exports write it."""
+    return yaml.dump(data, Dumper=_Dumper, **DUMP_OPTIONS)

@@ -1,0 +1,133 @@
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from core.editing import login_required
+from responses import permissions
+from responses.access import get_visible_response
+from responses.forms import NewResponseForm
+from responses.models import ManagementResponse
+from responses.services import create_response, unique_slug
+
+from . import services
+from .format import InterchangeError, SlugExists, export_response, parse
+from .forms import CopyForm, UploadForm
+
+UPLOAD_SESSION_KEY = "response_upload"
+
+
+def new_context(request, **forms):
+    context = {
+        "blank_form": NewResponseForm(),
+        "upload_form": UploadForm(),
+        "copy_form": CopyForm(queryset=copy_sources(request.user)),
+    }
+    context.update(forms)
+    return context
+
+
+def copy_sources(user):
+    return ManagementResponse.objects.visible_to(user).order_by("title")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def response_new(request):
+    """The entry point: a blank response (this form), or the upload and copy forms beside it."""
+    permissions.require(permissions.can_create_response(request.user))
+    if request.method == "POST":
+        form = NewResponseForm(request.POST)
+        if form.is_valid():
+            response = create_response(form=form, user=request.user)
+            messages.success(request, _("Managementresponse aangemaakt."))
+            return redirect(response)
+        return render(request, "interchange/new.html", new_context(request, blank_form=form), status=422)
+    return render(request, "interchange/new.html", new_context(request))
+
+
+@require_POST
+@login_required
+def response_upload(request):
+    """Check an uploaded file and show what it would create, or every problem with its line.
+
+    Nothing is written here: the checked text waits in the session for the confirmation.
+    """
+    permissions.require(permissions.can_create_response(request.user))
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "interchange/new.html", new_context(request, upload_form=form), status=422)
+    upload = form.cleaned_data["file"]
+    raw = upload.read()
+    context = {"file_name": upload.name}
+    try:
+        parsed = parse(raw, source=upload.name)
+    except InterchangeError as exc:
+        context["problems"] = exc.errors
+        return render(request, "interchange/upload_preview.html", context, status=422)
+    if ManagementResponse.objects.filter(slug=parsed.slug).exists():
+        context["problems"] = [
+            _("%(file)s: er bestaat al een managementresponse met slug “%(slug)s”; wijzig response.slug.")
+            % {"file": upload.name, "slug": parsed.slug}
+        ]
+        return render(request, "interchange/upload_preview.html", context, status=422)
+    token = get_random_string(24)
+    request.session[UPLOAD_SESSION_KEY] = {"token": token, "name": upload.name, "text": raw.decode("utf-8")}
+    context.update(parsed=parsed, token=token)
+    return render(request, "interchange/upload_preview.html", context)
+
+
+@require_POST
+@login_required
+def response_upload_confirm(request):
+    """Write the previewed file: all or nothing, checked again as it is now."""
+    permissions.require(permissions.can_create_response(request.user))
+    pending = request.session.get(UPLOAD_SESSION_KEY)
+    if not pending or pending["token"] != request.POST.get("token"):
+        messages.error(request, _("Dit voorbeeld is verlopen. Laad het bestand opnieuw op."))
+        return redirect("interchange:new")
+    context = {"file_name": pending["name"]}
+    try:
+        parsed = parse(pending["text"].encode("utf-8"), source=pending["name"])
+        response = services.import_upload(parsed=parsed, user=request.user)
+    except InterchangeError as exc:
+        context["problems"] = exc.errors
+        return render(request, "interchange/upload_preview.html", context, status=422)
+    except SlugExists:
+        context["problems"] = [
+            _("%(file)s: er bestaat al een managementresponse met slug “%(slug)s”; wijzig response.slug.")
+            % {"file": pending["name"], "slug": parsed.slug}
+        ]
+        return render(request, "interchange/upload_preview.html", context, status=422)
+    del request.session[UPLOAD_SESSION_KEY]
+    messages.success(request, _("Managementresponse ingeladen uit %(file)s.") % {"file": pending["name"]})
+    return redirect(response)
+
+
+@require_POST
+@login_required
+def response_copy(request):
+    """A new draft with the structure of a response the user can see."""
+    permissions.require(permissions.can_create_response(request.user))
+    form = CopyForm(request.POST, queryset=copy_sources(request.user))
+    if not form.is_valid():
+        return render(request, "interchange/new.html", new_context(request, copy_form=form), status=422)
+    data = form.cleaned_data
+    response = services.copy_response(
+        source=data["source"],
+        title=data["title"],
+        slug=data["slug"] or unique_slug(data["title"]),
+        user=request.user,
+    )
+    messages.success(request, _("Managementresponse aangemaakt als kopie van “%(title)s”.") % {"title": data["source"]})
+    return redirect(response)
+
+
+@require_safe
+def response_export(request, slug):
+    response = get_visible_response(request, slug)
+    http = HttpResponse(export_response(response), content_type="application/yaml; charset=utf-8")
+    http["Content-Disposition"] = f'attachment; filename="{response.slug}.yaml"'
+    return http

@@ -1,0 +1,1 @@
+"""Publishing: frozen versions, comparisons, the response as of a date."""

@@ -1,0 +1,157 @@
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csp import csp_override
+from django.views.decorators.http import require_http_methods, require_safe
+
+from core.editing import INVALID, login_required
+from document import checks, pdf
+from responses import permissions
+from responses.access import get_visible_response
+from responses.models import ManagementResponse, ResponseVersion
+from responses.versions import PDF_CSP, version_list
+
+from . import asof, comparison
+from . import publish as publishing
+from .forms import LIVE, AsOfForm, CompareForm, PublishForm
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def response_publish(request, slug):
+    """The checklist and the publish form; publishing freezes the next version (publishing/publish.py)."""
+    response = get_object_or_404(ManagementResponse, slug=slug)
+    permissions.require(permissions.can_publish(request.user, response))
+    may_override = publishing.may_override(request.user)
+    form = PublishForm(request.POST or None, may_override=may_override)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                version = publishing.publish(
+                    response=response,
+                    user=request.user,
+                    note=form.cleaned_data["note"],
+                    override_reason=form.cleaned_data.get("override_reason", ""),
+                )
+            except publishing.PublicationBlocked:
+                form.add_error(
+                    None,
+                    _("Niet gepubliceerd: los eerst de fouten hieronder op.")
+                    if not may_override
+                    else _("Niet gepubliceerd: los de fouten op, of geef een reden om toch te publiceren."),
+                )
+            else:
+                messages.success(request, _("Versie %(number)s gepubliceerd.") % {"number": version.number})
+                return redirect(response)
+        status = INVALID
+    findings = checks.run_checks(response)
+    context = {
+        "response": response,
+        "form": form,
+        "findings": findings,
+        "errors": checks.errors(findings),
+        "may_override": may_override,
+        "versions": version_list(response),
+    }
+    return render(request, "publishing/publish.html", context, status=status)
+
+
+def build_comparison(request, response):
+    """The comparison the query string asks for (default: the latest version with the live data),
+    or ``(form, None)`` when there is nothing (valid) to compare."""
+    versions = version_list(response)
+    if not versions:
+        return None, None
+    form = CompareForm(
+        request.GET or {"old": str(versions[0].number), "new": LIVE},
+        versions=versions,
+    )
+    if not form.is_valid():
+        return form, None
+    sides = []
+    for choice in (form.cleaned_data["old"], form.cleaned_data["new"]):
+        if choice == LIVE:
+            sides.append((comparison.live_data(response), _("de huidige gegevens")))
+        else:
+            version = ResponseVersion.objects.only("number", "snapshot").get(response=response, number=int(choice))
+            label = _("versie %(number)s") % {"number": version.number}
+            sides.append((comparison.version_data(version), label))
+    (old, old_label), (new, new_label) = sides
+    return form, comparison.compare(old, new, old_label=old_label, new_label=new_label)
+
+
+@require_safe
+def response_compare(request, slug):
+    """What changed between two published versions, or a version and the live data."""
+    response = get_visible_response(request, slug)
+    form, result = build_comparison(request, response)
+    status = 422 if form is not None and form.is_bound and not form.is_valid() else 200
+    context = {"response": response, "form": form, "comparison": result}
+    return render(request, "publishing/compare.html", context, status=status)
+
+
+@require_safe
+@csp_override(PDF_CSP)
+def response_compare_pdf(request, slug):
+    """The comparison as a PDF annex, to send with a new version."""
+    response = get_visible_response(request, slug)
+    form, result = build_comparison(request, response)
+    if result is None:
+        raise Http404
+    http = HttpResponse(pdf.render_comparison_pdf(response, result), content_type="application/pdf")
+    name = f"{response.slug}-{form.cleaned_data['old']}-{form.cleaned_data['new']}-wijzigingen.pdf"
+    http["Content-Disposition"] = f'inline; filename="{name}"'
+    return http
+
+
+def past_document(request, response):
+    """``(form, document, day)`` for the date the query string asks; the document is None without
+    a valid date, and the form carries an error when the response did not exist yet."""
+    form = AsOfForm(request.GET or None)
+    if not form.is_valid():
+        return form, None, None
+    day = form.cleaned_data["date"]
+    try:
+        return form, asof.build_document_as_of(response, asof.end_of_day(day)), day
+    except asof.DidNotExist:
+        form.add_error("date", _("Op die datum bestond deze managementresponse nog niet."))
+        return form, None, day
+
+
+@require_safe
+@login_required
+def response_as_of(request, slug):
+    """The document as it stood at the end of a chosen day, from the audit trail; read only.
+
+    Members and administrators (the same people who read the activity feed): a past state may
+    hold text that was never published."""
+    response = get_object_or_404(ManagementResponse, slug=slug)
+    permissions.require(permissions.can_view_history(request.user, response))
+    form, document, day = past_document(request, response)
+    status = 422 if form.errors else 200
+    # "date_form": the document's templates read "form" as a row being edited.
+    context = {"response": response, "date_form": form, "document": document, "day": day}
+    if document is not None:
+        # The past state's own fields (title, layout, language) for the document; no editing controls.
+        context.update(past=document.response, rights=permissions.Rights())
+    return render(request, "publishing/as_of.html", context, status=status)
+
+
+@require_safe
+@login_required
+@csp_override(PDF_CSP)
+def response_as_of_pdf(request, slug):
+    response = get_object_or_404(ManagementResponse, slug=slug)
+    permissions.require(permissions.can_view_history(request.user, response))
+    _form, document, day = past_document(request, response)
+    if document is None:  # no (valid) date: the page says why, next to the field
+        query = request.GET.urlencode()
+        return redirect(reverse("publishing:as_of", kwargs={"slug": slug}) + (f"?{query}" if query else ""))
+    data = pdf.render_pdf(document.response, document=document, as_of=day)
+    http = HttpResponse(data, content_type="application/pdf")
+    http["Content-Disposition"] = f'inline; filename="{response.slug}-stand-{day.isoformat()}.pdf"'
+    http["Cache-Control"] = "private, no-cache"
+    return http
