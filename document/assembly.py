@@ -1,6 +1,6 @@
 """The management response assembled as one document, from all three apps' models.
 
-Used by the document page and the PDF, in every layout (document/layouts.py).
+Used by the document page and the PDF, in every layout (responses/layouts.py).
 The whole document costs a fixed number of queries however many
 recommendations and actions it has:
   1. the actions and their parts,

@@ -1,6 +1,6 @@
 """The document part of the document page, made of fragments cached by the rows they show.
 
-``templates/responses/_document.html`` (the title block, I, II and III) is made of one
+``templates/document/_document.html`` (the title block, I, II and III) is made of one
 fragment per recommendation (a table row, or a matrix block) and, in the table layout,
 one per action section of chapter II (the layout names them: document/layouts.py).
 Each fragment is rendered once per

@@ -1,3 +1,5 @@
+"""The forms of publishing, comparing and reading the response as of a date."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 

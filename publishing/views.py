@@ -1,3 +1,6 @@
+"""Publishing a version (with the checklist), comparing versions, and the response as of a date:
+the pages and their PDFs."""
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render

@@ -1,3 +1,6 @@
+"""Finding the response a request names, for the views of every app: a draft is not announced
+to people who may not read it (404)."""
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 

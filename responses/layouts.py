@@ -1,12 +1,14 @@
-"""The document layouts: how the page and the PDF build a response's document.
+"""The document layouts: how the page and the PDF show a response's document.
 
-A layout is a template pair (web, print) and the function that assembles the
-document both templates read. ``ManagementResponse.layout`` names one. To add a
-layout: a ``Layout`` entry here, its templates (web, print, and the web template's
-fragments) under templates/responses/layouts/ and templates/print/layouts/, a
-choice in ``ManagementResponse.Layout`` and its name in the model's check
-constraint (then ``makemigrations``). document/_document.html and print/response.html
-include the layout's template; nothing else needs to know.
+A layout is a template pair (web, print) and a few facts the document app needs to
+assemble what both templates read (``document.assembly.build_document``).
+``ManagementResponse.layout`` names one; they live here, beside the response, so that
+the response can say which it has without knowing the document app. To add a layout: a
+``Layout`` entry here, its templates (web, print, and the web template's fragments)
+under templates/document/layouts/ and templates/print/layouts/, a choice in
+``ManagementResponse.Layout`` and its name in the model's check constraint (then
+``makemigrations``). document/_document.html and print/response.html include the
+layout's template; nothing else needs to know.
 """
 
 from dataclasses import dataclass

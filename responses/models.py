@@ -12,6 +12,8 @@ from core.rendered import MarkdownField, RenderedHTMLField
 from core.revision import new_revision
 from core.text import NormalisedText
 
+from .layouts import layout_for
+
 
 class ManagementResponseQuerySet(models.QuerySet):
     def published(self):
@@ -35,7 +37,7 @@ class ManagementResponse(NormalisedText, Versioned):
         PUBLISHED = "published", _("gepubliceerd")
 
     class Layout(models.TextChoices):
-        # One entry per layout in document/layouts.py.
+        # One entry per layout in responses/layouts.py.
         TABLE = "table", _("tabel (inleiding, acties, tabel van aanbevelingen)")
         MATRIX = "matrix", _("matrix (UNEG: per aanbeveling de respons en de kernacties)")
 
@@ -148,9 +150,7 @@ class ManagementResponse(NormalisedText, Versioned):
 
     @property
     def layout_spec(self):
-        """The layout's templates and document builder (document/layouts.py)."""
-        from .layouts import layout_for
-
+        """The layout's templates and what the document app assembles for it (responses/layouts.py)."""
         return layout_for(self)
 
     @property

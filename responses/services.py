@@ -1,4 +1,4 @@
-"""Workflows over a whole response: start one (blank, from a file, as a copy), delete one."""
+"""Workflows over a whole response: start a blank one (a file or a copy: interchange/services.py)."""
 
 from django.db import transaction
 from django.utils.text import slugify

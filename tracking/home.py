@@ -1,3 +1,6 @@
+"""The home page: the follow-up dashboard for a logged-in user, the published responses for
+everyone else."""
+
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
