@@ -1,8 +1,8 @@
 """Background work: the PDF of a response, rendered after a save so that the next export is a cache hit.
 
 Run by Django's tasks framework (settings.TASKS: django-tasks-db's database
-backend); ``manage.py db_worker`` executes the tasks. ``schedule_pdf`` is the
-after-commit hook of core.revision (registered in responses/apps.py).
+backend); ``manage.py run_worker`` runs django-tasks-db's ``db_worker`` under supervision.
+``schedule_pdf`` is the after-commit hook of core.revision (registered in document/apps.py).
 """
 
 from django.tasks import task
