@@ -5,9 +5,9 @@ from django.db import transaction
 from responses import permissions
 from responses.models import ManagementResponse
 
-from .exporter import as_data, dump
+from .exporter import as_data
 from .importer import import_response
-from .parse import parse
+from .parse import from_data
 
 
 @transaction.atomic
@@ -18,8 +18,8 @@ def import_upload(*, parsed, user) -> ManagementResponse:
     return response
 
 
-def structure_copy(source: ManagementResponse, *, title: str, slug: str) -> bytes:
-    """An interchange file of ``source``'s structure under a new title and slug, as a draft.
+def structure_copy(source: ManagementResponse, *, title: str, slug: str) -> dict:
+    """The interchange structure (``as_data``) of ``source`` under a new title and slug, as a draft.
 
     Kept: metadata, introduction, layout, groups, themes, recommendations (numbers, locations,
     texts), actions with their parts and facts, and the links. Left out: agreements and
@@ -36,10 +36,11 @@ def structure_copy(source: ManagementResponse, *, title: str, slug: str) -> byte
     ]
     for rec in recommendations:
         rec.update(agreement="", response="", justification="")
-    return dump(data).encode()
+    return data
 
 
 @transaction.atomic
 def copy_response(*, source, title, slug, user) -> ManagementResponse:
-    parsed = parse(structure_copy(source, title=title, slug=slug), source=source.slug)
+    """A new draft with ``source``'s structure: read back with the checks of an upload, with no YAML in between."""
+    parsed = from_data(structure_copy(source, title=title, slug=slug), source=source.slug)
     return import_upload(parsed=parsed, user=user)
