@@ -45,7 +45,7 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from actions.models import Action, ProgressUpdate  # noqa: E402
-from interchange.format import import_file  # noqa: E402
+from interchange.importer import import_file  # noqa: E402
 from recommendations.models import Recommendation  # noqa: E402
 from responses.models import ManagementResponse, Membership  # noqa: E402
 

@@ -40,7 +40,7 @@ from django.urls import reverse  # noqa: E402
 from synthetic import synthetic_response  # noqa: E402  benchmarks/synthetic.py
 
 from actions.models import Action  # noqa: E402
-from interchange.format import import_file  # noqa: E402
+from interchange.importer import import_file  # noqa: E402
 from recommendations.models import Recommendation  # noqa: E402
 from responses.models import Membership  # noqa: E402
 

@@ -30,7 +30,7 @@ import django  # noqa: E402
 django.setup()
 
 from core.richtext import render  # noqa: E402
-from interchange.format import InterchangeError, parse  # noqa: E402
+from interchange.parse import InterchangeError, parse  # noqa: E402
 
 OLD_COMMIT = "d0d60f0"
 

@@ -13,8 +13,10 @@ from responses.models import ManagementResponse
 from responses.services import create_response, unique_slug
 
 from . import services
-from .format import InterchangeError, SlugExists, export_response, parse
+from .exporter import export_response
 from .forms import CopyForm, UploadForm
+from .importer import SlugExists
+from .parse import InterchangeError, parse
 
 UPLOAD_SESSION_KEY = "response_upload"
 

@@ -1,8 +1,8 @@
 """What changed between two versions of a response, or a version and the live data.
 
-Both sides are interchange structures (interchange/format.py): a frozen version's
-snapshot is parsed with ``interchange.parse``; the live side is ``as_data`` (6 queries,
-whatever the size), read by ``interchange.from_data`` with the same checks and the same
+Both sides are interchange structures (interchange/parse.py): a frozen version's
+snapshot is parsed with ``parse``; the live side is ``as_data`` (interchange/exporter.py; 6
+queries, whatever the size), read by ``from_data`` with the same checks and the same
 normalisation, without writing it out as YAML: both sides have exactly the same shape.
 Nothing else is read from the database.
 
@@ -22,7 +22,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action
-from interchange import format as interchange
+from interchange.exporter import as_data
+from interchange.parse import from_data, parse
 from recommendations.models import Recommendation
 
 TOKENS = re.compile(r"\s+|[^\s]+")
@@ -205,9 +206,9 @@ def compare(old, new, *, old_label="", new_label="") -> Comparison:
 
 def version_data(version):
     """A frozen version's parsed snapshot."""
-    return interchange.parse(version.snapshot.encode("utf-8"), source=f"v{version.number}")
+    return parse(version.snapshot.encode("utf-8"), source=f"v{version.number}")
 
 
 def live_data(response):
     """The response as it is now, in the same shape as a version's snapshot."""
-    return interchange.from_data(interchange.as_data(response), source="live")
+    return from_data(as_data(response), source="live")

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from document import checks
 from document.pdf import render_pdf
-from interchange.format import export_response
+from interchange.exporter import export_response
 from responses.models import ManagementResponse, ResponseVersion
 
 

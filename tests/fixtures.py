@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.db.models.signals import post_save
 
-from interchange.format import import_file
+from interchange.importer import import_file
 
 SEED = Path(settings.BASE_DIR) / "responses" / "seed" / "leerecosystemen.yaml"
 SEED_TEXT = Path(__file__).parent / "data" / "seed_reference.txt"  # the real document's text

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from actions.models import Action, ActionLink
 from document import pdf
-from interchange.format import export_response
+from interchange.exporter import export_response
 from responses.models import ManagementResponse
 from tests.factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory
 from tests.test_admin_and_demo import admin_form

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from actions.models import Action, ActionLink
 from core.richtext import render
-from interchange.format import MAX_FILE_BYTES, InterchangeError, parse
+from interchange.parse import MAX_FILE_BYTES, InterchangeError, parse
 from recommendations.models import Recommendation
 from responses.models import ManagementResponse
 from tests.fixtures import SEED
@@ -217,7 +217,7 @@ def test_the_command_exits_non_zero_with_one_line(tmp_path, name):
 
 
 def test_the_export_ends_with_the_end_line_and_round_trips(seed_response):
-    from interchange.format import export_response
+    from interchange.exporter import export_response
 
     exported = export_response(seed_response)
     assert exported.endswith("\n...\n")

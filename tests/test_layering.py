@@ -137,3 +137,36 @@ def test_the_check_finds_a_foreign_key_a_registry_lookup_and_a_migration_depende
         "core/models.py: foreign key of responses",
         "core/upwards.py: import of responses",
     ]
+
+
+# Inside the interchange app, the format's modules look one way too: the importer uses the reader,
+# the writer knows neither; what reader and writer must agree on is in spec.py (README, "Layout").
+FORMAT_MODULES = {
+    "spec": set(),
+    "parse": {"spec"},
+    "importer": {"parse"},
+    "exporter": {"spec"},
+}
+
+
+def format_module_imports(path: Path) -> set[str]:
+    """The modules of FORMAT_MODULES that ``path`` imports, relatively or by their full name."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level == 1 and node.module:  # from .parse import ...
+                found.add(node.module.split(".")[0])
+            elif node.level == 1 or node.module == "interchange":  # from . import parse
+                found.update(alias.name for alias in node.names)
+            elif node.level == 0 and node.module and node.module.startswith("interchange."):
+                found.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("interchange."))
+    return found & set(FORMAT_MODULES)
+
+
+def test_the_interchange_formats_modules_import_only_what_they_may():
+    base = Path(settings.BASE_DIR) / "interchange"
+    wrong = {name: format_module_imports(base / f"{name}.py") - may_use for name, may_use in FORMAT_MODULES.items()}
+    assert {name: others for name, others in wrong.items() if others} == {}
+    assert format_module_imports(base / "exporter.py") == {"spec"}  # the check sees an import when there is one

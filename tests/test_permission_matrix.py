@@ -19,7 +19,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actions.models import Action, ActionLink, ProgressUpdate
-from interchange.format import export_response
+from interchange.exporter import export_response
 from recommendations.models import Recommendation, RecommendationGroup, Theme
 from responses.models import ManagementResponse, Membership, ResponseVersion
 from tests.factories import (

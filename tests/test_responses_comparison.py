@@ -8,8 +8,10 @@ import yaml
 from django.urls import reverse
 
 from actions.models import Action, ActionLink
-from interchange import format as interchange
-from interchange.format import as_data, export_response, from_data, import_file, parse
+from interchange import exporter
+from interchange.exporter import as_data, export_response
+from interchange.importer import import_file
+from interchange.parse import from_data, parse
 from publishing.comparison import compare, live_data, version_data, word_diff
 from publishing.publish import publish
 from recommendations.models import Recommendation
@@ -59,7 +61,7 @@ def test_the_live_side_is_read_as_data_without_yaml(response, v1, monkeypatch):
 
     for name in ("dump", "load", "compose", "parse"):
         monkeypatch.setattr(yaml, name, no_yaml)
-    monkeypatch.setattr(interchange, "dump", no_yaml)
+    monkeypatch.setattr(exporter, "dump", no_yaml)
     Recommendation.objects.filter(response=response, number="1").update(agreement="disagree")
     assert live_data(response).all_recommendations[0].agreement == "disagree"
 

@@ -9,8 +9,10 @@ from django.core.management import CommandError, call_command
 
 from actions.models import Action, ActionLink
 from benchmarks.synthetic import synthetic_response
-from interchange import format as interchange
-from interchange.format import as_data, export_response, import_file, parse
+from interchange import exporter
+from interchange.exporter import as_data, export_response
+from interchange.importer import import_file
+from interchange.parse import LOADER, parse
 from recommendations.models import Recommendation, RecommendationGroup, Theme
 from responses.models import ManagementResponse
 from tests.fixtures import SEED, SEED_TEXT
@@ -265,9 +267,9 @@ def test_an_export_is_laid_out_for_people(seed_response):
 
 def test_pyyaml_without_libyaml_writes_the_same_bytes(seed_response):
     """The dumper falls back on PyYAML's own emitter when libyaml is missing: same file."""
-    pure = interchange.make_dumper(yaml.SafeDumper)
+    pure = exporter.make_dumper(yaml.SafeDumper)
     for response in (seed_response, synthetic_response(actions=6, recommendations=60)):
-        assert yaml.dump(as_data(response), Dumper=pure, **interchange.DUMP_OPTIONS) == export_response(response)
+        assert yaml.dump(as_data(response), Dumper=pure, **exporter.DUMP_OPTIONS) == export_response(response)
 
 
 def earlier_layout(text):
@@ -277,8 +279,8 @@ def earlier_layout(text):
         def increase_indent(self, flow=False, indentless=False):
             return super().increase_indent(flow, False)
 
-    Indented.add_representer(str, interchange.represent_str)
-    return yaml.dump(yaml.safe_load(text), Dumper=Indented, **interchange.DUMP_OPTIONS)
+    Indented.add_representer(str, exporter.represent_str)
+    return yaml.dump(yaml.safe_load(text), Dumper=Indented, **exporter.DUMP_OPTIONS)
 
 
 def test_a_file_in_the_earlier_layout_imports_as_the_same_response(db, tmp_path):
@@ -345,6 +347,6 @@ def test_awkward_texts_are_read_back_as_written(text):
         "response": {"title": text, "published_on": datetime.date(2025, 3, 31), "none": None},
         "actions": [{"number": text, "narrative": text, "responsible_units": [text, text], "parts": []}, text],
     }
-    written = interchange.dump(data)
+    written = exporter.dump(data)
     assert written.endswith("\n...\n")
-    assert yaml.load(written, Loader=interchange.LOADER) == data
+    assert yaml.load(written, Loader=LOADER) == data

@@ -3,10 +3,14 @@
 import html
 
 import pytest
+import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from actions.models import Action, ActionLink
+from interchange import exporter, services
+from interchange.exporter import dump
+from interchange.parse import from_data, parse
 from recommendations.models import Recommendation
 from responses.models import ManagementResponse
 from tests.factories import ManagementResponseFactory
@@ -189,6 +193,24 @@ def test_a_copy_takes_the_structure_but_not_the_decisions(client, evaluation_sta
     assert not copy.actions.filter(parent=None).exclude(status="").exists()
     seed_response.refresh_from_db()
     assert seed_response.recommendations.filter(agreement="agree").count() == 17
+
+
+def test_a_copy_is_read_as_data_as_its_file_would_be(evaluation_staff, seed_response, monkeypatch):
+    """structure_copy -> from_data, with no YAML in between: what parsing its file used to give."""
+    copied = services.structure_copy(seed_response, title="Tweede ronde", slug="tweede-ronde")
+    as_file = parse(dump(copied).encode(), source=seed_response.slug)
+    assert from_data(copied, source=seed_response.slug) == as_file
+
+    def no_yaml(*args, **kwargs):
+        raise AssertionError("the copy went through YAML")
+
+    for name in ("dump", "load", "compose", "parse"):
+        monkeypatch.setattr(yaml, name, no_yaml)
+    monkeypatch.setattr(exporter, "dump", no_yaml)
+    copy = services.copy_response(
+        source=seed_response, title="Tweede ronde", slug="tweede-ronde", user=evaluation_staff
+    )
+    assert copy.slug == "tweede-ronde" and copy.recommendations.count() == len(as_file.all_recommendations)
 
 
 # --- the slug, and deleting a response ------------------------------------------------------

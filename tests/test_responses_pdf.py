@@ -123,7 +123,7 @@ def seed_pdf(django_db_setup, django_db_blocker):
     takes seconds). The import it is made from is rolled back."""
     from django.db import transaction
 
-    from interchange.format import import_file
+    from interchange.importer import import_file
 
     with django_db_blocker.unblock(), transaction.atomic():
         data = pdf.render_pdf(import_file(SEED))

@@ -10,7 +10,9 @@ from django.utils import translation
 
 from actions.models import Action, ProgressUpdate
 from document import pdf
-from interchange.format import export_response, import_file, parse
+from interchange.exporter import export_response
+from interchange.importer import import_file
+from interchange.parse import parse
 from recommendations.models import Recommendation
 from responses.models import ManagementResponse
 from tests.factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory

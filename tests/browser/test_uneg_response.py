@@ -173,7 +173,7 @@ def test_evaluation_staff_and_project_team_make_a_uneg_matrix_response_from_noth
 
 
 def test_the_new_response_pages_and_the_matrix_have_no_wcag_violations(live_server, page, evaluation_staff):
-    from interchange.format import import_file
+    from interchange.importer import import_file
     from tests.browser.axe import violations_by_url
     from tests.test_responses_uneg import MATRIX
 

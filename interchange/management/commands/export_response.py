@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from interchange.format import export_response
+from interchange.exporter import export_response
 from responses.models import ManagementResponse
 
 

@@ -4,7 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from core.audit import acting_as
-from interchange.format import InterchangeError, SlugExists, import_file
+from interchange.importer import SlugExists, import_file
+from interchange.parse import InterchangeError
 
 
 class Command(BaseCommand):

@@ -5,7 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from interchange.format import import_file, parse
+from interchange.importer import import_file
+from interchange.parse import parse
 from responses.models import ManagementResponse, Membership
 from responses.permissions import EVALUATION_STAFF, PROJECT_TEAM, READER
 from responses.roles import EVALUATION_STAFF as MAY_START

@@ -1,29 +1,27 @@
-"""Read and write one whole management response as YAML (docs/interchange.md).
+"""Read and check an interchange file (docs/interchange.md); nothing here touches the database.
 
-``parse`` reads a file completely and checks it, collecting every error with its
-line; nothing touches the database until the whole file is known to be good.
-``import_response`` then writes it in one transaction; ``export_response``
-writes the same format back, so that export -> import -> export is byte-identical.
+``parse`` reads the bytes of a whole file: it loads the YAML within limits that keep a hostile
+or damaged file from costing more than a real one (size, text, anchors, nesting, the end line),
+keeps every value's line, and hands the result to the structure reader. ``from_data`` gives the
+same reader an interchange structure (``exporter.as_data``) with no YAML in between. The reader
+checks everything, collects every problem with its line (``InterchangeError``), reads version 1
+files into the current shape, and returns a ``ParsedResponse``: what importer.py writes.
 """
 
 import datetime
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import yaml
 from django.conf import settings
-from django.db import transaction
 
 from actions.models import Action, ActionLink, ProgressUpdate
-from core import revision
 from core.text import clean_text, unstorable
 from recommendations.models import Recommendation, RecommendationGroup, Theme
 from responses.models import ManagementResponse
 
-FORMAT = "managementresponse/2"  # what exports write
-FORMAT_V1 = "managementresponse/1"  # still read: see _upgrade_v1 and docs/interchange.md
-FORMATS = (FORMAT_V1, FORMAT)
+from .spec import END_MARKER, FORMAT, FORMAT_V1
+
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 MONTH = re.compile(r"^\d{4}-\d{2}$")
 UNIT_MAX_LENGTH = 200
@@ -33,7 +31,6 @@ MAX_ERRORS = 20
 # The largest response the forms allow is far beyond any real one; the seed is 30 kB.
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 12  # the format nests 8 deep (groups > themes > recommendations > actions > mapping)
-END_MARKER = "..."  # YAML's own end-of-document line: a file cut short lacks it
 # libyaml's reader where PyYAML has it (its speed: benchmarks/README.md); the same nodes and marks either way.
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -44,10 +41,6 @@ class InterchangeError(Exception):
     def __init__(self, errors):
         self.errors = errors
         super().__init__("\n".join(errors))
-
-
-class SlugExists(Exception):
-    pass
 
 
 # --- reading YAML while keeping line numbers --------------------------------------------
@@ -693,240 +686,3 @@ def _parse_links(r, m, rpath, rec, numbers):
             continue
         seen[number] = line
         rec.links.append(ParsedLink(number=number, qualifier=qualifier))
-
-
-# --- writing to the database ---------------------------------------------------------------
-
-
-@transaction.atomic
-def import_response(*, parsed: ParsedResponse, replace: bool = False) -> ManagementResponse:
-    """Create the response described by ``parsed``; with ``replace``, the old one with its slug goes."""
-    existing = ManagementResponse.objects.filter(slug=parsed.slug)
-    if existing.exists() and not replace:
-        raise SlugExists(parsed.slug)
-    with revision.batch():  # one revision bump per response, not one per row
-        existing.delete()
-        return _create_response(parsed)
-
-
-def _create_response(parsed):
-    response = ManagementResponse.objects.create(**parsed.response)
-
-    by_number = {}
-    progress = []
-    for order, item in enumerate(parsed.actions):
-        action = _create_action(response, item, order, parent=None)
-        by_number[action.number] = action
-        for part_order, part in enumerate(item.parts):
-            child = _create_action(response, part, part_order, parent=action)
-            by_number[child.number] = child
-    for item in parsed.all_actions:
-        progress.extend(
-            ProgressUpdate(
-                action=by_number[item.number], date=p.date, status=p.status, note=p.comment, author_name=p.by
-            )
-            for p in item.progress
-        )
-    ProgressUpdate.objects.bulk_create(progress)
-    revision.touch(response.pk)  # bulk_create sends no signals; the matrix prints the log
-
-    links = []
-
-    def create_recommendation(rec, order, theme=None):
-        recommendation = Recommendation.objects.create(
-            response=response,
-            theme=theme,
-            number=rec.number,
-            location=rec.location,
-            text=rec.text,
-            agreement=rec.agreement,
-            response_text=rec.response_text,
-            justification=rec.justification,
-            order=order,
-        )
-        links.extend(
-            ActionLink(recommendation=recommendation, action=by_number[link.number], qualifier=link.qualifier, order=i)
-            for i, link in enumerate(rec.links)
-        )
-
-    for r_order, rec in enumerate(parsed.recommendations):
-        create_recommendation(rec, r_order)
-    for g_order, g in enumerate(parsed.groups):
-        group = RecommendationGroup.objects.create(response=response, title=g.title, order=g_order)
-        for t_order, t in enumerate(g.themes):
-            theme = Theme.objects.create(group=group, section=t.section, heading=t.heading, order=t_order)
-            for r_order, rec in enumerate(t.recommendations):
-                create_recommendation(rec, r_order, theme)
-    for link in links:
-        link.save()  # one by one: bulk_create would bypass the audit trail (core/audit.py)
-    return response
-
-
-def _create_action(response, item, order, *, parent):
-    return Action.objects.create(
-        response=response,
-        parent=parent,
-        number=item.number,
-        label=item.label,
-        title=item.title,
-        narrative=item.narrative,
-        status=item.status,
-        status_note=item.status_note,
-        time_frame=item.time_frame,
-        responsible_units=item.responsible_units,
-        starts_on=item.starts_on,
-        due_date=item.due_date,
-        order=order,
-    )
-
-
-def import_file(path: Path, *, replace: bool = False) -> ManagementResponse:
-    path = Path(path)
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:  # refused before reading it into memory
-        raise InterchangeError([f"{path}:1: the file is too large ({size:,} bytes; at most {MAX_FILE_BYTES:,})"])
-    parsed = parse(path.read_bytes(), source=str(path))
-    return import_response(parsed=parsed, replace=replace)
-
-
-# --- writing YAML ----------------------------------------------------------------------------
-
-
-def represent_str(dumper, value):
-    value = str(value)  # choices enums are str subclasses: write their value
-    style = "|" if "\n" in value else None  # several lines: a literal block, as written by hand
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-def make_dumper(base):
-    """A dumper for exports on ``base`` (one of PyYAML's safe dumpers), with the text style above."""
-
-    class Dumper(base):
-        pass
-
-    Dumper.add_representer(str, represent_str)
-    Dumper.add_multi_representer(str, represent_str)  # str subclasses (choices enums) too
-    return Dumper
-
-
-# libyaml's emitter when PyYAML has it; else PyYAML's own, which writes the same bytes (a test compares them).
-_Dumper = make_dumper(yaml.CSafeDumper if yaml.__with_libyaml__ else yaml.SafeDumper)
-
-# The layout of an export (docs/interchange.md, "How an export is written"): keys in the
-# format's order, block style, two spaces per level (a list's "- " at its key's indentation),
-# text as is (no \u escapes; lines up to 100,000 characters kept whole), and the end line "..." (END_MARKER).
-DUMP_OPTIONS = {
-    "sort_keys": False,
-    "default_flow_style": False,
-    "allow_unicode": True,
-    "width": 100_000,
-    "indent": 2,
-    "explicit_end": True,  # the END_MARKER line, by which the reader knows the file is whole
-}
-
-
-def as_data(response: ManagementResponse) -> dict:
-    """The interchange structure of a response (6 queries, whatever its size)."""
-    actions = list(response.actions.order_by("order", "pk"))
-    parts = {}
-    for action in actions:
-        parts.setdefault(action.parent_id, []).append(action)
-    progress = {}
-    for update in (
-        ProgressUpdate.objects.filter(action__response=response)
-        .select_related("author")
-        .order_by("date", "created_at", "pk")
-    ):
-        progress.setdefault(update.action_id, []).append(
-            {"date": update.date, "status": update.status, "comment": update.note, "by": update.by}
-        )
-
-    def action_data(action, with_parts):
-        data = {
-            "number": action.number,
-            "label": action.label,
-            "title": action.title,
-            "status": action.status,
-            "status_note": action.status_note,
-            "time_frame": action.time_frame,
-            "responsible_units": list(action.responsible_units or []),
-            "starts_on": action.starts_on,
-            "due_date": action.due_date,
-            "narrative": action.narrative,
-            "progress": progress.get(action.pk, []),
-        }
-        if with_parts:
-            data["parts"] = [action_data(p, False) for p in parts.get(action.pk, [])]
-        return data
-
-    links = {}
-    for link in (
-        ActionLink.objects.filter(recommendation__response=response).select_related("action").order_by("order", "pk")
-    ):
-        links.setdefault(link.recommendation_id, []).append(
-            {"action": link.action.number, "qualifier": link.qualifier} if link.qualifier else link.action.number
-        )
-    recommendations = {}
-    for rec in Recommendation.objects.for_response(response).order_by("order", "pk"):
-        recommendations.setdefault(rec.theme_id, []).append(
-            {
-                "number": rec.number,
-                "location": rec.location,
-                "text": rec.text,
-                "agreement": rec.agreement,
-                "response": rec.response_text,
-                "justification": rec.justification,
-                "actions": links.get(rec.pk, []),
-            }
-        )
-    themes = {}
-    for theme in Theme.objects.filter(group__response=response).order_by("order", "pk"):
-        themes.setdefault(theme.group_id, []).append(
-            {
-                "section": theme.section,
-                "heading": theme.heading,
-                "recommendations": recommendations.get(theme.pk, []),
-            }
-        )
-    groups = [
-        {"title": group.title, "themes": themes.get(group.pk, [])}
-        for group in response.recommendation_groups.order_by("order", "pk")
-    ]
-    return {
-        "format": FORMAT,
-        "response": {
-            "slug": response.slug,
-            "title": response.title,
-            "organisation": response.organisation,
-            "responsible_team": response.responsible_team,
-            "language": response.language,
-            "layout": response.layout,
-            "status": response.status,
-            "published_on": response.published_on,
-            "evaluation": {
-                "title": response.evaluation_title,
-                "evaluators": response.evaluators,
-                "delivered_on": _delivered_on(response),
-            },
-            "introduction": response.introduction,
-        },
-        "actions": [action_data(a, True) for a in parts.get(None, [])],
-        "recommendations": recommendations.get(None, []),
-        "groups": groups,
-    }
-
-
-def _delivered_on(response):
-    day = response.evaluation_delivered_on
-    if day and response.evaluation_delivered_precision == ManagementResponse.DatePrecision.MONTH:
-        return f"{day:%Y-%m}"
-    return day
-
-
-def export_response(response: ManagementResponse) -> str:
-    return dump(as_data(response))
-
-
-def dump(data: dict) -> str:
-    """The interchange structure as YAML, exactly as exports write it."""
-    return yaml.dump(data, Dumper=_Dumper, **DUMP_OPTIONS)

@@ -1,0 +1,155 @@
+"""Write a response as an interchange file: the structure (``as_data``), then its YAML (``dump``).
+
+``export_response`` is both; an export imports back (importer.py) into the same response, and
+exporting that again gives the same bytes. The dumper and its options (docs/interchange.md,
+"How an export is written") are here. Knows neither parse.py nor importer.py: what the reader must
+agree with comes from spec.py (``FORMAT``, beside the end line ``END_MARKER`` that the dumper writes).
+"""
+
+import yaml
+
+from actions.models import ActionLink, ProgressUpdate
+from recommendations.models import Recommendation, Theme
+from responses.models import ManagementResponse
+
+from .spec import FORMAT
+
+
+def represent_str(dumper, value):
+    value = str(value)  # choices enums are str subclasses: write their value
+    style = "|" if "\n" in value else None  # several lines: a literal block, as written by hand
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+def make_dumper(base):
+    """A dumper for exports on ``base`` (one of PyYAML's safe dumpers), with the text style above."""
+
+    class Dumper(base):
+        pass
+
+    Dumper.add_representer(str, represent_str)
+    Dumper.add_multi_representer(str, represent_str)  # str subclasses (choices enums) too
+    return Dumper
+
+
+# libyaml's emitter when PyYAML has it; else PyYAML's own, which writes the same bytes (a test compares them).
+_Dumper = make_dumper(yaml.CSafeDumper if yaml.__with_libyaml__ else yaml.SafeDumper)
+
+# The layout of an export (docs/interchange.md, "How an export is written"): keys in the
+# format's order, block style, two spaces per level (a list's "- " at its key's indentation),
+# text as is (no \u escapes; lines up to 100,000 characters kept whole), and the end line "..." (spec.END_MARKER).
+DUMP_OPTIONS = {
+    "sort_keys": False,
+    "default_flow_style": False,
+    "allow_unicode": True,
+    "width": 100_000,
+    "indent": 2,
+    "explicit_end": True,  # the END_MARKER line, by which the reader knows the file is whole
+}
+
+
+def as_data(response: ManagementResponse) -> dict:
+    """The interchange structure of a response (6 queries, whatever its size)."""
+    actions = list(response.actions.order_by("order", "pk"))
+    parts = {}
+    for action in actions:
+        parts.setdefault(action.parent_id, []).append(action)
+    progress = {}
+    for update in (
+        ProgressUpdate.objects.filter(action__response=response)
+        .select_related("author")
+        .order_by("date", "created_at", "pk")
+    ):
+        progress.setdefault(update.action_id, []).append(
+            {"date": update.date, "status": update.status, "comment": update.note, "by": update.by}
+        )
+
+    def action_data(action, with_parts):
+        data = {
+            "number": action.number,
+            "label": action.label,
+            "title": action.title,
+            "status": action.status,
+            "status_note": action.status_note,
+            "time_frame": action.time_frame,
+            "responsible_units": list(action.responsible_units or []),
+            "starts_on": action.starts_on,
+            "due_date": action.due_date,
+            "narrative": action.narrative,
+            "progress": progress.get(action.pk, []),
+        }
+        if with_parts:
+            data["parts"] = [action_data(p, False) for p in parts.get(action.pk, [])]
+        return data
+
+    links = {}
+    for link in (
+        ActionLink.objects.filter(recommendation__response=response).select_related("action").order_by("order", "pk")
+    ):
+        links.setdefault(link.recommendation_id, []).append(
+            {"action": link.action.number, "qualifier": link.qualifier} if link.qualifier else link.action.number
+        )
+    recommendations = {}
+    for rec in Recommendation.objects.for_response(response).order_by("order", "pk"):
+        recommendations.setdefault(rec.theme_id, []).append(
+            {
+                "number": rec.number,
+                "location": rec.location,
+                "text": rec.text,
+                "agreement": rec.agreement,
+                "response": rec.response_text,
+                "justification": rec.justification,
+                "actions": links.get(rec.pk, []),
+            }
+        )
+    themes = {}
+    for theme in Theme.objects.filter(group__response=response).order_by("order", "pk"):
+        themes.setdefault(theme.group_id, []).append(
+            {
+                "section": theme.section,
+                "heading": theme.heading,
+                "recommendations": recommendations.get(theme.pk, []),
+            }
+        )
+    groups = [
+        {"title": group.title, "themes": themes.get(group.pk, [])}
+        for group in response.recommendation_groups.order_by("order", "pk")
+    ]
+    return {
+        "format": FORMAT,
+        "response": {
+            "slug": response.slug,
+            "title": response.title,
+            "organisation": response.organisation,
+            "responsible_team": response.responsible_team,
+            "language": response.language,
+            "layout": response.layout,
+            "status": response.status,
+            "published_on": response.published_on,
+            "evaluation": {
+                "title": response.evaluation_title,
+                "evaluators": response.evaluators,
+                "delivered_on": _delivered_on(response),
+            },
+            "introduction": response.introduction,
+        },
+        "actions": [action_data(a, True) for a in parts.get(None, [])],
+        "recommendations": recommendations.get(None, []),
+        "groups": groups,
+    }
+
+
+def _delivered_on(response):
+    day = response.evaluation_delivered_on
+    if day and response.evaluation_delivered_precision == ManagementResponse.DatePrecision.MONTH:
+        return f"{day:%Y-%m}"
+    return day
+
+
+def export_response(response: ManagementResponse) -> str:
+    return dump(as_data(response))
+
+
+def dump(data: dict) -> str:
+    """The interchange structure as YAML, exactly as exports write it."""
+    return yaml.dump(data, Dumper=_Dumper, **DUMP_OPTIONS)
