@@ -304,6 +304,11 @@ class ActionLink(NormalisedText, Versioned):
             raise ValidationError({"action": _("Kies een actie van dezelfde managementresponse als de aanbeveling.")})
 
     @property
+    def response(self):
+        """Its action's response (``select_related("action__response")`` saves the queries)."""
+        return self.action.response
+
+    @property
     def citation(self):
         """How the table cites the action: "Actie 3 – spoor 1 (systematisch leren)"."""
         return f"{_('Actie')} {self.action.number}{self.qualifier_suffix}"

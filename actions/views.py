@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -41,6 +41,7 @@ from core.editing import (
 )
 from recommendations.models import Recommendation
 from responses import permissions
+from responses.access import with_response_object
 from responses.models import ManagementResponse
 
 from .forms import ActionChoiceForm, ActionForm, QualifierForm, RecommendationLinkForm, StatusForm
@@ -54,11 +55,9 @@ TIMELINE = 100  # the newest changes on the page; the response's activity feed h
 
 @require_safe
 @vary_on_headers("HX-Request")  # the page, or with htmx its fragment, at the same URL
-def action_detail(request, pk):
-    action = get_object_or_404(Action.objects.select_related("response", "parent"), pk=pk)
+@with_response_object(Action.objects.select_related("response", "parent"), permission=permissions.can_view)
+def action_detail(request, action):
     response = action.response
-    if not response.is_visible_to(request.user):
-        raise Http404
     rights = permissions.rights(request.user, response)
     if request.htmx and not request.htmx.history_restore_request:
         # The action as a fragment: its status block (the status form's Cancel swaps it back).
@@ -79,11 +78,9 @@ def action_detail(request, pk):
 
 
 @require_safe
-def progress(request, pk):
+@with_response_object(Action.objects.select_related("response"), permission=permissions.can_view)
+def progress(request, action):
     """The action's progress log (htmx: the detail page reloads it after a status change)."""
-    action = get_object_or_404(Action.objects.select_related("response"), pk=pk)
-    if not action.response.is_visible_to(request.user):
-        raise Http404
     if not request.htmx:
         return redirect(f"{action.get_absolute_url()}#voortgang-{action.pk}")
     return render(
@@ -99,16 +96,16 @@ def progress(request, pk):
 @require_http_methods(["GET", "POST"])
 @login_required
 @keeps_input
-def status(request, pk):
+@with_response_object(
+    Action.objects.select_related("response", "parent", "updated_by"), permission=permissions.can_change_status
+)
+def status(request, action):
     """Set the status of an action or part and log it (with an optional progress note).
 
     A page of its own, or (htmx) the status block on the document page or the action page,
     with the form in place of the status line.
     """
-    action = get_object_or_404(Action.objects.select_related("response", "parent", "updated_by"), pk=pk)
     response = action.response
-    permissions.require(permissions.can_change_status(request.user, response))
-
     form = StatusForm(request.POST or None, instance=action)
     code = 200
     if request.method == "POST":
@@ -168,10 +165,9 @@ def render_status(request, action, response, *, form=None, saved_message=None, s
 
 @require_safe
 @login_required
-def manage(request, slug):
+@with_response_object(ManagementResponse, field="slug", permission=permissions.can_edit_actions)
+def manage(request, response):
     """The "Acties bewerken" page: every action and part, with the controls to change them."""
-    response = get_object_or_404(ManagementResponse, slug=slug)
-    permissions.require(permissions.can_edit_actions(request.user, response))
     if request.htmx and not request.htmx.history_restore_request:
         return render_list(request, response, focus=request.GET.get("focus", ""))
     return render(request, "actions/manage.html", manage_context(request, response))
@@ -220,10 +216,9 @@ def manage_url(response, action=None):
 @require_http_methods(["GET", "POST"])
 @login_required
 @keeps_input
-def add(request, slug):
+@with_response_object(ManagementResponse, field="slug", permission=permissions.can_edit_actions)
+def add(request, response):
     """A new top-level action, last in the list."""
-    response = get_object_or_404(ManagementResponse, slug=slug)
-    permissions.require(permissions.can_edit_actions(request.user, response))
     siblings = Action.objects.filter(response=response, parent=None)
     action = Action(response=response, status=Action.Status.TO_START, order=next_order(siblings))
     return edit_action(request, response, action, adding="top")
@@ -232,11 +227,10 @@ def add(request, slug):
 @require_http_methods(["GET", "POST"])
 @login_required
 @keeps_input
-def add_part(request, pk):
+@with_response_object(Action.objects.select_related("response"), permission=permissions.can_edit_actions)
+def add_part(request, parent):
     """A new part of an action, last among its parts; it inherits the action's status."""
-    parent = get_object_or_404(Action.objects.select_related("response"), pk=pk)
     response = parent.response
-    permissions.require(permissions.can_edit_actions(request.user, response))
     if parent.parent_id is not None:
         raise Http404  # the document nests one level: parts have no parts
     action = Action(response=response, parent=parent, status=Action.Status.INHERITED, order=next_order(parent.parts))
@@ -246,12 +240,12 @@ def add_part(request, pk):
 @require_http_methods(["GET", "POST"])
 @login_required
 @keeps_input
-def edit(request, pk):
+@with_response_object(
+    Action.objects.select_related("response", "parent", "updated_by"), permission=permissions.can_edit_actions
+)
+def edit(request, action):
     """Number, title, text, responsible unit and due date of an action or part."""
-    action = get_object_or_404(Action.objects.select_related("response", "parent", "updated_by"), pk=pk)
-    response = action.response
-    permissions.require(permissions.can_edit_actions(request.user, response))
-    return edit_action(request, response, action, editing=action.pk)
+    return edit_action(request, action.response, action, editing=action.pk)
 
 
 def edit_action(request, response, action, *, adding=None, editing=None):
@@ -328,11 +322,10 @@ def suggest_number(response, parent):
 
 @require_POST
 @login_required
-def move_action(request, pk):
+@with_response_object(Action.objects.select_related("response"), permission=permissions.can_edit_actions)
+def move_action(request, action):
     """One place up or down among its siblings (top-level actions, or the parts of one action)."""
-    action = get_object_or_404(Action.objects.select_related("response"), pk=pk)
     response = action.response
-    permissions.require(permissions.can_edit_actions(request.user, response))
     direction = request.POST.get("direction")
     if direction not in {"up", "down"}:
         return render_list(request, response, status=INVALID) if request.htmx else redirect(manage_url(response))
@@ -361,17 +354,16 @@ def move_action(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def delete(request, pk):
+@with_response_object(
+    Action.objects.select_related("response", "parent", "updated_by").annotate(
+        part_count=Count("parts", distinct=True),
+        link_count=Count("links", distinct=True) + Count("parts__links", distinct=True),
+    ),
+    permission=permissions.can_edit_actions,
+)
+def delete(request, action):
     """Delete an action or part, with its parts and links: a confirmation page, or (htmx) after hx-confirm."""
-    action = get_object_or_404(
-        Action.objects.select_related("response", "parent", "updated_by").annotate(
-            part_count=Count("parts", distinct=True),
-            link_count=Count("links", distinct=True) + Count("parts__links", distinct=True),
-        ),
-        pk=pk,
-    )
     response = action.response
-    permissions.require(permissions.can_edit_actions(request.user, response))
     form = DeleteForm(request.POST or None, initial={"version": action.version})
     code = 200
     problem = None
@@ -491,22 +483,20 @@ def owner_of(request, link):
 
 
 @require_safe
-def links(request, pk):
+@with_response_object(Action.objects.select_related("response", "parent"), permission=permissions.can_view)
+def links(request, action):
     """An action's links panel (htmx: the Cancel of the panel's forms)."""
-    action = get_object_or_404(Action.objects.select_related("response", "parent"), pk=pk)
-    if not action.response.is_visible_to(request.user):
-        raise Http404
     if not request.htmx:
         return redirect(owner_url(action))
     return render_panel(request, action, focus=request.GET.get("focus", ""))
 
 
 @require_safe
-def recommendation_links(request, rec_pk):
+@with_response_object(
+    Recommendation.objects.select_related("response"), url_kwarg="rec_pk", permission=permissions.can_view
+)
+def recommendation_links(request, rec):
     """A recommendation's links panel (htmx: the Cancel of the panel's forms)."""
-    rec = get_object_or_404(Recommendation.objects.select_related("response"), pk=rec_pk)
-    if not rec.response.is_visible_to(request.user):
-        raise Http404
     if not request.htmx:
         return redirect(owner_url(rec))
     return render_panel(request, rec, focus=request.GET.get("focus", ""))
@@ -514,22 +504,21 @@ def recommendation_links(request, rec_pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def link_add(request, pk):
+@with_response_object(Action.objects.select_related("response", "parent"), permission=permissions.can_edit_links)
+def link_add(request, action):
     """Link a recommendation of the same response to this action (or part)."""
-    action = get_object_or_404(Action.objects.select_related("response", "parent"), pk=pk)
-    permissions.require(permissions.can_edit_links(request.user, action.response))
     form = RecommendationLinkForm(request.POST or None, action=action)
     return add_link(request, action, form)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def recommendation_link_add(request, rec_pk):
+@with_response_object(
+    Recommendation.objects.select_related("response"), url_kwarg="rec_pk", permission=permissions.can_edit_links
+)
+def recommendation_link_add(request, rec):
     """Link an action or part of the same response to this recommendation."""
-    rec = get_object_or_404(Recommendation.objects.select_related("response"), pk=rec_pk)
-    response = rec.response
-    permissions.require(permissions.can_edit_links(request.user, response))
-    form = ActionChoiceForm(request.POST or None, recommendation=rec, response=response)
+    form = ActionChoiceForm(request.POST or None, recommendation=rec, response=rec.response)
     return add_link(request, rec, form)
 
 
@@ -593,12 +582,12 @@ def render_link_page(request, owner, form, *, status, adding=False, link=None):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def link_edit(request, pk):
+@with_response_object(
+    ActionLink.objects.select_related("action__response", "action__parent", "recommendation__theme__group"),
+    permission=permissions.can_edit_links,
+)
+def link_edit(request, link):
     """The qualifier of a link ("kennisdeling 4"), from either side."""
-    link = get_object_or_404(
-        ActionLink.objects.select_related("action__response", "action__parent", "recommendation__theme__group"), pk=pk
-    )
-    permissions.require(permissions.can_edit_links(request.user, link.action.response))
     owner = owner_of(request, link)
     form = QualifierForm(request.POST or None, instance=link)
     code = 200

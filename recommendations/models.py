@@ -80,6 +80,11 @@ class Theme(NormalisedText, Versioned):
     def __str__(self):
         return f"{self.section} {self.heading}".strip()
 
+    @property
+    def response(self):
+        """Its group's response (``select_related("group__response")`` saves the queries)."""
+        return self.group.response
+
     def count_contents(self):
         """What a delete takes along: {"themes": 0, "recommendations": n, "links": n} (links to actions)."""
         counts = self.recommendations.aggregate(

@@ -3,8 +3,8 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import Truncator, capfirst, get_text_list
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ from core.editing import (
 )
 from core.richtext import plain
 from responses import permissions
+from responses.access import with_response_object
 from responses.models import ManagementResponse
 
 from .forms import AgreementForm, GroupForm, RecommendationForm, StructureDeleteForm, ThemeForm
@@ -38,11 +39,11 @@ TIMELINE = 100  # the newest changes on the page; the response's activity feed h
 
 @require_safe
 @vary_on_headers("HX-Request")  # the page, or with htmx its fragment, at the same URL
-def recommendation_detail(request, pk):
-    recommendation = get_object_or_404(Recommendation.objects.select_related("response").with_implementation(), pk=pk)
+@with_response_object(
+    Recommendation.objects.select_related("response").with_implementation(), permission=permissions.can_view
+)
+def recommendation_detail(request, recommendation):
     response = recommendation.response
-    if not response.is_visible_to(request.user):
-        raise Http404
     if request.htmx and not request.htmx.history_restore_request:
         # The recommendation as a fragment: its row of the document table (Cancel swaps it back).
         return render_row(request, recommendation, response)
@@ -64,16 +65,16 @@ def recommendation_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 @login_required
 @keeps_input
-def agreement(request, pk):
+@with_response_object(
+    Recommendation.objects.select_related("response", "updated_by"), permission=permissions.can_change_agreement
+)
+def agreement(request, rec):
     """Set the agreement level and its justification.
 
     A page of its own, or (htmx) the recommendation's row of the document table,
     with the form in place of the agreement cell.
     """
-    rec = get_object_or_404(Recommendation.objects.select_related("response", "updated_by"), pk=pk)
     response = rec.response
-    permissions.require(permissions.can_change_agreement(request.user, response))
-
     form = AgreementForm(request.POST or None, instance=rec)
     status = 200
     if request.method == "POST":
@@ -108,9 +109,10 @@ def render_row(request, rec, response, *, form=None, saved_message=None, status=
 
 
 # The structure editor: groups -> themes -> recommendations, added, edited, moved and deleted
-# by evaluation staff on one page (recommendations:manage). Every view below fetches its
-# object, checks permission, then hands over to one of the *_item helpers, which follow
-# docs/editing.md: a page and a POST + redirect without JavaScript, fragments with htmx.
+# by evaluation staff on one page (recommendations:manage). Every view below is handed its
+# object by ``with_response_object`` (fetched, permission checked), then hands over to one of
+# the *_item helpers, which follow docs/editing.md: a page and a POST + redirect without
+# JavaScript, fragments with htmx.
 
 
 @dataclass(frozen=True)
@@ -189,13 +191,18 @@ KIND_OF = {kind.model: kind for kind in (GROUP, THEME, RECOMMENDATION)}
 MANAGE = "recommendations/manage.html"
 
 
+# What the views below look up, with the response (the edit views add "updated_by", for the 409 form).
+GROUPS = RecommendationGroup.objects.select_related("response")
+THEMES = Theme.objects.select_related("group__response")
+RECOMMENDATIONS = Recommendation.objects.select_related("response")
+
+
 @require_safe
 @vary_on_headers("HX-Request")
 @login_required
-def manage(request, slug):
+@with_response_object(ManagementResponse, field="slug", permission=permissions.can_edit_recommendations)
+def manage(request, response):
     """The structure editor: a page; with htmx (Cancel) the structure list alone."""
-    response = get_object_or_404(ManagementResponse, slug=slug)
-    permissions.require(permissions.can_edit_recommendations(request.user, response))
     template = MANAGE
     if request.htmx and not request.htmx.history_restore_request:
         template += "#structure"
@@ -206,9 +213,8 @@ def manage(request, slug):
 @vary_on_headers("HX-Request")
 @login_required
 @keeps_input
-def group_add(request, slug):
-    response = get_object_or_404(ManagementResponse, slug=slug)
-    permissions.require(permissions.can_edit_recommendations(request.user, response))
+@with_response_object(ManagementResponse, field="slug", permission=permissions.can_edit_recommendations)
+def group_add(request, response):
     return add_item(request, GROUP, RecommendationGroup(response=response), response)
 
 
@@ -216,79 +222,64 @@ def group_add(request, slug):
 @vary_on_headers("HX-Request")
 @login_required
 @keeps_input
-def group_edit(request, pk):
-    group = get_object_or_404(RecommendationGroup.objects.select_related("response", "updated_by"), pk=pk)
-    response = group.response
-    permissions.require(permissions.can_edit_recommendations(request.user, response))
-    return edit_item(request, GROUP, group, response)
+@with_response_object(GROUPS.select_related("updated_by"), permission=permissions.can_edit_recommendations)
+def group_edit(request, group):
+    return edit_item(request, GROUP, group, group.response)
 
 
 @require_POST
 @login_required
-def group_move(request, pk):
-    group = get_object_or_404(RecommendationGroup.objects.select_related("response"), pk=pk)
-    response = group.response
-    permissions.require(permissions.can_edit_recommendations(request.user, response))
-    return move_item(request, GROUP, group, response)
+@with_response_object(GROUPS, permission=permissions.can_edit_recommendations)
+def group_move(request, group):
+    return move_item(request, GROUP, group, group.response)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def group_delete(request, pk):
-    group = get_object_or_404(RecommendationGroup.objects.select_related("response"), pk=pk)
-    response = group.response
-    permissions.require(permissions.can_edit_recommendations(request.user, response))
-    return delete_item(request, GROUP, group, response)
+@with_response_object(GROUPS, permission=permissions.can_edit_recommendations)
+def group_delete(request, group):
+    return delete_item(request, GROUP, group, group.response)
 
 
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 @login_required
 @keeps_input
-def theme_add(request, pk):
-    group = get_object_or_404(RecommendationGroup.objects.select_related("response"), pk=pk)
-    response = group.response
-    permissions.require(permissions.can_edit_recommendations(request.user, response))
-    return add_item(request, THEME, Theme(group=group), response)
+@with_response_object(GROUPS, permission=permissions.can_edit_recommendations)
+def theme_add(request, group):
+    return add_item(request, THEME, Theme(group=group), group.response)
 
 
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 @login_required
 @keeps_input
-def theme_edit(request, pk):
-    theme = get_object_or_404(Theme.objects.select_related("group__response", "updated_by"), pk=pk)
-    response = theme.group.response
-    permissions.require(permissions.can_edit_recommendations(request.user, response))
-    return edit_item(request, THEME, theme, response)
+@with_response_object(THEMES.select_related("updated_by"), permission=permissions.can_edit_recommendations)
+def theme_edit(request, theme):
+    return edit_item(request, THEME, theme, theme.response)
 
 
 @require_POST
 @login_required
-def theme_move(request, pk):
-    theme = get_object_or_404(Theme.objects.select_related("group__response"), pk=pk)
-    response = theme.group.response
-    permissions.require(permissions.can_edit_recommendations(request.user, response))
-    return move_item(request, THEME, theme, response)
+@with_response_object(THEMES, permission=permissions.can_edit_recommendations)
+def theme_move(request, theme):
+    return move_item(request, THEME, theme, theme.response)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def theme_delete(request, pk):
-    theme = get_object_or_404(Theme.objects.select_related("group__response"), pk=pk)
-    response = theme.group.response
-    permissions.require(permissions.can_edit_recommendations(request.user, response))
-    return delete_item(request, THEME, theme, response)
+@with_response_object(THEMES, permission=permissions.can_edit_recommendations)
+def theme_delete(request, theme):
+    return delete_item(request, THEME, theme, theme.response)
 
 
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 @login_required
 @keeps_input
-def recommendation_add(request, pk):
-    theme = get_object_or_404(Theme.objects.select_related("group__response"), pk=pk)
-    response = theme.group.response
-    permissions.require(permissions.can_edit_recommendations(request.user, response))
+@with_response_object(THEMES, permission=permissions.can_edit_recommendations)
+def recommendation_add(request, theme):
+    response = theme.response
     new = Recommendation(response=response, theme=theme, agreement=Recommendation.Agreement.UNDECIDED)
     return add_item(request, RECOMMENDATION, new, response)
 
@@ -296,10 +287,9 @@ def recommendation_add(request, pk):
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 @login_required
-def loose_recommendation_add(request, slug):
+@with_response_object(ManagementResponse, field="slug", permission=permissions.can_edit_recommendations)
+def loose_recommendation_add(request, response):
     """A recommendation without a group or theme, last among those of the response."""
-    response = get_object_or_404(ManagementResponse, slug=slug)
-    permissions.require(permissions.can_edit_recommendations(request.user, response))
     new = Recommendation(response=response, theme=None, agreement=Recommendation.Agreement.UNDECIDED)
     return add_item(request, RECOMMENDATION, new, response)
 
@@ -308,29 +298,23 @@ def loose_recommendation_add(request, slug):
 @vary_on_headers("HX-Request")
 @login_required
 @keeps_input
-def recommendation_edit(request, pk):
-    rec = get_object_or_404(Recommendation.objects.select_related("response", "updated_by"), pk=pk)
-    response = rec.response
-    permissions.require(permissions.can_edit_recommendations(request.user, response))
-    return edit_item(request, RECOMMENDATION, rec, response)
+@with_response_object(RECOMMENDATIONS.select_related("updated_by"), permission=permissions.can_edit_recommendations)
+def recommendation_edit(request, rec):
+    return edit_item(request, RECOMMENDATION, rec, rec.response)
 
 
 @require_POST
 @login_required
-def recommendation_move(request, pk):
-    rec = get_object_or_404(Recommendation.objects.select_related("response"), pk=pk)
-    response = rec.response
-    permissions.require(permissions.can_edit_recommendations(request.user, response))
-    return move_item(request, RECOMMENDATION, rec, response)
+@with_response_object(RECOMMENDATIONS, permission=permissions.can_edit_recommendations)
+def recommendation_move(request, rec):
+    return move_item(request, RECOMMENDATION, rec, rec.response)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def recommendation_delete(request, pk):
-    rec = get_object_or_404(Recommendation.objects.select_related("response"), pk=pk)
-    response = rec.response
-    permissions.require(permissions.can_edit_recommendations(request.user, response))
-    return delete_item(request, RECOMMENDATION, rec, response)
+@with_response_object(RECOMMENDATIONS, permission=permissions.can_edit_recommendations)
+def recommendation_delete(request, rec):
+    return delete_item(request, RECOMMENDATION, rec, rec.response)
 
 
 # What the views above hand over to. Permission has been checked by then.
