@@ -90,6 +90,9 @@ def test_the_preview_button_shows_the_text_without_saving(client, evaluation_sta
 
 
 def test_a_published_response_needs_its_publication_date(client, evaluation_staff, seed_response):
+    # The seed is published without a date (the document shows none): give it one, then remove it.
+    seed_response.published_on = datetime.date(2025, 3, 31)
+    seed_response.save()
     client.force_login(evaluation_staff)
     before = snapshot()
     answer = client.post(edit_url(seed_response), form_data(seed_response, published_on=""), headers=HTMX)
