@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core import audit
-from core.editing import VersionedAdminMixin
+from core.editing import VersionedAdminMixin, VersionedInlineMixin
 from recommendations.admin import RecommendationAdmin
 
 from .forms import owner_choices
@@ -36,7 +36,7 @@ class ActionAdminForm(forms.ModelForm):
         return cleaned
 
 
-class PartInline(admin.StackedInline):
+class PartInline(VersionedInlineMixin, admin.StackedInline):
     model = Action
     fk_name = "parent"
     extra = 0
@@ -44,7 +44,7 @@ class PartInline(admin.StackedInline):
     verbose_name_plural = _("onderdelen")
 
 
-class LinkInline(admin.TabularInline):
+class LinkInline(VersionedInlineMixin, admin.TabularInline):
     model = ActionLink
     extra = 0
     fields = ["order", "recommendation", "qualifier"]
@@ -91,12 +91,13 @@ class ActionAdmin(VersionedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ActionLink)
-class ActionLinkAdmin(admin.ModelAdmin):
+class ActionLinkAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "recommendation", "action", "qualifier", "order"]
     list_filter = ["action__response"]
     search_fields = ["qualifier", "action__number", "recommendation__text"]
     list_select_related = ["action", "recommendation"]
     raw_id_fields = ["recommendation", "action"]
+    readonly_fields = ["version", "updated_at", "updated_by"]
 
 
 @admin.register(ProgressUpdate)
@@ -109,7 +110,7 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at"]
 
 
-class RecommendationLinkInline(admin.TabularInline):
+class RecommendationLinkInline(VersionedInlineMixin, admin.TabularInline):
     """A recommendation's links to actions, on its admin page: the recommendations app sits below
     this one and does not know links, so this app adds them there."""
 

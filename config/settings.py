@@ -89,6 +89,10 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Password spraying (a few passwords for many usernames): AXES_ADDRESS_FAILURE_LIMIT failures from
+# one address within the cool-off lock that address for every username (core.accounts.LoginThrottle).
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "20"))
+AXES_HANDLER = "core.accounts.LoginThrottle"
 AXES_LOCKOUT_CALLABLE = "core.accounts.lockout_response"  # the login page, saying why and for how long
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db import models, transaction
-from django.http import QueryDict
+from django.http import HttpResponseRedirect, QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -370,23 +370,157 @@ def next_order(siblings):
     return 0 if last is None else last + 1
 
 
-class VersionedAdminMixin:
-    """Saves in the Django admin count as edits too: they move the version on, so that a
-    form opened in the application before the admin save is refused rather than
-    overwriting it. Inline rows that changed are bumped the same way."""
+ADMIN_VERSION_FIELD = "based_on_version"
+
+
+def admin_stale_message(current):
+    """What the admin says when a save is refused: who changed the row and when (as the
+    application says it), and what saving again does."""
+    if current is None:
+        return _("Iemand anders heeft dit intussen verwijderd. Uw wijziging is niet opgeslagen.")
+    who, when = last_change(current)
+    if who:
+        text = _("%(who)s heeft dit intussen gewijzigd (%(when)s).") % {"who": who, "when": when}
+    else:
+        text = _("Iemand anders heeft dit intussen gewijzigd (%(when)s).") % {"when": when}
+    return (
+        text
+        + " "
+        + _(
+            "Uw wijziging is niet opgeslagen. Herlaad de pagina om de huidige versie te zien; "
+            "wie nu opnieuw opslaat, overschrijft die wijziging."
+        )
+    )
+
+
+class VersionedAdminForm(forms.ModelForm):
+    """The admin's form of a versioned row: the version it was opened at (hidden), checked on save.
+
+    ``check_unchanged``: the main form of a change page is checked on every save (the admin
+    saves it, changed or not); an inline row only when it changed (the formset saves only those).
+    A refused form keeps the user's input and moves its hidden version on to the current one,
+    so that saving again is a deliberate overwrite, as in the application."""
+
+    based_on_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    check_unchanged = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[ADMIN_VERSION_FIELD].initial = self.instance.version
+        # Required only for a row that exists: an inline's blank extra row has no version yet.
+        self.fields[ADMIN_VERSION_FIELD].required = self.instance.pk is not None
+
+    def clean(self):
+        cleaned = super().clean()
+        seen = cleaned.get(ADMIN_VERSION_FIELD)
+        if self.instance.pk is None or seen is None or not (self.check_unchanged or self.has_changed()):
+            return cleaned
+        current = type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
+        if current is None or current.version != seen:
+            if current is not None:
+                data = self.data.copy()
+                data[self.add_prefix(ADMIN_VERSION_FIELD)] = current.version
+                self.data = data
+            raise forms.ValidationError(admin_stale_message(current), code="stale")
+        return cleaned
+
+
+_versioned_forms = {}
+
+
+def versioned_admin_form(form_class, *, check_unchanged):
+    key = (form_class, check_unchanged)
+    if key not in _versioned_forms:
+        _versioned_forms[key] = type(
+            f"Versioned{form_class.__name__}",
+            (VersionedAdminForm, form_class),
+            {"check_unchanged": check_unchanged, "__module__": __name__},
+        )
+    return _versioned_forms[key]
+
+
+def claim_in_admin(obj, form, user):
+    """Move ``obj``'s version on if it is still at the version its admin form was opened at.
+
+    ``clean()`` has refused a stale form already; this conditional UPDATE closes the gap between
+    that check and the save (``StaleEdit``: ``VersionedAdminMixin.changeform_view`` rolls back)."""
+    base = form.cleaned_data.get(ADMIN_VERSION_FIELD)
+    model = type(obj)
+    claimed = model._default_manager.filter(pk=obj.pk, version=base).update(version=models.F("version") + 1)
+    if not claimed:
+        raise StaleEdit(model._default_manager.filter(pk=obj.pk).first())
+    obj.version = base + 1
+    obj.updated_by = user
+
+
+class VersionedFieldsetsMixin:
+    """Puts the hidden version into the page: the admin renders only the fields of its fieldsets."""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if any(ADMIN_VERSION_FIELD in flatten(options.get("fields", ())) for _name, options in fieldsets):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options.get("fields", ()), ADMIN_VERSION_FIELD]}), *rest]
+
+
+def flatten(fields):
+    for field in fields:
+        if isinstance(field, (list, tuple)):
+            yield from field
+        else:
+            yield field
+
+
+class VersionedInlineMixin(VersionedFieldsetsMixin):
+    """An inline of a versioned model: each row carries the version it was opened at. The parent's
+    ``VersionedAdminMixin.save_formset`` refuses a stale row and moves the version of each saved one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form = versioned_admin_form(self.form, check_unchanged=False)
+
+
+class VersionedAdminMixin(VersionedFieldsetsMixin):
+    """The Django admin takes part in versioning, as the application's edit forms do.
+
+    The change form carries the version it was opened at; a save based on an older version is
+    refused with the application's message (who changed it, when) and nothing is written. Every
+    save moves the version on and records the user, so that a form opened in the application
+    before it is refused in turn. Inline rows (``VersionedInlineMixin``) are checked and moved on
+    the same way, each on its own version; a stale inline delete is refused too."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form = versioned_admin_form(self.form, check_unchanged=True)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleEdit as stale:  # someone saved between the form's check and the save: all rolled back
+            self.message_user(request, admin_stale_message(stale.current), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
         if change:
-            bump_version(obj, request.user)
+            claim_in_admin(obj, form, request.user)
+        else:
+            obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
-        for inline in formset.forms:
-            if inline.instance.pk and inline.has_changed() and hasattr(inline.instance, "version"):
-                bump_version(inline.instance, request.user)
+        if hasattr(formset.model, "version"):
+            deleted = set(map(id, formset.deleted_forms))
+            for inline in formset.initial_forms:
+                if inline.instance.pk is None:
+                    continue
+                if id(inline) in deleted:
+                    base = inline.cleaned_data.get(ADMIN_VERSION_FIELD)
+                    if not formset.model._default_manager.filter(pk=inline.instance.pk, version=base).exists():
+                        raise StaleEdit(formset.model._default_manager.filter(pk=inline.instance.pk).first())
+                elif inline.has_changed():
+                    claim_in_admin(inline.instance, inline, request.user)
+            for inline in formset.extra_forms:
+                if inline.has_changed() and id(inline) not in deleted:
+                    inline.instance.updated_by = request.user
         super().save_formset(request, form, formset, change)
-
-
-def bump_version(obj, user):
-    obj.version += 1
-    obj.updated_by = user

@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from core.editing import VersionedAdminMixin
+from core.editing import VersionedAdminMixin, VersionedInlineMixin
 
 from .models import Recommendation, RecommendationGroup, Theme
 
 
-class ThemeInline(admin.TabularInline):
+class ThemeInline(VersionedInlineMixin, admin.TabularInline):
     model = Theme
     extra = 0
     fields = ["order", "section", "heading"]
@@ -20,7 +20,7 @@ class RecommendationGroupAdmin(VersionedAdminMixin, admin.ModelAdmin):
     inlines = [ThemeInline]
 
 
-class RecommendationInline(admin.StackedInline):
+class RecommendationInline(VersionedInlineMixin, admin.StackedInline):
     model = Recommendation
     extra = 0
     fields = ["order", "number", "location", "text", "agreement", "response_text", "justification"]

@@ -31,7 +31,16 @@ class AgreementForm(VersionedForm):
         cleaned = super().clean()
         agreement = cleaned.get("agreement")
         justification = cleaned.get("justification")  # None when the field itself was invalid
-        if agreement in self.NEEDS_JUSTIFICATION and justification is not None and not justification.strip():
+        # Asked when the level is set or the reasons are removed; a recommendation already at that
+        # level without reasons (as printed in an imported document, the seed's p. 191) saves
+        # unchanged. The checklist still reports it (document/checks.py, justification_missing).
+        kept_as_it_was = agreement == self.instance.agreement and not self.instance.justification.strip()
+        if (
+            agreement in self.NEEDS_JUSTIFICATION
+            and justification is not None
+            and not justification.strip()
+            and not kept_as_it_was
+        ):
             label = Recommendation.Agreement(agreement).label
             self.add_error(
                 "justification",

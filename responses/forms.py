@@ -56,8 +56,16 @@ class ResponseForm(VersionedForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("status") == ManagementResponse.Status.PUBLISHED and not cleaned.get("published_on"):
-            # A published document carries its date; an empty one would change with every export.
+        # A published document carries its date; an empty one would change with every export.
+        # Asked when the response is published here or its date is removed; not of a response
+        # published without one (imported from a document that shows none, as the seed): an
+        # unchanged save is accepted. (``self.instance`` still holds the row as loaded.)
+        published_without_date = self.instance.is_published and self.instance.published_on is None
+        if (
+            cleaned.get("status") == ManagementResponse.Status.PUBLISHED
+            and not cleaned.get("published_on")
+            and not published_without_date
+        ):
             self.add_error("published_on", _("Een gepubliceerde managementresponse heeft een publicatiedatum."))
         return cleaned
 
