@@ -8,7 +8,8 @@
    SQLite has no such trigger here: there the model refuses (``ResponseVersion``).
 
 A later migration that really must rewrite versions disables the trigger around its work:
-``ALTER TABLE responses_responseversion DISABLE TRIGGER responses_version_frozen`` (and ENABLE).
+``ALTER TABLE responses_responseversion DISABLE TRIGGER responses_version_frozen`` (and ENABLE;
+after ``SET CONSTRAINTS ALL IMMEDIATE`` if the transaction has written rows with foreign keys).
 """
 
 import hashlib
