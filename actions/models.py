@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -346,6 +347,10 @@ class ProgressUpdate(NormalisedText, models.Model):
     date = models.DateField(_("datum"), default=timezone.localdate)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
+    # On the audit trail like every other row: an edit or delete (the admin) keeps the old value.
+    history = HistoricalRecords(bases=[AuditedHistory])
+    audit_response_paths = ("action.response_id",)
+
     class Meta:
         verbose_name = _("voortgangsmelding")
         verbose_name_plural = _("voortgangsmeldingen")
@@ -354,12 +359,63 @@ class ProgressUpdate(NormalisedText, models.Model):
     def __str__(self):
         return f"{self.action.number}: {self.get_status_display()} ({self.date:%Y-%m-%d})"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding and self.pk is not None:
+            record_unrecorded([self.pk])
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def audit_names(records):
+        """The numbers of the notes' actions: one query."""
+        actions = Action.objects.filter(pk__in={r.action_id for r in records})
+        return {("action", pk): number for pk, number in actions.values_list("pk", "number")}
+
+    @staticmethod
+    def audit_subject(record, names):
+        """What the entry is about: "actie 3, 12 maart 2025: Het eerste deel is klaar." (the note cut short)."""
+        action = names.get(("action", record.action_id), f"#{record.action_id}")
+        note = record.note if len(record.note) <= 80 else record.note[:79] + "…"
+        subject = _("actie %(action)s, %(date)s") % {"action": action, "date": date_format(record.date)}
+        return f"{subject}: {note}" if note else subject
+
     @property
     def by(self):
         """Who wrote it: the user's name, else the name an import gave."""
         if self.author_id:
             return self.author.get_full_name() or self.author.get_username()
         return self.author_name
+
+
+def record_unrecorded(pks):
+    """Give the progress notes ``pks`` that have no historical record yet (written by ``bulk_create``:
+    the import) one of their stored state, dated when they were written, before they change: the
+    trail then says what the change replaced. One query when they all have one."""
+    History = ProgressUpdate.history.model
+    recorded = set(History.objects.filter(id__in=pks).values_list("id", flat=True))
+    missing = ProgressUpdate.objects.filter(pk__in=set(pks) - recorded).select_related("action")
+    fields = [f.attname for f in ProgressUpdate._meta.concrete_fields]
+    for row in missing:
+        values = {name: getattr(row, name) for name in fields}
+        History.objects.create(
+            **values,
+            history_type="+",
+            history_date=row.created_at,
+            history_user_id=row.author_id,
+            history_response_id=row.action.response_id,
+            history_changes=initial_changes(values),
+        )
+
+
+def initial_changes(values):
+    """A new row's ``history_changes`` as core/audit.py writes them: every tracked field with a value."""
+    from core.audit import tracked_fields
+
+    changes = {}
+    for field in tracked_fields(ProgressUpdate):
+        value = values[field.attname]
+        if value not in (None, ""):
+            changes[field.attname] = [None, value.isoformat() if hasattr(value, "isoformat") else value]
+    return changes or None
 
 
 def action_tree(actions):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.editing import VersionedAdminMixin
 
-from .models import ManagementResponse, Membership, ResponseVersion
+from .models import ManagementResponse, Membership, ResponseVersion, Withdrawal
 
 
 @admin.register(ManagementResponse)
@@ -26,10 +26,30 @@ class ManagementResponseAdmin(VersionedAdminMixin, admin.ModelAdmin):
         (_("Geschiedenis"), {"fields": ["created_at", "updated_at", "updated_by", "version"], "classes": ["collapse"]}),
     ]
 
+    def has_delete_permission(self, request, obj=None):
+        # Published versions are kept for good (ResponseVersion.response is PROTECT): a response
+        # that has any is withdrawn (responses:withdraw), not deleted.
+        if obj is not None and obj.published_versions.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_withdrawn:
+            fields.append("status")  # withdrawn with a reason: only a new publication undoes it
+        return fields
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status":
+            # "Ingetrokken" is set by withdrawing, with a reason (responses:withdraw), not here.
+            withdrawn = ManagementResponse.Status.WITHDRAWN
+            kwargs["choices"] = [c for c in ManagementResponse.Status.choices if c[0] != withdrawn]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
 
 @admin.register(ResponseVersion)
 class ResponseVersionAdmin(admin.ModelAdmin):
-    """Published versions, to look at only: a version is frozen (``ResponseVersion.save``), so the
+    """Published versions, to look at only: a version is frozen (``ResponseVersion``), so the
     admin neither adds, changes nor deletes one. Publishing is ``publishing.publish.publish``."""
 
     list_display = ["response", "number", "published_at", "by", "sha256", "pdf_link"]
@@ -81,6 +101,31 @@ class ResponseVersionAdmin(admin.ModelAdmin):
     def export_link(self, version):
         url = reverse("responses:version_export", kwargs={"slug": version.response.slug, "number": version.number})
         return format_html('<a href="{}">{}</a>', url, _("YAML van versie %(number)s") % {"number": version.number})
+
+
+@admin.register(Withdrawal)
+class WithdrawalAdmin(admin.ModelAdmin):
+    """Withdrawals, to look at only: written by responses:withdraw, kept for good."""
+
+    list_display = ["response", "withdrawn_at", "by", "reason"]
+    list_select_related = ["response", "withdrawn_by"]
+    search_fields = ["response__title", "response__slug", "reason", "withdrawn_by_name"]
+    date_hierarchy = "withdrawn_at"
+    fields = ["response", "withdrawn_at", "by", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("door"))
+    def by(self, withdrawal):
+        return withdrawal.by
 
 
 @admin.register(Membership)

@@ -41,7 +41,14 @@ class ResponseForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.fields["title"].widget.attrs["autofocus"] = True
         live_preview(self, "introduction", url=self.instance.get_preview_url())
-        if self.instance.is_published:
+        if self.instance.is_withdrawn:
+            # Withdrawn with a reason (responses.services.withdraw): only a new publication undoes it.
+            del self.fields["status"]
+        else:
+            # "Ingetrokken" is set by withdrawing, with a reason, not by this field.
+            withdrawn = ManagementResponse.Status.WITHDRAWN
+            self.fields["status"].choices = [c for c in self.fields["status"].choices if c[0] != withdrawn]
+        if self.instance.is_published or self.instance.is_withdrawn:
             # Links to a published response are out there: its address no longer changes.
             del self.fields["slug"]
         else:
@@ -112,6 +119,27 @@ class ResponseDeleteForm(forms.Form):
 
     recommendations = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     actions = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class WithdrawForm(forms.Form):
+    """Why a published response is withdrawn: kept with it, on the audit trail."""
+
+    reason = forms.CharField(
+        label=_("Reden"),
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Blijft bewaard, met wie en wanneer, en staat in de activiteit van de managementresponse."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Geef een reden."))
+        return reason
 
 
 class AddMemberForm(forms.Form):

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -35,6 +37,9 @@ class ManagementResponse(NormalisedText, Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", _("ontwerp")
         PUBLISHED = "published", _("gepubliceerd")
+        # Taken back after publication (``responses.services.withdraw``, with a reason: ``Withdrawal``).
+        # Read like a draft (members and administrators only); its versions stay and still verify.
+        WITHDRAWN = "withdrawn", _("ingetrokken")
 
     class Layout(models.TextChoices):
         # One entry per layout in responses/layouts.py.
@@ -112,7 +117,7 @@ class ManagementResponse(NormalisedText, Versioned):
         ordering = ["-updated_at", "title"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["draft", "published"]),
+                condition=models.Q(status__in=["draft", "published", "withdrawn"]),
                 name="response_status_valid",
             ),
             models.CheckConstraint(
@@ -162,6 +167,14 @@ class ManagementResponse(NormalisedText, Versioned):
     def is_published(self):
         return self.status == self.Status.PUBLISHED
 
+    @property
+    def is_withdrawn(self):
+        return self.status == self.Status.WITHDRAWN
+
+    def last_withdrawal(self):
+        """The newest ``Withdrawal`` (who, when, why), or None."""
+        return self.withdrawals.select_related("withdrawn_by").order_by("-withdrawn_at", "-pk").first()
+
     def is_visible_to(self, user):
         """Everyone may read a published response; drafts only their members and administrators."""
         from . import permissions
@@ -176,19 +189,73 @@ class ManagementResponse(NormalisedText, Versioned):
             "actions": self.actions.count(),
             "links": self.actions.aggregate(n=models.Count("links"))["n"],
             "progress": self.actions.aggregate(n=models.Count("progress_updates"))["n"],
+            "versions": self.published_versions.count(),
         }
+
+
+class FrozenVersion(ValueError):
+    """A published version was to be changed or deleted: refused (``ResponseVersion``)."""
+
+
+# What a version is: every column but the link to the publisher's account, which goes when the
+# account is deleted (its name stays in ``published_by_name``). The PostgreSQL trigger of
+# migration 0012 refuses an UPDATE of these columns and any DELETE, whatever sends it.
+FROZEN_COLUMNS = (
+    "response_id",
+    "number",
+    "published_at",
+    "published_by_name",
+    "note",
+    "override_reason",
+    "overridden_errors",
+    "snapshot",
+    "snapshot_sha256",
+    "pdf",
+    "sha256",
+)
+
+
+class ResponseVersionQuerySet(models.QuerySet):
+    """Versions can be read, never rewritten or deleted in bulk: ``update()`` refuses every column
+    but ``published_by=None`` (what deleting the publisher's account does: SET_NULL), ``bulk_update()``
+    and ``delete()`` refuse always."""
+
+    def update(self, **kwargs):
+        if set(kwargs) - {"published_by", "published_by_id"} or any(value is not None for value in kwargs.values()):
+            raise FrozenVersion("A published version is frozen: it cannot be changed.")
+        return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        # Refused before it opens its transaction (an error inside would break the caller's).
+        if objs:
+            raise FrozenVersion("A published version is frozen: it cannot be changed.")
+        return 0
+
+    bulk_update.alters_data = True
+
+    def delete(self):
+        raise FrozenVersion("A published version is frozen: it cannot be deleted.")
+
+    delete.alters_data = True
+    delete.queryset_only = True
 
 
 class ResponseVersion(models.Model):
     """A published version of a response, frozen: its data and its PDF exactly as they went out.
 
-    Written once by ``publishing.publish.publish`` and never changed afterwards (``save``
-    refuses an update), so that a PDF downloaded years later is byte for byte the one that
-    was published, and its SHA-256 identifies it (``verify_pdf``).
+    Written once by ``publishing.publish.publish`` and never changed afterwards, so that a PDF
+    downloaded years later is byte for byte the one that was published, and its SHA-256
+    identifies it (``verify_pdf``). Refused: ``save`` of an existing row, ``delete``, the
+    querysets' ``update``/``delete`` (``ResponseVersionQuerySet``, also the base manager's), the
+    delete of its response (PROTECT), and on PostgreSQL any SQL UPDATE of a frozen column or
+    DELETE of a row (a trigger, migration 0012). ``manage.py verify_versions`` re-checks the
+    stored PDFs and files against their hashes.
     """
 
     response = models.ForeignKey(
-        ManagementResponse, models.CASCADE, related_name="published_versions", verbose_name=_("managementresponse")
+        ManagementResponse, models.PROTECT, related_name="published_versions", verbose_name=_("managementresponse")
     )
     number = models.PositiveIntegerField(_("versie"))
     published_at = models.DateTimeField(_("gepubliceerd op"), default=timezone.now)
@@ -206,13 +273,19 @@ class ResponseVersion(models.Model):
     override_reason = models.TextField(_("reden om ondanks fouten te publiceren"), blank=True, max_length=5_000)
     overridden_errors = models.JSONField(_("genegeerde fouten"), default=list, blank=True)
     snapshot = models.TextField(_("uitwisselingsbestand"))  # the interchange file (YAML), as export_response wrote it
+    # The SHA-256 of the snapshot's UTF-8 bytes, set when the version is written (verify_versions).
+    snapshot_sha256 = models.CharField(_("SHA-256 van het uitwisselingsbestand"), max_length=64, blank=True)
     pdf = models.BinaryField(_("PDF"))
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+
+    objects = ResponseVersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("gepubliceerde versie")
         verbose_name_plural = _("gepubliceerde versies")
         ordering = ["response", "-number"]
+        # Also Django's own internal queries (a cascade's SET_NULL) go through the refusing queryset.
+        base_manager_name = "objects"
         constraints = [
             models.UniqueConstraint(fields=["response", "number"], name="response_version_number_unique"),
             models.CheckConstraint(condition=models.Q(number__gte=1), name="response_version_number_positive"),
@@ -223,11 +296,16 @@ class ResponseVersion(models.Model):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise ValueError("A published version is frozen: it cannot be changed.")
+            raise FrozenVersion("A published version is frozen: it cannot be changed.")
+        if not self.snapshot_sha256:
+            self.snapshot_sha256 = snapshot_hash(self.snapshot)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("responses:version_pdf", kwargs={"slug": self.response.slug, "number": self.number})
+
+    def delete(self, *args, **kwargs):
+        raise FrozenVersion("A published version is frozen: it cannot be deleted.")
 
     @property
     def overridden(self):
@@ -238,6 +316,55 @@ class ResponseVersion(models.Model):
         if self.published_by_id:
             return self.published_by.get_full_name() or self.published_by.get_username()
         return self.published_by_name
+
+
+def snapshot_hash(snapshot: str) -> str:
+    return hashlib.sha256(snapshot.encode("utf-8")).hexdigest()
+
+
+class Withdrawal(models.Model):
+    """A published response taken back: who, when and why (``responses.services.withdraw``).
+
+    The response becomes *ingetrokken* (read like a draft); its versions stay and still verify.
+    Kept for good, also when the response is published again, and on the audit trail.
+    """
+
+    response = models.ForeignKey(
+        ManagementResponse, models.PROTECT, related_name="withdrawals", verbose_name=_("managementresponse")
+    )
+    reason = models.TextField(_("reden"), max_length=5_000)
+    withdrawn_at = models.DateTimeField(_("ingetrokken op"), default=timezone.now)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ingetrokken door"),
+    )
+    # The name as it was, kept when the account goes.
+    withdrawn_by_name = models.CharField(_("door"), max_length=200, blank=True)
+
+    history = HistoricalRecords(bases=[AuditedHistory])
+
+    class Meta:
+        verbose_name = _("intrekking")
+        verbose_name_plural = _("intrekkingen")
+        ordering = ["response", "-withdrawn_at"]
+
+    def __str__(self):
+        return f"{self.response} ({self.withdrawn_at:%Y-%m-%d})"
+
+    @staticmethod
+    def audit_subject(record, names):
+        """The trail's entry: the reason (cut short); its record holds who and when."""
+        return record.reason if len(record.reason) <= 80 else record.reason[:79] + "…"
+
+    @property
+    def by(self):
+        if self.withdrawn_by_id:
+            return self.withdrawn_by.get_full_name() or self.withdrawn_by.get_username()
+        return self.withdrawn_by_name
 
 
 class Membership(models.Model):

@@ -137,6 +137,12 @@ def can_publish(user, response) -> Answer:
     return _has_role(user, response, EVALUATION_STAFF)
 
 
+def can_withdraw(user, response) -> Answer:
+    """Withdraw a published response (with a reason): whoever may publish it may take it back,
+    evaluation staff and administrators. Its versions stay (``responses.services.withdraw``)."""
+    return _has_role(user, response, EVALUATION_STAFF)
+
+
 def can_view_history(user, response) -> Answer:
     """The activity feed and timelines: who changed what. Members and administrators, drafts or not."""
     return _has_role(user, response, EVALUATION_STAFF, PROJECT_TEAM, READER)
@@ -160,6 +166,7 @@ class Rights:
     people: bool = False
     history: bool = False
     publish: bool = False
+    withdraw: bool = False
 
     @property
     def any(self):
@@ -179,6 +186,7 @@ def rights(user, response) -> Rights:
         people=bool(can_manage_people(user, response)),
         history=bool(can_view_history(user, response)),
         publish=bool(can_publish(user, response)),
+        withdraw=bool(can_withdraw(user, response)),
     )
 
 
@@ -193,7 +201,8 @@ def can_create_response(user) -> bool:
 
 def can_delete_response(user, response) -> Answer:
     """Delete a whole response with everything in it: administrators only (others get 404 for a
-    draft they cannot see, like every other URL of it)."""
+    draft they cannot see, like every other URL of it). Not while it has published versions: those
+    are kept (``ResponseVersion.response`` is PROTECT); the delete page says so and offers to withdraw."""
     allowed = user.is_authenticated and user.is_superuser
     return Answer(allowed, visible=bool(can_view(user, response)))
 

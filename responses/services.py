@@ -1,10 +1,11 @@
-"""Workflows over a whole response: start a blank one (a file or a copy: interchange/services.py)."""
+"""Workflows over a whole response: start a blank one (a file or a copy: interchange/services.py),
+withdraw a published one."""
 
 from django.db import transaction
 from django.utils.text import slugify
 
 from . import permissions
-from .models import ManagementResponse
+from .models import ManagementResponse, Withdrawal
 
 
 def unique_slug(text, *, exclude_pk=None) -> str:
@@ -30,3 +31,39 @@ def create_response(*, form, user) -> ManagementResponse:
     response.save()
     permissions.on_response_created(response, user)
     return response
+
+
+class NotWithdrawable(Exception):
+    """Only a published response can be withdrawn."""
+
+
+@transaction.atomic
+def withdraw(*, response, user, reason) -> Withdrawal:
+    """Take a published response back: it becomes *ingetrokken*, read like a draft (members and
+    administrators only), and ``reason`` is kept with who and when (``Withdrawal``, on the audit trail).
+
+    Its published versions stay, byte for byte, and still verify: a published PDF stays provably
+    ours. Publishing a new version publishes the response again. Refused (``NotWithdrawable``)
+    unless the response is published; the row is locked meanwhile, as publishing locks it.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError("a withdrawal needs a reason")
+    given, response = response, ManagementResponse.objects.select_for_update().get(pk=response.pk)
+    if not response.is_published:
+        raise NotWithdrawable
+    known = user is not None and user.is_authenticated
+    response.status = ManagementResponse.Status.WITHDRAWN
+    response.version += 1  # open edit forms are now stale
+    if known:
+        response.updated_by = user
+    response.save()
+    # The caller's object too, so that a later save of it does not put the old status back.
+    for field in ("status", "version", "updated_by_id", "updated_at"):
+        setattr(given, field, getattr(response, field))
+    return Withdrawal.objects.create(
+        response=response,
+        reason=reason,
+        withdrawn_by=user if known else None,
+        withdrawn_by_name=(user.get_full_name() or user.get_username()) if known else "",
+    )

@@ -6,6 +6,7 @@ app_name = "responses"
 urlpatterns = [
     path("responses/<slug:slug>/delete/", views.response_delete, name="delete"),
     path("responses/<slug:slug>/edit/", views.response_edit, name="edit"),
+    path("responses/<slug:slug>/withdraw/", views.response_withdraw, name="withdraw"),
     path("responses/<slug:slug>/preview/", views.preview, name="preview"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("responses/<slug:slug>/versions/<int:number>/pdf/", views.version_pdf, name="version_pdf"),

@@ -2,6 +2,7 @@ import hashlib
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import ProtectedError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -12,11 +13,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from core import audit
 from core.editing import INVALID, keeps_input, login_required, save_form
 
-from . import permissions
+from . import permissions, services
 from .access import get_visible_response
-from .forms import AddMemberForm, MemberRoleForm, ResponseDeleteForm, ResponseForm, VerifyForm
+from .forms import AddMemberForm, MemberRoleForm, ResponseDeleteForm, ResponseForm, VerifyForm, WithdrawForm
 from .models import ManagementResponse, Membership, ResponseVersion
-from .versions import PDF_CSP
+from .versions import PDF_CSP, version_list
 
 PREVIEW_LIMIT = 100_000
 
@@ -49,28 +50,79 @@ def preview(request, slug):
 @require_http_methods(["GET", "POST"])
 @login_required
 def response_delete(request, slug):
-    """Delete a whole response after a confirmation that names what goes with it (administrators)."""
+    """Delete a whole response after a confirmation that names what goes with it (administrators).
+
+    Not while it has published versions: they are kept for good (a published PDF must keep
+    verifying), so the page lists them and offers to withdraw the response instead (409 on POST)."""
     response = get_object_or_404(ManagementResponse, slug=slug)
     permissions.require(permissions.can_delete_response(request.user, response))
     counts = response.count_contents()
+    versions = version_list(response) if counts["versions"] else []
     status = 200
     problem = None
     if request.method == "POST":
-        form = ResponseDeleteForm(request.POST)
-        if form.is_valid() and all(form.cleaned_data[k] == counts[k] for k in ("recommendations", "actions")):
-            title = response.title
-            response.delete()
-            messages.success(request, _("Managementresponse “%(title)s” verwijderd.") % {"title": title})
-            return redirect("tracking:home")
-        problem = _("De managementresponse is intussen gewijzigd. Bekijk wat er nu mee verdwijnt en bevestig opnieuw.")
-        status = 409
+        if versions:
+            problem = _("Een managementresponse met gepubliceerde versies kan niet verwijderd worden.")
+            status = 409
+        else:
+            form = ResponseDeleteForm(request.POST)
+            if form.is_valid() and all(form.cleaned_data[k] == counts[k] for k in ("recommendations", "actions")):
+                title = response.title
+                try:
+                    response.delete()
+                except ProtectedError:  # a version published meanwhile
+                    return redirect("responses:delete", slug=response.slug)
+                messages.success(request, _("Managementresponse “%(title)s” verwijderd.") % {"title": title})
+                return redirect("tracking:home")
+            problem = _(
+                "De managementresponse is intussen gewijzigd. Bekijk wat er nu mee verdwijnt en bevestig opnieuw."
+            )
+            status = 409
     form = ResponseDeleteForm(initial=counts)
-    return render(
-        request,
-        "responses/delete.html",
-        {"response": response, "counts": counts, "form": form, "problem": problem},
-        status=status,
-    )
+    context = {
+        "response": response,
+        "counts": counts,
+        "form": form,
+        "problem": problem,
+        "versions": versions,
+        "can_withdraw": response.is_published and permissions.can_withdraw(request.user, response),
+    }
+    return render(request, "responses/delete.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def response_withdraw(request, slug):
+    """Withdraw a published response, with a reason (evaluation staff and administrators).
+
+    It is then read like a draft: anonymous visitors no longer find it; its versions stay and
+    still verify (responses.services.withdraw). A response that is not published: 409 on POST."""
+    response = get_object_or_404(ManagementResponse, slug=slug)
+    permissions.require(permissions.can_withdraw(request.user, response))
+    form = WithdrawForm(request.POST or None)
+    status = 200
+    problem = None
+    if request.method == "POST":
+        if not response.is_published:
+            problem = _("Alleen een gepubliceerde managementresponse kan ingetrokken worden.")
+            status = 409
+        elif form.is_valid():
+            try:
+                services.withdraw(response=response, user=request.user, reason=form.cleaned_data["reason"])
+            except services.NotWithdrawable:  # withdrawn meanwhile
+                return redirect("responses:withdraw", slug=response.slug)
+            messages.success(request, _("Managementresponse “%(title)s” ingetrokken.") % {"title": response.title})
+            return redirect(response)
+        else:
+            status = INVALID
+    context = {
+        "response": response,
+        "form": form,
+        "problem": problem,
+        "versions": version_list(response),
+        "withdrawal": response.last_withdrawal() if response.is_withdrawn else None,
+    }
+    return render(request, "responses/withdraw.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])

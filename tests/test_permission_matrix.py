@@ -21,7 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from actions.models import Action, ActionLink, ProgressUpdate
 from interchange.exporter import export_response
 from recommendations.models import Recommendation, RecommendationGroup, Theme
-from responses.models import ManagementResponse, Membership, ResponseVersion
+from responses.models import ManagementResponse, Membership, ResponseVersion, Withdrawal
 from tests.factories import (
     ActionFactory,
     ActionLinkFactory,
@@ -67,6 +67,7 @@ MODELS = [
     Membership,
     ReviewRound,
     ResponseVersion,
+    Withdrawal,
 ]
 
 
@@ -238,6 +239,8 @@ CASES = {
             "version": version(w.response),
         },
     ),
+    # Evaluation staff and administrators; a draft cannot be withdrawn (409).
+    "responses:withdraw": Case(lambda w: {"slug": w.response.slug}, editor(EVAL), lambda w: {"reason": "Herroepen."}),
     "publishing:publish": Case(lambda w: {"slug": w.response.slug}, editor(EVAL), lambda w: {"note": "Versie"}),
     "responses:version_pdf": Case(lambda w: {"slug": w.response.slug, "number": w.version.number}, page),
     "responses:version_export": Case(lambda w: {"slug": w.response.slug, "number": w.version.number}, page),
@@ -522,7 +525,9 @@ def admin_urls(world):
     return urls
 
 
-ADMIN_FORBIDDEN = set()  # pages even an administrator may not open
+# Pages even an administrator may not open: the response has a published version, which is kept
+# for good (it is withdrawn instead, responses:withdraw).
+ADMIN_FORBIDDEN = {"managementresponse delete"}
 
 
 @pytest.mark.parametrize("published", [False, True], ids=["draft", "published"])

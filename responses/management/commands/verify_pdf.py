@@ -31,4 +31,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{file}: {version.response.slug} version {version.number}, "
             f"published {version.published_at:%Y-%m-%d %H:%M} (sha256 {digest})"
+            + ("; the response has since been withdrawn" if version.response.is_withdrawn else "")
         )
