@@ -120,7 +120,7 @@ def _opcodes(blocks, n, m):
     return ops
 
 
-def _myers(a, b, budget):
+def myers(a, b, budget):
     """Matching blocks of a shortest edit script (Myers' O((N+M)D) algorithm, greedy, forward),
     or None when it would cost more than ``budget``: each diagonal tried costs ``DIAGONAL``
     units and each token compared along it one more. So D, the edits, stays under
@@ -217,11 +217,11 @@ def _by_lines(a, b, budget):
     against the run that replaced it; one line on both sides: word by word at once."""
     lines_a, lines_b = _lines(a), _lines(b)
     if len(lines_a) == 1 and len(lines_b) == 1:
-        return _myers(a, b, budget)
+        return myers(a, b, budget)
     ids = {}
     key_a = [ids.setdefault("".join(a[i:j]), len(ids)) for i, j in lines_a]
     key_b = [ids.setdefault("".join(b[i:j]), len(ids)) for i, j in lines_b]
-    line_blocks = _trimmed(key_a, key_b, budget, _myers)
+    line_blocks = _trimmed(key_a, key_b, budget, myers)
     starts_a = [begin for begin, _end in lines_a] + [len(a)]
     starts_b = [begin for begin, _end in lines_b] + [len(b)]
     blocks = []
@@ -240,7 +240,7 @@ def _words(a, b, budget):
     ops = _difflib(a, b, budget.share(DIFFLIB_WORK))
     if ops is not None:
         return [(i1, j1, i2 - i1) for tag, i1, i2, j1, _j2 in ops if tag == "equal"]
-    return _trimmed(a, b, budget, _myers)
+    return _trimmed(a, b, budget, myers)
 
 
 def diff_opcodes(a, b, budget):
@@ -255,7 +255,7 @@ def diff_opcodes(a, b, budget):
     3. What does not fit is shown as one change: removed, then added.
 
     Worst case: ``budget.units`` units of comparison work (see ``Budget``, ``_BoundedMatcher``,
-    ``_myers``: each unit is a token compared, an index entry visited, or a tenth of a
+    ``myers``: each unit is a token compared, an index entry visited, or a tenth of a
     diagonal tried), plus a few linear passes over the tokens (the common ends, the lines, the
     output); and O(D²) memory for D <= sqrt(2 * budget.units / DIAGONAL) edits in one Myers run.
     """
