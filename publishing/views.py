@@ -2,9 +2,11 @@
 the pages and their PDFs."""
 
 from django.contrib import messages
+from django.core.cache import caches
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods, require_safe
@@ -64,33 +66,47 @@ def response_publish(request, slug):
 
 def build_comparison(request, response):
     """The comparison the query string asks for (default: the latest version with the live data),
-    or ``(form, None)`` when there is nothing (valid) to compare."""
+    and its cache key: ``(form, comparison, key)``, or ``(form, None, None)`` when there is nothing
+    (valid) to compare.
+
+    Cached by the two sides it compares (``comparison.cache_key``: version numbers, or the
+    response's revision for the live data) and the language, so a second request reads neither
+    side nor diffs anything; and a first one is bounded (``comparison.compare``: a budget of
+    work for the word diffs of all its texts). Anonymous use of the page costs no more than a
+    normal page: the response and its versions (2 queries) and a cache read, or once per
+    revision, a bounded comparison."""
     versions = version_list(response)
     if not versions:
-        return None, None
+        return None, None, None
     form = CompareForm(
         request.GET or {"old": str(versions[0].number), "new": LIVE},
         versions=versions,
     )
     if not form.is_valid():
-        return form, None
-    sides = []
-    for choice in (form.cleaned_data["old"], form.cleaned_data["new"]):
-        if choice == LIVE:
-            sides.append((comparison.live_data(response), _("de huidige gegevens")))
-        else:
-            version = ResponseVersion.objects.only("number", "snapshot").get(response=response, number=int(choice))
-            label = _("versie %(number)s") % {"number": version.number}
-            sides.append((comparison.version_data(version), label))
-    (old, old_label), (new, new_label) = sides
-    return form, comparison.compare(old, new, old_label=old_label, new_label=new_label)
+        return form, None, None
+    by_number = {str(version.number): version for version in versions}
+    chosen = [by_number.get(form.cleaned_data[side]) for side in ("old", "new")]  # None: the live data
+
+    def build():
+        sides = []
+        for version in chosen:
+            if version is None:
+                sides.append((comparison.live_data(response), _("de huidige gegevens")))
+            else:
+                frozen = ResponseVersion.objects.only("number", "snapshot").get(pk=version.pk)
+                sides.append((comparison.version_data(frozen), _("versie %(number)s") % {"number": frozen.number}))
+        (old, old_label), (new, new_label) = sides
+        return comparison.compare(old, new, old_label=old_label, new_label=new_label)
+
+    key = comparison.cache_key(response, *chosen)
+    return form, comparison.cached(key, build), key
 
 
 @require_safe
 def response_compare(request, slug):
     """What changed between two published versions, or a version and the live data."""
     response = get_visible_response(request, slug)
-    form, result = build_comparison(request, response)
+    form, result, _key = build_comparison(request, response)
     status = 422 if form is not None and form.is_bound and not form.is_valid() else 200
     context = {"response": response, "form": form, "comparison": result}
     return render(request, "publishing/compare.html", context, status=status)
@@ -99,12 +115,21 @@ def response_compare(request, slug):
 @require_safe
 @csp_override(PDF_CSP)
 def response_compare_pdf(request, slug):
-    """The comparison as a PDF annex, to send with a new version."""
+    """The comparison as a PDF annex, to send with a new version.
+
+    Rendered once per comparison (``build_comparison``'s key), response revision (its title and
+    organisation head the annex) and day (the annex is dated): kept in the shared PDF cache."""
     response = get_visible_response(request, slug)
-    form, result = build_comparison(request, response)
+    form, result, key = build_comparison(request, response)
     if result is None:
         raise Http404
-    http = HttpResponse(pdf.render_comparison_pdf(response, result), content_type="application/pdf")
+    key = f"comparison-pdf:{key}:{response.revision}:{timezone.localdate().isoformat()}"
+    cache = caches[pdf.CACHE_ALIAS]
+    data = cache.get(key)
+    if data is None:
+        data = pdf.render_comparison_pdf(response, result)
+        cache.set(key, data)
+    http = HttpResponse(data, content_type="application/pdf")
     name = f"{response.slug}-{form.cleaned_data['old']}-{form.cleaned_data['new']}-wijzigingen.pdf"
     http["Content-Disposition"] = f'inline; filename="{name}"'
     return http
