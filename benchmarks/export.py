@@ -51,7 +51,10 @@ import yaml  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from synthetic import synthetic_response  # noqa: E402  benchmarks/synthetic.py
 
-from responses import interchange  # noqa: E402
+try:  # interchange/format.py since the apps were split; responses/interchange.py before
+    from interchange import format as interchange  # noqa: E402
+except ImportError:
+    from responses import interchange  # noqa: E402
 
 
 def loop_ms():
