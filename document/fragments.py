@@ -25,7 +25,8 @@ The page around the document part is rendered for each request as any page is: t
 fragments hold no per-request value (no CSRF token, no CSP nonce; the status links'
 ``?next=`` is the document page's own URL).
 
-The document part as a whole is kept too, under a content key (``part_key``): the
+The document part as a whole is kept too, in the "document_parts" cache (few entries, each
+as large as the document: config/settings.py), under a content key (``part_key``): the
 response's ``revision`` (core/revision.py: every write path moves it, in the writer's
 transaction), its layout and language, the interface language, the visitor's editing
 rights, today's date and the templates' version. It is rendered with
@@ -47,6 +48,7 @@ from core import rendered
 from responses.layouts import LAYOUTS
 
 CACHE_ALIAS = "documents"
+PART_CACHE_ALIAS = "document_parts"  # few and large (config/settings.py)
 TEMPLATE = "document/_document.html"
 # Every template a fragment or the document part includes.
 TEMPLATES = [
@@ -115,14 +117,14 @@ def part_key(response, rights) -> str:
 
 def cached_part(key):
     """The document part kept under ``key`` (``document_part``'s dict), or None."""
-    part = caches[CACHE_ALIAS].get(key)
+    part = caches[PART_CACHE_ALIAS].get(key)
     if part is not None:
         part["html"] = mark_safe(part["html"])
     return part
 
 
 def keep_part(key, part):
-    caches[CACHE_ALIAS].set(key, part)
+    caches[PART_CACHE_ALIAS].set(key, part)
 
 
 def _row(obj) -> tuple:

@@ -1,6 +1,6 @@
 """The cached document part, its fragments and the PDF follow every write path at once.
 
-The document page keeps its document part in the "documents" cache, keyed by the
+The document page keeps its document part in the "document_parts" cache, keyed by the
 response's revision (core/revision.py), and the part's fragments, keyed by the rows they
 show (document/fragments.py); the PDF is in the "pdf" cache, keyed by the revision too.
 Each test below primes the caches (for the editor and for an anonymous reader), edits
