@@ -12,13 +12,15 @@ What it does, all in one run and with the same server:
      gunicorn.conf.py, the fragments in each worker's memory, the PDFs in a file cache in a
      temporary folder), saves each document page as it is served into STATIC_ROOT, and restarts gunicorn so that whitenoise serves those
      copies as static files: the same bytes;
-  3. wrk (2 threads, 4 connections) on each document page (every fragment in the cache; the
-     page itself is rendered for each request) and on its static copy,
+  3. wrk (2 threads, 4 connections) on each document page (its document part in the cache,
+     by the response's revision; the page around it rendered for each request) and on its
+     static copy,
      one after the other, and the ratio of their requests per second;
   4. gunicorn restarts with an access log of each request's server time (gunicorn's %(D)s,
      from the parsed request to the sent answer); the document page of the synthetic
-     response after an edit (a recommendation saved through the ORM: its fragment is
-     rendered again, every request a cache miss): p50/p95 of --misses, as the client and as the server
+     response after an edit (a recommendation saved through the ORM: a new revision, so the
+     document part is assembled again and the edited row's fragment rendered again: every
+     request a cache miss): p50/p95 of --misses, as the client and as the server
      measured them, for an anonymous visitor and then for an editor (a superuser: the
      editing controls and the checklist);
   5. the PDF with a matching If-None-Match (304): its server time over 300 requests one at a
@@ -212,7 +214,7 @@ def main():
             static = "/static/bench/" + path.strip("/").replace("/", "-") + ".html"
             _ms_, status, body = timed_get(BASE + static)
             assert status == 200 and len(body) == sizes[name], (status, len(body), sizes[name])
-            for _ in range(5):  # warm: every worker has the fragments in memory
+            for _ in range(5):  # warm: every worker has the document part in memory
                 timed_get(BASE + path)
             page_rate, page_p50, page_errors = wrk(BASE + path, options.duration)
             static_rate, static_p50, static_errors = wrk(BASE + static, options.duration)

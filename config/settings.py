@@ -214,6 +214,17 @@ CACHES = {
         "TIMEOUT": 60 * 60 * 24 * 7,
         "OPTIONS": {"MAX_ENTRIES": 20_000},
     },
+    # The whole document part of the document page, keyed by the response's revision
+    # (document/fragments.py: part_key): a warm view reads one. An entry is as large as the
+    # document (about 40 KB for the seed, 400 KB for 300 recommendations) and every edit makes a
+    # new one, so this cache holds few: the least recently used go first. Per process, as the
+    # fragments; a lost part is assembled again from them.
+    "document_parts": {
+        "BACKEND": os.environ.get("DOCUMENT_PART_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": os.environ.get("DOCUMENT_PART_CACHE_LOCATION", "document-parts"),
+        "TIMEOUT": 60 * 60 * 24,
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    },
 }
 
 # Background work (PDF renders after a save): Django's tasks framework with the

@@ -24,6 +24,15 @@ besides touching the response's revision for the PDF (core/revision.py).
 The page around the document part is rendered for each request as any page is: the
 fragments hold no per-request value (no CSRF token, no CSP nonce; the status links'
 ``?next=`` is the document page's own URL).
+
+The document part as a whole is kept too, in the "document_parts" cache (few entries, each
+as large as the document: config/settings.py), under a content key (``part_key``): the
+response's ``revision`` (core/revision.py: every write path moves it, in the writer's
+transaction), its layout and language, the interface language, the visitor's editing
+rights, today's date and the templates' version. It is rendered with
+``render_to_string(template, context)`` and no request, from fragments that are rendered
+so too: it cannot hold a per-visitor value, whoever caused it. A warm view reads it with
+one ``cache.get`` and reads none of the document's rows (views.response_detail).
 """
 
 import hashlib
@@ -39,9 +48,12 @@ from core import rendered
 from responses.layouts import LAYOUTS
 
 CACHE_ALIAS = "documents"
+PART_CACHE_ALIAS = "document_parts"  # few and large (config/settings.py)
 TEMPLATE = "document/_document.html"
-# Every template a fragment includes.
+# Every template a fragment or the document part includes.
 TEMPLATES = [
+    TEMPLATE,
+    *(layout.web_template for layout in LAYOUTS.values()),
     *(layout.recommendation_template for layout in LAYOUTS.values()),
     *(layout.action_template for layout in LAYOUTS.values() if layout.action_template),
     "actions/_status.html",
@@ -79,6 +91,40 @@ def _variant(response, rights) -> tuple:
         timezone.localdate().isoformat(),
         template_version(),
     )
+
+
+def part_key(response, rights) -> str:
+    """The key of the document part of ``response`` for these rights and languages, today.
+
+    ``response`` needs only ``revision``, ``slug``, ``layout`` and ``language`` (the document
+    page reads no more of the row when the part is cached). The key is read before the
+    content: a part rendered from rows newer than the key's revision is only ever stored
+    under a revision that is no longer current, never the other way round.
+    """
+    state = (
+        response.pk,
+        response.revision,
+        response.slug,
+        response.layout,
+        response.language,
+        translation.get_language() or settings.LANGUAGE_CODE,
+        repr(rights),
+        timezone.localdate().isoformat(),
+        template_version(),
+    )
+    return "part:" + hashlib.blake2b(repr(state).encode(), digest_size=16).hexdigest()
+
+
+def cached_part(key):
+    """The document part kept under ``key`` (``document_part``'s dict), or None."""
+    part = caches[PART_CACHE_ALIAS].get(key)
+    if part is not None:
+        part["html"] = mark_safe(part["html"])
+    return part
+
+
+def keep_part(key, part):
+    caches[PART_CACHE_ALIAS].set(key, part)
 
 
 def _row(obj) -> tuple:

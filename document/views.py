@@ -13,18 +13,38 @@ from responses.versions import version_list
 
 from . import checks, fragments, pdf
 
+# What the document page reads of the row when the document part comes from the cache:
+# the part's key (fragments.part_key), the visibility and rights checks (status) and the
+# page around the part (title, status). The rest only when the part is rendered.
+PAGE_FIELDS = ["slug", "status", "title", "revision", "layout", "language"]
+
 
 @require_safe
 def response_detail(request, slug):
-    """The document page: the document part from fragments (document/fragments.py), the page
-    around it rendered for this request."""
-    response = get_visible_response(request, slug)
+    """The document page: the document part from the cache by the response's revision, or
+    assembled from fragments (document/fragments.py); the page around it rendered for this
+    request, as any page is (its CSRF token and CSP nonce are this request's).
+
+    A warm view of a reader reads the response row (PAGE_FIELDS) and the published
+    versions, nothing of the document. Editors share the scheme (their part too is rendered
+    without the request; the key holds the rights), and read the document for the checklist.
+    """
+    response = get_visible_response(request, slug, fields=PAGE_FIELDS)
     rights = permissions.rights(request.user, response)
-    # Without the stored HTML: the fragments rendered now load what they need (document/fragments.py).
-    document = build_document(response, stored_html=False)
+    # The key first, then the content (fragments.part_key).
+    key = fragments.part_key(response, rights)
+    part = fragments.cached_part(key)
+    document = None
+    if part is None or rights.any:
+        response.refresh_from_db(fields=sorted(response.get_deferred_fields()))
+        # Without the stored HTML: the fragments rendered now load what they need.
+        document = build_document(response, stored_html=False)
+    if part is None:
+        part = fragments.document_part(response, rights, document)
+        fragments.keep_part(key, part)
     context = {
         "response": response,
-        "document_part": fragments.document_part(response, rights, document),
+        "document_part": part,
         "rights": rights,
         "can_delete": permissions.can_delete_response(request.user, response),
         # The checklist is for editors.

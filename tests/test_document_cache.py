@@ -1,9 +1,11 @@
-"""The cached fragments of the document page and the PDF follow every write path at once.
+"""The cached document part, its fragments and the PDF follow every write path at once.
 
-The document page keeps its fragments in the "documents" cache, keyed by the rows they
-show (document/fragments.py), and the PDF in the "pdf" cache, keyed by the response's
-revision (core/revision.py). Each test below primes both caches, edits through one write
-path, and checks that the page and the PDF (after the real background render) show the edit.
+The document page keeps its document part in the "document_parts" cache, keyed by the
+response's revision (core/revision.py), and the part's fragments, keyed by the rows they
+show (document/fragments.py); the PDF is in the "pdf" cache, keyed by the revision too.
+Each test below primes the caches (for the editor and for an anonymous reader), edits
+through one write path, and checks that both pages and the PDF (after the real background
+render) show the edit.
 """
 
 import re
@@ -43,9 +45,18 @@ def page(client, response):
     return client.get(response.get_absolute_url()).content.decode()
 
 
+def reader_page(response):
+    """The page as an anonymous reader sees it (their document part is cached apart from the editor's)."""
+    from django.test import Client
+
+    return page(Client(), response)
+
+
 def prime(client, response):
-    """The page's fragments and the PDF in their caches."""
-    page(client, response)
+    """The page's part and fragments (the client's and an anonymous reader's) and the PDF in their caches."""
+    for _ in range(2):  # the second from the cache
+        page(client, response)
+        reader_page(response)
     assert get_ready_pdf(client, response).status_code == 200
 
 
@@ -59,10 +70,13 @@ def shows(client, response, tmp_path, *, on_page, in_pdf, gone=None):
     response = ManagementResponse.objects.get(slug=response.slug)
     html = page(client, response)
     assert on_page in html
+    reader = reader_page(response)
+    assert on_page in reader
     text = pdf_words(client, response, tmp_path)
     assert " ".join(words(in_pdf)) in text
     if gone:
         assert gone not in html.split('<article class="document"')[1]
+        assert gone not in reader.split('<article class="document"')[1]
         assert " ".join(words(gone)) not in text
 
 
@@ -338,6 +352,43 @@ def test_two_visitors_each_get_their_own_csrf_token(doc):
         )
     # Neither page carries the other visitor's token.
     assert visitors[1].post(reverse("set_language"), {"csrfmiddlewaretoken": tokens[0]}).status_code == 403
+
+
+@pytest.mark.parametrize("who", ["reader", "editor"])
+def test_the_cached_document_part_holds_no_csrf_token_and_no_nonce(doc, monkeypatch, who, django_user_model):
+    """The part is rendered without the request: nothing of the visitor who caused it is in it."""
+    from django.test import Client
+
+    from document import fragments
+
+    kept = {}
+    real_keep = fragments.keep_part
+    monkeypatch.setattr(fragments, "keep_part", lambda key, part: kept.update({key: part}) or real_keep(key, part))
+    read = []
+    real_cached = fragments.cached_part
+    monkeypatch.setattr(fragments, "cached_part", lambda key: read.append(real := real_cached(key)) or real)
+
+    client = Client(enforce_csrf_checks=True)
+    if who == "editor":
+        client.force_login(django_user_model.objects.create_superuser(username="beheer", password="pw"))
+    response = doc["response"]
+    first = page(client, response)
+    second = page(client, response)
+    assert len(kept) == 1  # rendered once, then served from the cache
+    assert read[0] is None and read[1] is not None
+    (part,) = kept.values()
+    html = str(part["html"])
+    assert html in first and html in second
+    if who == "editor":
+        assert "Wijzig status" in html
+    assert "csrfmiddlewaretoken" not in html and "csrf" not in html.lower()
+    assert "nonce" not in html
+    for visit in (first, second):
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', visit).group(1)
+        nonce = re.search(r'nonce="([^"]+)"', visit).group(1)
+        assert token not in html and nonce not in html
+    # The visitor's own values are around the part, in the page.
+    assert client.cookies["csrftoken"].value
 
 
 def test_each_visitor_sees_their_own_name_on_a_cached_page(client, doc, django_user_model):

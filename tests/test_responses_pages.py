@@ -156,30 +156,50 @@ def response_with(n_recommendations):
 @pytest.mark.parametrize("size", [10, 200])
 def test_document_page_query_count_does_not_grow_with_the_response(client, db, django_assert_num_queries, size):
     response = response_with(size)
-    # 1 response, 1 actions (with parts; the table shows no progress comments, so none are
-    # read), 1 groups, 1 themes, 1 recommendations, 1 links, 1 published versions (the checklist
-    # for editors reads the document: no query of its own), and for the fragments rendered now
-    # (all, on a first visit) 1 stored HTML of their recommendations and 1 of their actions.
-    # (One fewer than with the cached whole page: the response is read once, whole, not first
-    # its key columns and then the rest.)
-    with django_assert_num_queries(9):
+    # The document part is rendered: 1 response (the part's key and the page's columns), 1 the
+    # rest of its row, 1 actions (with parts; the table shows no progress comments, so none are
+    # read), 1 groups, 1 themes, 1 recommendations, 1 links, 1 published versions, and for the
+    # fragments rendered now (all, on a first visit) 1 stored HTML of their recommendations and
+    # 1 of their actions.
+    with django_assert_num_queries(10):
         page = client.get(response.get_absolute_url())
     assert page.content.decode().count('class="recommendation-row"') == size
-    # After an edit, the fragment that shows it is rendered again: a table row, which cites
-    # its actions by number (no stored HTML of theirs to read).
-    Recommendation.objects.for_response(response).last().save()
-    with django_assert_num_queries(8):
+    # A warm view: the part from the cache by the response's revision; nothing of the document is read.
+    # 1 response (PAGE_FIELDS), 1 published versions.
+    with django_assert_num_queries(2):
         client.get(response.get_absolute_url())
-    # After a write that no fragment shows (a new revision), none is: no stored HTML to read.
+    # After an edit (a new revision), the part is assembled again, and the fragment that shows
+    # the edit is rendered again: a table row, which cites its actions by number (no stored
+    # HTML of theirs to read).
+    Recommendation.objects.for_response(response).last().save()
+    with django_assert_num_queries(9):
+        client.get(response.get_absolute_url())
+    # After a write that no fragment shows, none is rendered: no stored HTML to read.
     ManagementResponse.objects.filter(pk=response.pk).update(evaluation_title="Nieuwe titel")
     revision.touch(response.pk)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         page = client.get(response.get_absolute_url())
     assert "Nieuwe titel" in page.content.decode()
-    # The page again: every fragment from the cache, still 7 queries (it was 1 when the whole
-    # page was kept per visitor): the document's rows are read on every view, since their
-    # versions are the fragments' keys, and the page is rendered for this request.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(2):
+        page = client.get(response.get_absolute_url())
+    assert "Nieuwe titel" in page.content.decode()
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_warm_document_page_query_count_for_a_logged_in_reader_and_an_editor(
+    client, db, django_assert_num_queries, django_user_model, size
+):
+    response = response_with(size)
+    client.force_login(django_user_model.objects.create_user(username="lezer", password="pw"))
+    client.get(response.get_absolute_url())
+    # 1 session, 1 user, 1 their roles, 1 response (PAGE_FIELDS), 1 published versions.
+    with django_assert_num_queries(5):
+        client.get(response.get_absolute_url())
+    client.force_login(django_user_model.objects.create_superuser(username="beheer", password="pw"))
+    client.get(response.get_absolute_url())
+    # An editor's part comes from the cache too; the checklist reads the document: 1 session,
+    # 1 user, 1 response, 1 the rest of it, 5 the document's rows, 1 published versions.
+    with django_assert_num_queries(10):
         client.get(response.get_absolute_url())
 
 
