@@ -237,9 +237,22 @@ def entries(rows):
     the names of the members and of the owners in a change of owners, the links' actions and
     recommendations.
     """
-    from django.contrib.auth import get_user_model
-
     rows = list(rows)
+    records = _records(rows)
+    names = _names(records)
+    result = []
+    for history_id, _date, label in rows:
+        record = records.get((label, history_id))
+        if record is None:
+            continue
+        result.append(
+            Entry(record, label, subject=_subject(label, record, names), changes=_changes(label, record, names))
+        )
+    return result
+
+
+def _records(rows):
+    """{(label, history_id): historical record} of the rows: one query per model, with the users."""
     ids_by_label = {}
     for history_id, _date, label in rows:
         ids_by_label.setdefault(label, []).append(history_id)
@@ -247,6 +260,13 @@ def entries(rows):
     for label, ids in ids_by_label.items():
         for record in history_of(label)._default_manager.filter(history_id__in=ids).select_related("history_user"):
             records[(label, record.history_id)] = record
+    return records
+
+
+def _names(records):
+    """The names the records' changes refer to: {("user", pk): name} and each model's ``audit_names``."""
+    from django.contrib.auth import get_user_model
+
     names = {}
     user_ids = set()
     by_model = {}
@@ -264,15 +284,7 @@ def entries(rows):
     for model, model_records in by_model.items():
         if hasattr(model, "audit_names"):
             names.update(model.audit_names(model_records))
-    result = []
-    for history_id, _date, label in rows:
-        record = records.get((label, history_id))
-        if record is None:
-            continue
-        result.append(
-            Entry(record, label, subject=_subject(label, record, names), changes=_changes(label, record, names))
-        )
-    return result
+    return names
 
 
 def _subject(label, record, names):

@@ -212,7 +212,8 @@ def test_the_command_exits_non_zero_with_one_line(tmp_path, name):
     )
     assert done.returncode != 0
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and re.search(expected, lines[0]), done.stderr
+    assert len(lines) == 1, done.stderr
+    assert re.search(expected, lines[0]), done.stderr
     assert "Traceback" not in done.stderr
 
 
@@ -230,5 +231,6 @@ def test_a_control_character_in_the_file_is_one_line_too(seed_response, tmp_path
     before = database_snapshot()
     with pytest.raises(CommandError) as excinfo:
         call_command("import_response", str(path), "--replace")
-    assert len(str(excinfo.value).splitlines()) == 1 and str(excinfo.value).startswith(f"{path}:")
+    assert len(str(excinfo.value).splitlines()) == 1
+    assert str(excinfo.value).startswith(f"{path}:")
     assert database_snapshot() == before

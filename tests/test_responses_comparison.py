@@ -81,7 +81,8 @@ def test_the_live_side_is_what_parsing_its_export_gives(db, name):
         response = import_file(Path(__file__).resolve().parent.parent / path)
     parsed = from_data(as_data(response), source="live")
     assert parsed == parse(export_response(response).encode("utf-8"))
-    assert parsed.all_actions and parsed.all_recommendations
+    assert parsed.all_actions
+    assert parsed.all_recommendations
 
 
 def test_each_kind_of_change_appears_once_and_nothing_unchanged_appears(response, v1):
@@ -125,7 +126,8 @@ def test_two_versions_compare_on_the_page(client, response, v1):
     page = client.get(reverse("publishing:compare", kwargs={"slug": response.slug}) + "?old=1&new=2")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Aanbeveling 3" in html and "<del>Ja.</del><ins>Nee, toch niet.</ins>" in html
+    assert "Aanbeveling 3" in html
+    assert "<del>Ja.</del><ins>Nee, toch niet.</ins>" in html
     assert "Aanbeveling 1" not in html
     assert html.count('class="comparison__change"') == 1
 
@@ -133,11 +135,14 @@ def test_two_versions_compare_on_the_page(client, response, v1):
 def test_the_comparison_pdf_annex_shows_the_changes(client, response, v1, tmp_path):
     Action.objects.filter(response=response, number="1").update(title="Eerste actie, herschreven")
     answer = client.get(reverse("publishing:compare_pdf", kwargs={"slug": response.slug}) + "?old=1&new=live")
-    assert answer.status_code == 200 and answer.content.startswith(b"%PDF")
+    assert answer.status_code == 200
+    assert answer.content.startswith(b"%PDF")
     path = tmp_path / "annex.pdf"
     path.write_bytes(answer.content)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
-    assert "Wijzigingen: " in text and "herschreven" in text and "Aanbeveling 2" not in text
+    assert "Wijzigingen: " in text
+    assert "herschreven" in text
+    assert "Aanbeveling 2" not in text
 
 
 def test_a_bad_choice_is_refused(client, response, v1):
