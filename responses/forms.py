@@ -55,7 +55,8 @@ class ResponseForm(VersionedForm):
         return slug
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("status") == ManagementResponse.Status.PUBLISHED and not cleaned.get("published_on"):
             # A published document carries its date; an empty one would change with every export.
             self.add_error("published_on", _("Een gepubliceerde managementresponse heeft een publicatiedatum."))
@@ -128,6 +129,8 @@ class AddMemberForm(forms.Form):
         return username
 
     def save(self):
+        if self.user is None:
+            raise ValueError("save() comes after is_valid(): clean_username finds the user")
         return Membership.objects.create(user=self.user, response=self.response, role=self.cleaned_data["role"])
 
 
