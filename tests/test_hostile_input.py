@@ -1,7 +1,8 @@
 """Hostile and unlucky input (issue 9): bounded rendering, imports with limits.
 
-The rendering cases took 50-120 s each before markdown-it-py and the bracket guard
-(benchmarks/hostile.py has the figures); the bound here is generous for a busy CI machine.
+The rendering cases were pathologically slow before markdown-it-py and the bracket guard
+(benchmarks/README.md and benchmarks/hostile.py have the figures); the bound here is generous
+for a busy CI machine.
 The import cases each end in one line ``file:line: ...``, a non-zero exit, and no change.
 """
 
@@ -23,7 +24,7 @@ from recommendations.models import Recommendation
 from responses.models import ManagementResponse
 from tests.fixtures import SEED
 
-BOUND = 5.0  # seconds; the same inputs took 50-120 s before
+BOUND = 5.0  # seconds; far below what the same inputs took before (benchmarks/README.md)
 HTMX = {"HX-Request": "true"}
 
 
