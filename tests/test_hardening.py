@@ -41,6 +41,7 @@ def test_the_introduction_form_stores_no_paragraph_separator(client, evaluation_
     assert seed_response.introduction == "Een\n\ntwee"
 
 
+@pytest.mark.pdf
 def test_a_pdf_prints_rows_stored_with_separators_before_the_fix(db):
     """Rows written around save() (old data, raw SQL) still print: the HTML is cleaned for WeasyPrint."""
     response = ManagementResponseFactory()
@@ -253,6 +254,7 @@ def words_outside_the_page(data, tmp_path):
     return outside
 
 
+@pytest.mark.pdf
 def test_long_unbreakable_text_wraps_inside_the_page(db, tmp_path):
     response = ManagementResponseFactory(title="Managementresponse" + "Ü" * 282)
     rec = RecommendationFactory(theme__group__response=response, location="p." + "9" * 98, text="Een " + "lang" * 60)
@@ -270,6 +272,7 @@ def test_long_unbreakable_text_wraps_inside_the_page(db, tmp_path):
     assert "Actie 7" in text
 
 
+@pytest.mark.pdf
 def test_emoji_and_symbols_print_with_a_shipped_font(db, tmp_path):
     response = ManagementResponseFactory(introduction="Goed nieuws 👍 🎉 ✅ en ✓ ★ ☐.")
     path = tmp_path / "doc.pdf"

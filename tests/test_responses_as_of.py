@@ -51,6 +51,7 @@ def yesterday():
     return (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
 
 
+@pytest.mark.pdf
 def test_yesterdays_status_shows_in_the_page_and_the_pdf(client, response, member, tmp_path):
     backdate(2)
     action = Action.objects.get(response=response)

@@ -49,10 +49,12 @@ def changes_of(comparison):
     return [(item.name, item.state, [c.field for c in item.changes]) for item in comparison.items]
 
 
+@pytest.mark.pdf
 def test_an_unchanged_response_has_no_differences(response, v1):
     assert compare(version_data(v1), live_data(response)).items == []
 
 
+@pytest.mark.pdf
 def test_the_live_side_is_read_as_data_without_yaml(response, v1, monkeypatch):
     def no_yaml(*args, **kwargs):
         raise AssertionError("the live data went through YAML")
@@ -85,6 +87,7 @@ def test_the_live_side_is_what_parsing_its_export_gives(db, name):
     assert parsed.all_recommendations
 
 
+@pytest.mark.pdf
 def test_each_kind_of_change_appears_once_and_nothing_unchanged_appears(response, v1):
     rec1 = Recommendation.objects.get(response=response, number="1")
     rec1.agreement = "partially_agree"
@@ -120,6 +123,7 @@ def test_word_diff_escapes_user_text():
     assert word_diff("a <b>", "a <i>") == "a <del>&lt;b&gt;</del><ins>&lt;i&gt;</ins>"
 
 
+@pytest.mark.pdf
 def test_two_versions_compare_on_the_page(client, response, v1):
     Recommendation.objects.filter(response=response, number="3").update(response_text="Nee, toch niet.")
     publish(response=response, user=v1.published_by, note="v2")
@@ -132,6 +136,7 @@ def test_two_versions_compare_on_the_page(client, response, v1):
     assert html.count('class="comparison__change"') == 1
 
 
+@pytest.mark.pdf
 def test_the_comparison_pdf_annex_shows_the_changes(client, response, v1, tmp_path):
     Action.objects.filter(response=response, number="1").update(title="Eerste actie, herschreven")
     answer = client.get(reverse("publishing:compare_pdf", kwargs={"slug": response.slug}) + "?old=1&new=live")
@@ -145,6 +150,7 @@ def test_the_comparison_pdf_annex_shows_the_changes(client, response, v1, tmp_pa
     assert "Aanbeveling 2" not in text
 
 
+@pytest.mark.pdf
 def test_a_bad_choice_is_refused(client, response, v1):
     url = reverse("publishing:compare", kwargs={"slug": response.slug})
     assert client.get(url + "?old=7&new=live").status_code == 422

@@ -33,6 +33,9 @@ from tests.factories import ActionFactory, ManagementResponseFactory, Recommenda
 from tests.fixtures import SEED, SEED_TEXT
 from tests.test_responses_pages import response_with
 
+# Every test here is about the PDF, most render one: they run once, on PostgreSQL (scripts/test).
+pytestmark = pytest.mark.pdf
+
 # --- reading PDFs ------------------------------------------------------------------------
 
 

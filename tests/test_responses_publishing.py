@@ -54,6 +54,7 @@ def pdf_text(data, tmp_path):
     return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
 
 
+@pytest.mark.pdf
 def test_publishing_freezes_a_numbered_version_and_marks_the_response_published(response, staff, tmp_path):
     version = publish(response=response, user=staff, note="Eerste publicatie")
     response.refresh_from_db()
@@ -77,11 +78,13 @@ def test_errors_block_publication_and_nothing_is_written(blocked, staff):
     assert not ResponseVersion.objects.exists()
 
 
+@pytest.mark.pdf
 def test_warnings_do_not_block(response, staff):
     RecommendationFactory(theme=Recommendation.objects.get(response=response).theme, agreement="")
     assert publish(response=response, user=staff, note="Met een open vraag").number == 1
 
 
+@pytest.mark.pdf
 def test_only_an_administrator_may_publish_over_errors_and_the_reason_is_recorded(blocked, staff, admin):
     with pytest.raises(OverrideNotAllowed):
         publish(response=blocked, user=staff, note="Toch", override_reason="Ik wil het")
@@ -91,6 +94,7 @@ def test_only_an_administrator_may_publish_over_errors_and_the_reason_is_recorde
     assert "zonder motivering" in version.overridden_errors[0]
 
 
+@pytest.mark.pdf
 def test_a_frozen_pdf_stays_byte_identical_after_later_edits(client, response, staff):
     version = publish(response=response, user=staff, note="v1")
     url = reverse("responses:version_pdf", kwargs={"slug": response.slug, "number": 1})
@@ -103,6 +107,7 @@ def test_a_frozen_pdf_stays_byte_identical_after_later_edits(client, response, s
     assert client.get(reverse("document:pdf", kwargs={"slug": response.slug})).content != before
 
 
+@pytest.mark.pdf
 def test_a_version_cannot_be_changed_once_written(response, staff):
     version = publish(response=response, user=staff, note="v1")
     version.note = "later bijgewerkt"
@@ -110,6 +115,7 @@ def test_a_version_cannot_be_changed_once_written(response, staff):
         version.save()
 
 
+@pytest.mark.pdf
 def test_the_interchange_file_of_a_version_downloads_as_frozen(client, response, staff):
     version = publish(response=response, user=staff, note="v1")
     Recommendation.objects.filter(response=response).update(text="Nieuwe tekst.")
@@ -118,6 +124,7 @@ def test_the_interchange_file_of_a_version_downloads_as_frozen(client, response,
     assert "De oude tekst." in answer.content.decode()
 
 
+@pytest.mark.pdf
 def test_the_publish_form_publishes_and_the_versions_are_listed(client, response, staff):
     client.force_login(staff)
     answer = client.post(reverse("publishing:publish", kwargs={"slug": response.slug}), {"note": "Eerste versie"})
@@ -140,6 +147,7 @@ def test_the_publish_form_refuses_with_the_errors_and_keeps_the_note(client, blo
     assert not ResponseVersion.objects.exists()
 
 
+@pytest.mark.pdf
 def test_an_administrator_overrides_in_the_form(client, blocked, admin):
     client.force_login(admin)
     url = reverse("publishing:publish", kwargs={"slug": blocked.slug})
@@ -158,6 +166,7 @@ def test_the_project_team_may_not_publish(client, response, django_user_model):
     assert client.post(reverse("publishing:publish", kwargs={"slug": response.slug}), {"note": "x"}).status_code == 403
 
 
+@pytest.mark.pdf
 def test_the_verify_page_recognises_a_published_pdf_and_rejects_a_changed_one(client, response, staff):
     version = publish(response=response, user=staff, note="v1")
     data = bytes(version.pdf)
@@ -170,6 +179,7 @@ def test_the_verify_page_recognises_a_published_pdf_and_rejects_a_changed_one(cl
     assert "geen versie die wij publiceerden" in answer.content.decode()
 
 
+@pytest.mark.pdf
 def test_publish_command_refuses_with_the_errors_then_overrides(blocked, admin):
     with pytest.raises(CommandError) as refused:
         call_command("publish", blocked.slug, "--note", "v1")
@@ -182,6 +192,7 @@ def test_publish_command_refuses_with_the_errors_then_overrides(blocked, admin):
     assert (version.override_reason, version.published_by, version.number) == ("Dringend", admin, 1)
 
 
+@pytest.mark.pdf
 def test_export_pdf_version_writes_the_frozen_pdf_and_verify_pdf_knows_it(response, staff, tmp_path, capsys):
     version = publish(response=response, user=staff, note="v1")
     Action.objects.filter(response=response).update(title="Gewijzigd na publicatie")
@@ -206,6 +217,7 @@ def test_verify_pdf_exits_non_zero_for_an_unknown_file(db, tmp_path):
     assert run.returncode != 0
 
 
+@pytest.mark.pdf
 def test_the_admin_lists_published_versions_with_their_fingerprint_and_pdf(client, response, staff, admin):
     version = publish(response=response, user=staff, note="Eerste publicatie")
     client.force_login(admin)
@@ -223,6 +235,7 @@ def test_the_admin_lists_published_versions_with_their_fingerprint_and_pdf(clien
     assert 'name="note"' not in detail.content.decode()  # shown, not editable
 
 
+@pytest.mark.pdf
 def test_a_published_version_cannot_be_added_changed_or_deleted_in_the_admin(client, response, staff, admin):
     version = publish(response=response, user=staff, note="Eerste publicatie")
     frozen, fingerprint = bytes(version.pdf), version.sha256

@@ -192,6 +192,7 @@ def test_matrix_page_query_count_does_not_grow(client, db, django_assert_num_que
     assert page.content.decode().count('class="matrix-rec"') == size
 
 
+@pytest.mark.pdf
 def test_matrix_pdf_reads_recommendation_response_then_its_actions_in_order(matrix_response, tmp_path):
     data = pdf.render_pdf(matrix_response)
     text = " ".join(words(pdf_text(data, tmp_path)))
@@ -225,6 +226,7 @@ def test_matrix_pdf_reads_recommendation_response_then_its_actions_in_order(matr
         at = found + len(phrase)
 
 
+@pytest.mark.pdf
 def test_both_layouts_give_every_pdf_header_cell_its_scope(matrix_response):
     objects = pdf_objects(pdf.render_pdf(matrix_response))
     # Two key-action tables: five column headers each, and a row header per key action.

@@ -56,6 +56,7 @@ def get_portfolio_pdf(client, year="2025", **headers):
     return client.get(reverse("tracking:portfolio_pdf"), {"year": year}, **headers)
 
 
+@pytest.mark.pdf
 @WORKER
 def test_the_pdf_is_rendered_by_the_task_worker_and_says_the_same(client, board, tmp_path, monkeypatch):
     from django_tasks_db.models import DBTaskResult
@@ -115,6 +116,7 @@ def test_the_pdf_is_rendered_by_the_task_worker_and_says_the_same(client, board,
     assert renders == [2025, 2025]
 
 
+@pytest.mark.pdf
 @WORKER
 def test_the_pdf_of_another_year_or_language_is_another_pdf(client, board, tmp_path):
     client.force_login(board)
@@ -130,6 +132,7 @@ def test_the_pdf_of_another_year_or_language_is_another_pdf(client, board, tmp_p
     assert "Portfolio report 2025" in pdf_text(english.content, tmp_path)
 
 
+@pytest.mark.pdf
 @WORKER
 def test_a_render_whose_report_changed_since_it_was_asked_renders_nothing(client, board):
     from tracking import pdf

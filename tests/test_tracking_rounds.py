@@ -53,6 +53,7 @@ def open_round(client, response, name, date):
     return ReviewRound.objects.get(response=response, name=name)
 
 
+@pytest.mark.pdf
 @WORKER
 def test_a_round_from_opening_to_its_report(client, team, tmp_path):
     response, eva, piet, first, second = team
@@ -175,6 +176,7 @@ def test_a_round_name_is_unique_per_response(client, team):
     assert ReviewRound.objects.count() == 1
 
 
+@pytest.mark.pdf
 def test_the_reports_status_cells_are_never_broken_over_two_lines(seed_response, django_user_model, tmp_path):
     """The seed's long action titles and recommendations squeeze the status columns: "in uitvoering"
     stays on one line in every table (changes, overdue actions, every action, per recommendation)."""
