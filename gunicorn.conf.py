@@ -2,9 +2,9 @@
 ``-c ./gunicorn.conf.py``): see README, "Running in production".
 
 One server hook: ``gc.freeze()`` once the application is loaded. Everything loaded by then
-(Django, the apps, WeasyPrint: over 100,000 objects) lives as long as the process; frozen, it
-is left out of the garbage collector's work (a full collection during a request went through
-all of it: 60-80 ms, benchmarks/README.md).
+(Django, the apps, WeasyPrint) lives as long as the process; frozen, it is left out of the
+garbage collector's work (a full collection during a request went through all of it; the
+figures are in benchmarks/README.md).
 
 Where the application is loaded decides the hook:
   * with ``--preload`` (README, benchmarks/pages.py) the master loads it once, before it forks

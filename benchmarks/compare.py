@@ -194,7 +194,7 @@ def concurrent(options, env):
     try:
         from django.db import connection
 
-        from interchange.format import export_response
+        from interchange.exporter import export_response
         from responses.models import ManagementResponse, ResponseVersion
 
         slugs = []

@@ -23,7 +23,7 @@ from psycopg_pool import ConnectionPool
 RECENT_SECONDS = 1.0
 
 # {connection: time.monotonic() when the pool last handed it out}
-handed_out_at = weakref.WeakKeyDictionary()
+handed_out_at: weakref.WeakKeyDictionary[object, float] = weakref.WeakKeyDictionary()
 
 
 def check_unless_recent(connection) -> None:

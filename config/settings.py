@@ -8,6 +8,7 @@ See README.md ("Configuration") for the full list.
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -152,8 +153,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if os.environ.get("DB_POOL", "on") == "off":
         DATABASES["default"]["OPTIONS"].pop("pool")
 
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -239,7 +238,7 @@ TASKS = {
 PDF_WAIT_SECONDS = float(os.environ.get("PDF_WAIT_SECONDS", "0" if TESTING else "2"))
 
 # Django 6.1 mailers: the console in development, SMTP (EMAIL_HOST, ...) in production.
-MAILERS = {
+MAILERS: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": os.environ.get(
             "EMAIL_BACKEND",

@@ -141,7 +141,8 @@ def _m2m_changes(instance, history_instance, previous):
     from simple_history.utils import get_m2m_field_name, get_m2m_reverse_field_name
 
     result = []
-    for field in history_m2m_fields(type(history_instance)):
+    # mypy does not count type[Any] (simple-history has no types) as Hashable; every class is.
+    for field in history_m2m_fields(type(history_instance)):  # type: ignore[arg-type]
         source, target = get_m2m_field_name(field), get_m2m_reverse_field_name(field)
         through = field.remote_field.through
         new = sorted(through._default_manager.filter(**{source: instance.pk}).values_list(f"{target}_id", flat=True))
@@ -237,33 +238,9 @@ def entries(rows):
     the names of the members and of the owners in a change of owners, the links' actions and
     recommendations.
     """
-    from django.contrib.auth import get_user_model
-
     rows = list(rows)
-    ids_by_label = {}
-    for history_id, _date, label in rows:
-        ids_by_label.setdefault(label, []).append(history_id)
-    records = {}
-    for label, ids in ids_by_label.items():
-        for record in history_of(label)._default_manager.filter(history_id__in=ids).select_related("history_user"):
-            records[(label, record.history_id)] = record
-    names = {}
-    user_ids = set()
-    by_model = {}
-    for (label, _id), record in records.items():
-        model = history_of(label).instance_type
-        by_model.setdefault(model, []).append(record)
-        user_ids.update(getattr(record, attname) for attname in getattr(model, "audit_user_fields", ()))
-        for attname, values in (record.history_changes or {}).items():  # a many-to-many change (owners)
-            if attname in _m2m_names(record):
-                user_ids.update(pk for ids in values for pk in ids)
-    user_ids.discard(None)
-    if user_ids:
-        for user in get_user_model().objects.filter(pk__in=user_ids):
-            names[("user", user.pk)] = user.get_full_name() or user.get_username()
-    for model, model_records in by_model.items():
-        if hasattr(model, "audit_names"):
-            names.update(model.audit_names(model_records))
+    records = _records(rows)
+    names = _names(records)
     result = []
     for history_id, _date, label in rows:
         record = records.get((label, history_id))
@@ -275,6 +252,42 @@ def entries(rows):
     return result
 
 
+def _records(rows):
+    """{(label, history_id): historical record} of the rows: one query per model, with the users."""
+    ids_by_label: dict[str, list[int]] = {}
+    for history_id, _date, label in rows:
+        ids_by_label.setdefault(label, []).append(history_id)
+    records = {}
+    for label, ids in ids_by_label.items():
+        for record in history_of(label)._default_manager.filter(history_id__in=ids).select_related("history_user"):
+            records[(label, record.history_id)] = record
+    return records
+
+
+def _names(records):
+    """The names the records' changes refer to: {("user", pk): name} and each model's ``audit_names``."""
+    from django.contrib.auth import get_user_model
+
+    names: dict[tuple[str, object], str] = {}
+    user_ids: set[int | None] = set()
+    by_model: dict[type[models.Model], list[models.Model]] = {}
+    for (label, _id), record in records.items():
+        model = history_of(label).instance_type
+        by_model.setdefault(model, []).append(record)
+        user_ids.update(getattr(record, attname) for attname in getattr(model, "audit_user_fields", ()))
+        for attname, values in (record.history_changes or {}).items():  # a many-to-many change (owners)
+            if attname in _m2m_names(record):
+                user_ids.update(pk for ids in values for pk in ids)
+    user_ids.discard(None)
+    if user_ids:
+        for user in get_user_model().objects.filter(pk__in=[pk for pk in user_ids if pk is not None]):
+            names[("user", user.pk)] = user.get_full_name() or user.get_username()
+    for model, model_records in by_model.items():
+        if hasattr(model, "audit_names"):
+            names.update(model.audit_names(model_records))
+    return names
+
+
 def _subject(label, record, names):
     model = history_of(label).instance_type
     if hasattr(model, "audit_subject"):
@@ -282,8 +295,8 @@ def _subject(label, record, names):
     return str(record.id)
 
 
-def _m2m_names(record):
-    return {field.name for field in history_m2m_fields(type(record))}
+def _m2m_names(record) -> set[str]:
+    return {field.name for field in history_m2m_fields(type(record))}  # type: ignore[arg-type]  # as above
 
 
 def _changes(label, record, names):

@@ -22,6 +22,7 @@ htmx swaps 409 and 422 bodies because base.html configures ``responseHandling``.
 
 import secrets
 from functools import wraps
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlencode
 
 from django import forms
@@ -38,6 +39,13 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from . import audit, revision
 from .rendered import with_rendered_fields
+
+if TYPE_CHECKING:
+    from django.contrib.admin import ModelAdmin
+
+    _AdminBase = ModelAdmin  # VersionedAdminMixin is mixed into ModelAdmin subclasses
+else:
+    _AdminBase = object
 
 INVALID = 422
 CONFLICT = 409
@@ -100,11 +108,12 @@ class VersionedForm(forms.ModelForm):
         self.fields["version"].initial = self.instance.version
         self.current = None  # the row as someone else left it, after a refused save
 
-    def save(self, *, user):
+    # ModelForm.save(commit) has no user; a versioned save always writes, as ``user``.
+    def save(self, *, user):  # type: ignore[override]
         if self.instance.pk is None:
             self.instance.updated_by = user
             return super().save()
-        fields = [name for name in self._meta.fields if name in self.cleaned_data]
+        fields = [name for name in self._meta.fields or () if name in self.cleaned_data]
         columns = [name for name in fields if not self.instance._meta.get_field(name).many_to_many]
         if columns == fields:
             save_if_unchanged(self.instance, base_version=self.cleaned_data["version"], user=user, fields=columns)
@@ -128,7 +137,8 @@ class VersionedForm(forms.ModelForm):
                 _("Iemand anders heeft dit intussen verwijderd. Uw tekst staat hieronder, zodat u ze kunt kopiëren."),
             )
             return
-        data = self.data.copy()
+        # A bound form's data is the request's QueryDict (a dict in some tests): both copy; the stubs say Mapping.
+        data = self.data.copy()  # type: ignore[attr-defined]
         data[self.add_prefix("version")] = current.version
         self.data = data
         self.add_error(None, changed_by_message(current))
@@ -139,7 +149,7 @@ class VersionedForm(forms.ModelForm):
         if self.current is None:
             return []
         values = []
-        for name in self._meta.fields:
+        for name in self._meta.fields or ():
             if name not in self.fields:
                 continue
             display = getattr(self.current, f"get_{name}_display", None)

@@ -21,6 +21,7 @@ field order, and the companion's value is taken after the source filled it.
 import hashlib
 import importlib.metadata
 from pathlib import Path
+from typing import Any
 
 from django.db import models
 from django.utils.safestring import mark_safe
@@ -123,7 +124,7 @@ def rendered_field_names(model) -> list[str]:
 def load_stored_html(instances):
     """Fill in the stored HTML that a query deferred (``.defer(*rendered_field_names(model))``):
     one query per model, whatever the number of instances."""
-    by_model = {}
+    by_model: dict[type[models.Model], dict[Any, models.Model]] = {}
     for instance in instances:
         by_model.setdefault(type(instance), {})[instance.pk] = instance
     for model, by_pk in by_model.items():

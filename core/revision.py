@@ -28,12 +28,14 @@ often it is asked).
 import functools
 import secrets
 import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
-_paths = {}
+_paths: dict[type[Model], str] = {}
 
 
 def response_model():
@@ -45,7 +47,7 @@ def response_model():
     raise LookupError("no model is tracked with the path 'pk': track the root model first")
 
 
-_hooks = []
+_hooks: list[Callable[[int], object]] = []
 
 
 def new_revision() -> int:

@@ -24,6 +24,7 @@ import re
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.footnote.index import footnote_ref
 
@@ -94,7 +95,8 @@ def _closers(src):
     skipped). Code spans are not looked into, so a ``[`` inside one may look open or
     closed; the guard below only acts on brackets that nothing can make a link of.
     """
-    closers, open_at = {}, []
+    closers: dict[int, int | None] = {}
+    open_at: list[int] = []
     i, n = 0, len(src)
     while i < n:
         c = src[i]
@@ -216,7 +218,9 @@ def _inline_notes(tokens, env):
         env["notes"] = {}
         return tokens
     start = max(i for i, token in enumerate(tokens) if token.type == "footnote_block_open")
-    notes, body, current = {}, [], None
+    notes: dict[int, str] = {}
+    body: list[Token] = []
+    current: int | None = None
     for token in tokens[start + 1 : -1]:
         if token.type == "footnote_open":
             current, body = token.meta["id"], []
@@ -224,6 +228,7 @@ def _inline_notes(tokens, env):
             rendered = _md.renderer.render(body, _md.options, {"inline_footnotes": True, "notes": {}}).strip()
             # A note is one run of text at its call: its paragraphs become line breaks.
             rendered = re.sub(r"</p>\s*<p>", "<br>", rendered)
+            assert current is not None, "a footnote_close follows its footnote_open"
             notes[current] = re.sub(r"^<p>(.*)</p>$", r"\1", rendered, flags=re.DOTALL)
         elif token.type != "footnote_anchor":
             body.append(token)

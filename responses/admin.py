@@ -47,6 +47,21 @@ class ManagementResponseAdmin(VersionedAdminMixin, admin.ModelAdmin):
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
+# The fields a published version shows, all read-only.
+VERSION_FIELDS = (
+    "response",
+    "number",
+    "published_at",
+    "by",
+    "note",
+    "override_reason",
+    "overridden_errors",
+    "sha256",
+    "pdf_link",
+    "export_link",
+)
+
+
 @admin.register(ResponseVersion)
 class ResponseVersionAdmin(admin.ModelAdmin):
     """Published versions, to look at only: a version is frozen (``ResponseVersion``), so the
@@ -58,19 +73,7 @@ class ResponseVersionAdmin(admin.ModelAdmin):
     list_select_related = ["response", "published_by"]
     search_fields = ["response__title", "response__slug", "sha256", "published_by_name", "note"]
     date_hierarchy = "published_at"
-    fields = [
-        "response",
-        "number",
-        "published_at",
-        "by",
-        "note",
-        "override_reason",
-        "overridden_errors",
-        "sha256",
-        "pdf_link",
-        "export_link",
-    ]
-    readonly_fields = fields
+    fields = readonly_fields = VERSION_FIELDS
 
     def get_queryset(self, request):
         # The PDF and the interchange file are large and not shown: they are served by their own URLs.

@@ -62,7 +62,8 @@ class ResponseForm(VersionedForm):
         return slug
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         # A published document carries its date; an empty one would change with every export.
         # Asked when the response is published here or its date is removed; not of a response
         # published without one (imported from a document that shows none, as the seed): an
@@ -164,6 +165,8 @@ class AddMemberForm(forms.Form):
         return username
 
     def save(self):
+        if self.user is None:
+            raise ValueError("save() comes after is_valid(): clean_username finds the user")
         return Membership.objects.create(user=self.user, response=self.response, role=self.cleaned_data["role"])
 
 

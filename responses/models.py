@@ -313,7 +313,7 @@ class ResponseVersion(models.Model):
 
     @property
     def by(self):
-        if self.published_by_id:
+        if self.published_by is not None:  # no query when published_by_id is None
             return self.published_by.get_full_name() or self.published_by.get_username()
         return self.published_by_name
 

@@ -1,4 +1,5 @@
 import hashlib
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -134,7 +135,7 @@ def response_edit(request, slug):
     permissions.require(permissions.can_edit_response(request.user, response))
     form = ResponseForm(request.POST or None, instance=response)
     status = 200
-    context = {"response": response, "form": form}
+    context: dict[str, Any] = {"response": response, "form": form}
     if request.method == "POST":
         status = save_form(request, form)
         if status is None:
@@ -268,7 +269,7 @@ def verify(request):
 
     A match with a response the visitor may not read (set back to draft) says only that it matches."""
     form = VerifyForm(request.POST or None, request.FILES or None)
-    context = {"form": form}
+    context: dict[str, Any] = {"form": form}
     status = 200
     if request.method == "POST":
         if form.is_valid():

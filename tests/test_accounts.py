@@ -31,13 +31,15 @@ def test_repeated_failures_lock_the_username_from_that_address_with_a_clear_mess
     assert locked.status_code == 429
     html = locked.content.decode()
     assert "Aanmelden is tijdelijk geblokkeerd." in html
-    assert "te veel mislukte pogingen" in html and "over 15 minuten" in html
+    assert "te veel mislukte pogingen" in html
+    assert "over 15 minuten" in html
     # Even the right password does not get in while the lock holds ...
     assert log_in(client, "karel", "pw-karel").status_code == 429
     assert "_auth_user_id" not in client.session
     # ... and the attempts are on record (admin: Axes).
     attempt = AccessAttempt.objects.get(username="karel")
-    assert attempt.failures_since_start >= 3 and attempt.ip_address == "127.0.0.1"
+    assert attempt.failures_since_start >= 3
+    assert attempt.ip_address == "127.0.0.1"
     assert AccessFailureLog.objects.filter(username="karel").count() >= 3
 
 
@@ -95,7 +97,8 @@ def test_a_password_reset_mail_leads_to_a_new_password(client, user):
     assert message.subject == "Nieuw wachtwoord voor Opvolging managementresponse"
     link = re.search(r"http://testserver(/accounts/reset/\S+/)", message.body).group(1)
     form_page = client.get(link, follow=True)
-    assert form_page.status_code == 200 and "Nieuw wachtwoord kiezen" in form_page.content.decode()
+    assert form_page.status_code == 200
+    assert "Nieuw wachtwoord kiezen" in form_page.content.decode()
     done = client.post(
         form_page.redirect_chain[-1][0],
         {"new_password1": "Lang-en-sterk-42", "new_password2": "Lang-en-sterk-42"},

@@ -100,7 +100,8 @@ def test_the_progress_log_shows_the_newest_entry_first(client, action):
     page = client.get(action.get_absolute_url()).content.decode()
 
     assert page.index("Daarna gestart.") < page.index("Eerst gepland.")
-    assert "op te starten" in page and "in uitvoering" in page
+    assert "op te starten" in page
+    assert "in uitvoering" in page
 
 
 def test_an_action_without_progress_says_so(client, action):
@@ -209,7 +210,7 @@ def test_an_unknown_status_is_refused(client, project_member, action, value):
 
 
 @pytest.mark.parametrize(
-    "field, value, message",
+    ("field", "value", "message"),
     [
         ("status_note", "x" * 101, "niet meer dan 100 tekens"),
         ("note", "x" * 5_001, "niet meer dan 5000 tekens"),
@@ -359,7 +360,8 @@ def test_project_team_edit_an_action_on_its_page(client, project_member, action)
     html = page.content.decode()
     assert "<h1>Actie 4 bewerken</h1>" in html
     assert 'type="date"' in html
-    assert '<input type="text" name="number" value="4"' in html and "autofocus" in html
+    assert '<input type="text" name="number" value="4"' in html
+    assert "autofocus" in html
     assert 'name="_preview"' in html  # the preview without JavaScript
     assert f'hx-post="/responses/{action.response.slug}/preview/?field=narrative"' in html  # and the live one
 
@@ -407,7 +409,8 @@ def test_htmx_edit_opens_the_form_in_the_list_and_saving_returns_the_list(client
     html = answer.content.decode()
     assert "Nieuwe titel" in html
     assert re.search(rf'id="bewerk-actie-{action.pk}"[^>]*autofocus', html, re.S)
-    assert "Actie 4 opgeslagen." in html and 'hx-swap-oob="innerHTML:#live-status"' in html
+    assert "Actie 4 opgeslagen." in html
+    assert 'hx-swap-oob="innerHTML:#live-status"' in html
     assert html.count("autofocus") == 1
 
 
@@ -422,7 +425,8 @@ def test_the_preview_button_shows_the_markdown_and_saves_nothing(client, project
 
     assert answer.status_code == 200
     html = answer.content.decode()
-    assert "<strong>dit</strong>" in html and "<li>een</li>" in html
+    assert "<strong>dit</strong>" in html
+    assert "<li>een</li>" in html
     assert snapshot() == before
 
 
@@ -442,7 +446,7 @@ def test_a_number_must_stay_unique_within_the_response(client, project_member, a
 
 
 @pytest.mark.parametrize(
-    "field, value",
+    ("field", "value"),
     [
         ("title", "x" * 301),
         ("number", "x" * 41),
@@ -726,7 +730,8 @@ def test_anonymous_visitors_must_log_in_to_edit_actions(client, action):
 def test_the_action_page_shows_edit_controls_only_to_those_who_may(client, action, project_member, reader):
     client.force_login(reader)
     page = client.get(action.get_absolute_url()).content.decode()
-    assert "wijzig-status-" not in page and reverse("actions:edit", args=[action.pk]) not in page
+    assert "wijzig-status-" not in page
+    assert reverse("actions:edit", args=[action.pk]) not in page
     client.force_login(project_member)
     page = client.get(action.get_absolute_url()).content.decode()
     assert f'id="wijzig-status-{action.pk}"' in page
@@ -753,7 +758,7 @@ def response_with(size):
 
 @pytest.mark.parametrize("size", [10, 200])
 def test_the_action_page_costs_the_same_whatever_the_size(client, django_assert_max_num_queries, project_member, size):
-    response, action = response_with(size)
+    _response, action = response_with(size)
     client.force_login(project_member)
     # session, user, the action with its response and parent, the user's memberships, the
     # parts, the progress log with its authors, the links with their recommendations, themes
@@ -777,7 +782,7 @@ def test_the_manage_page_costs_the_same_whatever_the_size(client, django_assert_
 
 @pytest.mark.parametrize("size", [10, 200])
 def test_saving_a_status_costs_the_same_whatever_the_size(client, django_assert_max_num_queries, project_member, size):
-    response, action = response_with(size)
+    _response, action = response_with(size)
     client.force_login(project_member)
     # session, user, the action with its response and parent, the user's memberships, the status
     # choice's constraint check (in a savepoint: 3), the status and its log entry together (a

@@ -140,9 +140,13 @@ def test_the_recommendation_page_shows_its_timeline_newest_first(
     history = html[html.index('id="geschiedenis-titel"') :]
     entries = history.split('class="timeline__entry')[1:]
     shell, admin_save, view_save = entries[:3]
-    assert "onbekend (systeem of import zonder gebruiker)" in shell and "p. 500" in shell
-    assert "admin" in admin_save and "<ins>Tweede wijziging.</ins>" in admin_save
-    assert "eva" in view_save and "<ins>Eerste wijziging.</ins>" in view_save and "<del>akkoord</del>" in view_save
+    assert "onbekend (systeem of import zonder gebruiker)" in shell
+    assert "p. 500" in shell
+    assert "admin" in admin_save
+    assert "<ins>Tweede wijziging.</ins>" in admin_save
+    assert "eva" in view_save
+    assert "<ins>Eerste wijziging.</ins>" in view_save
+    assert "<del>akkoord</del>" in view_save
     assert "aangemaakt" in entries[-1]  # the import, oldest, last
 
 
@@ -160,7 +164,8 @@ def test_the_action_page_shows_its_timeline_with_its_links(client, project_membe
     client.post(reverse("actions:status", args=[action.pk]), {"status": "realised", "version": action.version})
     html = client.get(action.get_absolute_url()).content.decode()
     history = html[html.index('id="geschiedenis-titel"') :]
-    assert "gerealiseerd" in history and "op te starten" in history
+    assert "gerealiseerd" in history
+    assert "op te starten" in history
     assert "koppeling" in history.lower()  # the links made by the import
 
 

@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from interchange.format import export_response
+from interchange.exporter import export_response
 from publishing import comparison
 from publishing.comparison import TEXT_WORK, TOKENS, Budget, diff_opcodes, word_diff
 from recommendations.models import Recommendation

@@ -70,16 +70,20 @@ def test_a_logged_in_user_gets_the_dashboard_with_their_own_actions_first(client
 
     assert "<h1>Dashboard</h1>" in html
     mine = html.split("Mijn open acties", 1)[1].split("</section>", 1)[0]
-    assert "Leertraject" in mine and "badge--overdue" in mine
+    assert "Leertraject" in mine
+    assert "badge--overdue" in mine
     assert sorted(shown(html)) == ["undp", "wse"]  # not the draft she is no member of
     assert "67%" in html
-    assert 'role="img"' in html and "Gerealiseerd: 2" in html  # the chart and its text alternative
+    assert 'role="img"' in html
+    assert "Gerealiseerd: 2" in html
 
 
 def test_anonymous_visitors_keep_the_published_list(client, portfolio):
     html = client.get("/").content.decode()
 
-    assert "Dashboard" not in html and "Leerecosystemen" in html and "Country programme" not in html
+    assert "Dashboard" not in html
+    assert "Leerecosystemen" in html
+    assert "Country programme" not in html
 
 
 def test_filters(client, portfolio):
@@ -109,7 +113,8 @@ def test_htmx_gets_the_results_only(client, portfolio):
 
     html = client.get("/", {"organisation": "UNDP"}, headers=HTMX).content.decode()
 
-    assert html.lstrip().startswith('<div id="dashboard-resultaten">') and shown(html) == ["undp"]
+    assert html.lstrip().startswith('<div id="dashboard-resultaten">')
+    assert shown(html) == ["undp"]
 
 
 def over_time(html):
@@ -206,23 +211,28 @@ def test_the_table_is_paginated_and_its_page_links_keep_the_filters_and_the_sear
     query = {"organisation": "UNDP", "q": "evaluatie"}
 
     first = client.get("/", query).content.decode()
-    assert len(shown(first)) == PER_PAGE and "other" not in shown(first)
+    assert len(shown(first)) == PER_PAGE
+    assert "other" not in shown(first)
     assert f"{PER_PAGE + 5} managementresponses" in first  # the count and the charts: every match
     assert "Gerealiseerd: 15" in first
     assert "Pagina 1 van 2" in first
     nxt = re.search(r'<a href="([^"]+)" hx-get="([^"]+)" rel="next">', first)
-    assert nxt and nxt.group(1) == nxt.group(2)
+    assert nxt
+    assert nxt.group(1) == nxt.group(2)
     link = nxt.group(1).replace("&amp;", "&")
-    assert link.startswith("?") and set(link[1:].split("&")) == {"organisation=UNDP", "q=evaluatie", "page=2"}
+    assert link.startswith("?")
+    assert set(link[1:].split("&")) == {"organisation=UNDP", "q=evaluatie", "page=2"}
 
     second = client.get("/" + link).content.decode()
     assert len(shown(second)) == 5
     assert not set(shown(first)) & set(shown(second))
-    assert 'rel="prev"' in second and 'rel="next"' not in second
+    assert 'rel="prev"' in second
+    assert 'rel="next"' not in second
 
     # htmx gets the results only, with the page links in them.
     fragment = client.get("/" + link, headers=HTMX).content.decode()
-    assert fragment.lstrip().startswith('<div id="dashboard-resultaten">') and len(shown(fragment)) == 5
+    assert fragment.lstrip().startswith('<div id="dashboard-resultaten">')
+    assert len(shown(fragment)) == 5
     assert "Pagina 2 van 2" in fragment
     # A page that is not there: the nearest one, not an error.
     assert len(shown(client.get("/", {**query, "page": "99"}).content.decode())) == 5

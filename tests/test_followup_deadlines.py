@@ -151,7 +151,8 @@ def test_project_team_choose_owners_among_the_members(client, django_user_model,
     client.force_login(project_member)
 
     form = client.get(reverse("actions:edit", args=[action.pk])).content.decode()
-    assert "Anna Peeters" in form and "stranger" not in form
+    assert "Anna Peeters" in form
+    assert "stranger" not in form
 
     answer = client.post(reverse("actions:edit", args=[action.pk]), edit_data(action, owners=[anna.pk]))
     assert answer.status_code == 302
@@ -165,7 +166,8 @@ def test_project_team_choose_owners_among_the_members(client, django_user_model,
     assert list(action.owners.all()) == [anna]
 
     page = client.get(action.get_absolute_url()).content.decode()
-    assert "Eigenaars" in page and "Anna Peeters" in page
+    assert "Eigenaars" in page
+    assert "Anna Peeters" in page
 
 
 # --- Where overdue shows, and where not ----------------------------------------------------------
@@ -262,7 +264,8 @@ def test_an_action_without_a_due_date_is_overdue_after_its_time_frame():
     # A due date of its own wins over the time frame.
     late.due_date = TOMORROW
     late.save()
-    assert late.deadline == TOMORROW and not late.overdue
+    assert late.deadline == TOMORROW
+    assert not late.overdue
     assert not Action.objects.overdue().exists()
 
 

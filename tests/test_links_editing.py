@@ -100,7 +100,8 @@ def test_the_recommendation_choice_is_grouped_by_theme(client, project_member, s
         rf'<option value="{rec.pk}">{re.escape(rec.theme.section)} · {re.escape(rec.location)} · Zet bewuster in op',
         html,
     )
-    assert '<select name="recommendation"' in html and "autofocus" in html
+    assert '<select name="recommendation"' in html
+    assert "autofocus" in html
     # Other responses' recommendations are not offered.
     other = RecommendationFactory()
     assert (
@@ -235,7 +236,8 @@ def test_the_qualifier_can_be_changed_from_either_side(client, project_member, l
 
     opened = client.get(f"{url}?panel={panel}", headers=HTMX).content.decode()
     assert opened.lstrip().startswith(f'<section class="links-panel" id="koppelingen-{panel}"')
-    assert 'value="kennisdeling 4"' in opened and "autofocus" in opened
+    assert 'value="kennisdeling 4"' in opened
+    assert "autofocus" in opened
     assert f"?focus=wijzig-koppeling-{link.pk}" in opened  # Cancel goes back to the control
 
     answer = client.post(url, {"qualifier": "kennisdeling 5", "panel": panel, "version": link.version}, headers=HTMX)

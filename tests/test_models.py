@@ -34,7 +34,8 @@ def test_a_top_level_action_cannot_inherit_a_status(db):
 
 def test_an_action_may_be_not_reported_yet(db):
     action = ActionFactory(status=Action.Status.NOT_REPORTED)
-    assert action.status_line == "" and action.status_document_label == ""
+    assert action.status_line == ""
+    assert action.status_document_label == ""
 
 
 def test_a_recommendation_links_to_an_action_once(db):

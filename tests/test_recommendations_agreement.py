@@ -44,7 +44,8 @@ def test_evaluation_staff_change_an_agreement_level_in_place(client, evaluation_
     assert html.lstrip().startswith('<tr class="recommendation-row" id="aanbeveling-%d">' % rec.pk)
     assert "Gedeeltelijk akkoord" in html
     assert "<p>Alleen op oproepniveau.</p>" in html
-    assert 'id="wijzig-akkoord-%d"' % rec.pk in html and "autofocus" in html
+    assert 'id="wijzig-akkoord-%d"' % rec.pk in html
+    assert "autofocus" in html
     # ... and the live region hears what happened.
     assert 'hx-swap-oob="innerHTML:#live-status"' in html
     assert "Mate van akkoord opgeslagen: gedeeltelijk akkoord." in html
@@ -259,7 +260,9 @@ def test_controls_follow_the_interface_language_and_the_table_the_documents(clie
     # The document's own words stay Dutch.
     assert "Op oproepniveau" in html
     saved = post(client, rec, agreement="agree", headers=HTMX).content.decode()
-    assert "Akkoord" in saved and "Agree\n" not in saved and ">Edit<" in saved
+    assert "Akkoord" in saved
+    assert "Agree\n" not in saved
+    assert ">Edit<" in saved
 
 
 @pytest.mark.parametrize("rows", [10, 200])

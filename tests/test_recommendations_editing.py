@@ -80,13 +80,15 @@ def test_evaluation_staff_see_the_whole_structure_on_the_manage_page(staff, resp
     assert page.status_code == 200
     html = page.content.decode()
     assert "<title>Aanbevelingen bewerken" in html
-    assert "Groep 0" in html and "Groep 1" in html
+    assert "Groep 0" in html
+    assert "Groep 1" in html
     assert '<span class="theme-section">8.1.0</span> THEMA 10' in html
     # Each recommendation: its location and a plain-text excerpt (no Markdown, no HTML).
     assert html.count('class="rec-item rec-item--recommendation"') == 12
     assert "p. 012" in html
     assert "Aanbeveling 012 over samenwerking." in html
-    assert "**samenwerking**" not in html and "<strong>samenwerking" not in html
+    assert "**samenwerking**" not in html
+    assert "<strong>samenwerking" not in html
     # Back to the document, and an add control at every level.
     assert f'href="{response.get_absolute_url()}#aanbevelingen"' in html
     assert html.count(">Groep toevoegen<") == 1
@@ -230,7 +232,8 @@ def test_evaluation_staff_can_open_the_add_form_as_a_page_or_in_place(staff, res
     assert "<h1>Thema toevoegen</h1>" in html
     # The page's form stays a plain POST (no hx-post; htmx only previews a recommendation's text).
     form = tag(html, 'class="form form--compact rec-form"')
-    assert 'method="post"' in form and "hx-post" not in form
+    assert 'method="post"' in form
+    assert "hx-post" not in form
     fragment = staff.get(url("theme_add", group.pk), headers=HTMX).content.decode()
     assert "<html" not in fragment
     assert f'id="thema-toevoegen-{group.pk}"' in fragment
@@ -302,7 +305,8 @@ def test_an_invalid_new_item_is_refused_with_the_error_next_to_the_field(staff, 
     assert 'aria-invalid="true"' in html
     assert snapshot() == before
     if headers:
-        assert f'id="aanbeveling-toevoegen-{theme.pk}"' in html and "<html" not in html
+        assert f'id="aanbeveling-toevoegen-{theme.pk}"' in html
+        assert "<html" not in html
 
 
 # Editing
@@ -352,7 +356,7 @@ def test_evaluation_staff_can_edit_a_recommendation(staff, response):
 
 
 @pytest.mark.parametrize(
-    "name,data,shown",
+    ("name", "data", "shown"),
     [
         ("group_edit", {"title": "Nieuwe titel"}, "Nieuwe titel"),
         ("theme_edit", {"section": "9.9", "heading": "NIEUWE KOP"}, "NIEUWE KOP"),
@@ -369,10 +373,12 @@ def test_with_htmx_a_saved_item_comes_back_with_the_keyboard_on_its_edit_control
     assert f'id="{prefix}-{item.pk}"' in html
     assert 'id="structure"' not in html  # just the item
     assert shown in html
-    assert "<form" in html and "rec-form" not in html  # the controls, not the edit form
+    assert "<form" in html
+    assert "rec-form" not in html
     assert html.count("autofocus") == 1
     assert "autofocus" in tag(html, f'id="bewerk-{prefix}-{item.pk}"')
-    assert "opgeslagen." in html and 'hx-swap-oob="innerHTML:#live-status"' in html
+    assert "opgeslagen." in html
+    assert 'hx-swap-oob="innerHTML:#live-status"' in html
     item.refresh_from_db()
     assert item.version == 2
 
@@ -397,7 +403,8 @@ def test_a_stale_edit_is_refused_and_the_first_save_kept(staff, response, header
     assert second.status_code == 409
     html = second.content.decode()
     assert "eva heeft dit intussen gewijzigd" in html
-    assert "De huidige versie:" in html and "EERSTE" in html  # what is saved now
+    assert "De huidige versie:" in html
+    assert "EERSTE" in html
     assert 'value="TWEEDE"' in html  # the user's own input, kept
     assert 'name="version" value="2"' in html  # saving again is a deliberate overwrite
     theme.refresh_from_db()
@@ -405,7 +412,7 @@ def test_a_stale_edit_is_refused_and_the_first_save_kept(staff, response, header
 
 
 @pytest.mark.parametrize(
-    "data,error",
+    ("data", "error"),
     [
         ({"location": "p" * 101, "text": "Kort."}, "niet meer dan 100 tekens"),
         ({"location": "p. 1", "text": "x" * 20_001}, "niet meer dan 20000 tekens"),
@@ -430,7 +437,8 @@ def test_an_empty_theme_heading_is_refused(staff, response):
     http = staff.post(url("theme_edit", theme.pk), {"version": 1, "section": "1", "heading": ""}, headers=HTMX)
     assert http.status_code == 422
     field = tag(http.content.decode(), 'name="heading"')
-    assert "aria-invalid" in field and "autofocus" in field
+    assert "aria-invalid" in field
+    assert "autofocus" in field
 
 
 # Moving
@@ -445,7 +453,8 @@ def test_evaluation_staff_can_move_a_recommendation_down(staff, response, header
     assert [r.order for r in recs_of(theme)] == [0, 1, 2]
     if headers:
         html = http.content.decode()
-        assert http.status_code == 200 and 'id="structure"' in html
+        assert http.status_code == 200
+        assert 'id="structure"' in html
         assert html.index(f'id="aanbeveling-{b.pk}"') < html.index(f'id="aanbeveling-{a.pk}"')
         assert "autofocus" in tag(html, f'id="omlaag-aanbeveling-{a.pk}"')  # the same button keeps focus
         assert "een plaats naar beneden verplaatst." in html
@@ -476,17 +485,18 @@ def test_evaluation_staff_can_move_themes_and_groups(staff, response):
 
 def test_moving_past_the_ends_changes_nothing(staff, response):
     theme = first_theme(response)
-    a, b, c = recs_of(theme)
+    a, _b, c = recs_of(theme)
     before = snapshot()
     up = staff.post(url("recommendation_move", a.pk), {"direction": "up"}, follow=True)
     assert "staat al bovenaan." in up.content.decode()
     down = staff.post(url("recommendation_move", c.pk), {"direction": "down"}, headers=HTMX)
-    assert down.status_code == 200 and "staat al onderaan." in down.content.decode()
+    assert down.status_code == 200
+    assert "staat al onderaan." in down.content.decode()
     assert snapshot() == before
 
 
 def test_a_move_to_the_top_hands_focus_to_the_other_move_button(staff, response):
-    a, b, c = recs_of(first_theme(response))
+    _a, b, _c = recs_of(first_theme(response))
     html = staff.post(url("recommendation_move", b.pk), {"direction": "up"}, headers=HTMX).content.decode()
     # Omhoog is now disabled and cannot keep focus: Omlaag of the same item takes it.
     assert "disabled" in tag(html, f'id="omhoog-aanbeveling-{b.pk}"')
@@ -522,7 +532,8 @@ def test_evaluation_staff_can_delete_a_group_with_what_is_in_it(staff, response)
     assert http.redirect_chain == [(url("manage", response.slug), 302)]
     assert "Groep “Groep 0” verwijderd. Ook verwijderd: 2 thema&#x27;s en 6 aanbevelingen." in http.content.decode()
     assert not RecommendationGroup.objects.filter(pk=group.pk).exists()
-    assert Theme.objects.count() == 2 and Recommendation.objects.count() == 6
+    assert Theme.objects.count() == 2
+    assert Recommendation.objects.count() == 6
 
 
 def test_evaluation_staff_can_delete_a_theme(staff, response):
@@ -538,7 +549,8 @@ def test_with_htmx_a_deleted_recommendation_leaves_the_list_and_focus_goes_to_th
     a, b, c = recs_of(theme)
     http = staff.post(url("recommendation_delete", a.pk), {"version": 1}, headers=HTMX)
     html = http.content.decode()
-    assert http.status_code == 200 and 'id="structure"' in html
+    assert http.status_code == 200
+    assert 'id="structure"' in html
     assert f'id="aanbeveling-{a.pk}"' not in html
     assert html.count("autofocus") == 1
     assert "autofocus" in tag(html, f'id="bewerk-aanbeveling-{b.pk}"')
@@ -567,7 +579,8 @@ def test_a_stale_delete_is_refused_and_nothing_deleted(staff, response, headers)
     assert "GEWIJZIGD" in html  # the current version
     assert snapshot() == before
     if headers:
-        assert 'id="structure"' in html and 'role="alert"' in html
+        assert 'id="structure"' in html
+        assert 'role="alert"' in html
     else:
         assert 'name="version" value="2"' in html  # confirming again deletes the current version
 

@@ -129,7 +129,7 @@ def test_an_empty_management_response_is_a_warning_in_the_matrix(clean):
 
 
 def test_a_footnote_call_without_its_note_is_an_error_until_the_note_is_written(clean):
-    response, rec, action = clean
+    response, _rec, action = clean
     Action.objects.filter(pk=action.pk).update(narrative="Zie het model[^nao].")
     findings = run_checks(response)
     assert [(f.code, f.severity) for f in findings] == [("footnote_missing", "error")]

@@ -51,10 +51,12 @@ def changes_of(comparison):
     return [(item.name, item.state, [c.field for c in item.changes]) for item in comparison.items]
 
 
+@pytest.mark.pdf
 def test_an_unchanged_response_has_no_differences(response, v1):
     assert compare(version_data(v1), live_data(response)).items == []
 
 
+@pytest.mark.pdf
 def test_the_live_side_is_read_as_data_without_yaml(response, v1, monkeypatch):
     def no_yaml(*args, **kwargs):
         raise AssertionError("the live data went through YAML")
@@ -83,9 +85,11 @@ def test_the_live_side_is_what_parsing_its_export_gives(db, name):
         response = import_file(Path(__file__).resolve().parent.parent / path)
     parsed = from_data(as_data(response), source="live")
     assert parsed == parse(export_response(response).encode("utf-8"))
-    assert parsed.all_actions and parsed.all_recommendations
+    assert parsed.all_actions
+    assert parsed.all_recommendations
 
 
+@pytest.mark.pdf
 def test_each_kind_of_change_appears_once_and_nothing_unchanged_appears(response, v1):
     rec1 = Recommendation.objects.get(response=response, number="1")
     rec1.agreement = "partially_agree"
@@ -121,27 +125,34 @@ def test_word_diff_escapes_user_text():
     assert word_diff("a <b>", "a <i>") == "a <del>&lt;b&gt;</del><ins>&lt;i&gt;</ins>"
 
 
+@pytest.mark.pdf
 def test_two_versions_compare_on_the_page(client, response, v1):
     Recommendation.objects.filter(response=response, number="3").update(response_text="Nee, toch niet.")
     publish(response=response, user=v1.published_by, note="v2")
     page = client.get(reverse("publishing:compare", kwargs={"slug": response.slug}) + "?old=1&new=2")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Aanbeveling 3" in html and "<del>Ja.</del><ins>Nee, toch niet.</ins>" in html
+    assert "Aanbeveling 3" in html
+    assert "<del>Ja.</del><ins>Nee, toch niet.</ins>" in html
     assert "Aanbeveling 1" not in html
     assert html.count('class="comparison__change"') == 1
 
 
+@pytest.mark.pdf
 def test_the_comparison_pdf_annex_shows_the_changes(client, response, v1, tmp_path):
     Action.objects.filter(response=response, number="1").update(title="Eerste actie, herschreven")
     answer = client.get(reverse("publishing:compare_pdf", kwargs={"slug": response.slug}) + "?old=1&new=live")
-    assert answer.status_code == 200 and answer.content.startswith(b"%PDF")
+    assert answer.status_code == 200
+    assert answer.content.startswith(b"%PDF")
     path = tmp_path / "annex.pdf"
     path.write_bytes(answer.content)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
-    assert "Wijzigingen: " in text and "herschreven" in text and "Aanbeveling 2" not in text
+    assert "Wijzigingen: " in text
+    assert "herschreven" in text
+    assert "Aanbeveling 2" not in text
 
 
+@pytest.mark.pdf
 def test_a_bad_choice_is_refused(client, response, v1):
     url = reverse("publishing:compare", kwargs={"slug": response.slug})
     assert client.get(url + "?old=7&new=live").status_code == 422

@@ -43,7 +43,8 @@ def test_evaluation_staff_edit_the_introduction_and_see_it_in_the_document(clien
 
     answer = client.post(edit_url(seed_response), form_data(seed_response, introduction="Een **nieuwe** inleiding."))
 
-    assert answer.status_code == 302 and answer["Location"] == seed_response.get_absolute_url()
+    assert answer.status_code == 302
+    assert answer["Location"] == seed_response.get_absolute_url()
     page = client.get(answer["Location"]).content.decode()
     assert "Gegevens en inleiding opgeslagen." in page
     assert "Een <strong>nieuwe</strong> inleiding." in page
@@ -162,7 +163,8 @@ def test_the_preview_renders_sanitised_markdown(client, evaluation_staff, seed_r
     assert answer.status_code == 200
     html = answer.content.decode()
     assert "<strong>Vet</strong>" in html
-    assert "<script>" not in html and 'href="javascript:' not in html
+    assert "<script>" not in html
+    assert 'href="javascript:' not in html
 
 
 def test_the_preview_needs_a_login_and_a_post(client, evaluation_staff, seed_response):
@@ -184,7 +186,8 @@ def test_the_preview_is_only_for_people_who_may_edit_the_response(client, seed_r
 def test_the_project_team_may_preview_their_action_texts(client, project_member, seed_response):
     client.force_login(project_member)
     answer = client.post(preview_url(seed_response, "narrative"), {"narrative": "*Tekst*"}, headers=HTMX)
-    assert answer.status_code == 200 and "<em>Tekst</em>" in answer.content.decode()
+    assert answer.status_code == 200
+    assert "<em>Tekst</em>" in answer.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -54,7 +54,8 @@ def test_others_cannot_start_a_response(client, request, who):
 
 def test_anonymous_visitors_are_sent_to_log_in(client, db):
     answer = client.get(NEW)
-    assert answer.status_code == 302 and "/accounts/login/" in answer["Location"]
+    assert answer.status_code == 302
+    assert "/accounts/login/" in answer["Location"]
 
 
 def test_evaluation_staff_start_a_blank_matrix_response(client, evaluation_staff):
@@ -73,7 +74,8 @@ def test_evaluation_staff_start_a_blank_matrix_response(client, evaluation_staff
         },
     )
     response = ManagementResponse.objects.get()
-    assert answer.status_code == 302 and answer["Location"] == response.get_absolute_url()
+    assert answer.status_code == 302
+    assert answer["Location"] == response.get_absolute_url()
     assert response.slug == "management-response-to-the-country-programme-evaluation"
     assert (response.layout, response.language, response.status) == ("matrix", "en", "draft")
     page = client.get(answer["Location"]).content.decode()
@@ -100,14 +102,16 @@ def test_a_valid_file_shows_a_preview_and_creates_nothing_until_confirmed(client
     page = html.unescape(preview.content.decode())
     assert preview.status_code == 200
     assert "Managementresponse evaluatieopdracht leerecosystemen" in page
-    assert "19 aanbevelingen" in page and "3 groepen" in page
+    assert "19 aanbevelingen" in page
+    assert "3 groepen" in page
     assert "Aanpassingen aan het oproepkader" in page
     assert ManagementResponse.objects.count() == 0
 
     token = page.split('name="token" value="')[1].split('"')[0]
     answer = client.post(CONFIRM, {"token": token})
     response = ManagementResponse.objects.get()
-    assert answer.status_code == 302 and answer["Location"] == response.get_absolute_url()
+    assert answer.status_code == 302
+    assert answer["Location"] == response.get_absolute_url()
     assert (Recommendation.objects.count(), ActionLink.objects.count() > 0) == (19, True)
     # The preview is used once.
     assert client.post(CONFIRM, {"token": token}).status_code == 302
@@ -182,7 +186,8 @@ def test_a_copy_takes_the_structure_but_not_the_decisions(client, evaluation_sta
     )
     copy = ManagementResponse.objects.get(slug="leerecosystemen-tweede-ronde")
     assert answer["Location"] == copy.get_absolute_url()
-    assert copy.status == "draft" and copy.title == "Leerecosystemen, tweede ronde"
+    assert copy.status == "draft"
+    assert copy.title == "Leerecosystemen, tweede ronde"
     assert copy.recommendations.count() == seed_response.recommendations.count()
     assert copy.actions.count() == seed_response.actions.count()
     assert (
@@ -227,10 +232,12 @@ def test_the_slug_is_editable_until_publication(client, evaluation_staff):
 def test_an_administrator_deletes_a_response_after_a_confirmation_naming_what_goes(admin_client, seed_response):
     url = reverse("responses:delete", args=[seed_response.slug])
     page = admin_client.get(url).content.decode()
-    assert "19 aanbevelingen" in page and "in 3 groepen" in page
+    assert "19 aanbevelingen" in page
+    assert "in 3 groepen" in page
     assert "15 acties en onderdelen" in page or "acties en onderdelen" in page
     answer = admin_client.post(url, {"recommendations": 19, "actions": seed_response.actions.count()})
-    assert answer.status_code == 302 and answer["Location"] == reverse("tracking:home")
+    assert answer.status_code == 302
+    assert answer["Location"] == reverse("tracking:home")
     assert counts() == (0, 0, 0)
 
 

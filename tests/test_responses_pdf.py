@@ -33,6 +33,9 @@ from tests.factories import ActionFactory, ManagementResponseFactory, Recommenda
 from tests.fixtures import SEED, SEED_TEXT
 from tests.test_responses_pages import response_with
 
+# Every test here is about the PDF, most render one: they run once, on PostgreSQL (scripts/test).
+pytestmark = pytest.mark.pdf
+
 # --- reading PDFs ------------------------------------------------------------------------
 
 
@@ -199,7 +202,9 @@ def test_seed_pdf_is_tagged_with_title_author_and_language(seed_pdf, tmp_path):
     # column, group and theme rows their rows.
     columns, rows = objects.count(b"/Scope /Column"), objects.count(b"/Scope /Row")
     assert columns + rows == objects.count(b"/S /TH/")
-    assert columns >= 4 and columns % 4 == 0 and rows >= 3 + 14
+    assert columns >= 4
+    assert columns % 4 == 0
+    assert rows >= 3 + 14
 
 
 def test_seed_pdf_embeds_its_own_font_and_loads_nothing_it_should_not(seed_response, tmp_path):

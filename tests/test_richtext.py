@@ -17,13 +17,16 @@ def test_scripts_event_handlers_and_dangerous_links_are_removed():
     )
     assert "<script" not in html
     assert "onclick" not in html
-    assert 'href="javascript' not in html and "alert(2)" not in html
-    assert "src=" not in html and "<img" not in html
+    assert 'href="javascript' not in html
+    assert "alert(2)" not in html
+    assert "src=" not in html
+    assert "<img" not in html
 
 
 def test_footnotes_on_screen_are_numbered_at_the_end_with_unique_anchors():
     html = render("Tekst.[^1]\n\n[^1]: De noot.", prefix="a7")
-    assert 'id="fnref-a7:1"' in html and 'href="#fn-a7:1"' in html
+    assert 'id="fnref-a7:1"' in html
+    assert 'href="#fn-a7:1"' in html
     assert html.index("Tekst.") < html.index("De noot.")
 
 

@@ -38,10 +38,12 @@ def test_the_page_shows_rates_overdue_and_rejected(client, board):
     html = client.get(reverse("tracking:portfolio"), {"year": "2025"}).content.decode()
 
     assert "Portefeuillerapport 2025" in html
-    assert "Leerecosystemen" in html and "Toekomstig programma" not in html  # delivered after 2025
+    assert "Leerecosystemen" in html
+    assert "Toekomstig programma" not in html
     assert "50%" in html  # 1 of 2 realised
     assert "2 Leertraject" in html
-    assert "Schaf de oproepen af." in html and "Niet haalbaar." in html
+    assert "Schaf de oproepen af." in html
+    assert "Niet haalbaar." in html
 
 
 def pdf_text(data, tmp_path):
@@ -54,6 +56,7 @@ def get_portfolio_pdf(client, year="2025", **headers):
     return client.get(reverse("tracking:portfolio_pdf"), {"year": year}, **headers)
 
 
+@pytest.mark.pdf
 @WORKER
 def test_the_pdf_is_rendered_by_the_task_worker_and_says_the_same(client, board, tmp_path, monkeypatch):
     from django_tasks_db.models import DBTaskResult
@@ -66,9 +69,11 @@ def test_the_pdf_is_rendered_by_the_task_worker_and_says_the_same(client, board,
     # Not rendered in the request: "being prepared" (202), a page that asks again by itself.
     waiting = get_portfolio_pdf(client)
     assert waiting.status_code == 202
-    assert waiting["Retry-After"].isdigit() and "ETag" not in waiting
+    assert waiting["Retry-After"].isdigit()
+    assert "ETag" not in waiting
     html = waiting.content.decode()
-    assert '<meta http-equiv="refresh"' in html and "De PDF wordt voorbereid" in html
+    assert '<meta http-equiv="refresh"' in html
+    assert "De PDF wordt voorbereid" in html
     assert "Terug naar het portefeuillerapport" in html
     assert [t.status for t in tasks.all()] == ["READY"]
     assert get_portfolio_pdf(client).status_code == 202
@@ -85,14 +90,18 @@ def test_the_pdf_is_rendered_by_the_task_worker_and_says_the_same(client, board,
     assert answer.status_code == 200
     assert answer["Content-Type"] == "application/pdf"
     text = pdf_text(answer.content, tmp_path)
-    assert "Portefeuillerapport 2025" in text and "Leerecosystemen" in text and "50%" in text
-    assert "Niet aanvaarde aanbevelingen" in text and "Niet haalbaar." in text
+    assert "Portefeuillerapport 2025" in text
+    assert "Leerecosystemen" in text
+    assert "50%" in text
+    assert "Niet aanvaarde aanbevelingen" in text
+    assert "Niet haalbaar." in text
 
     # Kept until something changes: the same PDF again (a 304 for a browser that has it), no render.
     etag = answer["ETag"]
     assert get_portfolio_pdf(client).content == answer.content
     assert get_portfolio_pdf(client, HTTP_IF_NONE_MATCH=etag).status_code == 304
-    assert renders == [2025] and tasks.count() == 1
+    assert renders == [2025]
+    assert tasks.count() == 1
 
     # A change in a response of the report: a new key, a new render with the new figures.
     action = Action.objects.get(title="Leertraject")
@@ -101,11 +110,13 @@ def test_the_pdf_is_rendered_by_the_task_worker_and_says_the_same(client, board,
     assert get_portfolio_pdf(client).status_code == 202
     run_worker()
     answer = get_portfolio_pdf(client)
-    assert answer.status_code == 200 and answer["ETag"] != etag
+    assert answer.status_code == 200
+    assert answer["ETag"] != etag
     assert "100%" in pdf_text(answer.content, tmp_path)
     assert renders == [2025, 2025]
 
 
+@pytest.mark.pdf
 @WORKER
 def test_the_pdf_of_another_year_or_language_is_another_pdf(client, board, tmp_path):
     client.force_login(board)
@@ -116,10 +127,12 @@ def test_the_pdf_of_another_year_or_language_is_another_pdf(client, board, tmp_p
     earlier = pdf_text(get_portfolio_pdf(client, "2024", HTTP_ACCEPT_LANGUAGE="nl").content, tmp_path)
     english = get_portfolio_pdf(client, "2025", HTTP_ACCEPT_LANGUAGE="en")
     assert english.status_code == 200
-    assert "Portefeuillerapport 2025" in dutch and "Portefeuillerapport 2024" in earlier
+    assert "Portefeuillerapport 2025" in dutch
+    assert "Portefeuillerapport 2024" in earlier
     assert "Portfolio report 2025" in pdf_text(english.content, tmp_path)
 
 
+@pytest.mark.pdf
 @WORKER
 def test_a_render_whose_report_changed_since_it_was_asked_renders_nothing(client, board):
     from tracking import pdf

@@ -53,13 +53,15 @@ def open_round(client, response, name, date):
     return ReviewRound.objects.get(response=response, name=name)
 
 
+@pytest.mark.pdf
 @WORKER
 def test_a_round_from_opening_to_its_report(client, team, tmp_path):
     response, eva, piet, first, second = team
 
     client.force_login(eva)
     h1 = open_round(client, response, "2025 H1", "2025-06-30")
-    assert h1.opened_by == eva and h1.is_open
+    assert h1.opened_by == eva
+    assert h1.is_open
     client.force_login(piet)
     assert (
         record(client, h1, [(first, "to_start", "Nog niet begonnen."), (second, "in_progress", "")]).status_code == 302
@@ -83,17 +85,20 @@ def test_a_round_from_opening_to_its_report(client, team, tmp_path):
     client.force_login(eva)
     assert client.post(reverse("tracking:round_close", args=[h2.pk])).status_code == 302
     h2.refresh_from_db()
-    assert not h2.is_open and h2.closed_by == eva
+    assert not h2.is_open
+    assert h2.closed_by == eva
 
     # The report is rendered by the task worker: meanwhile "being prepared" (202), then the PDF,
     # then a 304 for a browser that has it.
     url = reverse("tracking:round_report", args=[h2.pk])
     waiting = client.get(url)
-    assert waiting.status_code == 202 and "Terug naar de ronde" in waiting.content.decode()
+    assert waiting.status_code == 202
+    assert "Terug naar de ronde" in waiting.content.decode()
     assert "script-src" in waiting["Content-Security-Policy"]  # the site's policy, not the PDF's
     run_worker()
     report = client.get(url)
-    assert report.status_code == 200 and report["Content-Type"] == "application/pdf"
+    assert report.status_code == 200
+    assert report["Content-Type"] == "application/pdf"
     assert client.get(url, HTTP_IF_NONE_MATCH=report["ETag"]).status_code == 304
     text = pdf_text(report.content, tmp_path)
     assert "Voortgangsronde 2025 H2" in text
@@ -103,8 +108,10 @@ def test_a_round_from_opening_to_its_report(client, team, tmp_path):
     assert "1 Oproepkader aanpassen op te starten gerealiseerd Nieuw oproepkader gepubliceerd." in changed
     assert "Leertraject" not in changed
     overdue = text.split("Achterstallige acties", 1)[1].split("Stand van elke actie", 1)[0]
-    assert "2 Leertraject 1 maart 2025 in uitvoering" in overdue and "Oproepkader" not in overdue
-    assert "Uitvoering per aanbeveling" in text and "Uitgevoerd" in text
+    assert "2 Leertraject 1 maart 2025 in uitvoering" in overdue
+    assert "Oproepkader" not in overdue
+    assert "Uitvoering per aanbeveling" in text
+    assert "Uitgevoerd" in text
 
 
 def test_a_closed_round_takes_no_more_statuses(client, team):
@@ -118,7 +125,8 @@ def test_a_closed_round_takes_no_more_statuses(client, team):
     record(client, review_round, [(first, "realised", "Te laat.")])
 
     first.refresh_from_db()
-    assert first.status == "to_start" and not ProgressUpdate.objects.exists()
+    assert first.status == "to_start"
+    assert not ProgressUpdate.objects.exists()
 
 
 def test_a_stale_round_save_keeps_the_input_and_saves_nothing(client, team):
@@ -140,7 +148,8 @@ def test_a_stale_round_save_keeps_the_input_and_saves_nothing(client, team):
     assert answer.status_code == 409
     assert "Ook klaar." in answer.content.decode()
     first.refresh_from_db()
-    assert first.status == "to_start" and not ProgressUpdate.objects.exists()
+    assert first.status == "to_start"
+    assert not ProgressUpdate.objects.exists()
 
 
 def test_a_bad_status_is_refused_next_to_its_action(client, team):
@@ -151,7 +160,8 @@ def test_a_bad_status_is_refused_next_to_its_action(client, team):
     answer = record(client, review_round, [(first, "inherited", "Kan niet: een hoofdactie.")])
 
     assert answer.status_code == 422
-    assert 'aria-invalid="true"' in answer.content.decode() and "Kies een geldige status." in answer.content.decode()
+    assert 'aria-invalid="true"' in answer.content.decode()
+    assert "Kies een geldige status." in answer.content.decode()
     assert not ProgressUpdate.objects.exists()
 
 
@@ -166,6 +176,7 @@ def test_a_round_name_is_unique_per_response(client, team):
     assert ReviewRound.objects.count() == 1
 
 
+@pytest.mark.pdf
 def test_the_reports_status_cells_are_never_broken_over_two_lines(seed_response, django_user_model, tmp_path):
     """The seed's long action titles and recommendations squeeze the status columns: "in uitvoering"
     stays on one line in every table (changes, overdue actions, every action, per recommendation)."""
@@ -228,5 +239,6 @@ def test_the_round_form_refuses_a_name_taken_in_its_response_and_allows_it_in_an
     elsewhere = RoundForm({"name": "2025 H1", "date": "2025-07-01"}, response=ManagementResponseFactory())
 
     assert not taken.is_valid()
-    assert list(taken.errors) == ["__all__"] and taken.non_field_errors()
+    assert list(taken.errors) == ["__all__"]
+    assert taken.non_field_errors()
     assert elsewhere.is_valid(), elsewhere.errors

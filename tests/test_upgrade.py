@@ -65,7 +65,8 @@ def test_a_database_that_had_memberships_in_core_keeps_them_and_their_history_af
     executor.migrate(executor.loader.graph.leaf_nodes())
 
     tables = connection.introspection.table_names()
-    assert "responses_membership" in tables and "core_membership" not in tables
+    assert "responses_membership" in tables
+    assert "core_membership" not in tables
     assert "responses_historicalmembership" in tables
     assert Membership.objects.get(pk=membership.pk).role == "reader"
     old_type.refresh_from_db()

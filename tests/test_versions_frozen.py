@@ -10,7 +10,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
 
-from interchange.format import export_response
+from interchange.exporter import export_response
 from responses.models import FrozenVersion, ManagementResponse, ResponseVersion
 from tests.factories import ManagementResponseFactory
 from tests.fixtures import make_user

@@ -134,7 +134,7 @@ def test_two_people_editing_the_same_recommendation_cannot_overwrite_each_other(
         row.get_by_role("link", name="Wijzig mate van akkoord").click()
         expect(row.get_by_label("Mate van akkoord")).to_be_visible()
         sessions.append((context, page, row))
-    (_, eva_page, eva_row), (_, els_page, els_row) = sessions
+    (_, _eva_page, eva_row), (_, _els_page, els_row) = sessions
 
     # Els saves first ...
     els_row.get_by_label("Mate van akkoord").select_option(label="gedeeltelijk akkoord")

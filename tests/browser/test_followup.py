@@ -37,7 +37,8 @@ def test_project_team_records_a_review_round_and_the_dashboard_changes(
 
     page.goto(live_server.url + "/")
     after = rate_of(page, seed_response)
-    assert before != after and int(after.rstrip("%")) > int(before.rstrip("%"))
+    assert before != after
+    assert int(after.rstrip("%")) > int(before.rstrip("%"))
     assert console_errors == []
 
 
@@ -96,9 +97,11 @@ def test_the_dashboards_page_links_swap_the_results_and_keep_the_filter(
     expect(page.get_by_text("Pagina 2 van 2")).to_be_visible()
     expect(rows).to_have_count(5)
     second = set(rows.evaluate_all("rows => rows.map(r => r.id)"))
-    assert not first & second and "dashboard-fao" not in second
+    assert not first & second
+    assert "dashboard-fao" not in second
     assert page.evaluate("window.sameDocument === true")  # htmx swapped the results, no new page
-    assert "organisation=UNDP" in page.url and "page=2" in page.url  # the address says where you are
+    assert "organisation=UNDP" in page.url
+    assert "page=2" in page.url
     expect(page.locator("#filter-organisatie")).to_have_value("UNDP")
     page.get_by_role("link", name="Vorige").click()
     expect(rows).to_have_count(25)
