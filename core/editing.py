@@ -42,10 +42,13 @@ from .rendered import with_rendered_fields
 
 if TYPE_CHECKING:
     from django.contrib.admin import ModelAdmin
+    from django.contrib.admin.options import BaseModelAdmin
 
-    _AdminBase = ModelAdmin  # VersionedAdminMixin is mixed into ModelAdmin subclasses
+    # The admin mixins are mixed into ModelAdmin and inline subclasses: their bases for mypy.
+    _AdminBase = ModelAdmin
+    _BaseAdmin = BaseModelAdmin
 else:
-    _AdminBase = object
+    _AdminBase = _BaseAdmin = object
 
 INVALID = 422
 CONFLICT = 409
@@ -421,21 +424,22 @@ class VersionedAdminForm(forms.ModelForm):
         self.fields[ADMIN_VERSION_FIELD].required = self.instance.pk is not None
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         seen = cleaned.get(ADMIN_VERSION_FIELD)
         if self.instance.pk is None or seen is None or not (self.check_unchanged or self.has_changed()):
             return cleaned
         current = type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
         if current is None or current.version != seen:
             if current is not None:
-                data = self.data.copy()
+                data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict; the stubs say Mapping
                 data[self.add_prefix(ADMIN_VERSION_FIELD)] = current.version
                 self.data = data
             raise forms.ValidationError(admin_stale_message(current), code="stale")
         return cleaned
 
 
-_versioned_forms = {}
+_versioned_forms: dict[tuple[type, bool], type] = {}
 
 
 def versioned_admin_form(form_class, *, check_unchanged):
@@ -463,7 +467,7 @@ def claim_in_admin(obj, form, user):
     obj.updated_by = user
 
 
-class VersionedFieldsetsMixin:
+class VersionedFieldsetsMixin(_BaseAdmin):
     """Puts the hidden version into the page: the admin renders only the fields of its fieldsets."""
 
     def get_fieldsets(self, request, obj=None):
@@ -491,7 +495,7 @@ class VersionedInlineMixin(VersionedFieldsetsMixin):
         self.form = versioned_admin_form(self.form, check_unchanged=False)
 
 
-class VersionedAdminMixin(VersionedFieldsetsMixin):
+class VersionedAdminMixin(VersionedFieldsetsMixin, _AdminBase):
     """The Django admin takes part in versioning, as the application's edit forms do.
 
     The change form carries the version it was opened at; a save based on an older version is

@@ -21,12 +21,19 @@ class SlugExists(Exception):
     """A response with the file's slug exists, and replacing it was not asked for."""
 
 
+class HasPublishedVersions(Exception):
+    """The response to be replaced has published versions: they are frozen, so it stays (withdraw it,
+    or import the file under another slug)."""
+
+
 @transaction.atomic
 def import_response(*, parsed: ParsedResponse, replace: bool = False) -> ManagementResponse:
     """Create the response described by ``parsed``; with ``replace``, the old one with its slug goes."""
     existing = ManagementResponse.objects.filter(slug=parsed.slug)
     if existing.exists() and not replace:
         raise SlugExists(parsed.slug)
+    if existing.filter(published_versions__isnull=False).exists():
+        raise HasPublishedVersions(parsed.slug)
     with revision.batch():  # one revision bump per response, not one per row
         existing.delete()
         return _create_response(parsed)

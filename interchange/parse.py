@@ -487,7 +487,8 @@ def _parse_response(r, top):
         "responsible_team": r.text(m, "responsible_team", path, model=M),
         "language": r.choice(m, "language", path, _languages(), what="language", default="nl"),
         "layout": r.choice(m, "layout", path, M.Layout.values, what="layout", default=M.Layout.TABLE),
-        "status": r.choice(m, "status", path, M.Status.values, what="status", default="draft"),
+        # Withdrawn is not a state a file can bring in: withdrawing takes a reason, in the application.
+        "status": r.choice(m, "status", path, [M.Status.DRAFT, M.Status.PUBLISHED], what="status", default="draft"),
         "published_on": r.date(m, "published_on", path),
         "introduction": r.text(m, "introduction", path, multiline=True, model=M),
     }

@@ -114,8 +114,8 @@ class WithdrawalAdmin(admin.ModelAdmin):
     list_select_related = ["response", "withdrawn_by"]
     search_fields = ["response__title", "response__slug", "reason", "withdrawn_by_name"]
     date_hierarchy = "withdrawn_at"
-    fields = ["response", "withdrawn_at", "by", "reason"]
-    readonly_fields = fields
+    readonly_fields = ("response", "withdrawn_at", "by", "reason")
+    fields = readonly_fields
 
     def has_add_permission(self, request):
         return False

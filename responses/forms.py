@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -47,7 +49,10 @@ class ResponseForm(VersionedForm):
         else:
             # "Ingetrokken" is set by withdrawing, with a reason, not by this field.
             withdrawn = ManagementResponse.Status.WITHDRAWN
-            self.fields["status"].choices = [c for c in self.fields["status"].choices if c[0] != withdrawn]
+            status = cast(forms.ChoiceField, self.fields["status"])
+            status.choices = [
+                (value, label) for value, label in ManagementResponse.Status.choices if value != withdrawn
+            ]
         if self.instance.is_published or self.instance.is_withdrawn:
             # Links to a published response are out there: its address no longer changes.
             del self.fields["slug"]

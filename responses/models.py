@@ -225,7 +225,7 @@ class ResponseVersionQuerySet(models.QuerySet):
             raise FrozenVersion("A published version is frozen: it cannot be changed.")
         return super().update(**kwargs)
 
-    update.alters_data = True
+    update.alters_data = True  # type: ignore[attr-defined]  # Django's flag: templates may not call it
 
     def bulk_update(self, objs, fields, batch_size=None):
         # Refused before it opens its transaction (an error inside would break the caller's).
@@ -233,13 +233,13 @@ class ResponseVersionQuerySet(models.QuerySet):
             raise FrozenVersion("A published version is frozen: it cannot be changed.")
         return 0
 
-    bulk_update.alters_data = True
+    bulk_update.alters_data = True  # type: ignore[attr-defined]
 
     def delete(self):
         raise FrozenVersion("A published version is frozen: it cannot be deleted.")
 
-    delete.alters_data = True
-    delete.queryset_only = True
+    delete.alters_data = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]  # not copied to the manager
 
 
 class ResponseVersion(models.Model):
@@ -362,8 +362,9 @@ class Withdrawal(models.Model):
 
     @property
     def by(self):
-        if self.withdrawn_by_id:
-            return self.withdrawn_by.get_full_name() or self.withdrawn_by.get_username()
+        user = self.withdrawn_by
+        if user is not None:
+            return user.get_full_name() or user.get_username()
         return self.withdrawn_by_name
 
 

@@ -116,6 +116,7 @@ def test_the_status_links_return_to_the_document_page_not_to_the_first_visitors_
 # --- every write path ----------------------------------------------------------------------
 
 
+@pytest.mark.pdf
 def test_the_response_form(admin_client, doc, tmp_path):
     response = doc["response"]
     prime(admin_client, response)
@@ -130,6 +131,7 @@ def test_the_response_form(admin_client, doc, tmp_path):
     )
 
 
+@pytest.mark.pdf
 def test_the_agreement_form_with_htmx(admin_client, doc, tmp_path):
     response, rec = doc["response"], doc["rec"]
     prime(admin_client, response)
@@ -143,6 +145,7 @@ def test_the_agreement_form_with_htmx(admin_client, doc, tmp_path):
     assert "Niet akkoord" in page(admin_client, response)
 
 
+@pytest.mark.pdf
 def test_the_recommendation_form(admin_client, doc, tmp_path):
     response, rec = doc["response"], doc["rec"]
     prime(admin_client, response)
@@ -154,6 +157,7 @@ def test_the_recommendation_form(admin_client, doc, tmp_path):
     shows(admin_client, response, tmp_path, on_page="Herschreven aanbeveling.", in_pdf="Herschreven aanbeveling.")
 
 
+@pytest.mark.pdf
 def test_the_action_form(admin_client, doc, tmp_path):
     response, action = doc["response"], doc["first"]
     prime(admin_client, response)
@@ -170,6 +174,7 @@ def test_the_action_form(admin_client, doc, tmp_path):
     shows(admin_client, response, tmp_path, on_page="Nieuwe toelichting.", in_pdf="1. Hernoemde actie")
 
 
+@pytest.mark.pdf
 def test_the_status_form(admin_client, doc, tmp_path):
     response, action = doc["response"], doc["first"]
     prime(admin_client, response)
@@ -178,6 +183,7 @@ def test_the_status_form(admin_client, doc, tmp_path):
     shows(admin_client, response, tmp_path, on_page="gerealiseerd in maart", in_pdf="Status: gerealiseerd in maart")
 
 
+@pytest.mark.pdf
 def test_adding_a_link(admin_client, doc, tmp_path):
     response, rec, second = doc["response"], doc["rec"], doc["second"]
     prime(admin_client, response)
@@ -188,6 +194,7 @@ def test_adding_a_link(admin_client, doc, tmp_path):
     shows(admin_client, response, tmp_path, on_page="Actie 2 – kennisdeling 4", in_pdf="Actie 2 – kennisdeling 4")
 
 
+@pytest.mark.pdf
 def test_moving_an_action(admin_client, doc, tmp_path):
     response, second = doc["response"], doc["second"]
     prime(admin_client, response)
@@ -198,6 +205,7 @@ def test_moving_an_action(admin_client, doc, tmp_path):
     assert text.index("tweede actie") < text.index("eerste actie")
 
 
+@pytest.mark.pdf
 def test_deleting_a_recommendation(admin_client, doc, tmp_path):
     response, rec = doc["response"], doc["rec"]
     prime(admin_client, response)
@@ -206,6 +214,7 @@ def test_deleting_a_recommendation(admin_client, doc, tmp_path):
     shows(admin_client, response, tmp_path, on_page="Eerste actie", in_pdf="Eerste actie", gone="Oude aanbeveling")
 
 
+@pytest.mark.pdf
 def test_the_admin(admin_client, doc, tmp_path):
     response, rec = doc["response"], doc["rec"]
     prime(admin_client, response)
@@ -222,6 +231,7 @@ def test_the_admin(admin_client, doc, tmp_path):
     )
 
 
+@pytest.mark.pdf
 def test_an_import_by_the_management_command(client, doc, tmp_path):
     response = doc["response"]
     prime(client, response)
@@ -231,6 +241,7 @@ def test_an_import_by_the_management_command(client, doc, tmp_path):
     shows(client, response, tmp_path, on_page="Geïmporteerde aanbeveling.", in_pdf="Geïmporteerde aanbeveling.")
 
 
+@pytest.mark.pdf
 def test_a_plain_save(client, doc, tmp_path):
     response, rec = doc["response"], doc["rec"]
     prime(client, response)
@@ -239,6 +250,7 @@ def test_a_plain_save(client, doc, tmp_path):
     shows(client, response, tmp_path, on_page="Opgeslagen met <strong>save</strong>.", in_pdf="Opgeslagen met save.")
 
 
+@pytest.mark.pdf
 def test_a_plain_delete(client, doc, tmp_path):
     response, link = doc["response"], doc["link"]
     prime(client, response)
@@ -249,6 +261,7 @@ def test_a_plain_delete(client, doc, tmp_path):
     assert "actie 1" not in pdf_words(client, response, tmp_path).split("actienummer s")[-1]
 
 
+@pytest.mark.pdf
 def test_a_queryset_update_with_an_explicit_touch(client, doc, tmp_path):
     """Bulk writes send no signals and leave ``version`` alone: code that makes them moves the
     version on and calls core.revision.touch (documented in document/fragments.py, core/revision.py)."""
@@ -265,6 +278,7 @@ def test_a_queryset_update_with_an_explicit_touch(client, doc, tmp_path):
 # --- the background render -----------------------------------------------------------------
 
 
+@pytest.mark.pdf
 @pytest.mark.django_db(transaction=True)
 def test_a_save_renders_the_pdf_in_the_background_through_the_task_backend(client, tmp_path, monkeypatch):
     from django_tasks_db.models import DBTaskResult
@@ -303,6 +317,7 @@ def test_a_save_renders_the_pdf_in_the_background_through_the_task_backend(clien
     assert renders == [response.pk]
 
 
+@pytest.mark.pdf
 def test_export_pdf_stays_synchronous(seed_response, tmp_path):
     target = tmp_path / "seed.pdf"
     call_command("export_pdf", seed_response.slug, "-o", str(target))
@@ -375,18 +390,22 @@ def test_the_cached_document_part_holds_no_csrf_token_and_no_nonce(doc, monkeypa
     first = page(client, response)
     second = page(client, response)
     assert len(kept) == 1  # rendered once, then served from the cache
-    assert read[0] is None and read[1] is not None
+    assert read[0] is None
+    assert read[1] is not None
     (part,) = kept.values()
     html = str(part["html"])
-    assert html in first and html in second
+    assert html in first
+    assert html in second
     if who == "editor":
         assert "Wijzig status" in html
-    assert "csrfmiddlewaretoken" not in html and "csrf" not in html.lower()
+    assert "csrfmiddlewaretoken" not in html
+    assert "csrf" not in html.lower()
     assert "nonce" not in html
     for visit in (first, second):
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', visit).group(1)
         nonce = re.search(r'nonce="([^"]+)"', visit).group(1)
-        assert token not in html and nonce not in html
+        assert token not in html
+        assert nonce not in html
     # The visitor's own values are around the part, in the page.
     assert client.cookies["csrftoken"].value
 

@@ -42,7 +42,8 @@ def test_thirty_usernames_with_four_wrong_passwords_lock_the_address(client, set
     assert locked.status_code == 429
     html = locked.content.decode()
     assert "Aanmelden is tijdelijk geblokkeerd." in html
-    assert "vanaf dit adres te veel mislukte pogingen" in html and "over 15 minuten" in html
+    assert "vanaf dit adres te veel mislukte pogingen" in html
+    assert "over 15 minuten" in html
     assert "_auth_user_id" not in client.session
 
     # Another address is not affected: a wrong password there is an ordinary failure, the right one logs in.

@@ -25,7 +25,8 @@ def records(note):
 
 def test_a_new_note_is_recorded_with_its_response(note):
     (created,) = records(note)
-    assert created.history_type == "+" and created.history_response_id == note.action.response_id
+    assert created.history_type == "+"
+    assert created.history_response_id == note.action.response_id
     assert created.history_changes["note"] == [None, "De werkgroep kwam samen."]
 
 
@@ -39,7 +40,8 @@ def test_an_edit_in_the_admin_keeps_the_old_value(admin_client, admin_user, note
     assert changed.history_changes == {"note": ["De werkgroep kwam samen.", "Achteraf herschreven."]}
     # ... and the response's activity feed shows it.
     entry = audit.entries(audit.response_feed(note.action.response))[0]
-    assert str(entry.kind) == "voortgangsmelding" and str(entry.verb) == "gewijzigd"
+    assert str(entry.kind) == "voortgangsmelding"
+    assert str(entry.verb) == "gewijzigd"
     assert ("voortgang", "De werkgroep kwam samen.", "Achteraf herschreven.") in [
         (str(c.label), c.old, c.new) for c in entry.changes
     ]
@@ -54,7 +56,8 @@ def test_a_delete_in_the_admin_keeps_the_note(admin_client, admin_user, note):
     assert (deleted.history_type, deleted.history_user, deleted.note) == ("-", admin_user, "De werkgroep kwam samen.")
     assert deleted.history_response_id == note.action.response_id
     entry = audit.entries(audit.response_feed(note.action.response))[0]
-    assert str(entry.verb) == "verwijderd" and entry.subject.endswith(": De werkgroep kwam samen.")
+    assert str(entry.verb) == "verwijderd"
+    assert entry.subject.endswith(": De werkgroep kwam samen.")
     page = admin_client.get(reverse("responses:activity", args=[note.action.response.slug])).content.decode()
     assert "De werkgroep kwam samen." in page
 

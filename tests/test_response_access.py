@@ -55,7 +55,8 @@ def test_the_view_gets_the_object_and_the_other_url_kwargs(django_user_model, dj
         http = theme_view(request, pk=theme.pk, direction="up")
     assert http.status_code == 200
     [(handed, rest)] = calls
-    assert handed == theme and rest == {"direction": "up"}
+    assert handed == theme
+    assert rest == {"direction": "up"}
     with django_assert_num_queries(0):
         assert handed.response == theme.group.response  # Theme.response: from what was selected
 

@@ -57,7 +57,8 @@ def test_seed_statuses_are_as_printed(seed_response):
         "5": "in uitvoering",
     }
     part = Action.objects.select_related("parent").get(response=seed_response, number="3 – spoor 2")
-    assert part.is_inherited and part.status_line == "in uitvoering"
+    assert part.is_inherited
+    assert part.status_line == "in uitvoering"
 
 
 def test_seed_qualifiers_are_as_printed(seed_response):
@@ -155,8 +156,8 @@ def database_snapshot():
 
 def assert_refused(path, *fragments, replace=True):
     before = database_snapshot()
+    args = ["import_response", str(path)] + (["--replace"] if replace else [])
     with pytest.raises(CommandError) as excinfo:
-        args = ["import_response", str(path)] + (["--replace"] if replace else [])
         call_command(*args)
     message = str(excinfo.value)
     first_line = message.splitlines()[0]
@@ -168,7 +169,7 @@ def assert_refused(path, *fragments, replace=True):
 
 
 def test_broken_yaml_syntax_is_refused(seed_response, tmp_path):
-    path, line = broken_copy(tmp_path, "groups:\n", "groups: [\n")
+    path, _line = broken_copy(tmp_path, "groups:\n", "groups: [\n")
     assert_refused(path, "invalid YAML")
 
 
@@ -188,7 +189,7 @@ def test_duplicate_action_number_is_refused(seed_response, tmp_path):
 
 
 def test_missing_required_field_is_refused(seed_response, tmp_path):
-    path, line = broken_copy(tmp_path, "  organisation: Europa WSE\n", "")
+    path, _line = broken_copy(tmp_path, "  organisation: Europa WSE\n", "")
     assert_refused(path, "response.organisation", "missing required field 'organisation'")
 
 
@@ -212,7 +213,7 @@ def test_an_unknown_field_is_refused_not_ignored(seed_response, tmp_path):
 
 
 def test_refused_import_of_a_new_slug_creates_nothing(db, tmp_path):
-    path, line = broken_copy(tmp_path, "agreement: partially_agree", "agreement: misschien")
+    path, _line = broken_copy(tmp_path, "agreement: partially_agree", "agreement: misschien")
     assert_refused(path, "unknown agreement level", replace=False)
     assert ManagementResponse.objects.count() == 0
 
@@ -250,7 +251,8 @@ def test_a_freshly_created_response_exports(db):
 
     action = ActionFactory(status=Action.Status.REALISED)
     text = export_response(action.response)
-    assert "status: published" in text and "status: realised" in text
+    assert "status: published" in text
+    assert "status: realised" in text
 
 
 # --- how an export is written (docs/interchange.md) ---------------------------------------------
@@ -286,7 +288,8 @@ def earlier_layout(text):
 def test_a_file_in_the_earlier_layout_imports_as_the_same_response(db, tmp_path):
     text = SEED.read_text(encoding="utf-8")
     earlier = earlier_layout(text)
-    assert "\nactions:\n  - number: '1'\n    label: ''\n" in earlier and "\n      - number: '1.1'\n" in earlier
+    assert "\nactions:\n  - number: '1'\n    label: ''\n" in earlier
+    assert "\n      - number: '1.1'\n" in earlier
     assert parse(earlier.encode("utf-8")) == parse(text.encode("utf-8"))
     path = tmp_path / "earlier.yaml"
     path.write_text(earlier, encoding="utf-8")

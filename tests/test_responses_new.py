@@ -215,7 +215,8 @@ def test_a_copy_is_read_as_data_as_its_file_would_be(evaluation_staff, seed_resp
     copy = services.copy_response(
         source=seed_response, title="Tweede ronde", slug="tweede-ronde", user=evaluation_staff
     )
-    assert copy.slug == "tweede-ronde" and copy.recommendations.count() == len(as_file.all_recommendations)
+    assert copy.slug == "tweede-ronde"
+    assert copy.recommendations.count() == len(as_file.all_recommendations)
 
 
 # --- the slug, and deleting a response ------------------------------------------------------

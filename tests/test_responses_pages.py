@@ -103,7 +103,8 @@ def test_action_page_shows_its_recommendations_and_parts(client, seed_response):
     assert "Spoor 1: bouwen aan kennis" in page
     direct = Recommendation.objects.filter(action_links__action=action)
     through_parts = Recommendation.objects.filter(action_links__action__parent=action)
-    assert direct.count() == 1 and through_parts.count() > 5
+    assert direct.count() == 1
+    assert through_parts.count() > 5
     for rec in direct | through_parts:
         assert rec.get_absolute_url() in page
     assert "Actie 3 – spoor 3 (Broedplekken)" in page

@@ -49,9 +49,11 @@ def test_evaluation_staff_withdraw_with_a_reason_that_is_kept(client, published,
     page = client.get(url).content.decode()
     assert "Eerste publicatie" in page  # the versions that stay are listed
     answer = client.post(url, {"reason": "  Het rapport werd herroepen.  "})
-    assert answer.status_code == 302 and answer["Location"] == published.get_absolute_url()
+    assert answer.status_code == 302
+    assert answer["Location"] == published.get_absolute_url()
     published.refresh_from_db()
-    assert published.status == ManagementResponse.Status.WITHDRAWN and published.is_withdrawn
+    assert published.status == ManagementResponse.Status.WITHDRAWN
+    assert published.is_withdrawn
     withdrawal = Withdrawal.objects.get()
     assert (withdrawal.response, withdrawal.reason, withdrawal.withdrawn_by, withdrawal.by) == (
         published,
@@ -62,7 +64,8 @@ def test_evaluation_staff_withdraw_with_a_reason_that_is_kept(client, published,
     assert published.last_withdrawal() == withdrawal
     # The page now says when, by whom and why.
     page = client.get(url).content.decode()
-    assert "Het rapport werd herroepen." in page and "Eva" in page
+    assert "Het rapport werd herroepen." in page
+    assert "Eva" in page
 
 
 def test_the_withdrawal_is_on_the_audit_trail(client, published, staff):
@@ -99,12 +102,14 @@ def test_its_versions_stay_and_still_verify(client, published, staff, tmp_path):
     assert ResponseVersion.objects.filter(pk=version.pk).exists()
     upload = SimpleUploadedFile("versie.pdf", bytes(version.pdf), content_type="application/pdf")
     page = client.post(reverse("responses:verify"), {"file": upload}).content.decode()
-    assert "Dit is een versie die wij publiceerden" in page and "ingetrokken" in page
+    assert "Dit is een versie die wij publiceerden" in page
+    assert "ingetrokken" in page
     path = tmp_path / "versie.pdf"
     path.write_bytes(bytes(version.pdf))
     out = io.StringIO()
     call_command("verify_pdf", str(path), stdout=out)
-    assert "in-te-trekken version 1" in out.getvalue() and "withdrawn" in out.getvalue()
+    assert "in-te-trekken version 1" in out.getvalue()
+    assert "withdrawn" in out.getvalue()
     call_command("verify_versions", stdout=io.StringIO())  # and the stored copy still matches
 
 
@@ -122,8 +127,9 @@ def test_a_reason_is_required(client, published, staff):
     answer = client.post(reverse("responses:withdraw", args=[published.slug]), {"reason": "   "})
     assert answer.status_code == 422
     published.refresh_from_db()
-    assert published.is_published and not Withdrawal.objects.exists()
-    with pytest.raises(ValueError):
+    assert published.is_published
+    assert not Withdrawal.objects.exists()
+    with pytest.raises(ValueError, match="reason"):
         withdraw(response=published, user=staff, reason="")
 
 
@@ -135,7 +141,8 @@ def test_only_a_published_response_can_be_withdrawn(client, response, staff):
     with pytest.raises(NotWithdrawable):
         withdraw(response=response, user=staff, reason="Waarom niet.")
     response.refresh_from_db()
-    assert response.status == "draft" and not Withdrawal.objects.exists()
+    assert response.status == "draft"
+    assert not Withdrawal.objects.exists()
 
 
 @pytest.mark.parametrize("role", [PROJECT_TEAM, READER])
@@ -178,7 +185,8 @@ def test_the_edit_form_neither_sets_nor_undoes_a_withdrawal(client, published, s
     withdraw(response=published, user=staff, reason="Herroepen.")
     published.refresh_from_db()
     page = client.get(url).content.decode()
-    assert 'name="status"' not in page and "Ingetrokken" in page
+    assert 'name="status"' not in page
+    assert "Ingetrokken" in page
     data.update(status="published", version=published.version)
     assert client.post(url, data).status_code == 302
     published.refresh_from_db()
@@ -196,3 +204,31 @@ def test_the_admin_shows_the_status_of_a_withdrawn_response_read_only(admin_clie
     detail = reverse("admin:responses_withdrawal_change", args=[Withdrawal.objects.get().pk])
     assert admin_client.post(detail, {"reason": "Anders."}).status_code == 403
     assert Withdrawal.objects.get().reason == "Herroepen."
+
+
+def test_an_import_does_not_replace_a_response_that_has_published_versions(published, tmp_path):
+    from django.core.management.base import CommandError
+
+    from interchange.exporter import export_response
+
+    path = tmp_path / "again.yaml"
+    path.write_text(export_response(published).replace(published.title, "Overschreven"), encoding="utf-8")
+    with pytest.raises(CommandError, match="published versions"):
+        call_command("import_response", str(path), "--replace")
+    published.refresh_from_db()
+    assert published.title != "Overschreven"
+    assert published.published_versions.count() == 1
+
+
+def test_a_file_cannot_bring_in_a_withdrawn_response(response, tmp_path):
+    from django.core.management.base import CommandError
+
+    from interchange.exporter import export_response
+
+    text = export_response(response).replace("status: draft", "status: withdrawn", 1)
+    assert "status: withdrawn" in text
+    path = tmp_path / "withdrawn.yaml"
+    path.write_text(text.replace(f"slug: {response.slug}", "slug: elders-ingetrokken", 1), encoding="utf-8")
+    with pytest.raises(CommandError, match="unknown status 'withdrawn'"):
+        call_command("import_response", str(path))
+    assert not ManagementResponse.objects.filter(slug="elders-ingetrokken").exists()

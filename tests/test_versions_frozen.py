@@ -97,7 +97,8 @@ def test_the_delete_page_lists_the_versions_and_refuses(admin_client, version):
     page = admin_client.get(url)
     html = page.content.decode()
     assert page.status_code == 200
-    assert "kan niet verwijderd worden" in html and "1 gepubliceerde versie" in html
+    assert "kan niet verwijderd worden" in html
+    assert "1 gepubliceerde versie" in html
     assert reverse("responses:version_pdf", args=[version.response.slug, 1]) in html
     assert reverse("responses:withdraw", args=[version.response.slug]) in html  # what to do instead
     assert "Definitief verwijderen" not in html
@@ -150,7 +151,8 @@ def tamper(version, **columns):
 def test_verify_versions_passes_when_every_stored_pdf_matches(version):
     out = io.StringIO()
     call_command("verify_versions", stdout=out)
-    assert "1 published version(s)" in out.getvalue() and "MISMATCH" not in out.getvalue()
+    assert "1 published version(s)" in out.getvalue()
+    assert "MISMATCH" not in out.getvalue()
     quiet = io.StringIO()
     call_command("verify_versions", "--quiet", stdout=quiet)
     assert quiet.getvalue() == ""

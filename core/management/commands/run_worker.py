@@ -73,7 +73,7 @@ class Supervisor:
         self.max_pause = max_pause
         self.nice = nice
         self.stopping = False
-        self.child = None
+        self.child: subprocess.Popen | None = None  # the running worker, for the tests
         self.starts = 0
         self._ids = (f"{socket.gethostname()}-{os.getpid()}-{n}" for n in count(1))
 
@@ -115,15 +115,15 @@ class Supervisor:
     def _lower_priority(self):
         os.nice(self.nice)
 
-    def _end_child(self):
+    def _end_child(self, child):
         """Ask the child to stop after its task; kill it when it takes longer than the timeout."""
-        self.child.send_signal(signal.SIGTERM)
+        child.send_signal(signal.SIGTERM)
         try:
-            self.child.wait(self.shutdown_timeout)
+            child.wait(self.shutdown_timeout)
         except subprocess.TimeoutExpired:
             logger.warning("The task worker did not stop within %s s: killed.", self.shutdown_timeout)
-            self.child.kill()
-            self.child.wait()
+            child.kill()
+            child.wait()
 
 
 class Command(BaseCommand):

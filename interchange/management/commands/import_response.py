@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from core.audit import acting_as
-from interchange.importer import SlugExists, import_file
+from interchange.importer import HasPublishedVersions, SlugExists, import_file
 from interchange.parse import InterchangeError
 
 
@@ -34,6 +34,11 @@ class Command(BaseCommand):
         except SlugExists as exc:
             raise CommandError(
                 f"{file}: a response with slug '{exc}' already exists; use --replace to replace it"
+            ) from None
+        except HasPublishedVersions as exc:
+            raise CommandError(
+                f"{file}: the response '{exc}' has published versions, which are frozen, so it cannot be "
+                "replaced; withdraw it, or give the file another slug"
             ) from None
         counts = (
             f"{response.actions.filter(parent=None).count()} actions, {response.recommendation_groups.count()} groups"

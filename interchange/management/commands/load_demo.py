@@ -2,10 +2,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from interchange.importer import import_file
+from interchange.importer import HasPublishedVersions, import_file
 from interchange.parse import parse
 from responses.models import ManagementResponse, Membership
 from responses.permissions import EVALUATION_STAFF, PROJECT_TEAM, READER
@@ -46,7 +46,13 @@ class Command(BaseCommand):
             response = existing
             self.stdout.write(f"Seed response kept as it is (use --reset to re-import): /responses/{slug}/")
         else:
-            response = import_file(SEED, replace=True)
+            try:
+                response = import_file(SEED, replace=True)
+            except HasPublishedVersions:
+                raise CommandError(
+                    f"The demo response '{slug}' has published versions, which are frozen: it is not "
+                    "replaced. Withdraw it and import the seed under another slug, or start from an empty database."
+                ) from None
             self.stdout.write(f"Seed response imported: {response.title} (/responses/{response.slug}/)")
         User = get_user_model()
         self.stdout.write("Demo logins (username / password, role):")
