@@ -20,7 +20,7 @@ How every write path is covered:
 The new revision is written inside the writer's transaction, so readers see the
 new content and the new key together, at commit. Each write bumps (one UPDATE);
 inside ``batch()`` (imports, deletes of many rows) a response is bumped once.
-After the commit, the ``after_commit`` hooks run: responses/ uses this to
+After the commit, the ``after_commit`` hooks run: the document app uses this to
 render the PDF in the background (it renders each revision once, however
 often it is asked).
 """
