@@ -788,9 +788,10 @@ def test_saving_a_status_costs_the_same_whatever_the_size(client, django_assert_
     # choice's constraint check (in a savepoint: 3), the status and its log entry together (a
     # savepoint around: the claim and the save in their own savepoint (4), the audit trail
     # (previous record, history row: 2; the owners now and in the previous record, simple-history's
-    # snapshot of them: 3) and the progress entry: 12), the response's new revision (the key of the
-    # cached document and PDF), the parts that inherit the status.
-    with django_assert_max_num_queries(21):
+    # snapshot of them: 3) and the progress entry with its own history row (progress notes are on
+    # the audit trail too): 13), the response's new revision (the key of the cached document and
+    # PDF), the parts that inherit the status.
+    with django_assert_max_num_queries(22):
         answer = post_status(client, action, status="realised", headers=HTMX)
     assert answer.status_code == 200
     assert answer.content.decode().count('hx-swap-oob="true"') == len([i for i in range(size) if i % 3 == 0])

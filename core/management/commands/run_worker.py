@@ -89,15 +89,14 @@ class Supervisor:
             worker_id = next(self._ids)
             started = time.monotonic()
             self.starts += 1
-            self.child = subprocess.Popen(
-                self.argv_for(worker_id), preexec_fn=self._lower_priority if self.nice else None
-            )
-            while self.child.poll() is None:
+            child = subprocess.Popen(self.argv_for(worker_id), preexec_fn=self._lower_priority if self.nice else None)
+            self.child = child
+            while child.poll() is None:
                 if self.stopping:
-                    self._end_child()
+                    self._end_child(child)
                     break
                 time.sleep(0.1)
-            code = self.child.returncode
+            code = child.returncode
             recover_tasks(worker_id=worker_id)
             if self.stopping:
                 break
