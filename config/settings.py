@@ -234,6 +234,12 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# An uploaded interchange file larger than this (bytes of YAML) is imported by the task worker,
+# with a progress page, instead of within the confirm request. Imports run at about 1 MB of YAML
+# in 3-6 s on this machine kind (benchmarks/README.md, "Importing a large file"); 500 kB stays
+# within a couple of seconds even on a slow day, far from gunicorn's 120 s timeout, and covers
+# the responses people write by hand (the seed file is about 40 kB).
+UPLOAD_IMPORT_IN_REQUEST_BYTES = int(os.environ.get("UPLOAD_IMPORT_IN_REQUEST_BYTES", str(500 * 1024)))
 # How long a PDF request waits for a render in progress before answering "being prepared" (202).
 PDF_WAIT_SECONDS = float(os.environ.get("PDF_WAIT_SECONDS", "0" if TESTING else "2"))
 
