@@ -1,13 +1,22 @@
 """Workflows over a whole response: start one (blank, from a file, as a copy), delete one."""
 
-from django.db import transaction
+import hashlib
+import logging
 
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import acting_as
 from responses import permissions
 from responses.models import ManagementResponse
 
 from .exporter import as_data
-from .importer import import_response
-from .parse import from_data
+from .importer import SlugExists, import_response
+from .models import PendingImport
+from .parse import InterchangeError, from_data, parse
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -16,6 +25,72 @@ def import_upload(*, parsed, user) -> ManagementResponse:
     response = import_response(parsed=parsed, replace=False)
     permissions.on_response_created(response, user)
     return response
+
+
+def slug_taken_message(file_name: str, slug: str) -> str:
+    return _("%(file)s: er bestaat al een managementresponse met slug “%(slug)s”; wijzig response.slug.") % {
+        "file": file_name,
+        "slug": slug,
+    }
+
+
+@transaction.atomic
+def queue_upload(*, text: str, file_name: str, user) -> PendingImport:
+    """Store a checked upload and enqueue its import (both or neither: one transaction)."""
+    from .tasks import import_upload_task
+
+    data = text.encode("utf-8")
+    pending = PendingImport.objects.create(
+        file_name=file_name[:255],
+        text=text,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        created_by=user,
+    )
+    import_upload_task.enqueue(str(pending.pk))
+    return pending
+
+
+def run_pending_import(pending_id: str) -> str:
+    """The task's work: import a ``PendingImport`` as the confirm would have, all or nothing.
+
+    The row is claimed first (queued or running -> running: a task run again after its worker
+    died finds it running, and its first import was rolled back with the worker's transaction);
+    an import that already ended is left alone. The import and the "done" status are written
+    in one transaction; a failure writes only the error. Returns the final status.
+    """
+    claimed = PendingImport.objects.filter(
+        pk=pending_id, status__in=[PendingImport.Status.QUEUED, PendingImport.Status.RUNNING]
+    ).update(status=PendingImport.Status.RUNNING, started_at=timezone.now())
+    if not claimed:
+        pending = PendingImport.objects.filter(pk=pending_id).only("status").first()
+        return pending.status if pending else "missing"
+    pending = PendingImport.objects.select_related("created_by").get(pk=pending_id)
+    try:
+        data = pending.text.encode("utf-8")
+        if hashlib.sha256(data).hexdigest() != pending.sha256:
+            raise InterchangeError([_("%(file)s: het opgeslagen bestand is beschadigd.") % {"file": pending.file_name}])
+        parsed = parse(data, source=pending.file_name)
+        with transaction.atomic(), acting_as(pending.created_by):
+            response = import_upload(parsed=parsed, user=pending.created_by)
+            PendingImport.objects.filter(pk=pending.pk).update(
+                status=PendingImport.Status.DONE, response=response, finished_at=timezone.now(), text="", error=""
+            )
+    except InterchangeError as exc:
+        _fail(pending, exc.errors)
+    except SlugExists:
+        _fail(pending, [slug_taken_message(pending.file_name, parsed.slug)])
+    except Exception:
+        logger.exception("Background import %s (%s) failed", pending.pk, pending.file_name)
+        _fail(pending, [_("Onverwachte fout bij het inladen; meld dit aan de beheerder.")])
+        raise
+    return PendingImport.objects.values_list("status", flat=True).get(pk=pending.pk)
+
+
+def _fail(pending, problems):
+    PendingImport.objects.filter(pk=pending.pk).update(
+        status=PendingImport.Status.FAILED, error="\n".join(str(p) for p in problems), finished_at=timezone.now()
+    )
 
 
 def structure_copy(source: ManagementResponse, *, title: str, slug: str) -> dict:

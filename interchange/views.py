@@ -1,6 +1,7 @@
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -16,9 +17,11 @@ from . import services
 from .exporter import export_response
 from .forms import CopyForm, UploadForm
 from .importer import SlugExists
+from .models import PendingImport
 from .parse import InterchangeError, parse
 
 UPLOAD_SESSION_KEY = "response_upload"
+PROGRESS_RETRY_SECONDS = 3
 
 
 def new_context(request, **forms):
@@ -90,6 +93,12 @@ def response_upload_confirm(request):
     if not pending or pending["token"] != request.POST.get("token"):
         messages.error(request, _("Dit voorbeeld is verlopen. Laad het bestand opnieuw op."))
         return redirect("interchange:new")
+    if len(pending["text"].encode("utf-8")) > settings.UPLOAD_IMPORT_IN_REQUEST_BYTES:
+        # Too large to import before the web server's timeout: the task worker does it (checked
+        # again there); the uploader follows it on the progress page.
+        queued = services.queue_upload(text=pending["text"], file_name=pending["name"], user=request.user)
+        del request.session[UPLOAD_SESSION_KEY]
+        return redirect(queued)
     context = {"file_name": pending["name"]}
     try:
         parsed = parse(pending["text"].encode("utf-8"), source=pending["name"])
@@ -98,14 +107,31 @@ def response_upload_confirm(request):
         context["problems"] = exc.errors
         return render(request, "interchange/upload_preview.html", context, status=422)
     except SlugExists:
-        context["problems"] = [
-            _("%(file)s: er bestaat al een managementresponse met slug “%(slug)s”; wijzig response.slug.")
-            % {"file": pending["name"], "slug": parsed.slug}
-        ]
+        context["problems"] = [services.slug_taken_message(pending["name"], parsed.slug)]
         return render(request, "interchange/upload_preview.html", context, status=422)
     del request.session[UPLOAD_SESSION_KEY]
     messages.success(request, _("Managementresponse ingeladen uit %(file)s.") % {"file": pending["name"]})
     return redirect(response)
+
+
+@require_safe
+@login_required
+def response_upload_progress(request, pk):
+    """How a background import (``PendingImport``) is doing: 202 with a refresh while it waits or
+    runs, then the link to the new draft, or the problems and that nothing was imported.
+
+    Only for the uploader and administrators; anyone else gets 404 (not even that it exists)."""
+    pending = get_object_or_404(PendingImport.objects.select_related("response").defer("text"), pk=pk)
+    if pending.created_by_id != request.user.pk and not permissions.is_admin(request.user):
+        raise Http404
+    context = {"pending": pending, "retry_seconds": PROGRESS_RETRY_SECONDS}
+    if pending.is_finished:
+        http = render(request, "interchange/upload_progress.html", context)
+    else:
+        http = render(request, "interchange/upload_progress.html", context, status=202)
+        http["Retry-After"] = str(PROGRESS_RETRY_SECONDS)
+    http["Cache-Control"] = "no-store"
+    return http
 
 
 @require_POST

@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actions.models import Action, ActionLink, ProgressUpdate
 from interchange.exporter import export_response
+from interchange.models import PendingImport
 from recommendations.models import Recommendation, RecommendationGroup, Theme
 from responses.models import ManagementResponse, Membership, ResponseVersion, Withdrawal
 from tests.factories import (
@@ -164,6 +165,14 @@ def creator(*, get_ok=200):
     return rule
 
 
+def uploader_only(role, published):
+    """A background import's progress page: its uploader (here the administrator) and administrators
+    see it (202 while it waits); to anyone else it does not exist (404, never 403). GET only."""
+    if role == ANONYMOUS:
+        return 302, 405
+    return (202 if role == ADMIN else 404), 405
+
+
 def admin_only(role, published):
     if role == ANONYMOUS:
         return 302, 302
@@ -221,6 +230,8 @@ CASES = {
     ),
     "interchange:upload": Case(lambda w: {}, creator(get_ok=405)),
     "interchange:upload_confirm": Case(lambda w: {}, creator(get_ok=405), lambda w: {"token": "x"}),
+    # A background import of ADA's (the administrator): its uploader and administrators follow it; anyone else 404.
+    "interchange:upload_progress": Case(lambda w: {"pk": w.pending_import.pk}, uploader_only),
     "interchange:copy": Case(
         lambda w: {}, creator(get_ok=405), lambda w: {"copy-source": w.response.pk, "copy-title": "Kopie"}
     ),
@@ -437,7 +448,11 @@ def world(db, django_user_model):
         pdf=b"%PDF-1.7 test",
         sha256="0" * 64,
     )
+    pending_import = PendingImport.objects.create(
+        file_name="groot.yaml", text="x", sha256="0" * 64, size=1, created_by=users[ADMIN]
+    )
     return SimpleNamespace(
+        pending_import=pending_import,
         review_round=review_round,
         response=response,
         other=other,
