@@ -235,11 +235,10 @@ TASKS = {
     }
 }
 # An uploaded interchange file larger than this (bytes of YAML) is imported by the task worker,
-# with a progress page, instead of within the confirm request. An import costs about 3,100 queries
-# per MB of YAML (two or three per row: the row, its history record, an action's owners) and
-# 1.6-2.5 s per MB next to the database (benchmarks/README.md, "Importing a large file"); at the
-# issue's 30 s per MB (a database a round trip away) 500 kB is still about 15 s, far within
-# gunicorn's 120 s timeout, and it covers the responses people write by hand (the seed: 37 kB).
+# with a progress page, instead of within the confirm request. An import costs two or three
+# queries per row (the row, its history record, an action's owners): 500 kB stays far within
+# gunicorn's timeout even with the database a round trip away, and covers the responses people
+# write by hand (figures: benchmarks/README.md, "Importing a large file").
 UPLOAD_IMPORT_IN_REQUEST_BYTES = int(os.environ.get("UPLOAD_IMPORT_IN_REQUEST_BYTES", str(500 * 1024)))
 # How long a PDF request waits for a render in progress before answering "being prepared" (202).
 PDF_WAIT_SECONDS = float(os.environ.get("PDF_WAIT_SECONDS", "0" if TESTING else "2"))

@@ -8,8 +8,6 @@ class CoreConfig(AppConfig):
     def ready(self):
         from simple_history.signals import pre_create_historical_record
 
-        from .audit import cache_history_manager_classes, on_pre_create_historical_record
-
-        cache_history_manager_classes()
+        from .audit import on_pre_create_historical_record
 
         pre_create_historical_record.connect(on_pre_create_historical_record, dispatch_uid="core.audit")

@@ -115,31 +115,6 @@ def on_pre_create_historical_record(sender, instance, history_instance, **kwargs
     history_instance.history_changes = changes or None
 
 
-def cache_history_manager_classes():
-    """Make ``Model.history`` (simple-history's ``HistoryDescriptor``) build its manager class once.
-
-    simple-history 3.x calls ``HistoryManager.from_queryset(HistoricalQuerySet)`` on every access,
-    which builds a new class by inspecting every method of the queryset (``inspect.getmembers``),
-    and it reads ``instance.history`` for each record it writes: about a seventh of an import of
-    a large file went there. The class it builds is the same each time, so one per descriptor
-    gives the same managers. Called once, from core's ``AppConfig.ready``.
-    """
-    from simple_history.manager import HistoryDescriptor
-
-    if getattr(HistoryDescriptor.__get__, "builds_once", False):
-        return
-
-    def __get__(self, instance, owner):
-        manager_class = self.__dict__.get("built_manager_class")
-        if manager_class is None:
-            manager_class = self.manager_class.from_queryset(self.queryset_class)
-            self.built_manager_class = manager_class
-        return manager_class(self.model, instance)
-
-    __get__.builds_once = True  # type: ignore[attr-defined]
-    HistoryDescriptor.__get__ = __get__
-
-
 @functools.cache
 def history_m2m_fields(history_model):
     """The many-to-many fields whose state each record of ``history_model`` keeps (simple-history's
