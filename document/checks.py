@@ -59,7 +59,8 @@ def check_agreement_missing(document):
 
 
 def check_justification_missing(document):
-    """Partial or no agreement needs its reasons (UNEG)."""
+    """Partial or no agreement needs its reasons (UNEG), unless the data says that the original
+    document gives none (``justification_not_in_source``: a response read in from its document)."""
     needs = {"partially_agree", "disagree"}
     messages = {}  # one per agreement level: its label costs a lookup in the translated choices
 
@@ -72,7 +73,7 @@ def check_justification_missing(document):
     return [
         Finding(ERROR, "justification_missing", message(rec), *_rec(rec))
         for rec in document.recommendations
-        if rec.agreement in needs and not rec.justification.strip()
+        if rec.agreement in needs and not rec.justification.strip() and not rec.justification_not_in_source
     ]
 
 

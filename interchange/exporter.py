@@ -91,17 +91,18 @@ def as_data(response: ManagementResponse) -> dict:
         )
     recommendations = {}
     for rec in Recommendation.objects.for_response(response).order_by("order", "pk"):
-        recommendations.setdefault(rec.theme_id, []).append(
-            {
-                "number": rec.number,
-                "location": rec.location,
-                "text": rec.text,
-                "agreement": rec.agreement,
-                "response": rec.response_text,
-                "justification": rec.justification,
-                "actions": links.get(rec.pk, []),
-            }
-        )
+        item = {
+            "number": rec.number,
+            "location": rec.location,
+            "text": rec.text,
+            "agreement": rec.agreement,
+            "response": rec.response_text,
+            "justification": rec.justification,
+        }
+        if rec.justification_not_in_source:  # written only when set: files without it stay as they were
+            item["justification_not_in_source"] = True
+        item["actions"] = links.get(rec.pk, [])
+        recommendations.setdefault(rec.theme_id, []).append(item)
     themes = {}
     for theme in Theme.objects.filter(group__response=response).order_by("order", "pk"):
         themes.setdefault(theme.group_id, []).append(

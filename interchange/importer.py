@@ -72,6 +72,7 @@ def _create_response(parsed):
             agreement=rec.agreement,
             response_text=rec.response_text,
             justification=rec.justification,
+            justification_not_in_source=rec.justification_not_in_source,
             order=order,
         )
         links.extend(

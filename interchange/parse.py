@@ -174,6 +174,7 @@ class ParsedRecommendation:
     agreement: str
     response_text: str
     justification: str
+    justification_not_in_source: bool = False
     links: list = field(default_factory=list)
 
 
@@ -307,6 +308,21 @@ class _Reader:
                 self.error(line, where, f"too long: {len(value)} characters, at most {limit}")
         return value
 
+    def flag(self, mapping, key, path):
+        """A yes/no key: ``true`` or ``false``; absent is false."""
+        value = mapping.get(key)
+        if value is None:
+            return False
+        # A file's scalars arrive as their text (YAML's own booleans are not resolved: "no" stays
+        # "no"); the data of a live response (from_data) brings Python's.
+        if value in (True, "true"):
+            return True
+        if value in (False, "false"):
+            return False
+        line = mapping.key_lines.get(key, mapping.line)
+        self.error(line, f"{path}.{key}", f"expected true or false, not '{value}'")
+        return False
+
     def choice(self, mapping, key, path, choices, *, what, default):
         where = f"{path}.{key}"
         line = mapping.key_lines.get(key, mapping.line)
@@ -387,7 +403,16 @@ PART_KEYS = ACTION_KEYS[:-1]
 PROGRESS_KEYS = ["date", "status", "comment", "by"]
 GROUP_KEYS = ["title", "themes"]
 THEME_KEYS = ["section", "heading", "recommendations"]
-RECOMMENDATION_KEYS = ["number", "location", "text", "agreement", "response", "justification", "actions"]
+RECOMMENDATION_KEYS = [
+    "number",
+    "location",
+    "text",
+    "agreement",
+    "response",
+    "justification",
+    "justification_not_in_source",
+    "actions",
+]
 LINK_KEYS = ["action", "qualifier"]
 
 # Version 1 of the format: the same structure with fewer keys.
@@ -612,6 +637,7 @@ def _parse_recommendation(r, item, rpath, line, numbers):
         agreement=r.choice(m, "agreement", rpath, Recommendation.Agreement.values, what="agreement level", default=""),
         response_text=r.text(m, "response", rpath, multiline=True, model=Recommendation, field="response_text"),
         justification=r.text(m, "justification", rpath, multiline=True, model=Recommendation),
+        justification_not_in_source=r.flag(m, "justification_not_in_source", rpath),
     )
     _parse_links(r, m, rpath, rec, numbers)
     return rec

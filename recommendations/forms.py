@@ -13,7 +13,7 @@ class AgreementForm(VersionedForm):
 
     class Meta:
         model = Recommendation
-        fields = ["agreement", "response_text", "justification"]
+        fields = ["agreement", "response_text", "justification", "justification_not_in_source"]
         widgets = {
             "response_text": forms.Textarea(attrs={"rows": 4}),
             "justification": forms.Textarea(attrs={"rows": 4}),
@@ -37,6 +37,7 @@ class AgreementForm(VersionedForm):
         kept_as_it_was = agreement == self.instance.agreement and not self.instance.justification.strip()
         if (
             agreement in self.NEEDS_JUSTIFICATION
+            and not cleaned.get("justification_not_in_source")
             and justification is not None
             and not justification.strip()
             and not kept_as_it_was

@@ -187,6 +187,14 @@ class Recommendation(NormalisedText, Versioned):
         rendered_field="justification_html",
     )
     justification_html = RenderedHTMLField(_("motivering (HTML)"))
+    justification_not_in_source = models.BooleanField(
+        _("geen motivering in het oorspronkelijke document"),
+        default=False,
+        help_text=_(
+            "Het document geeft deze mate van akkoord zonder motivering, en zo blijft het: de controle "
+            "voor publicatie meldt de ontbrekende motivering dan niet als fout."
+        ),
+    )
     order = models.PositiveIntegerField(_("volgorde"), default=0)
 
     objects = RecommendationQuerySet.as_manager()

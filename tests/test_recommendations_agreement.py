@@ -280,3 +280,21 @@ def test_saving_an_agreement_costs_the_same_whatever_the_size(
     with django_assert_max_num_queries(15):
         answer = post(client, rec, agreement="agree", headers=HTMX)
     assert answer.status_code == 200
+
+
+def test_a_partial_agreement_may_stay_without_reasons_when_the_original_document_gives_none(
+    client, evaluation_staff, rec
+):
+    client.force_login(evaluation_staff)
+    refused = post(client, rec, agreement="disagree", justification="")
+    assert refused.status_code == 422
+    assert "Geef een motivering" in refused.content.decode()
+
+    saved = post(client, rec, agreement="disagree", justification="", justification_not_in_source="on")
+    assert saved.status_code == 302
+    rec.refresh_from_db()
+    assert (rec.agreement, rec.justification, rec.justification_not_in_source) == ("disagree", "", True)
+    # The box is on the form, labelled, with its help text tied to it.
+    page = client.get(agreement_url(rec)).content.decode()
+    assert 'name="justification_not_in_source"' in page
+    assert "geen motivering in het oorspronkelijke document" in page.lower()

@@ -353,3 +353,14 @@ def test_awkward_texts_are_read_back_as_written(text):
     written = exporter.dump(data)
     assert written.endswith("\n...\n")
     assert yaml.load(written, Loader=LOADER) == data
+
+
+def test_the_flag_that_the_document_gives_no_justification_is_read_written_and_checked(seed_response, tmp_path):
+    from interchange.exporter import export_response as export
+
+    text = export(seed_response)
+    assert text.count("justification_not_in_source: true") == 1  # only where it is set
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(text.replace("justification_not_in_source: true", "justification_not_in_source: misschien"))
+    with pytest.raises(CommandError, match="justification_not_in_source: expected true or false, not 'misschien'"):
+        call_command("import_response", str(wrong), "--replace")

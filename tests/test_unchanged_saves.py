@@ -100,6 +100,7 @@ def test_setting_a_level_that_needs_reasons_still_needs_them(client, evaluation_
     url = reverse("recommendations:agreement", args=[partial.pk])
     data = form_on(client, url, "version")
     data["agreement"] = "disagree"
+    data.pop("justification_not_in_source", None)  # the seed's box ("the document gives none") unticked
     answer = client.post(url, data)
     assert answer.status_code == 422
     assert "Geef een motivering" in answer.content.decode()
@@ -111,6 +112,7 @@ def test_removing_the_reasons_of_a_partial_agreement_is_refused(client, evaluati
     url = reverse("recommendations:agreement", args=[partial.pk])
     data = form_on(client, url, "version")
     data["justification"] = ""
+    data.pop("justification_not_in_source", None)  # the seed's box ("the document gives none") unticked
     assert client.post(url, data).status_code == 422
     partial.refresh_from_db()
     assert partial.justification == "Alleen op oproepniveau."
