@@ -315,9 +315,9 @@ class _Reader:
             return False
         # A file's scalars arrive as their text (YAML's own booleans are not resolved: "no" stays
         # "no"); the data of a live response (from_data) brings Python's.
-        if value in (True, "true"):
+        if value is True or str(value) in ("true", "True"):
             return True
-        if value in (False, "false"):
+        if value is False or str(value) in ("false", "False"):
             return False
         line = mapping.key_lines.get(key, mapping.line)
         self.error(line, f"{path}.{key}", f"expected true or false, not '{value}'")

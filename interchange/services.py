@@ -111,6 +111,7 @@ def structure_copy(source: ManagementResponse, *, title: str, slug: str) -> dict
     ]
     for rec in recommendations:
         rec.update(agreement="", response="", justification="")
+        rec.pop("justification_not_in_source", None)  # about the agreement, which a copy leaves out
     return data
 
 

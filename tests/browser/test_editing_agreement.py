@@ -53,7 +53,7 @@ def test_evaluation_staff_change_an_agreement_level_in_place_and_find_it_in_the_
     row.get_by_role("button", name="Opslaan").click()
 
     # Without a justification the row refuses, and says so next to the field.
-    justification = row.get_by_label("Motivering")
+    justification = row.get_by_label("Motivering", exact=True)
     expect(row.get_by_text("Geef een motivering")).to_be_visible()
     expect(justification).to_be_focused()
     expect(justification).to_have_attribute("aria-invalid", "true")
@@ -108,7 +108,7 @@ def test_without_javascript_the_agreement_is_edited_on_its_own_page(
     row.get_by_role("link", name="Wijzig mate van akkoord").click()
     expect(page.get_by_role("heading", name="Mate van akkoord wijzigen")).to_be_visible()
     page.get_by_label("Mate van akkoord").select_option(label="gedeeltelijk akkoord")
-    page.get_by_label("Motivering").fill("Enkel voor nieuwe projecten.")
+    page.get_by_label("Motivering", exact=True).fill("Enkel voor nieuwe projecten.")
     page.get_by_role("button", name="Opslaan").click()
 
     expect(page.get_by_text("Mate van akkoord opgeslagen: gedeeltelijk akkoord.")).to_be_visible()
@@ -138,13 +138,13 @@ def test_two_people_editing_the_same_recommendation_cannot_overwrite_each_other(
 
     # Els saves first ...
     els_row.get_by_label("Mate van akkoord").select_option(label="gedeeltelijk akkoord")
-    els_row.get_by_label("Motivering").fill("Els: enkel op projectniveau.")
+    els_row.get_by_label("Motivering", exact=True).fill("Els: enkel op projectniveau.")
     els_row.get_by_role("button", name="Opslaan").click()
     expect(els_row.locator("td.agreement")).to_contain_text("Gedeeltelijk akkoord")
 
     # ... then Eva, from the form she opened before Els saved: refused, with the explanation.
     eva_row.get_by_label("Mate van akkoord").select_option(label="niet akkoord")
-    eva_row.get_by_label("Motivering").fill("Eva: helemaal niet.")
+    eva_row.get_by_label("Motivering", exact=True).fill("Eva: helemaal niet.")
     eva_row.get_by_role("button", name="Opslaan").click()
 
     alert = eva_row.get_by_role("alert")
@@ -152,7 +152,7 @@ def test_two_people_editing_the_same_recommendation_cannot_overwrite_each_other(
     expect(alert).to_contain_text("gedeeltelijk akkoord")
     expect(alert).to_contain_text("Els: enkel op projectniveau.")
     # Eva's own input is still there, to redo the edit with.
-    expect(eva_row.get_by_label("Motivering")).to_have_value("Eva: helemaal niet.")
+    expect(eva_row.get_by_label("Motivering", exact=True)).to_have_value("Eva: helemaal niet.")
 
     rec = Recommendation.objects.get(text__startswith=ROW_TEXT)
     assert (rec.agreement, rec.justification, rec.updated_by) == (

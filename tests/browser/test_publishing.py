@@ -34,6 +34,11 @@ def test_publishing_pages_are_accessible_and_keep_the_csp(live_server, page, see
     page.add_init_script(CSP_LISTENER)
     log_in(page, live_server, admin)
     slug = seed_response.slug
+    # An error to publish over: the seed's partial agreement without reasons, once the data no
+    # longer says that the original document gives none.
+    partial = Recommendation.objects.get(response=seed_response, agreement="partially_agree")
+    partial.justification_not_in_source = False
+    partial.save()
 
     # The checklist on the response page, then publishing over its error, as the administrator.
     page.goto(live_server.url + f"/responses/{slug}/")

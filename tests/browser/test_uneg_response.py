@@ -107,7 +107,7 @@ def test_evaluation_staff_and_project_team_make_a_uneg_matrix_response_from_noth
         page.get_by_label("Mate van akkoord").select_option(agreement)
         page.get_by_label("Managementrespons").fill(response_text)
         if agreement != "agree":
-            page.get_by_label("Motivering").fill("Resources are limited.")
+            page.get_by_label("Motivering", exact=True).fill("Resources are limited.")
         page.get_by_role("button", name="Opslaan").click()
         expect(page.locator(f"#aanbeveling-{rec.pk}")).to_contain_text(response_text)
     page.get_by_role("button", name="Afmelden").click()
