@@ -217,6 +217,9 @@ def version(obj):
     return obj.version
 
 
+# URL patterns whose view renders a PDF within the request (the comparison annex).
+RENDERS_A_PDF = {"publishing:compare_pdf"}
+
 CASES = {
     # responses
     "tracking:home": Case(lambda w: {}, public),
@@ -484,7 +487,11 @@ def request(client, method, url, data):
 
 
 @pytest.mark.parametrize("published", [False, True], ids=["draft", "published"])
-@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize(
+    "name",
+    # The views that render a PDF in the request run with the PDF tests: once, on PostgreSQL.
+    [pytest.param(name, marks=pytest.mark.pdf) if name in RENDERS_A_PDF else name for name in sorted(CASES)],
+)
 def test_permission_matrix(client, world, name, published):
     if published:
         world.response.status = "published"

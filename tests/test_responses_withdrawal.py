@@ -17,6 +17,9 @@ from responses.services import NotWithdrawable, withdraw
 from tests.factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory
 from tests.fixtures import grant, make_user
 
+# Most of these publish a version first (a real PDF): with the PDF tests, once, on PostgreSQL.
+pytestmark = pytest.mark.pdf
+
 
 @pytest.fixture
 def response(db):

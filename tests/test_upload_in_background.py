@@ -50,6 +50,7 @@ def small_threshold(settings):
 
 
 @WORKER
+@pytest.mark.pdf  # the worker also renders the new draft's PDF, queued by its import
 def test_a_large_file_is_imported_by_the_task_and_the_progress_page_follows_it(client, uploader, small_threshold):
     client.force_login(uploader)
     answer = preview_and_confirm(client, SEED.read_bytes())
@@ -89,6 +90,7 @@ def test_a_large_file_is_imported_by_the_task_and_the_progress_page_follows_it(c
 
 
 @WORKER
+@pytest.mark.pdf  # the worker renders the PDF of the response whose slug the file wanted
 def test_a_failing_background_import_shows_its_error_and_leaves_nothing(client, uploader, small_threshold):
     client.force_login(uploader)
     assert preview_and_confirm(client, SEED.read_bytes()).status_code == 302
