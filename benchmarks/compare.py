@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from pages import BASE, start_gunicorn, stop, timed_get, wait_for  # noqa: E402
 
-from tests.pgserver import _Cluster  # noqa: E402
+from tests.pgserver import Cluster  # noqa: E402
 
 SIZE = 100_000
 OLD_CHILD = """
@@ -156,7 +156,7 @@ def in_process(options, work):
 
 def start(work):
     """A throwaway PostgreSQL cluster, migrated, with the seed; Django set up on it."""
-    cluster = _Cluster()
+    cluster = Cluster()
     cluster.start()
     env = {
         **os.environ,

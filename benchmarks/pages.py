@@ -50,7 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from tests.pgserver import _Cluster  # noqa: E402
+from tests.pgserver import Cluster  # noqa: E402
 
 PORT = 8731
 BASE = f"http://127.0.0.1:{PORT}"
@@ -153,7 +153,7 @@ def main():  # noqa: C901 -- a benchmark script reads best as one run from top t
     options = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="pages-benchmark-"))
-    cluster = _Cluster()
+    cluster = Cluster()
     cluster.start()
     gunicorn = worker = None
     try:
