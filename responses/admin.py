@@ -138,10 +138,3 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "response__title"]
     list_select_related = ["user", "response"]
     autocomplete_fields = ["user", "response"]
-
-
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    fields = ["user", "role"]
-    autocomplete_fields = ["user"]
