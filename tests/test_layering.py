@@ -6,7 +6,8 @@
     actions                  actions, their parts, status, progress; links to recommendations
     document | interchange   the document (assembly, layouts, page, PDF) | files in and out
     publishing               publishing versions, comparisons, the response as of a date
-    tracking                 follow-up: the dashboard, the follow-up page, rounds, reminders, portfolio
+    tracking | register      follow-up: the dashboard, the follow-up page, rounds, reminders, portfolio |
+                             the public register of published versions, its feed and open data
 
 An app may use the apps below it, never those above or beside it (README, "Layout"). Checked here
 on the source, so that a string cannot do what an import may not: a foreign key to a model named
@@ -27,7 +28,7 @@ LAYERS = [
     ["actions"],
     ["document", "interchange"],
     ["publishing"],
-    ["tracking"],
+    ["tracking", "register"],
 ]
 APPS = [app for layer in LAYERS for app in layer]
 ALLOWED = {

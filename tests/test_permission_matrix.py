@@ -267,6 +267,14 @@ CASES = {
         lambda role, published: (302, 405) if role in ANY_MEMBER else reader_login(ANY_MEMBER)(role, published),
     ),
     "responses:verify": Case(lambda w: {}, lambda role, published: (200, 422)),
+    # The public register: open to anyone, GET only; a response's own data only while it is published.
+    "register:index": Case(lambda w: {}, public),
+    "register:feed": Case(lambda w: {}, public),
+    "register:data": Case(lambda w: {"name": "register.json"}, public),
+    "register:response_data": Case(
+        lambda w: {"slug": w.response.slug, "name": "register.json"},
+        lambda role, published: (200 if published else 404, 405),
+    ),
     "responses:activity": Case(lambda w: {"slug": w.response.slug}, reader_login(ANY_MEMBER)),
     "tracking:followup": Case(lambda w: {"slug": w.response.slug}, reader_login(ANY_MEMBER)),
     # tracking (review rounds)
