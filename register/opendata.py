@@ -100,7 +100,9 @@ def json_chunks(entries, slug=None):
     for index, table in enumerate(TABLES):
         yield ((", " if index else "") + json.dumps(table.name) + ": [").encode("utf-8")
         for count, row in enumerate(_rows(entries, table.name)):
-            yield (("," if count else "") + "\n" + json.dumps(row, ensure_ascii=False)).encode("utf-8")
+            # In the columns' order (PostgreSQL's jsonb keeps the keys sorted its own way).
+            ordered = {name: row.get(name) for name in table.names}
+            yield (("," if count else "") + "\n" + json.dumps(ordered, ensure_ascii=False)).encode("utf-8")
         yield b"\n]"
     yield b"}}\n"
 
