@@ -35,11 +35,16 @@ class Column:
     value: Callable[[Any], Any]
     required: bool = False
     enum: tuple = ()
+    # A path on this site ("/responses/x/"), stored as such and written out as a full URL
+    # (``Table.output``: the request's site, or SITE_URL for the command).
+    link: bool = False
 
     def schema(self) -> dict:
         result = {"name": self.name, "type": self.type, "description": self.description}
         if self.type == "date":
             result["format"] = "%Y-%m-%d"
+        if self.link:
+            result["format"] = "uri"
         constraints = {}
         if self.required:
             constraints["required"] = True
@@ -69,7 +74,16 @@ class Table:
         }
 
     def row(self, source) -> dict:
+        """The stored row (JSON values) of one source."""
         return {column.name: _plain(column.value(source)) for column in self.columns}
+
+    def output(self, row: dict, site: str) -> dict:
+        """A stored row as the files give it: in the columns' order, links as full URLs on ``site``."""
+        result = {}
+        for column in self.columns:
+            value = row.get(column.name)
+            result[column.name] = site + value if column.link and value else value
+        return result
 
     @property
     def names(self):
@@ -147,8 +161,8 @@ RESPONSES = Table(
         Column("recommendations", "integer", "How many recommendations it answers.", lambda s: s.recommendations),
         Column("actions", "integer", "How many actions and parts of actions it lists.", lambda s: s.actions),
         Column("introduction", "string", "The introduction (Markdown).", lambda s: s.data["introduction"]),
-        Column("document_url", "string", "The response's page.", lambda s: s.document_url),
-        Column("pdf_url", "string", "This version's PDF, as published.", lambda s: s.pdf_url),
+        Column("document_url", "string", "The response's page.", lambda s: s.document_url, link=True),
+        Column("pdf_url", "string", "This version's PDF, as published.", lambda s: s.pdf_url, link=True),
         Column("pdf_sha256", "string", "The SHA-256 of that PDF.", lambda s: s.sha256),
     ],
     primary_key=["response"],

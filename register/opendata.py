@@ -78,14 +78,14 @@ def _cell(value):
     return value
 
 
-def csv_chunks(entries, table_name):
+def csv_chunks(entries, table_name, site):
     """One CSV file as a stream of bytes (a chunk per few rows)."""
     table = TABLES_BY_NAME[table_name]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(table.names)
     for count, row in enumerate(_rows(entries, table_name), start=1):
-        writer.writerow([_cell(row.get(name)) for name in table.names])
+        writer.writerow([_cell(value) for value in table.output(row, site).values()])
         if count % 200 == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
@@ -93,7 +93,7 @@ def csv_chunks(entries, table_name):
     yield buffer.getvalue().encode("utf-8")
 
 
-def json_chunks(entries, slug=None):
+def json_chunks(entries, site, slug=None):
     """``register.json``: {"name", "created", "tables": {table: [row, ...]}} as a stream of bytes."""
     head = {"name": package_name(slug), "created": timezone.now().replace(microsecond=0).isoformat()}
     yield (json.dumps(head, ensure_ascii=False)[:-1] + ', "tables": {').encode("utf-8")
@@ -101,19 +101,20 @@ def json_chunks(entries, slug=None):
         yield ((", " if index else "") + json.dumps(table.name) + ": [").encode("utf-8")
         for count, row in enumerate(_rows(entries, table.name)):
             # In the columns' order (PostgreSQL's jsonb keeps the keys sorted its own way).
-            ordered = {name: row.get(name) for name in table.names}
+            ordered = table.output(row, site)
             yield (("," if count else "") + "\n" + json.dumps(ordered, ensure_ascii=False)).encode("utf-8")
         yield b"\n]"
     yield b"}}\n"
 
 
-def file_chunks(entries, name, slug=None):
-    """The bytes of one file of the package, by its name (``FILES``)."""
+def file_chunks(entries, name, *, site, slug=None):
+    """The bytes of one file of the package, by its name (``FILES``); links are full URLs on ``site``
+    ("https://mr.example.org")."""
     if name == PACKAGE_NAME:
         return iter([descriptor_bytes(slug)])
     if name == JSON_NAME:
-        return json_chunks(entries, slug)
-    return csv_chunks(entries, name.removesuffix(".csv"))
+        return json_chunks(entries, site, slug)
+    return csv_chunks(entries, name.removesuffix(".csv"), site)
 
 
 class _Sink:
@@ -135,26 +136,30 @@ class _Sink:
         return data
 
 
-def zip_chunks(entries, slug=None):
+def zip_chunks(entries, *, site, slug=None):
     """The whole package (``FILES``, in a folder named after the package) as a streamed zip."""
     sink = _Sink()
     folder = package_name(slug)
+    now = timezone.localtime().timetuple()[:6]
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name in FILES:
-            with archive.open(f"{folder}/{name}", "w", force_zip64=True) as member:
-                for chunk in file_chunks(entries, name, slug):
+            info = zipfile.ZipInfo(f"{folder}/{name}", date_time=now)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16  # readable by all once unpacked
+            with archive.open(info, "w", force_zip64=True) as member:
+                for chunk in file_chunks(entries, name, site=site, slug=slug):
                     member.write(chunk)
                     yield sink.take()
     yield sink.take()
 
 
-def write_package(entries, directory, slug=None):
+def write_package(entries, directory, *, site, slug=None):
     """Write the package's files into ``directory`` (``export_open_data``); returns their paths."""
     paths = []
     for name in FILES:
         path = directory / name
         with path.open("wb") as out:
-            for chunk in file_chunks(entries, name, slug):
+            for chunk in file_chunks(entries, name, site=site, slug=slug):
                 out.write(chunk)
         paths.append(path)
     return paths

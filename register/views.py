@@ -22,7 +22,9 @@ LIST_FIELDS = ["pk", "slug", "number", "title", "organisation", "evaluation_titl
 
 
 def agreement_choices():
-    return [(agreement_code(code), label) for code, label in Recommendation.Agreement.choices]
+    """Agreement levels, undecided last (as the dashboard counts them)."""
+    choices = [(agreement_code(code), label) for code, label in Recommendation.Agreement.choices]
+    return choices[1:] + choices[:1]
 
 
 def implementation_choices():
@@ -140,9 +142,12 @@ def _data(request, name, slug=None):
         register = register.filter(slug=slug)
         if not register.exists():
             raise Http404  # a draft, a withdrawn response, or one without a published version
+    site = request.build_absolute_uri("/").rstrip("/")
     if name == ZIP_NAME:
-        return _download(f"{opendata.package_name(slug)}.zip", opendata.zip_chunks(register, slug), attachment=True)
-    return _download(name, opendata.file_chunks(register, name, slug), attachment=name.endswith(".csv"))
+        chunks = opendata.zip_chunks(register, site=site, slug=slug)
+        return _download(f"{opendata.package_name(slug)}.zip", chunks, attachment=True)
+    chunks = opendata.file_chunks(register, name, site=site, slug=slug)
+    return _download(name, chunks, attachment=name.endswith(".csv"))
 
 
 @require_safe

@@ -307,6 +307,8 @@ def test_the_seeds_open_data_says_what_the_document_says(client, seed_and_matrix
     responses = read_csv(download(client, "responses.csv", seed.slug))
     assert [row["response"] for row in responses] == [seed.slug]
     assert responses[0]["evaluation_delivered_on"] == "2024-09-30"
+    assert responses[0]["pdf_url"] == f"http://testserver/responses/{seed.slug}/versions/1/pdf/"
+    assert client.get(responses[0]["pdf_url"]).content.startswith(b"%PDF")
     assert "p. 196-1967" in download(client, "recommendations.csv", seed.slug).decode()  # the author's typo, kept
 
 
@@ -331,14 +333,16 @@ def test_the_package_of_one_response_validates_and_holds_only_that_response(clie
     assert descriptor["name"] == f"managementresponse-{matrix.slug}"
 
 
-def test_export_open_data_writes_the_package_into_a_folder(seed_and_matrix, tmp_path):
+def test_export_open_data_writes_the_package_into_a_folder(seed_and_matrix, tmp_path, settings):
     out = io.StringIO()
     call_command("export_open_data", "-o", str(tmp_path / "register"), stdout=out)
     assert "2 response(s) written" in out.getvalue()
     validate(tmp_path / "register")
 
+    settings.SITE_URL = "https://mr.example.org"
     call_command("export_open_data", seed_and_matrix[0].slug, "-o", str(tmp_path / "seed"), stdout=io.StringIO())
-    assert len(read_csv((tmp_path / "seed" / "responses.csv").read_bytes())) == 1
+    [row] = read_csv((tmp_path / "seed" / "responses.csv").read_bytes())
+    assert row["document_url"] == "https://mr.example.org/responses/leerecosystemen/"
 
     with pytest.raises(CommandError, match="not in the register"):
         call_command("export_open_data", "bestaat-niet", "-o", str(tmp_path / "x"), stdout=io.StringIO())

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from register import entries, opendata
@@ -9,7 +10,8 @@ class Command(BaseCommand):
     help = (
         "Write the public register as open data into a folder: datapackage.json (a Frictionless Data "
         "package with a table schema per CSV), one CSV per table and register.json. Only published "
-        "responses, each as its latest published version froze it; drafts and withdrawn responses never."
+        "responses, each as its latest published version froze it; drafts and withdrawn responses never. "
+        "Links are full URLs on SITE_URL."
     )
 
     def add_arguments(self, parser):
@@ -29,6 +31,6 @@ class Command(BaseCommand):
                     f"'{slug}' is not in the register (not published, withdrawn, or without a published version)"
                 )
         directory.mkdir(parents=True, exist_ok=True)
-        for path in opendata.write_package(register, directory, slug):
+        for path in opendata.write_package(register, directory, site=settings.SITE_URL, slug=slug):
             self.stdout.write(str(path))
         self.stdout.write(self.style.SUCCESS(f"{register.count()} response(s) written to {directory}"))
