@@ -373,13 +373,15 @@ SECRETS = [
     "NIETGEPUBLICEERDEACTIE",
     "NIETGEPUBLICEERDEVOORTGANG",
     "NIETGEPUBLICEERDETITEL",
+    "INGETROKKENGEHEIM",
 ]
 
 
 @pytest.fixture
 def with_secrets(db, django_user_model):
     """A draft full of unique words, a published response edited after its publication with others,
-    and a published one without edits (whose words must show, so that the search can fail)."""
+    a withdrawn one, and a published one without edits (whose words must show, so that the search
+    can fail)."""
     draft = small_response(slug="ontwerp", status="draft", title="Ontwerp ONTWERPTITELGEHEIM")
     RecommendationFactory(theme__group__response=draft, text="Doe iets ONTWERPAANBEVELINGGEHEIM.", agreement="agree")
     draft_action = ActionFactory(response=draft, number="7", title="ONTWERPACTIEGEHEIM", status="to_start")
@@ -397,6 +399,9 @@ def with_secrets(db, django_user_model):
 
     other = small_response(slug="gewoon", title="Gewone response ZICHTBAARTWEEDE")
     publish_version(other)
+    taken_back = small_response(slug="ingetrokken", title="Ingetrokken INGETROKKENGEHEIM")
+    publish_version(taken_back)
+    withdraw(response=taken_back, user=None, reason="Fout.")
     # Also a member of the draft cannot bring it into the register.
     member = make_user(django_user_model, "lid")
     from tests.fixtures import grant
@@ -447,7 +452,7 @@ def test_no_draft_content_and_no_unpublished_edit_is_in_any_public_output(client
     assert "ZICHTBAARGEPUBLICEERD" in outputs["command register.json"]
     assert "Versterk de monitoring." in outputs["bewerkt recommendations.csv"]
     assert len(outputs) > 60
-    for slug in ("ontwerp",):
+    for slug in ("ontwerp", "ingetrokken"):
         for name in (*opendata.FILES, "open-data.zip"):
             assert client.get(reverse("register:response_data", args=[slug, name])).status_code == 404
 
