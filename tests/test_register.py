@@ -374,6 +374,7 @@ SECRETS = [
     "NIETGEPUBLICEERDEVOORTGANG",
     "NIETGEPUBLICEERDETITEL",
     "INGETROKKENGEHEIM",
+    "ONTWERPMETVERSIEGEHEIM",
 ]
 
 
@@ -402,6 +403,10 @@ def with_secrets(db, django_user_model):
     taken_back = small_response(slug="ingetrokken", title="Ingetrokken INGETROKKENGEHEIM")
     publish_version(taken_back)
     withdraw(response=taken_back, user=None, reason="Fout.")
+    # A draft with a frozen version (set back to draft by hand): still a draft, never in the register.
+    back_to_draft = small_response(slug="terug-naar-ontwerp", title="ONTWERPMETVERSIEGEHEIM")
+    publish_version(back_to_draft)
+    ManagementResponse.objects.filter(pk=back_to_draft.pk).update(status="draft")
     # Also a member of the draft cannot bring it into the register.
     member = make_user(django_user_model, "lid")
     from tests.fixtures import grant
@@ -452,7 +457,7 @@ def test_no_draft_content_and_no_unpublished_edit_is_in_any_public_output(client
     assert "ZICHTBAARGEPUBLICEERD" in outputs["command register.json"]
     assert "Versterk de monitoring." in outputs["bewerkt recommendations.csv"]
     assert len(outputs) > 60
-    for slug in ("ontwerp", "ingetrokken"):
+    for slug in ("ontwerp", "ingetrokken", "terug-naar-ontwerp"):
         for name in (*opendata.FILES, "open-data.zip"):
             assert client.get(reverse("register:response_data", args=[slug, name])).status_code == 404
 
