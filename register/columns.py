@@ -21,6 +21,7 @@ from django.utils import translation
 
 from actions.models import Action
 from recommendations.models import Implementation, Recommendation
+from responses.models import ManagementResponse
 
 # Codes for the two "nothing yet" states, which the application stores as an empty string.
 UNDECIDED = "undecided"
@@ -114,21 +115,29 @@ def implementation_code(value: str) -> str:
     return value or "not_applicable"
 
 
-def document_labels(language: str) -> dict:
-    """The agreement levels and statuses in the document's words and language.
+def document_labels(data: dict) -> dict:
+    """The agreement levels and statuses in the document's words and language, for a version
+    whose response fields (as ``interchange.parse`` reads them from its snapshot) are ``data``.
 
-    The same words as ``Recommendation.agreement_document_label`` and
-    ``Action.status_document_label`` (read from unsaved rows, so that those properties stay the
-    one definition), plus the implementation states (not a document term: the interface's words,
-    in the document's language).
+    The words are those of ``Recommendation.agreement_document_label`` and
+    ``Action.status_document_label``, read from unsaved rows of an unsaved response built from
+    the snapshot (never the live one), so that those properties stay the one definition and
+    whatever they read of the response (its language, layout, a vocabulary of its own) is what
+    the version froze. Plus the implementation states (not a document term: the interface's
+    words, in the document's language).
     """
-    with translation.override(language):
+    fields = {field.name for field in ManagementResponse._meta.concrete_fields}
+    response = ManagementResponse(**{key: value for key, value in data.items() if key in fields})
+    with translation.override(response.language or "nl"):
         return {
             "agreement": {
-                agreement_code(code): Recommendation(agreement=code).agreement_document_label
+                agreement_code(code): Recommendation(response=response, agreement=code).agreement_document_label
                 for code in Recommendation.Agreement.values
             },
-            "status": {status_code(code): Action(status=code).status_document_label for code in Action.Status.values},
+            "status": {
+                status_code(code): Action(response=response, status=code).status_document_label
+                for code in Action.Status.values
+            },
             "implementation": {implementation_code(code): str(label) for code, label in Implementation.choices},
         }
 

@@ -148,8 +148,7 @@ def build_entry(version) -> Entry | None:
         return None
     data = parsed.response
     slug = version.response.slug
-    language = data.get("language") or "nl"
-    labels = document_labels(language)
+    labels = document_labels(data)
 
     # Actions: a part without a status of its own has its action's.
     action_rows, effective = [], {}

@@ -331,6 +331,14 @@ def test_the_package_of_one_response_validates_and_holds_only_that_response(clie
         assert {row["response"] for row in rows} <= {matrix.slug}
     descriptor = json.loads((folder / "datapackage.json").read_text())
     assert descriptor["name"] == f"managementresponse-{matrix.slug}"
+    # The document's words in the document's language (English here), beside the codes.
+    recommendations = read_csv((folder / "recommendations.csv").read_bytes())
+    assert [(r["agreement"], r["agreement_label"]) for r in recommendations] == [
+        ("agree", "Accepted"),
+        ("partially_agree", "Partially accepted"),
+    ]
+    actions = read_csv((folder / "actions.csv").read_bytes())
+    assert ("in_progress", "Initiated") in [(a["status"], a["status_label"]) for a in actions]
 
 
 def test_export_open_data_writes_the_package_into_a_folder(seed_and_matrix, tmp_path, settings):
