@@ -64,7 +64,8 @@ def ensure_entries(versions, *, limit: int | None = PER_REQUEST) -> int:
     """Build the missing (or outdated) entries of ``versions`` (a queryset), at most ``limit``.
 
     Returns how many are still missing afterwards (0 when all are there; counted only when the
-    limit was reached). 1 query when nothing is missing; 4 when something is, whatever the number.
+    limit was reached). 1 query when nothing is missing; when something is, the batch, one
+    delete, one insert (and a count when the batch was full), whatever the number.
     """
     missing = versions.exclude(register_entry__schema=SCHEMA).order_by("-published_at", "-pk")
     batch = list(

@@ -530,3 +530,17 @@ def test_the_open_data_and_the_feed_cost_the_same_whatever_the_number_of_respons
     with django_assert_num_queries(2):
         feed = client.get(reverse("register:feed")).content.decode()
     assert feed.count("<entry>") == min(size, 50)
+
+
+def test_entries_of_an_older_schema_are_built_again(client, db, monkeypatch):
+    publish_version(small_response(slug="oud", title="Oude titel"))
+    entries.ensure_entries(entries.latest_published_versions())
+    Entry.objects.update(title="Zoals een vorige versie van de extractie het schreef")
+
+    assert "Zoals een vorige versie" in listed(client)  # an entry is never rebuilt for nothing
+    monkeypatch.setattr(entries, "SCHEMA", entries.SCHEMA + 1)
+    html = listed(client)
+
+    assert "Oude titel" in html
+    assert "Zoals een vorige versie" not in html
+    assert list(Entry.objects.values_list("schema", flat=True)) == [entries.SCHEMA]
