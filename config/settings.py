@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "interchange",
     "publishing",
     "tracking",
+    "office",
 ]
 
 MIDDLEWARE = [
