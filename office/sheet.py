@@ -335,7 +335,35 @@ def read(data: bytes, *, response=None) -> list[dict]:
 
 
 def _read_sheet(sheet, response):
-    # The dimension first: read-only mode takes it from the sheet's header, without the rows.
+    _check_dimension(sheet)
+    # Then the rows are read whatever the dimension says (a dimension that says less would drop
+    # rows silently), counted as they come, and cut at MAX_COLUMNS columns.
+    sheet.reset_dimensions()
+    rows = sheet.iter_rows(max_col=MAX_COLUMNS)
+    header = next(rows, None)
+    if header is None:
+        raise SheetError([_("Het blad is leeg: de kopregel met de kolomnamen ontbreekt.")])
+    columns = _columns(header)
+    reader = _RowReader(columns, response)
+    problems, result = [], []
+    for number, cells in enumerate(rows, start=2):
+        if number > MAX_ROWS + 1:
+            # The dimension said less (or nothing): rows are counted as they come.
+            raise SheetError([_("Het blad heeft meer dan %(max)s rijen met aanbevelingen.") % {"max": MAX_ROWS}])
+        values, row_problems = reader.read(number, cells)
+        if values is None:
+            continue  # an empty row
+        problems += row_problems
+        result.append(values)
+    if problems:
+        raise SheetError(problems)
+    if not result:
+        raise SheetError([_("Het blad bevat geen aanbevelingen: alleen de kopregel.")])
+    return result
+
+
+def _check_dimension(sheet):
+    """Read-only mode takes the dimension from the sheet's header, without reading the rows."""
     max_row, max_column = sheet.max_row, sheet.max_column
     if max_row is not None and max_row > MAX_ROWS + 1:
         raise SheetError(
@@ -348,20 +376,15 @@ def _read_sheet(sheet, response):
                 % {"columns": max_column, "fields": len(FIELDS)}
             ]
         )
-    # Then the rows are read whatever the dimension says (a dimension that says less would drop
-    # rows silently), counted as they come, and cut at MAX_COLUMNS columns.
-    sheet.reset_dimensions()
-    rows = sheet.iter_rows(max_col=MAX_COLUMNS)
-    header = next(rows, None)
-    if header is None:
-        raise SheetError([_("Het blad is leeg: de kopregel met de kolomnamen ontbreekt.")])
+
+
+def _columns(header):
+    """{position: Field} from the header row; every column of the template must be there, once."""
     problems = []
     names = _header_map()
-    columns = {}  # position -> field
+    columns = {}
     by_key = {f.key: f for f in FIELDS}
     for position, cell in enumerate(header):
-        if position >= MAX_COLUMNS:
-            break
         value = cell.value
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
@@ -383,55 +406,54 @@ def _read_sheet(sheet, response):
             problems.append(_("De kolom “%(name)s” ontbreekt.") % {"name": f.label})
     if problems:
         raise SheetError(problems)
-    words = agreement_words(response)
-    allowed = ", ".join(f"“{word}”" for _code, word in document_words(response))
-    result = []
-    for number, cells in enumerate(rows, start=2):
-        if number > MAX_ROWS + 1:
-            # The dimension said less (or nothing): rows are counted as they come.
-            raise SheetError([_("Het blad heeft meer dan %(max)s rijen met aanbevelingen.") % {"max": MAX_ROWS}])
-        values = {}
-        row_problems = []
+    return columns
+
+
+class _RowReader:
+    def __init__(self, columns, response):
+        self.columns = columns
+        self.words = agreement_words(response)
+        self.allowed = ", ".join(f"“{word}”" for _code, word in document_words(response))
+
+    def read(self, number, cells):
+        """(values, problems) of one row; (None, []) for an empty row."""
+        values, problems = {}, []
         for position, cell in enumerate(cells):
-            f = columns.get(position)
-            value = cell.value
-            if value is None:
+            if cell.value is None:
                 continue
-            letter = get_column_letter(position + 1)
-            if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.startswith("=")):
-                label = f.label if f else "—"
-                row_problems.append(
-                    _("%(where)s: een formule; het sjabloon aanvaardt alleen waarden.")
-                    % {"where": where(number, letter, label)}
-                )
-                continue
-            if f is None:
-                if isinstance(value, str) and not value.strip():
-                    continue
-                row_problems.append(
-                    _("Rij %(row)s, kolom %(column)s: een waarde in een kolom zonder naam.")
-                    % {"row": number, "column": letter}
-                )
-                continue
-            converted, problem = _convert(f, value, words)
+            problem = self.cell(number, position, cell, values)
             if problem:
-                row_problems.append(
-                    f"{where(number, letter, f.label)}: {problem}"
-                    + (" " + _("Toegestaan: %(words)s of leeg.") % {"words": allowed} if f.kind == "agreement" else "")
-                )
-            else:
-                values[f.key] = converted
-        if not row_problems and not any(values.get(f.key) for f in FIELDS):
-            continue  # an empty row
-        row_problems += _check_row(number, values, columns)
-        problems += row_problems
+                problems.append(problem)
+        if not problems and not any(values.get(f.key) for f in FIELDS):
+            return None, []
+        problems += _check_row(number, values, self.columns)
         values["row"] = number
-        result.append(values)
-    if problems:
-        raise SheetError(problems)
-    if not result:
-        raise SheetError([_("Het blad bevat geen aanbevelingen: alleen de kopregel.")])
-    return result
+        return values, problems
+
+    def cell(self, number, position, cell, values):
+        """Put the cell's value in ``values``, or return its problem."""
+        f = self.columns.get(position)
+        value = cell.value
+        letter = get_column_letter(position + 1)
+        # A formula cell (its text "=…" typed as text is a value, and stays one).
+        if getattr(cell, "data_type", None) == "f":
+            return _("%(where)s: een formule; het sjabloon aanvaardt alleen waarden.") % {
+                "where": where(number, letter, f.label if f else "—")
+            }
+        if f is None:
+            if isinstance(value, str) and not value.strip():
+                return None
+            return _("Rij %(row)s, kolom %(column)s: een waarde in een kolom zonder naam.") % {
+                "row": number,
+                "column": letter,
+            }
+        converted, problem = _convert(f, value, self.words)
+        if problem:
+            if f.kind == "agreement":
+                problem += " " + _("Toegestaan: %(words)s of leeg.") % {"words": self.allowed}
+            return f"{where(number, letter, f.label)}: {problem}"
+        values[f.key] = converted
+        return None
 
 
 def _rows(count):
@@ -443,31 +465,32 @@ def _convert(f, value, words):
     if isinstance(value, (datetime.date, datetime.datetime, datetime.time, datetime.timedelta)):
         return None, _("een datum, waar %(expected)s verwacht wordt.") % {"expected": _expected(f)}
     if f.kind == "bool":
-        if isinstance(value, bool):
-            return value, None
-        if isinstance(value, str) and value.strip().casefold() in YES | NO:
-            return value.strip().casefold() in YES, None
-        return None, _("“%(value)s” is geen ja of nee.") % {"value": str(value)[:40]}
+        return _boolean(value)
     if isinstance(value, bool):
         return None, _("een waarheidswaarde, waar %(expected)s verwacht wordt.") % {"expected": _expected(f)}
     if isinstance(value, (int, float)):
-        if f.kind == "code" and float(value).is_integer():
-            value = str(int(value))
-        else:
+        if f.kind != "code" or not float(value).is_integer():
             return None, _("een getal, waar %(expected)s verwacht wordt.") % {"expected": _expected(f)}
+        value = str(int(value))
     if not isinstance(value, str):
         return None, _("een onverwacht soort waarde.")
     text = value.replace("\r\n", "\n").strip()
     if f.max_length and len(text) > f.max_length:
         return None, _("te lang (%(length)s tekens; ten hoogste %(max)s).") % {"length": len(text), "max": f.max_length}
-    if f.kind == "agreement":
-        if not text:
-            return "", None
+    if f.kind == "agreement" and text:
         code = words.get(text.casefold())
         if code is None:
             return None, _("onbekende mate van akkoord “%(value)s”.") % {"value": text[:60]}
         return code, None
     return text, None
+
+
+def _boolean(value):
+    if isinstance(value, bool):
+        return value, None
+    if isinstance(value, str) and value.strip().casefold() in YES | NO:
+        return value.strip().casefold() in YES, None
+    return None, _("“%(value)s” is geen ja of nee.") % {"value": str(value)[:40]}
 
 
 def _expected(f):

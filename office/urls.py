@@ -8,9 +8,7 @@ urlpatterns = [
     path("responses/<slug:slug>/table.csv", views.response_table, {"fmt": "csv"}, name="table_csv"),
     path("responses/<slug:slug>/document.docx", views.response_docx, name="docx"),
     path("responses/<slug:slug>/recommendations.xlsx", views.recommendations_xlsx, name="recommendations_xlsx"),
-    path(
-        "responses/<slug:slug>/recommendations/import/", views.recommendations_import, name="recommendations_import"
-    ),
+    path("responses/<slug:slug>/recommendations/import/", views.recommendations_import, name="recommendations_import"),
     path(
         "responses/<slug:slug>/recommendations/import/confirm/",
         views.recommendations_import_confirm,

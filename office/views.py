@@ -67,7 +67,9 @@ def dashboard_table(request, fmt):
     visible = ManagementResponse.objects.visible_to(request.user)
     responses = filters.apply(visible, today).order_by("-updated_at", "title", "pk")
     name = f"opvolging-{today.isoformat()}"
-    return _table_response(request, responses.iterator(chunk_size=table.BATCH), name, fmt, back=reverse("tracking:home"))
+    return _table_response(
+        request, responses.iterator(chunk_size=table.BATCH), name, fmt, back=reverse("tracking:home")
+    )
 
 
 @require_safe
@@ -154,7 +156,5 @@ def recommendations_import_confirm(request, response):
         )
         return _preview(request, response, pending["rows"], status=CONFLICT, note=note)
     del request.session[IMPORT_SESSION_KEY]
-    messages.success(
-        request, _("%(count)s aanbevelingen ingeladen uit Excel.") % {"count": len(created)}
-    )
+    messages.success(request, _("%(count)s aanbevelingen ingeladen uit Excel.") % {"count": len(created)})
     return redirect("recommendations:manage", slug=response.slug)

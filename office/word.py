@@ -364,12 +364,12 @@ class HTML:
         w = self.writer
         if tag == "p":
             p = w.paragraph(self.style, container)
-            self.inline(node, p, {}, with_text=True, with_tail=False)
+            self.inline(node, p, {}, with_text=True)
         elif tag in ("ul", "ol"):
             self._list(node, tag, container, level=level)
         elif tag in ("h3", "h4", "h5", "h6"):
             p = w.paragraph(f"Heading {int(tag[1]) - 2 + self.heading_offset}", container)
-            self.inline(node, p, {}, with_text=True, with_tail=False)
+            self.inline(node, p, {}, with_text=True)
         elif tag == "blockquote":
             inner = HTML(w, part=self.part, heading_offset=self.heading_offset, style="Quote")
             inner._blocks(node, container, level=level)
@@ -391,9 +391,7 @@ class HTML:
                 continue
             p = w.paragraph(style, container)
             if num_id is not None:
-                num_pr = parse_xml(
-                    f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
-                )
+                num_pr = parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>')
                 p.find(qn("w:pPr")).append(num_pr)
             continued = False  # the item's paragraphs after its first: List Continue
             if li.text and li.text.strip():
@@ -406,12 +404,12 @@ class HTML:
                 elif tag_name == "p":
                     if continued or p is None:
                         p = w.paragraph("List Continue" + (f" {depth}" if depth > 1 else ""), container)
-                    self.inline(child, p, {}, with_text=True, with_tail=False)
+                    self.inline(child, p, {}, with_text=True)
                     continued = True
                 else:
                     if p is None:
                         p = w.paragraph("List Continue" + (f" {depth}" if depth > 1 else ""), container)
-                    self.inline(child, p, {}, with_text=True, with_tail=False)
+                    self.inline(child, p, {}, with_text=True)
                 if child.tail and child.tail.strip() and p is not None:
                     self.text(child.tail, p, {})
 
@@ -430,39 +428,34 @@ class HTML:
         if text:
             p.append(self.writer.run(text, **fmt))
 
-    def inline(self, node, p, fmt, *, with_text=False, with_tail=False):
+    def inline(self, node, p, fmt, *, with_text=False):
         """The children of ``node`` (and its text) as runs of ``p``, formatted by ``fmt``."""
-        target = p
         if with_text and node.text:
-            self.text(node.text, target, fmt)
+            self.text(node.text, p, fmt)
         for child in node:
             tag = child.tag if isinstance(child.tag, str) else ""
             if tag == "span" and "footnote" in (child.get("class") or "").split():
-                self.writer.footnote(target, child)
+                self.writer.footnote(p, child)
             elif tag == "br":
-                target.append(self.writer.run("\n"))
-            elif tag == "a" and child.get("href"):
-                href = child.get("href")
-                if href.startswith("#"):
-                    self.inline(child, target, fmt, with_text=True)
-                else:
-                    link = self.writer.hyperlink(target, url=href, part=self.part)
-                    self.inline(child, link, {**fmt, "style": "Hyperlink"}, with_text=True)
+                p.append(self.writer.run("\n"))
+            elif tag == "a" and child.get("href") and not child.get("href").startswith("#"):
+                link = self.writer.hyperlink(p, url=child.get("href"), part=self.part)
+                self.inline(child, link, {**fmt, "style": "Hyperlink"}, with_text=True)
             else:
-                child_fmt = dict(fmt)
-                if tag in ("strong", "b"):
-                    child_fmt["bold"] = True
-                elif tag in ("em", "i"):
-                    child_fmt["italic"] = True
-                elif tag == "code":
-                    child_fmt["code"] = True
-                elif tag == "sup":
-                    child_fmt["vert"] = "superscript"
-                elif tag == "sub":
-                    child_fmt["vert"] = "subscript"
-                self.inline(child, target, child_fmt, with_text=True)
+                self.inline(child, p, {**fmt, **INLINE_FORMATS.get(tag, {})}, with_text=True)
             if child.tail:
-                self.text(child.tail, target, fmt)
+                self.text(child.tail, p, fmt)
+
+
+INLINE_FORMATS = {
+    "strong": {"bold": True},
+    "b": {"bold": True},
+    "em": {"italic": True},
+    "i": {"italic": True},
+    "code": {"code": True},
+    "sup": {"vert": "superscript"},
+    "sub": {"vert": "subscript"},
+}
 
 
 def print_html(obj, name):
