@@ -15,10 +15,13 @@ import codecs
 import csv
 import datetime
 import io
+import itertools
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import lxml.html
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +31,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from actions.models import Action, ActionLink, ProgressUpdate
+from core import rendered
 from recommendations.models import Recommendation
 
 BATCH = 50  # responses per batch of queries
@@ -74,6 +78,52 @@ def _overdue(row):
     return row.action.is_overdue(row.today) if row.action else None
 
 
+def _text(obj, name):
+    """A Markdown text as a spreadsheet shows it: plain text, lists with bullets (core.richtext's
+    stored print HTML, so a footnote is in brackets at its call)."""
+    return html_to_text(rendered.html_of(obj, name, variant="print")) if getattr(obj, name) else ""
+
+
+def html_to_text(html) -> str:
+    root = lxml.html.fragment_fromstring(str(html), create_parent="div")
+    parts: list[str] = []
+    _walk(root, parts)
+    text = "".join(parts)
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _walk(node, parts, number=None):
+    tag = node.tag if isinstance(node.tag, str) else ""
+    if tag == "span" and "footnote" in (node.get("class") or "").split():
+        parts.append(" (" + " ".join(node.text_content().split()) + ")")
+        parts.append(_inline_text(node.tail))
+        return
+    if tag == "li":
+        parts.append(f"{number}. " if number else "• ")
+    if tag == "br":
+        parts.append("\n")
+    parts.append(_inline_text(node.text))
+    counter = itertools.count(1)
+    for child in node:
+        _walk(child, parts, next(counter) if tag == "ol" else None)
+    if tag == "a" and node.get("href", "").startswith(("http:", "https:")) and node.get("href") != node.text_content():
+        parts.append(f" ({node.get('href')})")
+    if tag in ("p", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre"):
+        parts.append("\n\n")
+    elif tag == "li":
+        parts.append("\n")
+    if node.getparent() is not None:
+        parts.append(_inline_text(node.tail))
+
+
+def _inline_text(text):
+    """Text between tags: the HTML's line breaks are spaces, whitespace alone between blocks nothing."""
+    if not text or not text.strip():
+        return "" if not text or "\n" in text else text
+    return re.sub(r"\s*\n\s*", " ", text)
+
+
 def _owners(action):
     if action is None:
         return ""
@@ -96,10 +146,18 @@ COLUMNS = [
     Column("theme", _("Thema"), lambda r: _theme(r.recommendation), max_width=30, wrap=True),
     Column("recommendation_number", _("Aanbeveling nr."), lambda r: r.recommendation.number, max_width=12),
     Column("location", _("Locatie rapport"), lambda r: r.recommendation.location, max_width=14),
-    Column("text", _("Aanbeveling"), lambda r: r.recommendation.text, max_width=60, wrap=True),
+    Column("text", _("Aanbeveling"), lambda r: _text(r.recommendation, "text"), max_width=60, wrap=True),
     Column("agreement", _("Mate van akkoord"), lambda r: r.recommendation.agreement_document_label, max_width=20),
-    Column("response_text", _("Managementrespons"), lambda r: r.recommendation.response_text, max_width=50, wrap=True),
-    Column("justification", _("Motivering"), lambda r: r.recommendation.justification, max_width=50, wrap=True),
+    Column(
+        "response_text",
+        _("Managementrespons"),
+        lambda r: _text(r.recommendation, "response_text"),
+        max_width=50,
+        wrap=True,
+    ),
+    Column(
+        "justification", _("Motivering"), lambda r: _text(r.recommendation, "justification"), max_width=50, wrap=True
+    ),
     Column(
         "action_number",
         _("Actienummer"),
@@ -152,7 +210,7 @@ def _batch_rows(responses, today):
     actions = {}
     for link in links.order_by("order", "pk"):
         link_lists.setdefault(link.recommendation_id, []).append(link)
-        actions.setdefault(link.action_id, link.action)
+        link.action = actions.setdefault(link.action_id, link.action)  # one object per action
     # 3. The owners of those actions.
     owners: dict[int, list] = {pk: [] for pk in actions}
     through = Action.owners.through.objects.filter(action__response__in=responses).select_related("user")
@@ -199,11 +257,12 @@ def _width(value, kind):
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
-def write_xlsx(value_rows: Iterable[list], out, *, title=None, limit=MAX_XLSX_ROWS) -> int:
+def write_xlsx(value_rows: Iterable[list], out, *, title=None, limit=None) -> int:
     """Write the table to ``out`` (a binary file): typed cells (dates as dates, yes/no as
     booleans, text always as text, never as a formula), the header row frozen and bold, a filter
     on every column, widths that fit their contents (up to each column's ``max_width``, longer
     text wrapped). Returns the number of rows; raises ``TooManyRows`` beyond ``limit``."""
+    limit = limit or MAX_XLSX_ROWS
     values = []
     for row in value_rows:
         if len(values) == limit:
