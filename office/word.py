@@ -356,7 +356,7 @@ class HTML:
                 if child.tail and child.tail.strip():
                     self.text(child.tail, inline_target(), {})
             else:
-                self.inline(child, inline_target(), {}, with_text=True)
+                self.node(child, inline_target(), {})
                 if child.tail:
                     self.text(child.tail, inline_target(), {})
 
@@ -395,7 +395,8 @@ class HTML:
                 p.find(qn("w:pPr")).append(num_pr)
             continued = False  # the item's paragraphs after its first: List Continue
             if li.text and li.text.strip():
-                self.text(li.text, p, {})
+                before_block = len(li) == 0 or li[0].tag in ("ul", "ol", "p")
+                self.text(li.text.rstrip() if before_block else li.text, p, {})
             for child in li:
                 tag_name = child.tag if isinstance(child.tag, str) else ""
                 if tag_name in ("ul", "ol"):
@@ -409,7 +410,7 @@ class HTML:
                 else:
                     if p is None:
                         p = w.paragraph("List Continue" + (f" {depth}" if depth > 1 else ""), container)
-                    self.inline(child, p, {}, with_text=True)
+                    self.node(child, p, {})
                 if child.tail and child.tail.strip() and p is not None:
                     self.text(child.tail, p, {})
 
@@ -433,18 +434,22 @@ class HTML:
         if with_text and node.text:
             self.text(node.text, p, fmt)
         for child in node:
-            tag = child.tag if isinstance(child.tag, str) else ""
-            if tag == "span" and "footnote" in (child.get("class") or "").split():
-                self.writer.footnote(p, child)
-            elif tag == "br":
-                p.append(self.writer.run("\n"))
-            elif tag == "a" and child.get("href") and not child.get("href").startswith("#"):
-                link = self.writer.hyperlink(p, url=child.get("href"), part=self.part)
-                self.inline(child, link, {**fmt, "style": "Hyperlink"}, with_text=True)
-            else:
-                self.inline(child, p, {**fmt, **INLINE_FORMATS.get(tag, {})}, with_text=True)
+            self.node(child, p, fmt)
             if child.tail:
                 self.text(child.tail, p, fmt)
+
+    def node(self, child, p, fmt):
+        """One inline element (without its tail) as runs of ``p``."""
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag == "span" and "footnote" in (child.get("class") or "").split():
+            self.writer.footnote(p, child)
+        elif tag == "br":
+            p.append(self.writer.run("\n"))
+        elif tag == "a" and child.get("href") and not child.get("href").startswith("#"):
+            link = self.writer.hyperlink(p, url=child.get("href"), part=self.part)
+            self.inline(child, link, {**fmt, "style": "Hyperlink"}, with_text=True)
+        else:
+            self.inline(child, p, {**fmt, **INLINE_FORMATS.get(tag, {})}, with_text=True)
 
 
 INLINE_FORMATS = {

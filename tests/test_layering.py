@@ -7,6 +7,7 @@
     document | interchange   the document (assembly, layouts, page, PDF) | files in and out
     publishing               publishing versions, comparisons, the response as of a date
     tracking                 follow-up: the dashboard, the follow-up page, rounds, reminders, portfolio
+    office                   office formats: the tracking table (XLSX, CSV), recommendations from Excel, Word
 
 An app may use the apps below it, never those above or beside it (README, "Layout"). Checked here
 on the source, so that a string cannot do what an import may not: a foreign key to a model named
@@ -28,6 +29,7 @@ LAYERS = [
     ["document", "interchange"],
     ["publishing"],
     ["tracking"],
+    ["office"],
 ]
 APPS = [app for layer in LAYERS for app in layer]
 ALLOWED = {
