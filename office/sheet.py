@@ -25,7 +25,9 @@ import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
@@ -112,19 +114,25 @@ class SheetError(Exception):
 # --- agreement words ------------------------------------------------------------------------
 
 
+def document_label(code, response=None) -> str:
+    """The agreement level ``code`` as a document prints it (``Recommendation.agreement_document_label``,
+    which may follow the response's own vocabulary), in the active language; without a response,
+    or if the label cannot be had without one, the interface's label with a capital."""
+    probe = Recommendation(agreement=code)
+    if response is not None:
+        probe.response = response
+    try:
+        label = probe.agreement_document_label
+    except (ObjectDoesNotExist, AttributeError):
+        label = ""
+    return label or capfirst(str(Recommendation.Agreement(code).label))
+
+
 def document_words(response=None):
-    """[(code, word)]: each agreement level in the response's document words (as the document
-    prints it: ``Recommendation.agreement_document_label``), else the interface's."""
+    """[(code, word)]: each agreement level in the response's document words, else the interface's."""
     language = response.language if response is not None else translation.get_language()
-    words = []
     with translation.override(language):
-        for code in Recommendation.Agreement.values:
-            if code:
-                probe = Recommendation(agreement=code)
-                if response is not None:
-                    probe.response = response
-                words.append((code, probe.agreement_document_label))
-    return words
+        return [(code, document_label(code, response)) for code in Recommendation.Agreement.values if code]
 
 
 def agreement_words(response=None) -> dict[str, str]:
@@ -138,8 +146,7 @@ def agreement_words(response=None) -> dict[str, str]:
             for code, label in Recommendation.Agreement.choices:
                 if code:
                     words.setdefault(str(label).casefold(), code)
-                    probe = Recommendation(agreement=code)
-                    words.setdefault(probe.agreement_document_label.casefold(), code)
+                    words.setdefault(document_label(code).casefold(), code)
     for code in Recommendation.Agreement.values:
         if code:
             words.setdefault(code, code)
