@@ -321,10 +321,10 @@ BLOCKS = {"p", "ul", "ol", "h3", "h4", "h5", "h6", "blockquote", "pre", "hr", "d
 
 
 class HTML:
-    """Turns the stored print HTML of a text into paragraphs. ``heading_offset`` maps the text's
-    own h3-h6 to Word's heading levels below the headings around it."""
+    """Turns the stored print HTML of a text into paragraphs. ``heading_offset`` is the Word
+    heading level of the text's own h3 (h4 one below, ...): the level below the heading around it."""
 
-    def __init__(self, writer, *, part=None, heading_offset=1, style=None):
+    def __init__(self, writer, *, part=None, heading_offset=2, style=None):
         self.writer = writer
         self.part = part
         self.heading_offset = heading_offset
@@ -368,7 +368,7 @@ class HTML:
         elif tag in ("ul", "ol"):
             self._list(node, tag, container, level=level)
         elif tag in ("h3", "h4", "h5", "h6"):
-            p = w.paragraph(f"Heading {int(tag[1]) - 2 + self.heading_offset}", container)
+            p = w.paragraph(f"Heading {min(int(tag[1]) - 3 + self.heading_offset, 9)}", container)
             self.inline(node, p, {}, with_text=True)
         elif tag == "blockquote":
             inner = HTML(w, part=self.part, heading_offset=self.heading_offset, style="Quote")
@@ -556,15 +556,15 @@ def matrix_layout(w, document):
     if response.introduction:
         HTML(w, heading_offset=2).blocks(print_html(response, "introduction"))
     for index, rec in enumerate(document.recommendations, start=1):
-        w.heading(_("AANBEVELING %(number)s.") % {"number": rec.number or index}, 2)
-        HTML(w, heading_offset=3).blocks(print_html(rec, "text"))
+        w.heading(_("AANBEVELING %(number)s.") % {"number": rec.number or index}, 1)
+        HTML(w, heading_offset=2).blocks(print_html(rec, "text"))
         p = w.paragraph()
         p.append(w.run(f"{_('Managementrespons')}: "))
         p.append(w.run(rec.agreement_document_label, bold=True))
         if rec.response_text:
-            HTML(w, heading_offset=3).blocks(print_html(rec, "response_text"))
+            HTML(w, heading_offset=2).blocks(print_html(rec, "response_text"))
         if rec.justification:
-            HTML(w, heading_offset=3).blocks(print_html(rec, "justification"))
+            HTML(w, heading_offset=2).blocks(print_html(rec, "justification"))
         if rec.link_list:
             header = [
                 _("Kernactie(s)"),

@@ -130,7 +130,7 @@ def test_the_matrix_layout_in_word_has_a_key_action_table_per_recommendation(db)
     response = import_file(Path(__file__).parent / "data" / "uneg-matrix.yaml")
     data = docx_bytes(response)
     document = docx.Document(io.BytesIO(data))
-    bands = by_style(data, "Heading 2")
+    bands = by_style(data, "Heading 1")
     assert bands[:2] == ["RECOMMENDATION 1.", "RECOMMENDATION 2."]
     texts = [p.text for p in document.paragraphs]
     assert "Management response: Accepted" in texts
