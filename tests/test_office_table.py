@@ -253,3 +253,17 @@ def test_overdue_is_judged_as_the_pages_judge_it(client, tracked):
     action.save()
     sheet = open_xlsx(client.get(reverse("office:table_xlsx", args=[tracked.slug])).content)
     assert sheet[2][column("overdue")].value is False
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_the_dashboards_table_costs_the_same_queries_for_2_and_20_responses(
+    client, db, django_user_model, django_assert_max_num_queries, count
+):
+    for _i in range(count):
+        _response_with(3)
+    client.force_login(make_user(django_user_model, "telling", is_superuser=True))
+    # session, user; the responses; recommendations; links with actions and parents; owners;
+    # latest comments (one batch of up to 50 responses)
+    with django_assert_max_num_queries(7):
+        rows = read_csv(streamed(client.get(reverse("office:dashboard_csv"))))
+    assert len(rows) == 3 * count + 1
