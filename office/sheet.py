@@ -336,7 +336,13 @@ def read(data: bytes, *, response=None) -> list[dict]:
     except Exception:  # openpyxl raises many kinds for a damaged file
         raise SheetError([_("Het bestand kon niet als Excel-werkmap gelezen worden.")]) from None
     try:
+        if not workbook.worksheets:
+            raise SheetError([_("Het bestand kon niet als Excel-werkmap gelezen worden.")])
         return _read_sheet(_sheet_of(workbook), response)
+    except SheetError:
+        raise
+    except Exception:  # a damaged sheet, found as its rows are read
+        raise SheetError([_("Het bestand kon niet als Excel-werkmap gelezen worden.")]) from None
     finally:
         workbook.close()
 

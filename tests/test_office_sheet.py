@@ -124,7 +124,9 @@ def test_a_matrix_response_without_groups_round_trips_through_the_web(client, ev
         Recommendation.objects.create(
             response=source,
             number=str(n),
-            text=f"Recommendation {n}: **strengthen** the office.\n\n- one\n- two",
+            text=f"Recommendation {n}: **strengthen** the office.\n\n- one\n- two"
+            if n > 1
+            else "=SUM(A1) is text here.",
             agreement=agreement,
             response_text=f"Management will act ({n}).",
             justification="Because." if agreement in ("partially_agree", "disagree") else "",
@@ -255,6 +257,22 @@ def zip_bomb():
     return out.getvalue()
 
 
+def xml_bomb():
+    """A billion laughs in the sheet: entities that expand to 10^10 characters in a cell."""
+    entities = '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">' + "".join(
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9)
+    )
+    entities += "]>"
+
+    def change(name, content):
+        if name == "xl/worksheets/sheet1.xml":
+            assert b"<t>" in content
+            return content.replace(b"?>", b"?>" + entities.encode(), 1).replace(b"<t>", b"<t>&j;", 1)
+        return content
+
+    return rezip(workbook_bytes([row()]), change)
+
+
 def with_formula():
     book = openpyxl.Workbook()
     ws = book.active
@@ -314,6 +332,7 @@ BAD_FILES = {
         lying_dimension,
         ["Het blad heeft meer dan 1000 rijen met aanbevelingen."],
     ),
+    "XML bomb": (xml_bomb, ["Het bestand kon niet als Excel-werkmap gelezen worden."]),
     "zip bomb": (zip_bomb, ["Het bestand is uitgepakt te groot (ten hoogste 50 MB): het lijkt een zip-bom."]),
 }
 
