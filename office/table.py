@@ -32,6 +32,7 @@ from openpyxl.utils import get_column_letter
 
 from actions.models import Action, ActionLink, ProgressUpdate
 from core import rendered
+from core.text import printable
 from recommendations.models import Recommendation
 
 BATCH = 50  # responses per batch of queries
@@ -304,7 +305,8 @@ def write_xlsx(value_rows: Iterable[list], out, *, title=None, limit=None) -> in
 
 def _cell_value(value, kind):
     if kind == TEXT:
-        return "" if value is None else str(value)
+        # Rows stored before core.text's rule may hold control characters, which XLSX cannot.
+        return "" if value is None else printable(str(value))
     return value
 
 

@@ -36,6 +36,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 from core import rendered
+from core.text import printable
 from document.assembly import build_document
 
 FOOTNOTES_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
@@ -159,7 +160,8 @@ class Writer:
                 align.set(qn("w:val"), vert)
                 r_pr.append(align)
             r.append(r_pr)
-        for i, line in enumerate(text.split("\n")):
+        # Rows stored before core.text's rule may hold control characters, which XML cannot.
+        for i, line in enumerate(printable(text).split("\n")):
             if i:
                 r.append(OxmlElement("w:br"))
             if line:

@@ -267,3 +267,11 @@ def test_the_dashboards_table_costs_the_same_queries_for_2_and_20_responses(
     with django_assert_max_num_queries(7):
         rows = read_csv(streamed(client.get(reverse("office:dashboard_csv"))))
     assert len(rows) == 3 * count + 1
+
+
+def test_a_control_character_stored_before_the_rule_does_not_break_the_exports(client, tracked):
+    # A row written around NormalisedText (as rows stored before it were): a vertical tab in a title.
+    Action.objects.filter(response=tracked, number="3").update(title="Leer\x0btraject")
+    sheet = open_xlsx(client.get(reverse("office:table_xlsx", args=[tracked.slug])).content)
+    assert sheet[2][column("action_title")].value == "Leertraject"
+    assert client.get(reverse("office:docx", args=[tracked.slug])).status_code == 200
