@@ -155,16 +155,22 @@ def test_numbered_lists_restart_and_nested_lists_go_a_level_down(db):
     from tests.factories import ActionFactory, ManagementResponseFactory
 
     response = ManagementResponseFactory(introduction="1. een\n2. twee\n\nTussen.\n\n1. drie\n   - dieper\n")
-    ActionFactory(response=response, narrative="Zie [de site](https://example.org/x) en **vet**.")
+    ActionFactory(
+        response=response,
+        narrative="Zie [de site](https://example.org/x) en **vet**.\n\n### Tussentitel\n\n1. x\n   1. y\n",
+    )
     data = docx_bytes(response)
     document = docx.Document(io.BytesIO(data))
     numbered = [p for p in document.paragraphs if p.style.name == "List Number"]
-    assert [p.text for p in numbered] == ["een", "twee", "drie"]
+    assert [p.text for p in numbered] == ["een", "twee", "drie", "x"]
     style = ".//w:pPr/w:pStyle[@w:val='ListNumber']/../w:numPr/w:numId"
     num_ids = [n.get(qn("w:val")) for n in document.element.body.xpath(style)]
-    assert len(num_ids) == 3  # each item names its numbering instance
-    assert num_ids[0] == num_ids[1] != num_ids[2]
+    assert len(num_ids) == 4  # each item names its numbering instance
+    assert num_ids[0] == num_ids[1] != num_ids[2] != num_ids[3]
     assert [p.text for p in document.paragraphs if p.style.name == "List Bullet 2"] == ["dieper"]
+    assert [p.text for p in document.paragraphs if p.style.name == "List Number 2"] == ["y"]
+    # The narrative's own sub-heading: one level below its action's heading (Heading 2).
+    assert "Tussentitel" in [p.text for p in document.paragraphs if p.style.name == "Heading 3"]
     bold = [r.text for p in document.paragraphs for r in p.runs if r.bold]
     assert "vet" in bold
 
