@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "publishing",
     "tracking",
     "register",
+    "office",
 ]
 
 MIDDLEWARE = [

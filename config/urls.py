@@ -11,6 +11,7 @@ urlpatterns = [
     path("actions/", include("actions.urls")),
     path("", include("tracking.urls")),
     path("", include("register.urls")),
+    path("", include("office.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -298,6 +298,18 @@ CASES = {
     "tracking:portfolio": Case(lambda w: {}, reader_login(LOGGED_IN)),
     # Being prepared (202) until the task worker renders it; none runs in this test.
     "tracking:portfolio_pdf": Case(lambda w: {}, reader_login(LOGGED_IN, get_ok=202)),
+    # office formats: downloads as the pages; the dashboard's table behind a login; the import for evaluation staff
+    "office:table_xlsx": Case(lambda w: {"slug": w.response.slug}, page),
+    "office:table_csv": Case(lambda w: {"slug": w.response.slug}, page),
+    "office:docx": Case(lambda w: {"slug": w.response.slug}, page),
+    "office:recommendations_xlsx": Case(lambda w: {"slug": w.response.slug}, page),
+    "office:template": Case(lambda w: {}, public),
+    "office:dashboard_xlsx": Case(lambda w: {}, reader_login(LOGGED_IN)),
+    "office:dashboard_csv": Case(lambda w: {}, reader_login(LOGGED_IN)),
+    "office:recommendations_import": Case(lambda w: {"slug": w.response.slug}, editor(EVAL)),
+    "office:recommendations_import_confirm": Case(
+        lambda w: {"slug": w.response.slug}, post_only(EVAL), lambda w: {"token": "x"}
+    ),
     "responses:people": Case(
         lambda w: {"slug": w.response.slug}, editor(EVAL), lambda w: {"username": "mallory", "role": "evaluation_staff"}
     ),
