@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("publishing.urls")),
     path("recommendations/", include("recommendations.urls")),
     path("actions/", include("actions.urls")),
+    path("", include("evidence.urls")),
     path("", include("tracking.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
