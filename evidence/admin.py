@@ -1,27 +1,10 @@
 from django.contrib import admin
 
-from core.editing import VersionedAdminMixin
+from .models import FrozenEvidence, ValidationDecision
 
-from .models import Evidence, FrozenEvidence, ValidationDecision
-
-
-@admin.register(Evidence)
-class EvidenceAdmin(VersionedAdminMixin, admin.ModelAdmin):
-    """Titles, dates and removal can be corrected here; files are added on the action page (their
-    content is checked there) and never deleted: removing sets ``removed_at``."""
-
-    list_display = ["title", "action", "evidence_kind", "file_name", "date", "removed_at"]
-    list_filter = ["evidence_kind", "action__response", ("removed_at", admin.EmptyFieldListFilter)]
-    search_fields = ["title", "file_name", "url", "sha256"]
-    list_select_related = ["action"]
-    raw_id_fields = ["action", "progress_update", "added_by", "removed_by"]
-    readonly_fields = ["evidence_kind", "file_name", "storage_key", "content_type", "size", "sha256", "version", "updated_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# Evidence itself has no admin: it is added on the action page, where its content is checked, and
+# removed there (kept, with removed_at); its history is on the audit trail. Decisions and the
+# evidence of published versions can be read here, never changed.
 
 
 @admin.register(ValidationDecision)
