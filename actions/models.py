@@ -158,7 +158,10 @@ class Action(NormalisedText, Versioned):
     )
     # The status a claim replaced, put back when the claim is sent back. None: not known (a claim
     # that came in through an import); sending it back then gives "in uitvoering".
-    status_before_claim = models.CharField(_("status voor de claim"), max_length=20, null=True, blank=True)
+    # Null, not "": "" is a status of its own (not reported yet).
+    status_before_claim = models.CharField(  # noqa: DJ001
+        _("status voor de claim"), max_length=20, null=True, blank=True
+    )
 
     recommendations = models.ManyToManyField(
         "recommendations.Recommendation",

@@ -54,7 +54,9 @@ def check_name(name: str) -> str:
         refuse(_("De bestandsnaam bevat tekens die geen naam vormen. Geef het bestand een gewone naam."), "name")
     if len(name) > NAME_MAX_LENGTH:
         refuse(
-            _("De bestandsnaam is te lang (%(length)s tekens; ten hoogste %(limit)s). Geef het bestand een kortere naam.")
+            _(
+                "De bestandsnaam is te lang (%(length)s tekens; ten hoogste %(limit)s). Geef het bestand een kortere naam."
+            )
             % {"length": len(name), "limit": NAME_MAX_LENGTH},
             "name_length",
         )
@@ -147,7 +149,9 @@ def office(upload) -> FileType:
         if "xl/workbook.xml" in names:
             return XLSX
     refuse(
-        _("Dit bestandstype nemen we niet aan: de inhoud is een zip, geen Word- of Excel-bestand. Toegestaan: %(allowed)s.")
+        _(
+            "Dit bestandstype nemen we niet aan: de inhoud is een zip, geen Word- of Excel-bestand. Toegestaan: %(allowed)s."
+        )
         % {"allowed": ALLOWED_LABEL},
         "type",
     )

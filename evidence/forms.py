@@ -19,11 +19,11 @@ class EvidenceForm(forms.Form):
     file = forms.FileField(
         label=capfirst(_("bestand")),
         required=False,
-        help_text=_("PDF, Word (.docx), Excel (.xlsx) of een afbeelding (PNG, JPEG, GIF, WebP); ten hoogste %(limit)s."),
+        help_text=_(
+            "PDF, Word (.docx), Excel (.xlsx) of een afbeelding (PNG, JPEG, GIF, WebP); ten hoogste %(limit)s."
+        ),
     )
-    url = forms.URLField(
-        label=capfirst(_("of een link")), required=False, max_length=2_000, assume_scheme="https"
-    )
+    url = forms.URLField(label=capfirst(_("of een link")), required=False, max_length=2_000, assume_scheme="https")
     progress_update = forms.ModelChoiceField(
         label=capfirst(_("bij voortgangsmelding")),
         queryset=None,
@@ -43,7 +43,8 @@ class EvidenceForm(forms.Form):
         }
         self.fields["progress_update"].queryset = action.progress_updates.all()
         self.fields["progress_update"].label_from_instance = lambda update: (
-            f"{update.date:%d-%m-%Y} · {update.get_status_display()}" + (f" · {update.note[:60]}" if update.note else "")
+            f"{update.date:%d-%m-%Y} · {update.get_status_display()}"
+            + (f" · {update.note[:60]}" if update.note else "")
         )
         self.fields["url"].widget.attrs["placeholder"] = "https://"
         self.file_type = None

@@ -84,7 +84,8 @@ class Evidence(NormalisedText, Versioned):
         constraints = [
             models.CheckConstraint(condition=models.Q(evidence_kind__in=["file", "link"]), name="evidence_kind_valid"),
             models.CheckConstraint(
-                condition=models.Q(evidence_kind="file", url="") | models.Q(evidence_kind="link", file_name="", storage_key=""),
+                condition=models.Q(evidence_kind="file", url="")
+                | models.Q(evidence_kind="link", file_name="", storage_key=""),
                 name="evidence_file_or_link",
             ),
         ]
@@ -174,8 +175,9 @@ class ValidationDecision(models.Model):
 
     @property
     def by(self):
-        if self.decided_by_id:
-            return self.decided_by.get_full_name() or self.decided_by.get_username()
+        user = self.decided_by
+        if user is not None:
+            return user.get_full_name() or user.get_username()
         return self.decided_by_name
 
 

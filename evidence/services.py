@@ -148,8 +148,10 @@ def freeze(version):
     actions = Action.objects.filter(response_id=version.response_id).select_related("parent")
     numbers = {action.pk: action for action in actions}
     rows = []
-    for item in Evidence.objects.current().filter(action__response_id=version.response_id).order_by(
-        "action__order", "action_id", "date", "added_at", "pk"
+    for item in (
+        Evidence.objects.current()
+        .filter(action__response_id=version.response_id)
+        .order_by("action__order", "action_id", "date", "added_at", "pk")
     ):
         action = numbers[item.action_id]
         rows.append(

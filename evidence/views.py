@@ -85,7 +85,10 @@ def add(request, action):
             else:
                 item = services.add_link(url=data["url"], **common)
             if item.is_file:  # the name as kept: a browser's folder is never part of it
-                text = _("Bewijsstuk „%(title)s” (%(name)s) toegevoegd.") % {"title": item.title, "name": item.file_name}
+                text = _("Bewijsstuk „%(title)s” (%(name)s) toegevoegd.") % {
+                    "title": item.title,
+                    "name": item.file_name,
+                }
             else:
                 text = _("Bewijsstuk „%(title)s” toegevoegd.") % {"title": item.title}
             messages.success(request, text)
@@ -98,9 +101,7 @@ def add(request, action):
 
 @require_POST
 @login_required
-@with_response_object(
-    Evidence.objects.select_related("action__response"), permission=permissions.can_add_evidence
-)
+@with_response_object(Evidence.objects.select_related("action__response"), permission=permissions.can_add_evidence)
 def remove(request, item):
     """Take evidence off its action (it stays on the audit trail and in published versions)."""
     form = DeleteForm(request.POST)

@@ -65,15 +65,7 @@ def as_data(response: ManagementResponse) -> dict:
             {"date": update.date, "status": update.status, "comment": update.note, "by": update.by}
         )
 
-    # Evidence as references (title, date, and the link or the file's name and SHA-256), never the bytes.
-    evidence = {}
-    for item in Evidence.objects.current().filter(action__response=response).order_by("date", "added_at", "pk"):
-        reference = {"title": item.title, "date": item.date}
-        if item.is_file:
-            reference |= {"file": item.file_name, "sha256": item.sha256}
-        else:
-            reference["link"] = item.url
-        evidence.setdefault(item.action_id, []).append(reference)
+    evidence = evidence_references(response)
 
     def action_data(action, with_parts):
         data = {
@@ -156,6 +148,20 @@ def as_data(response: ManagementResponse) -> dict:
         "recommendations": recommendations.get(None, []),
         "groups": groups,
     }
+
+
+def evidence_references(response) -> dict:
+    """{action id: [reference]}: each action's evidence as references (title, date, and the link or the
+    file's name and SHA-256), never the bytes. One query."""
+    evidence: dict = {}
+    for item in Evidence.objects.current().filter(action__response=response).order_by("date", "added_at", "pk"):
+        reference = {"title": item.title, "date": item.date}
+        if item.is_file:
+            reference |= {"file": item.file_name, "sha256": item.sha256}
+        else:
+            reference["link"] = item.url
+        evidence.setdefault(item.action_id, []).append(reference)
+    return evidence
 
 
 def _delivered_on(response):

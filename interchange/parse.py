@@ -608,11 +608,7 @@ def _parse_actions(r, top):
             narrative=r.text(m, "narrative", path, multiline=True, model=Action),
             progress=_parse_progress(r, m, path, is_part=is_part),
         )
-        if r.version != 1:
-            action.validation = r.choice(
-                m, "validation", path, VALIDATION_STATES, what="validation state", default=""
-            )
-            action.evidence = _parse_evidence(r, m, path)
+        action.validation, action.evidence = _parse_validation_and_evidence(r, m, path)
         if not is_part:
             for index, part in enumerate(r.sequence(m, "parts", path)):
                 parsed = one(part, f"{path}.parts[{index}]", m.key_lines["parts"], is_part=True)
@@ -717,6 +713,14 @@ def _parse_progress(r, m, path, *, is_part):
     return entries
 
 
+def _parse_validation_and_evidence(r, m, path):
+    """An action's optional ``validation`` and ``evidence`` (version 2; version 1 has neither)."""
+    if r.version == 1:
+        return "", []
+    validation = r.choice(m, "validation", path, VALIDATION_STATES, what="validation state", default="")
+    return validation, _parse_evidence(r, m, path)
+
+
 def _parse_evidence(r, m, path):
     """An action's evidence references: a title and a date, and a link or a file name with its SHA-256."""
     found = []
@@ -746,7 +750,9 @@ def _parse_evidence(r, m, path):
             if "/" in reference.file or "\\" in reference.file:
                 r.error(e.key_lines.get("file", line), f"{epath}.file", "a file name without folders")
             if not SHA256.match(reference.sha256):
-                r.error(e.key_lines.get("sha256", line), f"{epath}.sha256", "expected the file's SHA-256 (64 hex digits)")
+                r.error(
+                    e.key_lines.get("sha256", line), f"{epath}.sha256", "expected the file's SHA-256 (64 hex digits)"
+                )
         found.append(reference)
     return found
 

@@ -58,11 +58,15 @@ def decide(client, action, decision, comment=""):
 
 
 def test_a_closing_status_awaits_validation_when_the_response_asks_for_it(client, world):
-    response, _other, _eva, piet, action, _ = world
+    _response, _other, _eva, piet, action, _ = world
     client.force_login(piet)
     assert set_status(client, action, "realised").status_code == 302
     action.refresh_from_db()
-    assert (action.status, action.validation_state, action.status_before_claim) == ("realised", "awaiting", "in_progress")
+    assert (action.status, action.validation_state, action.status_before_claim) == (
+        "realised",
+        "awaiting",
+        "in_progress",
+    )
     page = client.get(action.get_absolute_url()).content.decode()
     assert "wacht op validatie" in page
 
@@ -88,7 +92,8 @@ def test_the_all_policy_asks_validation_for_every_status_and_closing_not_for_in_
     action = Action.objects.get(pk=action.pk)
     action.status = "in_progress"
     action.save()
-    assert action.validation_state == "awaiting" and action.status_before_claim == "to_start"
+    assert action.validation_state == "awaiting"
+    assert action.status_before_claim == "to_start"
 
 
 def test_every_write_path_makes_a_claim_a_plain_save_too(world):
@@ -114,7 +119,9 @@ def test_evaluation_staff_validate_a_claim(client, world):
     assert "gevalideerd" in client.get(action.get_absolute_url()).content.decode()
 
 
-def test_sending_back_puts_the_old_status_back_logs_it_and_mails_the_owner(client, world, django_capture_on_commit_callbacks):
+def test_sending_back_puts_the_old_status_back_logs_it_and_mails_the_owner(
+    client, world, django_capture_on_commit_callbacks
+):
     _response, _other, eva, piet, action, _ = world
     client.force_login(piet)
     set_status(client, action, "realised")
@@ -125,7 +132,8 @@ def test_sending_back_puts_the_old_status_back_logs_it_and_mails_the_owner(clien
     action.refresh_from_db()
     assert (action.status, action.validation_state) == ("in_progress", "")
     entry = ProgressUpdate.objects.filter(action=action).first()
-    assert entry.status == "in_progress" and "Het eindverslag ontbreekt." in entry.note
+    assert entry.status == "in_progress"
+    assert "Het eindverslag ontbreekt." in entry.note
     assert [m.to for m in mail.outbox] == [["piet@example.org"]]
     message = mail.outbox[0]
     assert "Actie 1 teruggestuurd" in message.subject
@@ -154,7 +162,8 @@ def test_a_second_decision_on_the_same_claim_is_refused(client, world):
     stale_version = action.version
     decide(client, action, "validate")
     answer = client.post(
-        reverse("evidence:decide", args=[action.pk]), {"decision": "send_back", "comment": "x", "version": stale_version}
+        reverse("evidence:decide", args=[action.pk]),
+        {"decision": "send_back", "comment": "x", "version": stale_version},
     )
     assert answer.status_code == 409
     action.refresh_from_db()
@@ -177,7 +186,8 @@ def test_a_part_that_inherits_shows_its_parents_validation(world):
     action.status = "realised"
     action.save()
     part = Action.objects.select_related("parent").get(pk=part.pk)
-    assert part.awaits_validation and part.get_effective_validation_state_display() == "wacht op validatie"
+    assert part.awaits_validation
+    assert part.get_effective_validation_state_display() == "wacht op validatie"
 
 
 # --- Evidence ---------------------------------------------------------------------------------------
@@ -205,7 +215,8 @@ def test_the_project_team_adds_a_pdf_and_a_link(client, world):
     )
     assert answer.status_code == 302
     page = client.get(action.get_absolute_url()).content.decode()
-    assert "Eindverslag" in page and "https://example.org/persbericht" in page
+    assert "Eindverslag" in page
+    assert "https://example.org/persbericht" in page
 
 
 def test_a_docx_and_an_xlsx_are_kept(client, world):
@@ -229,7 +240,9 @@ BAD_FILES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "data", "message"), [case[1:] for case in BAD_FILES], ids=[case[0] for case in BAD_FILES])
+@pytest.mark.parametrize(
+    ("name", "data", "message"), [case[1:] for case in BAD_FILES], ids=[case[0] for case in BAD_FILES]
+)
 def test_a_bad_file_is_refused_with_a_message_next_to_the_field(client, world, name, data, message):
     _response, _other, _eva, piet, action, _ = world
     client.force_login(piet)
@@ -273,7 +286,8 @@ def test_a_path_in_the_name_is_stored_inert_under_the_plain_name(client, world, 
     answer = add_file(client, action, name, files.PDF)
     assert answer.status_code == 302
     item = Evidence.objects.get()
-    assert item.file_name == "verslag.pdf" and ".." not in item.storage_key
+    assert item.file_name == "verslag.pdf"
+    assert ".." not in item.storage_key
     assert "(verslag.pdf)" in client.get(answer["Location"]).content.decode()
 
 
@@ -295,7 +309,8 @@ def test_removed_evidence_stays_on_the_audit_trail_and_in_storage(client, world)
     answer = client.post(reverse("evidence:remove", args=[item.pk]), {"version": item.version})
     assert answer.status_code == 302
     item.refresh_from_db()
-    assert item.is_removed and item.removed_by == piet
+    assert item.is_removed
+    assert item.removed_by == piet
     assert evidence_storage().exists(item.storage_key)
     assert Evidence.objects.current().count() == 0
     entries = audit.entries(audit.timeline(action))
@@ -342,7 +357,8 @@ def test_a_file_is_served_as_an_inert_attachment(client, world, stored):
     assert answer["Content-Type"] == "application/pdf"
     assert answer["X-Content-Type-Options"] == "nosniff"
     csp = answer["Content-Security-Policy"]
-    assert "sandbox" in csp and "default-src 'none'" in csp
+    assert "sandbox" in csp
+    assert "default-src 'none'" in csp
 
 
 def test_a_draft_s_file_is_not_found_for_those_who_may_not_read_it(client, world, stored, django_user_model):
@@ -394,7 +410,7 @@ def test_another_response_s_file_cannot_be_reached_through_this_response_s_addre
 
 
 def test_only_the_project_team_adds_evidence(client, world, django_user_model):
-    response, _other, eva, _piet, action, _ = world
+    _response, _other, eva, _piet, action, _ = world
     client.force_login(eva)
     assert add_file(client, action, "verslag.pdf", files.PDF).status_code == 403
     assert Evidence.objects.count() == 0

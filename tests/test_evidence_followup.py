@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.models import Action
 from evidence import services
@@ -43,14 +44,15 @@ def world(db, django_user_model):
 def test_the_dashboard_counts_a_realisation_only_once_it_is_validated(world):
     response, _eva = world
     figures = figures_for([response.pk], today=datetime.date(2025, 1, 1))[response.pk]
-    assert figures.statuses["realised"] == 1 and figures.validated == 1
+    assert figures.statuses["realised"] == 1
+    assert figures.validated == 1
     assert figures.awaiting == 2
     assert figures.statuses["in_progress"] == 1
     assert figures.implementation_rate == 25  # 1 of 4: the two claims do not count yet
 
 
 def test_the_dashboard_says_which_numbers_are_validated(client, world):
-    response, eva = world
+    _response, eva = world
     client.force_login(eva)
     page = client.get(reverse("tracking:home")).content.decode()
     assert "1 gerealiseerd en gevalideerd" in page
@@ -63,10 +65,14 @@ def test_the_follow_up_page_shows_and_filters_what_awaits_validation(client, wor
     response, eva = world
     client.force_login(eva)
     page = client.get(reverse("tracking:followup", args=[response.slug])).content.decode()
-    assert "1 gevalideerd" in page and "2 wachten op validatie" in page
-    assert page.count("badge--awaiting") == 2 and page.count("badge--validated") == 1
+    assert "1 gevalideerd" in page
+    assert "2 wachten op validatie" in page
+    assert page.count("badge--awaiting") == 2
+    assert page.count("badge--validated") == 1
     page = client.get(reverse("tracking:followup", args=[response.slug]) + "?status=awaiting").content.decode()
-    assert "Oproepkader" in page and "Onderzoek" in page and "Leertraject" not in page
+    assert "Oproepkader" in page
+    assert "Onderzoek" in page
+    assert "Leertraject" not in page
 
 
 def test_a_round_cannot_close_while_something_awaits_validation(client, world):
@@ -74,7 +80,8 @@ def test_a_round_cannot_close_while_something_awaits_validation(client, world):
     review_round = ReviewRound.objects.create(response=response, name="2025 H1", date=datetime.date(2025, 6, 30))
     client.force_login(eva)
     page = client.get(review_round.get_absolute_url()).content.decode()
-    assert "Wacht op validatie" in page and "Toch sluiten, omdat" in page
+    assert "Wacht op validatie" in page
+    assert "Toch sluiten, omdat" in page
     answer = client.post(reverse("tracking:round_close", args=[review_round.pk]))
     assert answer.status_code == 422
     assert "Nog 2 acties wachten op validatie (1, 3)" in answer.content.decode()
@@ -91,7 +98,8 @@ def test_a_round_closes_with_a_reason_which_it_keeps(client, world):
     )
     assert answer.status_code == 302
     review_round.refresh_from_db()
-    assert not review_round.is_open and review_round.closed_despite == "Validatie volgt op de stuurgroep."
+    assert not review_round.is_open
+    assert review_round.closed_despite == "Validatie volgt op de stuurgroep."
     assert "Validatie volgt op de stuurgroep." in client.get(review_round.get_absolute_url()).content.decode()
 
 
@@ -103,16 +111,19 @@ def test_a_round_with_nothing_awaiting_closes_without_a_reason(client, world):
     client.force_login(eva)
     assert client.post(reverse("tracking:round_close", args=[review_round.pk])).status_code == 302
     review_round.refresh_from_db()
-    assert not review_round.is_open and review_round.closed_despite == ""
+    assert not review_round.is_open
+    assert review_round.closed_despite == ""
 
 
 def test_the_round_report_shows_what_is_validated_and_what_awaits(world):
     response, _eva = world
     review_round = ReviewRound.objects.create(
-        response=response, name="2025 H1", date=datetime.date.today() + datetime.timedelta(days=1)
+        response=response, name="2025 H1", date=timezone.localdate() + datetime.timedelta(days=1)
     )
     html = render_report_html(round_report(review_round))
     assert "1 gerealiseerd en gevalideerd" in html
     assert "2 wachten op validatie" in html
-    assert 'id="validatie"' in html and "Geclaimde status" in html
-    assert html.count(">gevalideerd<") == 1 and html.count(">wacht op validatie<") == 2
+    assert 'id="validatie"' in html
+    assert "Geclaimde status" in html
+    assert html.count(">gevalideerd<") == 1
+    assert html.count(">wacht op validatie<") == 2

@@ -122,7 +122,9 @@ def test_a_file_goes_in_and_comes_out_byte_for_byte(client, backend, world):
 
 def test_two_files_of_the_same_name_are_both_kept(backend, world):
     _response, piet, action = world
-    first = services.add_file(action=action, user=piet, title="A", date="2025-01-01", upload=files.upload("a.pdf", files.PDF))
+    first = services.add_file(
+        action=action, user=piet, title="A", date="2025-01-01", upload=files.upload("a.pdf", files.PDF)
+    )
     second = services.add_file(
         action=action, user=piet, title="B", date="2025-01-02", upload=files.upload("a.pdf", files.PDF + b"% second\n")
     )
@@ -135,7 +137,9 @@ def test_a_refused_file_leaves_nothing_in_the_storage(backend, world):
     kind, s3 = backend
     _response, piet, action = world
     with pytest.raises(Exception, match="Windows-programma"):
-        services.add_file(action=action, user=piet, title="x", date="2025-01-01", upload=files.upload("x.pdf", files.EXE))
+        services.add_file(
+            action=action, user=piet, title="x", date="2025-01-01", upload=files.upload("x.pdf", files.EXE)
+        )
     assert Evidence.objects.count() == 0
     if kind == "s3":
         prefix = evidence_storage().location
@@ -146,7 +150,9 @@ def test_a_refused_file_leaves_nothing_in_the_storage(backend, world):
 
 def test_a_missing_object_is_not_found_not_an_error(client, backend, world):
     response, piet, action = world
-    item = services.add_file(action=action, user=piet, title="A", date="2025-01-01", upload=files.upload("a.pdf", files.PDF))
+    item = services.add_file(
+        action=action, user=piet, title="A", date="2025-01-01", upload=files.upload("a.pdf", files.PDF)
+    )
     evidence_storage().delete(item.storage_key)
     client.force_login(piet)
     assert client.get(reverse("evidence:file", args=[response.slug, item.pk])).status_code == 404

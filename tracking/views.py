@@ -59,6 +59,30 @@ def round_actions(response):
     return action_tree(list(Action.objects.filter(response=response).select_related("parent").order_by("order", "pk")))
 
 
+def posted_entries(request, actions):
+    """The round form's status and comment of each action, and the errors ({action id: message})."""
+    entries, errors = [], {}
+    for action in actions:
+        value = request.POST.get(f"status-{action.pk}", action.status)
+        allowed = [v for v in Action.Status.values if action.parent_id or v != Action.Status.INHERITED]
+        if value not in allowed:
+            errors[action.pk] = _("Kies een geldige status.")
+        note = request.POST.get(f"note-{action.pk}", "").strip()
+        if len(note) > 5_000:
+            errors[action.pk] = _("Ten hoogste 5000 tekens.")
+        version = request.POST.get(f"version-{action.pk}", "")
+        action.posted_status, action.posted_note = value, note
+        entries.append(
+            services.Entry(
+                action=action,
+                status=value,
+                note=note,
+                base_version=int(version) if version.isdigit() else action.version,
+            )
+        )
+    return entries, errors
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def round_detail(request, pk, close_error=None):
@@ -80,25 +104,7 @@ def round_detail(request, pk, close_error=None):
         if not review_round.is_open:
             messages.error(request, _("Deze ronde is gesloten."))
             return redirect(review_round)
-        entries = []
-        for action in actions:
-            value = request.POST.get(f"status-{action.pk}", action.status)
-            allowed = [v for v in Action.Status.values if action.parent_id or v != Action.Status.INHERITED]
-            if value not in allowed:
-                errors[action.pk] = _("Kies een geldige status.")
-            note = request.POST.get(f"note-{action.pk}", "").strip()
-            if len(note) > 5_000:
-                errors[action.pk] = _("Ten hoogste 5000 tekens.")
-            version = request.POST.get(f"version-{action.pk}", "")
-            action.posted_status, action.posted_note = value, note
-            entries.append(
-                services.Entry(
-                    action=action,
-                    status=value,
-                    note=note,
-                    base_version=int(version) if version.isdigit() else action.version,
-                )
-            )
+        entries, errors = posted_entries(request, actions)
         if not errors:
             try:
                 recorded = services.record_round(review_round=review_round, user=request.user, entries=entries)

@@ -10,6 +10,7 @@ import subprocess
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from actions.models import Action
@@ -68,7 +69,7 @@ def test_a_claim_is_sent_back_completed_and_validated(
     action = Action.objects.get(response=seed_response, number="4")  # op te starten in 2025
     action.owners.add(project_member)
     review_round = ReviewRound.objects.create(
-        response=seed_response, name="2026 H2", date=datetime.date.today() + datetime.timedelta(days=1)
+        response=seed_response, name="2026 H2", date=timezone.localdate() + datetime.timedelta(days=1)
     )
 
     # The project team claims "realised" with a PDF.
