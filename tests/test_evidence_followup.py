@@ -127,3 +127,17 @@ def test_the_round_report_shows_what_is_validated_and_what_awaits(world):
     assert "Geclaimde status" in html
     assert html.count(">gevalideerd<") == 1
     assert html.count(">wacht op validatie<") == 2
+
+
+def test_a_recommendation_is_implemented_once_its_actions_realisations_are_validated(world):
+    from tests.factories import ActionLinkFactory, RecommendationFactory
+
+    response, eva = world
+    recommendation = RecommendationFactory(theme__group__response=response, agreement="agree")
+    action = Action.objects.get(response=response, number="1")  # realised, awaiting validation
+    ActionLinkFactory(recommendation=recommendation, action=action)
+    recommendation = type(recommendation).objects.with_implementation().get(pk=recommendation.pk)
+    assert recommendation.implementation_state == "in_progress"
+    services.decide(action=action, user=eva, validated=True, comment="", base_version=action.version)
+    recommendation = type(recommendation).objects.with_implementation().get(pk=recommendation.pk)
+    assert recommendation.implementation_state == "implemented"
