@@ -414,3 +414,14 @@ def test_only_the_project_team_adds_evidence(client, world, django_user_model):
     client.force_login(eva)
     assert add_file(client, action, "verslag.pdf", files.PDF).status_code == 403
     assert Evidence.objects.count() == 0
+
+
+def test_the_document_shows_the_claim_and_leads_evaluation_staff_to_the_decision(client, world):
+    response, _other, eva, piet, action, _ = world
+    client.force_login(piet)
+    set_status(client, action, "realised")
+    page = client.get(response.get_absolute_url()).content.decode()
+    assert "badge--awaiting" in page and "Bewijs bekijken en beslissen" not in page
+    client.force_login(eva)
+    page = client.get(response.get_absolute_url()).content.decode()
+    assert f'href="{action.get_absolute_url()}#bewijs-{action.pk}"' in page
