@@ -160,7 +160,7 @@ class Action(NormalisedText, Versioned):
     # that came in through an import); sending it back then gives "in uitvoering".
     # Null, not "": "" is a status of its own (not reported yet).
     status_before_claim = models.CharField(  # noqa: DJ001
-        _("status voor de claim"), max_length=20, null=True, blank=True
+        _("status voor de claim"), max_length=20, choices=Status, null=True, blank=True
     )
 
     recommendations = models.ManyToManyField(
