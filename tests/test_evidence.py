@@ -421,7 +421,8 @@ def test_the_document_shows_the_claim_and_leads_evaluation_staff_to_the_decision
     client.force_login(piet)
     set_status(client, action, "realised")
     page = client.get(response.get_absolute_url()).content.decode()
-    assert "badge--awaiting" in page and "Bewijs bekijken en beslissen" not in page
+    assert "badge--awaiting" in page
+    assert "Bewijs bekijken en beslissen" not in page
     client.force_login(eva)
     page = client.get(response.get_absolute_url()).content.decode()
     assert f'href="{action.get_absolute_url()}#bewijs-{action.pk}"' in page
