@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.csp import CSP
 from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
@@ -184,7 +183,3 @@ def file(request, slug, pk):
     http["X-Content-Type-Options"] = "nosniff"
     http["Cache-Control"] = "private, no-store"
     return http
-
-
-def file_url(response, item):
-    return reverse("evidence:file", kwargs={"slug": response.slug, "pk": item.pk})

@@ -141,3 +141,16 @@ def test_a_recommendation_is_implemented_once_its_actions_realisations_are_valid
     services.decide(action=action, user=eva, validated=True, comment="", base_version=action.version)
     recommendation = type(recommendation).objects.with_implementation().get(pk=recommendation.pk)
     assert recommendation.implementation_state == "implemented"
+
+
+def test_the_portfolio_counts_validation_like_the_dashboard(client, world):
+    from tracking.portfolio import portfolio
+
+    _response, eva = world
+    report = portfolio(eva, timezone.localdate().year)
+    assert (report.overall.total, report.overall.awaiting, report.overall.validated) == (4, 2, 1)
+    assert report.overall.implementation_rate == 25
+    client.force_login(eva)
+    page = client.get(reverse("tracking:portfolio")).content.decode()
+    assert "1 gerealiseerd en gevalideerd" in page
+    assert "2 wachten op validatie" in page
