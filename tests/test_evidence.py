@@ -426,3 +426,37 @@ def test_the_document_shows_the_claim_and_leads_evaluation_staff_to_the_decision
     client.force_login(eva)
     page = client.get(response.get_absolute_url()).content.decode()
     assert f'href="{action.get_absolute_url()}#bewijs-{action.pk}"' in page
+
+
+def test_evidence_can_belong_to_a_progress_entry_and_shows_in_the_activity_feed(client, world):
+    response, _other, eva, piet, action, _ = world
+    client.force_login(piet)
+    set_status(client, action, "realised", note="Het contract is getekend.")
+    entry = ProgressUpdate.objects.filter(action=action).first()
+    answer = client.post(
+        reverse("evidence:add", args=[action.pk]),
+        {
+            "title": "Contract",
+            "date": "2025-06-30",
+            "file": files.upload("contract.pdf", files.PDF),
+            "progress_update": entry.pk,
+        },
+    )
+    assert answer.status_code == 302
+    assert Evidence.objects.get().progress_update == entry
+    assert "bij de melding van" in client.get(action.get_absolute_url()).content.decode()
+    client.force_login(eva)
+    feed = client.get(reverse("responses:activity", args=[response.slug])).content.decode()
+    assert "Contract (contract.pdf)" in feed
+
+
+def test_a_progress_entry_of_another_action_is_refused(client, world):
+    _response, _other, _eva, piet, action, other_action = world
+    foreign = ProgressUpdate.objects.create(action=other_action, status="in_progress")
+    client.force_login(piet)
+    answer = client.post(
+        reverse("evidence:add", args=[action.pk]),
+        {"title": "Contract", "date": "2025-06-30", "url": "https://example.org/c", "progress_update": foreign.pk},
+    )
+    assert answer.status_code == 422
+    assert Evidence.objects.count() == 0
