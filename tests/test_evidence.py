@@ -460,3 +460,14 @@ def test_a_progress_entry_of_another_action_is_refused(client, world):
     )
     assert answer.status_code == 422
     assert Evidence.objects.count() == 0
+
+
+def test_the_status_form_says_which_statuses_await_validation(client, world):
+    response, _other, _eva, piet, action, _ = world
+    client.force_login(piet)
+    page = client.get(reverse("actions:status", args=[action.pk])).content.decode()
+    assert "tellen pas na validatie door evaluatiemedewerkers" in page
+    response.validation_policy = "none"
+    response.save()
+    page = client.get(reverse("actions:status", args=[action.pk])).content.decode()
+    assert "na validatie" not in page
