@@ -73,7 +73,8 @@ class ActionAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_select_related = ["response", "parent"]
     raw_id_fields = ["parent", "owners"]
     inlines = [PartInline, LinkInline, ProgressInline]
-    readonly_fields = ["version", "updated_at", "updated_by"]
+    # Validation is decided by evaluation staff on the action page (evidence app), with a comment and a mail.
+    readonly_fields = ["version", "updated_at", "updated_by", "validation_state", "status_before_claim"]
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -68,6 +68,14 @@ class StatusForm(VersionedForm):
                 for value, label in Action.Status.choices
             ]
         field.widget.attrs["autofocus"] = True
+        # The response's validation setting (ManagementResponse.validation_policy), said where the status is set.
+        policy = instance.response.validation_policy
+        if policy == "closing":
+            field.help_text = _(
+                "Gerealiseerd, niet meer van toepassing en geannuleerd tellen pas na validatie door evaluatiemedewerkers."
+            )
+        elif policy == "all":
+            field.help_text = _("Een nieuwe status telt pas na validatie door evaluatiemedewerkers.")
 
     def clean_status(self):
         status = self.cleaned_data["status"]

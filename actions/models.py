@@ -19,6 +19,23 @@ from .deadlines import time_frame_end
 # one of these is never overdue.
 CLOSED_STATUSES = ("realised", "not_applicable")
 
+# The statuses a response's "closing statuses" validation policy asks evaluation staff to validate
+# ("cancelled" where the status exists; the value is named here either way).
+CLOSING_STATUSES = ("realised", "not_applicable", "cancelled")
+
+AWAITING = "awaiting"
+VALIDATED = "validated"
+
+
+def needs_validation(status, policy):
+    """Whether the project team's change to ``status`` awaits validation under the response's ``policy``
+    (``ManagementResponse.ValidationPolicy``: "none", "closing", "all")."""
+    if policy == "closing":
+        return status in CLOSING_STATUSES
+    if policy == "all":
+        return status not in ("", "inherited")
+    return False
+
 
 class DeadlineField(models.DateField):
     """``Action.deadline``, set from the due date and the time frame whenever the row is written
@@ -50,7 +67,19 @@ class ActionQuerySet(models.QuerySet):
 
 
 class Action(NormalisedText, Versioned):
-    """A numbered action in answer to the recommendations, or a part of one ("1.1", "3 – spoor 2")."""
+    """A numbered action in answer to the recommendations, or a part of one ("1.1", "3 – spoor 2").
+
+    Validation: when the response's policy asks for it (``ManagementResponse.validation_policy``), a
+    change of status is a claim: ``save`` marks it ``awaiting`` (whatever wrote it: the status form, a
+    review round, the admin, a shell) and keeps the status it replaced in ``status_before_claim``.
+    Evaluation staff then validate it or send it back (``settle_claim``; the evidence app's
+    services), which puts the old status back.
+    """
+
+    class Validation(models.TextChoices):
+        NONE = "", _("geen validatie gevraagd")
+        AWAITING = AWAITING, _("wacht op validatie")
+        VALIDATED = VALIDATED, _("gevalideerd")
 
     class Status(models.TextChoices):
         NOT_REPORTED = "", _("nog niet gerapporteerd")
@@ -124,6 +153,15 @@ class Action(NormalisedText, Versioned):
         verbose_name=_("eigenaars"),
     )
     order = models.PositiveIntegerField(_("volgorde"), default=0)
+    validation_state = models.CharField(
+        _("validatie"), max_length=10, choices=Validation, blank=True, default=Validation.NONE
+    )
+    # The status a claim replaced, put back when the claim is sent back. None: not known (a claim
+    # that came in through an import); sending it back then gives "in uitvoering".
+    # Null, not "": "" is a status of its own (not reported yet).
+    status_before_claim = models.CharField(  # noqa: DJ001
+        _("status voor de claim"), max_length=20, choices=Status, null=True, blank=True
+    )
 
     recommendations = models.ManyToManyField(
         "recommendations.Recommendation",
@@ -152,6 +190,10 @@ class Action(NormalisedText, Versioned):
                     status__in=["", "inherited", "to_start", "in_progress", "realised", "not_applicable"]
                 ),
                 name="action_status_valid_v2",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(validation_state__in=["", "awaiting", "validated"]),
+                name="action_validation_state_valid",
             ),
             # Only parts may inherit their status.
             models.CheckConstraint(
@@ -212,11 +254,74 @@ class Action(NormalisedText, Versioned):
         status = self.effective_status
         return "" if status == self.Status.NOT_REPORTED else self.Status(status).label
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # The status as stored: a save that changes it is a claim (``note_claim``). Django's documented
+        # way to know a loaded value (Model.from_db).
+        instance.loaded_status = dict(zip(field_names, values, strict=False)).get("status")
+        return instance
+
     def save(self, *args, update_fields=None, **kwargs):
-        # A save of some fields (an edit form's) brings the deadline along when it depends on them.
-        if update_fields is not None and {"due_date", "time_frame"} & set(update_fields):
-            update_fields = [*update_fields, "deadline"]
+        claimed = self.note_claim()
+        if update_fields is not None:
+            extra = []
+            # A save of some fields (an edit form's) brings the deadline along when it depends on them.
+            if {"due_date", "time_frame"} & set(update_fields):
+                extra.append("deadline")
+            if claimed:
+                extra += ["validation_state", "status_before_claim"]
+            update_fields = [*update_fields, *(name for name in extra if name not in update_fields)]
         super().save(*args, update_fields=update_fields, **kwargs)
+        self.loaded_status = self.status
+        self.settling_claim = False
+
+    def note_claim(self):
+        """Before a save: a new status awaits validation when the response's policy asks for it; a
+        status that needs none clears the validation state. True when the state was looked at
+        (the status changed). A new action's status is no claim, nor is the status that
+        ``settle_claim`` puts back."""
+        before = getattr(self, "loaded_status", None)
+        if self._state.adding or getattr(self, "settling_claim", False) or before is None or before == self.status:
+            return False
+        if needs_validation(self.status, self.response.validation_policy):
+            if self.validation_state != AWAITING:  # a second claim while awaiting keeps the first's old status
+                self.status_before_claim = before
+            self.validation_state = AWAITING
+        else:
+            self.validation_state = self.Validation.NONE
+            self.status_before_claim = None
+        return True
+
+    def settle_claim(self, *, validated):
+        """Evaluation staff's decision on a claim, to be saved by the caller: validated, or sent back to
+        the status it replaced (``in_progress`` when that is not known)."""
+        self.settling_claim = True
+        if validated:
+            self.validation_state = VALIDATED
+        else:
+            before = self.status_before_claim
+            self.status = self.Status.IN_PROGRESS if before is None else before
+            self.validation_state = self.Validation.NONE
+        self.status_before_claim = None
+
+    @property
+    def effective_validation_state(self):
+        """A part that inherits its status has its parent's validation too."""
+        if not self.is_inherited or self.parent_id is None:
+            return self.validation_state
+        return self.parent.effective_validation_state
+
+    @property
+    def awaits_validation(self):
+        return self.effective_validation_state == AWAITING
+
+    @property
+    def is_validated(self):
+        return self.effective_validation_state == VALIDATED
+
+    def get_effective_validation_state_display(self):
+        return self.Validation(self.effective_validation_state).label if self.effective_validation_state else ""
 
     @property
     def is_closed(self):

@@ -44,6 +44,7 @@ from responses import permissions
 from responses.access import with_response_object
 from responses.models import ManagementResponse
 
+from . import panels
 from .forms import ActionChoiceForm, ActionForm, QualifierForm, RecommendationLinkForm, StatusForm
 from .models import Action, ActionLink, action_tree
 
@@ -73,6 +74,7 @@ def action_detail(request, action):
         "rights": rights,
         "links": action_links(action),
         "timeline": audit.entries(audit.timeline(action)[:TIMELINE]) if rights.history else None,
+        "panels": panels.render_all(request, action, rights),
     }
     return render(request, "actions/detail.html", context)
 
@@ -115,6 +117,8 @@ def status(request, action):
                 "number": action.number,
                 "status": action.status_line,
             }
+            if action.validation_state == Action.Validation.AWAITING:
+                saved += " " + _("Ze telt pas als afgehandeld wanneer een evaluatiemedewerker ze valideert.")
             if not request.htmx:
                 messages.success(request, saved)
                 back = safe_next(request, "")

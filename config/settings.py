@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "responses",
     "recommendations",
     "actions",
+    "evidence",
     "document",
     "interchange",
     "publishing",
@@ -181,7 +182,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -191,6 +192,33 @@ STORAGES = {
         )
     },
 }
+
+# Evidence files (evidence/storage.py): the "evidence" storage, never served from a public URL, only
+# through evidence:file. The local file system under MEDIA_ROOT by default; an S3-compatible object
+# store with EVIDENCE_STORAGE=s3 (django-storages; README, "Configuration").
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+if os.environ.get("EVIDENCE_STORAGE", "filesystem") == "s3":
+    STORAGES["evidence"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("EVIDENCE_S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("EVIDENCE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("EVIDENCE_S3_REGION") or None,
+            "access_key": os.environ.get("EVIDENCE_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("EVIDENCE_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("EVIDENCE_S3_PREFIX", "evidence"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["evidence"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "evidence", "base_url": None},
+    }
+EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+EVIDENCE_MAX_UNPACKED_BYTES = int(os.environ.get("EVIDENCE_MAX_UNPACKED_BYTES", str(200 * 1024 * 1024)))
 
 # Rendered PDFs are cached by content hash (see document/pdf.py). A file
 # cache survives restarts and is shared by gunicorn workers.

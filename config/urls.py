@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("publishing.urls")),
     path("recommendations/", include("recommendations.urls")),
     path("actions/", include("actions.urls")),
+    path("", include("evidence.urls")),
     path("", include("tracking.urls")),
     path("", include("register.urls")),
     path("", include("office.urls")),

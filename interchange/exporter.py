@@ -9,6 +9,7 @@ agree with comes from spec.py (``FORMAT``, beside the end line ``END_MARKER`` th
 import yaml
 
 from actions.models import ActionLink, ProgressUpdate
+from evidence.models import Evidence
 from recommendations.models import Recommendation, Theme
 from responses.models import ManagementResponse
 
@@ -49,7 +50,7 @@ DUMP_OPTIONS = {
 
 
 def as_data(response: ManagementResponse) -> dict:
-    """The interchange structure of a response (6 queries, whatever its size)."""
+    """The interchange structure of a response (7 queries, whatever its size)."""
     actions = list(response.actions.order_by("order", "pk"))
     parts = {}
     for action in actions:
@@ -64,6 +65,8 @@ def as_data(response: ManagementResponse) -> dict:
             {"date": update.date, "status": update.status, "comment": update.note, "by": update.by}
         )
 
+    evidence = evidence_references(response)
+
     def action_data(action, with_parts):
         data = {
             "number": action.number,
@@ -71,6 +74,10 @@ def as_data(response: ManagementResponse) -> dict:
             "title": action.title,
             "status": action.status,
             "status_note": action.status_note,
+        }
+        if action.validation_state:  # written only when set: files without it stay as they were
+            data["validation"] = action.validation_state
+        data |= {
             "time_frame": action.time_frame,
             "responsible_units": list(action.responsible_units or []),
             "starts_on": action.starts_on,
@@ -78,6 +85,8 @@ def as_data(response: ManagementResponse) -> dict:
             "narrative": action.narrative,
             "progress": progress.get(action.pk, []),
         }
+        if action.pk in evidence:  # written only when there is some, as "validation"
+            data["evidence"] = evidence[action.pk]
         if with_parts:
             data["parts"] = [action_data(p, False) for p in parts.get(action.pk, [])]
         return data
@@ -127,6 +136,7 @@ def as_data(response: ManagementResponse) -> dict:
             "layout": response.layout,
             "status": response.status,
             "published_on": response.published_on,
+            **({"validation": response.validation_policy} if response.validation_policy != "none" else {}),
             "evaluation": {
                 "title": response.evaluation_title,
                 "evaluators": response.evaluators,
@@ -138,6 +148,20 @@ def as_data(response: ManagementResponse) -> dict:
         "recommendations": recommendations.get(None, []),
         "groups": groups,
     }
+
+
+def evidence_references(response) -> dict:
+    """{action id: [reference]}: each action's evidence as references (title, date, and the link or the
+    file's name and SHA-256), never the bytes. One query."""
+    evidence: dict = {}
+    for item in Evidence.objects.current().filter(action__response=response).order_by("date", "added_at", "pk"):
+        reference = {"title": item.title, "date": item.date}
+        if item.is_file:
+            reference |= {"file": item.file_name, "sha256": item.sha256}
+        else:
+            reference["link"] = item.url
+        evidence.setdefault(item.action_id, []).append(reference)
+    return evidence
 
 
 def _delivered_on(response):

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from actions.models import Action, ActionLink, ProgressUpdate
 from core import revision
+from evidence.models import Evidence
 from recommendations.models import Recommendation, RecommendationGroup, Theme
 from responses.models import ManagementResponse
 
@@ -58,6 +59,17 @@ def _create_response(parsed):
             for p in item.progress
         )
     ProgressUpdate.objects.bulk_create(progress)
+    for item in parsed.all_actions:
+        for reference in item.evidence:  # one by one: the audit trail records each
+            Evidence.objects.create(
+                action=by_number[item.number],
+                evidence_kind=Evidence.Kind.FILE if reference.file else Evidence.Kind.LINK,
+                title=reference.title,
+                date=reference.date,
+                url=reference.link,
+                file_name=reference.file,
+                sha256=reference.sha256,
+            )
     revision.touch(response.pk)  # bulk_create sends no signals; the matrix prints the log
 
     links = []
@@ -107,6 +119,7 @@ def _create_action(response, item, order, *, parent):
         responsible_units=item.responsible_units,
         starts_on=item.starts_on,
         due_date=item.due_date,
+        validation_state=item.validation,
         order=order,
     )
 

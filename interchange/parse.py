@@ -17,6 +17,7 @@ from django.conf import settings
 
 from actions.models import Action, ActionLink, ProgressUpdate
 from core.text import clean_text, unstorable
+from evidence.models import Evidence
 from recommendations.models import Recommendation, RecommendationGroup, Theme
 from responses.models import ManagementResponse
 
@@ -24,6 +25,8 @@ from .spec import END_MARKER, FORMAT, FORMAT_V1
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 MONTH = re.compile(r"^\d{4}-\d{2}$")
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+LINK = re.compile(r"^https?://\S+$", re.IGNORECASE)
 UNIT_MAX_LENGTH = 200
 MAX_ERRORS = 20
 
@@ -213,6 +216,19 @@ class ParsedAction:
     narrative: str
     progress: list = field(default_factory=list)
     parts: list = field(default_factory=list)
+    validation: str = ""
+    evidence: list = field(default_factory=list)
+
+
+@dataclass
+class ParsedEvidence:
+    """A reference to evidence: a link, or a file by its name and SHA-256 (the bytes stay behind)."""
+
+    title: str
+    date: datetime.date | None
+    link: str = ""
+    file: str = ""
+    sha256: str = ""
 
 
 @dataclass
@@ -381,6 +397,7 @@ RESPONSE_KEYS = [
     "layout",
     "status",
     "published_on",
+    "validation",
     "evaluation",
     "introduction",
 ]
@@ -391,14 +408,18 @@ ACTION_KEYS = [
     "title",
     "status",
     "status_note",
+    "validation",
     "time_frame",
     "responsible_units",
     "starts_on",
     "due_date",
     "narrative",
     "progress",
+    "evidence",
     "parts",
 ]
+EVIDENCE_KEYS = ["title", "date", "link", "file", "sha256"]
+VALIDATION_STATES = ["", "awaiting", "validated"]
 PART_KEYS = ACTION_KEYS[:-1]
 PROGRESS_KEYS = ["date", "status", "comment", "by"]
 GROUP_KEYS = ["title", "themes"]
@@ -418,7 +439,7 @@ LINK_KEYS = ["action", "qualifier"]
 # Version 1 of the format: the same structure with fewer keys.
 V1_KEYS = {
     "top": ["format", "response", "actions", "groups"],
-    "response": [k for k in RESPONSE_KEYS if k != "layout"],
+    "response": [k for k in RESPONSE_KEYS if k not in ("layout", "validation")],
     "action": [
         "number",
         "label",
@@ -515,6 +536,9 @@ def _parse_response(r, top):
         # Withdrawn is not a state a file can bring in: withdrawing takes a reason, in the application.
         "status": r.choice(m, "status", path, [M.Status.DRAFT, M.Status.PUBLISHED], what="status", default="draft"),
         "published_on": r.date(m, "published_on", path),
+        "validation_policy": r.choice(
+            m, "validation", path, M.ValidationPolicy.values, what="validation policy", default=M.ValidationPolicy.NONE
+        ),
         "introduction": r.text(m, "introduction", path, multiline=True, model=M),
     }
     if result["slug"] and not SLUG.match(result["slug"]):
@@ -584,6 +608,7 @@ def _parse_actions(r, top):
             narrative=r.text(m, "narrative", path, multiline=True, model=Action),
             progress=_parse_progress(r, m, path, is_part=is_part),
         )
+        action.validation, action.evidence = _parse_validation_and_evidence(r, m, path)
         if not is_part:
             for index, part in enumerate(r.sequence(m, "parts", path)):
                 parsed = one(part, f"{path}.parts[{index}]", m.key_lines["parts"], is_part=True)
@@ -686,6 +711,50 @@ def _parse_progress(r, m, path, *, is_part):
             )
         )
     return entries
+
+
+def _parse_validation_and_evidence(r, m, path):
+    """An action's optional ``validation`` and ``evidence`` (version 2; version 1 has neither)."""
+    if r.version == 1:
+        return "", []
+    validation = r.choice(m, "validation", path, VALIDATION_STATES, what="validation state", default="")
+    return validation, _parse_evidence(r, m, path)
+
+
+def _parse_evidence(r, m, path):
+    """An action's evidence references: a title and a date, and a link or a file name with its SHA-256."""
+    found = []
+    for index, item in enumerate(r.sequence(m, "evidence", path)):
+        epath = f"{path}.evidence[{index}]"
+        e = r.mapping(item, epath, m.key_lines.get("evidence", m.line), EVIDENCE_KEYS)
+        if e is None:
+            continue
+        if "date" not in e:
+            r.error(e.line, f"{epath}.date", "missing required field 'date'")
+        reference = ParsedEvidence(
+            title=r.text(e, "title", epath, required=True, model=Evidence),
+            date=r.date(e, "date", epath),
+            link=r.text(e, "link", epath),
+            file=r.text(e, "file", epath, model=Evidence, field="file_name"),
+            sha256=r.text(e, "sha256", epath).lower(),
+        )
+        line = e.line
+        if bool(reference.link) == bool(reference.file):
+            r.error(line, epath, "give either 'link' or 'file' (with 'sha256'), not both or neither")
+        elif reference.link:
+            if not LINK.match(reference.link) or len(reference.link) > 2_000:
+                r.error(e.key_lines.get("link", line), f"{epath}.link", "expected an http(s) address")
+            if reference.sha256:
+                r.error(e.key_lines.get("sha256", line), f"{epath}.sha256", "a link has no 'sha256'")
+        else:
+            if "/" in reference.file or "\\" in reference.file:
+                r.error(e.key_lines.get("file", line), f"{epath}.file", "a file name without folders")
+            if not SHA256.match(reference.sha256):
+                r.error(
+                    e.key_lines.get("sha256", line), f"{epath}.sha256", "expected the file's SHA-256 (64 hex digits)"
+                )
+        found.append(reference)
+    return found
 
 
 def _parse_links(r, m, rpath, rec, numbers):

@@ -104,8 +104,12 @@ def structure_copy(source: ManagementResponse, *, title: str, slug: str) -> dict
     data["response"].update(slug=slug, title=title, status="draft", published_on=None)
     for action in data["actions"]:
         action.update(status="", status_note="", progress=[])
+        action.pop("validation", None)  # nor their validation or evidence: they were about the source's progress
+        action.pop("evidence", None)
         for part in action["parts"]:
             part.update(status="inherited", status_note="", progress=[])
+            part.pop("validation", None)
+            part.pop("evidence", None)
     recommendations = data["recommendations"] + [
         rec for group in data["groups"] for theme in group["themes"] for rec in theme["recommendations"]
     ]

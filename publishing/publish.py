@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from document import checks
 from document.pdf import render_pdf
+from evidence import services as evidence
 from interchange.exporter import export_response
 from responses.models import ManagementResponse, ResponseVersion
 
@@ -40,7 +41,8 @@ def sha256(data: bytes) -> str:
 
 @transaction.atomic
 def publish(*, response, user=None, note, override_reason="") -> ResponseVersion:
-    """Freeze the next version of ``response``: its interchange file, its PDF and the PDF's SHA-256.
+    """Freeze the next version of ``response``: its interchange file, its PDF and the PDF's SHA-256,
+    and its evidence list with each file's SHA-256.
 
     Refused with ``PublicationBlocked`` while the checks (document/checks.py) find errors,
     unless an administrator gives ``override_reason``, which the version records together with
@@ -67,7 +69,7 @@ def publish(*, response, user=None, note, override_reason="") -> ResponseVersion
 
     data = render_pdf(response)
     last = response.published_versions.aggregate(n=models.Max("number"))["n"] or 0
-    return ResponseVersion.objects.create(
+    version = ResponseVersion.objects.create(
         response=response,
         number=last + 1,
         published_by=user if user is not None and user.is_authenticated else None,
@@ -79,6 +81,10 @@ def publish(*, response, user=None, note, override_reason="") -> ResponseVersion
         pdf=data,
         sha256=sha256(data),
     )
+    # The evidence list as it is now, with each file's SHA-256 (the snapshot lists it too):
+    # /verify/ and verify_pdf recognise those files as this version's.
+    evidence.freeze(version)
+    return version
 
 
 def find_version(data: bytes) -> ResponseVersion | None:

@@ -282,8 +282,14 @@ class Recommendation(NormalisedText, Versioned):
 
     @property
     def implementation_state(self):
-        """An ``Implementation``; reads ``actions.all()`` (``with_implementation()`` prefetches it)."""
-        return Implementation(implementation_of(self.agreement, [a.effective_status for a in self.actions.all()]))
+        """An ``Implementation``; reads ``actions.all()`` (``with_implementation()`` prefetches it). A
+        realisation (or drop) that awaits evaluation staff's validation counts as in progress until it is
+        validated."""
+        statuses = [
+            _IN_PROGRESS if a.awaits_validation and a.effective_status in (_REALISED, _DROPPED) else a.effective_status
+            for a in self.actions.all()
+        ]
+        return Implementation(implementation_of(self.agreement, statuses))
 
     @property
     def is_decided(self):

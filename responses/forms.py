@@ -27,6 +27,7 @@ class ResponseForm(VersionedForm):
             "layout",
             "status",
             "published_on",
+            "validation_policy",
             "introduction",
         ]
         widgets = {
@@ -39,9 +40,14 @@ class ResponseForm(VersionedForm):
             "published_on": _("De datum die het document draagt. Leeg: de dag van de export."),
         }
 
+    def clean_validation_policy(self):
+        return self.cleaned_data.get("validation_policy") or self.instance.validation_policy
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].widget.attrs["autofocus"] = True
+        # A form without the field (an older page, a script) keeps the response's setting.
+        self.fields["validation_policy"].required = False
         live_preview(self, "introduction", url=self.instance.get_preview_url())
         if self.instance.is_withdrawn:
             # Withdrawn with a reason (responses.services.withdraw): only a new publication undoes it.

@@ -50,6 +50,13 @@ class ManagementResponse(NormalisedText, Versioned):
         DAY = "day", _("dag")
         MONTH = "month", _("maand")
 
+    class ValidationPolicy(models.TextChoices):
+        # Which status changes of the project team evaluation staff must validate before they count
+        # (actions.models.Action: "awaiting validation" until validated or sent back).
+        NONE = "none", _("geen: een status telt meteen")
+        CLOSING = "closing", _("afsluitende statussen (gerealiseerd, niet meer van toepassing, geannuleerd)")
+        ALL = "all", _("elke statuswijziging")
+
     title = models.CharField(_("titel"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     organisation = models.CharField(_("organisatie"), max_length=200)
@@ -94,6 +101,13 @@ class ManagementResponse(NormalisedText, Versioned):
     )
     introduction_html = RenderedHTMLField(_("inleiding (HTML)"))
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.DRAFT)
+    validation_policy = models.CharField(
+        _("validatie door evaluatiemedewerkers"),
+        max_length=10,
+        choices=ValidationPolicy,
+        default=ValidationPolicy.NONE,
+        help_text=_("Welke statussen het projectteam pas na validatie door evaluatiemedewerkers als afgehandeld telt."),
+    )
     published_on = models.DateField(_("gepubliceerd op"), null=True, blank=True)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     # updated_at, version, updated_by: Versioned.
@@ -128,6 +142,10 @@ class ManagementResponse(NormalisedText, Versioned):
             models.CheckConstraint(
                 condition=models.Q(evaluation_delivered_precision__in=["day", "month"]),
                 name="response_delivered_precision_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(validation_policy__in=["none", "closing", "all"]),
+                name="response_validation_policy_valid",
             ),
         ]
 

@@ -123,6 +123,16 @@ def can_change_status(user, response) -> Answer:
     return _has_role(user, response, PROJECT_TEAM)
 
 
+def can_add_evidence(user, response) -> Answer:
+    """Add and remove evidence (files and links) of actions: the project team, as for statuses."""
+    return _has_role(user, response, PROJECT_TEAM)
+
+
+def can_validate(user, response) -> Answer:
+    """Validate a status the project team claimed, or send it back: evaluation staff."""
+    return _has_role(user, response, EVALUATION_STAFF)
+
+
 def can_edit_links(user, response) -> Answer:
     return _has_role(user, response, EVALUATION_STAFF, PROJECT_TEAM)
 
@@ -167,6 +177,8 @@ class Rights:
     history: bool = False
     publish: bool = False
     withdraw: bool = False
+    evidence: bool = False
+    validate: bool = False
 
     @property
     def any(self):
@@ -187,6 +199,8 @@ def rights(user, response) -> Rights:
         history=bool(can_view_history(user, response)),
         publish=bool(can_publish(user, response)),
         withdraw=bool(can_withdraw(user, response)),
+        evidence=bool(can_add_evidence(user, response)),
+        validate=bool(can_validate(user, response)),
     )
 
 

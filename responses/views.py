@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from core import audit
 from core.editing import INVALID, keeps_input, login_required, save_form
 
-from . import permissions, services
+from . import permissions, services, versions
 from .access import get_visible_response
 from .forms import AddMemberForm, MemberRoleForm, ResponseDeleteForm, ResponseForm, VerifyForm, WithdrawForm
 from .models import ManagementResponse, Membership, ResponseVersion
@@ -284,12 +284,16 @@ def verify(request):
                 .order_by("pk")
                 .first()
             )
+            # Not a version's PDF: perhaps a file a version froze (the evidence of an action).
+            files = [] if version is not None else versions.frozen_files(digest.hexdigest())
             context.update(
                 checked=True,
                 file_name=upload.name,
                 sha256=digest.hexdigest(),
                 version=version,
                 visible=version is not None and version.response.is_visible_to(request.user),
+                frozen_file=files[0] if files else None,
+                frozen_visible=bool(files) and files[0].version.response.is_visible_to(request.user),
             )
         else:
             status = INVALID

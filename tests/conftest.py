@@ -30,3 +30,17 @@ def _clear_caches():
     """Every test starts with empty caches (including the rendered-PDF cache)."""
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _evidence_storage(settings, tmp_path_factory):
+    """Evidence files go to a folder of the test's own, never under the project's media/ (the
+    S3 tests in tests/test_evidence_storage.py point the same alias at moto's server)."""
+    location = tmp_path_factory.mktemp("evidence")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": location, "base_url": None},
+        },
+    }

@@ -763,8 +763,10 @@ def test_the_action_page_costs_the_same_whatever_the_size(client, django_assert_
     # session, user, the action with its response and parent, the user's memberships, the
     # parts, the progress log with its authors, the links with their recommendations, themes
     # and groups: 7; the timeline (its newest 100 rows, the action's and the links' records
-    # with their users, the links' action numbers and report locations): 5; the owners: 1 -> 13.
-    with django_assert_max_num_queries(13):
+    # with their users, the links' action numbers and report locations): 5; the owners: 1; the evidence
+    # panel (evidence/views.py): the evidence, the validation decisions, the progress entries to
+    # attach evidence to: 3 -> 16.
+    with django_assert_max_num_queries(16):
         page = client.get(action.get_absolute_url())
     assert page.content.decode().count('class="progress-log__entry"') == size
 

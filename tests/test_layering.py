@@ -4,6 +4,7 @@
     responses                the response, its people (memberships), its published versions
     recommendations          groups, themes, recommendations, agreement levels
     actions                  actions, their parts, status, progress; links to recommendations
+    evidence                 evidence for actions (files, links) and the validation of claimed statuses
     document | interchange   the document (assembly, layouts, page, PDF) | files in and out
     publishing               publishing versions, comparisons, the response as of a date
     tracking | register      follow-up: the dashboard, the follow-up page, rounds, reminders, portfolio |
@@ -27,6 +28,7 @@ LAYERS = [
     ["responses"],
     ["recommendations"],
     ["actions"],
+    ["evidence"],
     ["document", "interchange"],
     ["publishing"],
     ["tracking", "register"],

@@ -19,6 +19,8 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actions.models import Action, ActionLink, ProgressUpdate
+from evidence import services as evidence_services
+from evidence.models import Evidence, ValidationDecision
 from interchange.exporter import export_response
 from interchange.models import PendingImport
 from recommendations.models import Recommendation, RecommendationGroup, Theme
@@ -69,6 +71,8 @@ MODELS = [
     ReviewRound,
     ResponseVersion,
     Withdrawal,
+    Evidence,
+    ValidationDecision,
 ]
 
 
@@ -397,6 +401,23 @@ CASES = {
     ),
     "actions:link_edit": Case(lambda w: {"pk": w.link.pk}, editor(LINKERS), lambda w: {"qualifier": "spoor 9"}),
     "actions:link_delete": Case(lambda w: {"pk": w.link.pk}, post_only(LINKERS)),
+    # evidence and validation: the file under its response's address (the page rule: readers of the
+    # response; 404 for a draft to the others), adding and removing (project team), deciding (staff:
+    # the action awaits nothing here, so a permitted POST answers 409)
+    "evidence:file": Case(lambda w: {"slug": w.response.slug, "pk": w.evidence.pk}, page),
+    "evidence:add": Case(
+        lambda w: {"pk": w.action.pk},
+        editor(TEAM),
+        lambda w: {"title": "Verslag", "date": "2025-06-30", "url": "https://example.org/verslag"},
+    ),
+    "evidence:remove": Case(
+        lambda w: {"pk": w.evidence.pk}, post_only(TEAM), lambda w: {"version": version(w.evidence)}
+    ),
+    "evidence:decide": Case(
+        lambda w: {"pk": w.action.pk},
+        editor(EVAL),
+        lambda w: {"decision": "validate", "comment": "", "version": version(w.action)},
+    ),
     # accounts (django.contrib.auth.urls) and the language switch
     "login": Case(lambda w: {}, login_page, lambda w: {"username": "nobody", "password": "wrong"}),
     "logout": Case(lambda w: {}, logout),
@@ -474,7 +495,13 @@ def world(db, django_user_model):
     pending_import = PendingImport.objects.create(
         file_name="groot.yaml", text="x", sha256="0" * 64, size=1, created_by=users[ADMIN]
     )
+    from tests.evidence_files import PDF, upload
+
+    evidence = evidence_services.add_file(
+        action=action, user=None, title="Verslag", date="2025-06-30", upload=upload("verslag.pdf", PDF)
+    )
     return SimpleNamespace(
+        evidence=evidence,
         pending_import=pending_import,
         review_round=review_round,
         response=response,

@@ -216,8 +216,8 @@ def test_list_page_query_count_does_not_grow(client, db, django_assert_num_queri
 @pytest.mark.parametrize("size", [10, 200])
 def test_yaml_export_query_count_does_not_grow(client, db, django_assert_num_queries, size):
     response = response_with(size)
-    # 1 response, 1 actions, 1 progress logs, 1 links+actions, 1 recommendations, 1 themes, 1 groups
-    with django_assert_num_queries(7):
+    # 1 response, 1 actions, 1 progress logs, 1 evidence, 1 links+actions, 1 recommendations, 1 themes, 1 groups
+    with django_assert_num_queries(8):
         client.get(reverse("interchange:export", args=[response.slug]))
 
 
@@ -225,6 +225,7 @@ def test_yaml_export_query_count_does_not_grow(client, db, django_assert_num_que
 def test_action_page_query_count_does_not_grow(client, db, django_assert_num_queries, size):
     response = response_with(size)
     action = Action.objects.filter(response=response, parent=None).first()
-    # 1 action+response+parent, 1 parts, 1 progress log+authors, 1 links+recommendations+themes+groups, 1 owners
-    with django_assert_num_queries(5):
+    # 1 action+response+parent, 1 parts, 1 progress log+authors, 1 links+recommendations+themes+groups, 1 owners,
+    # the evidence panel: 1 evidence, 1 validation decisions
+    with django_assert_num_queries(7):
         client.get(action.get_absolute_url())

@@ -15,7 +15,7 @@ from django.db.models import Count, Max, Q
 from django.shortcuts import render
 from django.utils import timezone
 
-from actions.models import CLOSED_STATUSES, Action
+from actions.models import AWAITING, CLOSED_STATUSES, VALIDATED, Action
 from recommendations.models import Recommendation
 from responses import permissions
 from responses.models import ManagementResponse
@@ -31,27 +31,45 @@ def _status_is(status):
     return Q(status=status) | Q(status="inherited", parent__status=status)
 
 
+def _validation_is(state):
+    """An action whose effective validation state is ``state`` (a part that inherits has its parent's)."""
+    return (Q(validation_state=state) & ~Q(status="inherited")) | Q(status="inherited", parent__validation_state=state)
+
+
+def _not_awaiting():
+    return (~Q(status="inherited") & ~Q(validation_state=AWAITING)) | (
+        Q(status="inherited") & ~Q(parent__validation_state=AWAITING)
+    )
+
+
 @dataclass
 class Figures:
     """The follow-up figures of one response (or of all of them together)."""
 
+    # Per status, the actions whose status counts: a status that awaits validation is counted under
+    # ``awaiting`` instead (actions.models.Action.validation_state), not under the status it claims.
     statuses: dict = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
     agreements: dict = field(default_factory=lambda: dict.fromkeys(AGREEMENTS, 0))
     overdue: int = 0
+    awaiting: int = 0  # claimed statuses evaluation staff have not decided on yet
+    validated: int = 0  # realised, and validated by evaluation staff
     last_change: datetime.datetime | None = None
 
     @property
     def total(self):
-        return sum(self.statuses.values())
+        return sum(self.statuses.values()) + self.awaiting
 
     @property
     def implementation_rate(self):
-        """Share of the actions realised, dropped ones left out; None without actions."""
+        """Share of the actions realised, dropped ones left out; None without actions. A realisation
+        that awaits validation does not count yet."""
         counted = self.total - self.statuses["not_applicable"]
         return round(100 * self.statuses["realised"] / counted) if counted else None
 
     def status_rows(self):
-        return [(key, Action.Status(key).label, self.statuses[key]) for key in STATUSES]
+        rows = [(key, Action.Status(key).label, self.statuses[key]) for key in STATUSES]
+        rows.append(("awaiting", Action.Validation.AWAITING.label, self.awaiting))
+        return rows
 
     def agreement_rows(self):
         return [(key or "undecided", Recommendation.Agreement(key).label, self.agreements[key]) for key in AGREEMENTS]
@@ -60,13 +78,17 @@ class Figures:
 def figures_for(response_ids, *, today):
     """{response id: Figures}, in two grouped queries (actions; recommendations)."""
     figures = {pk: Figures() for pk in response_ids}
-    aggregates = {f"s_{key or 'none'}": Count("pk", filter=_status_is(key)) for key in STATUSES}
+    counts = _not_awaiting()
+    aggregates = {f"s_{key or 'none'}": Count("pk", filter=_status_is(key) & counts) for key in STATUSES}
+    aggregates["awaiting"] = Count("pk", filter=_validation_is(AWAITING))
+    aggregates["validated"] = Count("pk", filter=_status_is("realised") & _validation_is(VALIDATED))
     aggregates["overdue"] = Count("pk", filter=Q(pk__in=Action.objects.overdue(today).values("pk")))
     aggregates["last"] = Max("updated_at")
     for row in Action.objects.filter(response_id__in=response_ids).values("response_id").annotate(**aggregates):
         f = figures[row["response_id"]]
         f.statuses = {key: row[f"s_{key or 'none'}"] for key in STATUSES}
         f.overdue = row["overdue"]
+        f.awaiting, f.validated = row["awaiting"], row["validated"]
         f.last_change = row["last"]
     recs = Recommendation.objects.filter(response_id__in=response_ids).values("response_id", "agreement")
     for row in recs.annotate(n=Count("pk"), last=Max("updated_at")):
@@ -158,14 +180,15 @@ def quarter_ends(today, quarters):
 
 
 def _rate(states):
-    """The implementation rate of {action id: (parent id, status)}: realised among those not dropped."""
+    """The implementation rate of {action id: (parent id, status, validation state)}: realised (and not
+    awaiting validation) among those not dropped."""
 
-    def effective(status, parent_id):
+    def effective(status, validation, parent_id):
         if status == "inherited" and parent_id in states:
-            return states[parent_id][1]
-        return status
+            _parent, status, validation = states[parent_id]
+        return "awaiting" if validation == AWAITING else status  # a claim counts once validated
 
-    statuses = [effective(status, parent_id) for parent_id, status in states.values()]
+    statuses = [effective(status, validation, parent_id) for parent_id, status, validation in states.values()]
     counted = [s for s in statuses if s != "not_applicable"]
     return round(100 * sum(1 for s in counted if s == "realised") / len(counted)) if counted else 0
 
@@ -193,22 +216,23 @@ def implementation_over_time(response_ids, *, today, current_rate, quarters=8):
             Q(history_type__in=["+", "-"])
             | Q(history_changes__has_key="status")
             | Q(history_changes__has_key="parent_id")
+            | Q(history_changes__has_key="validation_state")
         )
         .order_by("history_date", "history_id")
-        .values_list("id", "parent_id", "status", "history_type", "history_date")
+        .values_list("id", "parent_id", "status", "validation_state", "history_type", "history_date")
     )
     rows = iter(rows)
-    states = {}  # action id -> (parent id, status) at the moment reached
+    states = {}  # action id -> (parent id, status, validation state) at the moment reached
     pending = next(rows, None)
     points = []
     for label, end in ends[:-1]:
         moment = after(end)
-        while pending is not None and pending[4] < moment:
-            pk, parent_id, status, kind, _date = pending
+        while pending is not None and pending[5] < moment:
+            pk, parent_id, status, validation, kind, _date = pending
             if kind == "-":
                 states.pop(pk, None)
             else:
-                states[pk] = (parent_id, status)
+                states[pk] = (parent_id, status, validation)
             pending = next(rows, None)
         points.append((label, _rate(states)))
     points.append((ends[-1][0], current_rate or 0))
@@ -263,6 +287,8 @@ def dashboard(request):
         for key in AGREEMENTS:
             overall.agreements[key] += f.agreements[key]
         overall.overdue += f.overdue
+        overall.awaiting += f.awaiting
+        overall.validated += f.validated
         response.last_change = max(filter(None, (response.updated_at, f.last_change)))
     page = Paginator(responses, PER_PAGE).get_page(request.GET.get("page"))
     mine = list(
@@ -293,7 +319,7 @@ def dashboard(request):
         "years": years,
         "status_choices": ManagementResponse.Status.choices,
         "status_bars": bar_chart(overall.status_rows()),
-        "status_height": len(STATUSES) * 24,
+        "status_height": (len(STATUSES) + 1) * 24,  # and "awaiting validation"
         "over_time": column_chart(over_time),
         "can_create": permissions.can_create_response(user),
         "closed_statuses": CLOSED_STATUSES,

@@ -68,7 +68,7 @@ class Filters:
     @classmethod
     def from_query(cls, query):
         status = query.get("status", "")
-        if status not in {"", "open", *(value or "none" for value in Action.Status.values)}:
+        if status not in {"", "open", "awaiting", *(value or "none" for value in Action.Status.values)}:
             status = ""
         owner = query.get("owner", "")
         sort = query.get("sort", "number")
@@ -84,6 +84,8 @@ class Filters:
         rows = actions
         if self.status == "open":
             rows = [a for a in rows if not a.is_closed]
+        elif self.status == "awaiting":
+            rows = [a for a in rows if a.awaits_validation]
         elif self.status:
             wanted = "" if self.status == "none" else self.status
             rows = [a for a in rows if a.effective_status == wanted]
@@ -109,6 +111,7 @@ class Filters:
 def status_choices():
     return [
         ("open", _("open (niet gerealiseerd of geschrapt)")),
+        ("awaiting", _("wacht op validatie")),
         *[(value or "none", label) for value, label in Action.Status.choices if value != Action.Status.INHERITED],
     ]
 
@@ -134,6 +137,8 @@ def followup(request, slug):
         "rows": rows,
         "total": len(actions),
         "overdue_count": sum(1 for a in actions if a.is_overdue(today)),
+        "awaiting_count": sum(1 for a in actions if a.awaits_validation),
+        "validated_count": sum(1 for a in actions if a.is_validated),
         "filters": filters,
         "status_choices": status_choices(),
         "owners": sorted(owners.values(), key=lambda u: (u.get_full_name() or u.get_username()).casefold()),

@@ -41,6 +41,8 @@ class ReviewRound(models.Model):
         related_name="+",
         verbose_name=_("gesloten door"),
     )
+    # Why the round was closed while statuses still awaited validation (tracking.services.close_round).
+    closed_despite = models.TextField(_("gesloten ondanks wachtende validaties, omdat"), blank=True, max_length=2_000)
     updates = models.ManyToManyField(
         "actions.ProgressUpdate", blank=True, related_name="review_rounds", verbose_name=_("voortgangsmeldingen")
     )

@@ -45,6 +45,8 @@ def portfolio(user, year, *, today=None):
         for key in overall.agreements:
             overall.agreements[key] += response.figures.agreements[key]
         overall.overdue += response.figures.overdue
+        overall.awaiting += response.figures.awaiting
+        overall.validated += response.figures.validated
     overdue = list(
         Action.objects.overdue(today)
         .filter(response_id__in=ids)

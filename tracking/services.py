@@ -48,11 +48,32 @@ def record_round(*, review_round, user, entries):
     return recorded
 
 
+class AwaitingValidation(Exception):
+    """A round cannot close while statuses await validation, unless the closer says why."""
+
+    def __init__(self, actions):
+        super().__init__(", ".join(a.number for a in actions))
+        self.actions = actions
+
+
+def awaiting_validation(response):
+    """The actions and parts of ``response`` whose status awaits validation, in document order."""
+    actions = action_tree(list(Action.objects.filter(response=response).order_by("order", "pk")))
+    return [a for top in actions for a in (top, *top.part_list) if a.awaits_validation]
+
+
 @transaction.atomic
-def close_round(*, review_round, user):
+def close_round(*, review_round, user, reason=""):
+    """Close the round. Refused with ``AwaitingValidation`` while a status awaits validation, unless
+    ``reason`` says why it closes anyway (kept with the round)."""
+    reason = (reason or "").strip()
+    waiting = awaiting_validation(review_round.response)
+    if waiting and not reason:
+        raise AwaitingValidation(waiting)
     review_round.closed_at = timezone.now()
     review_round.closed_by = user
-    review_round.save(update_fields=["closed_at", "closed_by"])
+    review_round.closed_despite = reason if waiting else ""
+    review_round.save(update_fields=["closed_at", "closed_by", "closed_despite"])
 
 
 @dataclass
@@ -62,6 +83,11 @@ class ReportRow:
     now: str  # the status at this round
     note: str = ""  # the comment recorded in this round
     overdue: bool = False
+    validation: str = ""  # "awaiting" or "validated" when the status at the round is the action's current one
+
+    @property
+    def validation_label(self):
+        return str(Action.Validation(self.validation).label) if self.validation else ""
 
     @property
     def changed(self):
@@ -96,12 +122,22 @@ class Report:
         return [row for row in self.rows if row.overdue]
 
     @property
+    def awaiting(self):
+        return [row for row in self.rows if row.validation == "awaiting"]
+
+    @property
+    def validated_count(self):
+        return sum(1 for row in self.rows if row.validation == "validated" and row.now == Action.Status.REALISED)
+
+    @property
     def implementation_rate(self):
-        """Share of the (not dropped) top-level actions and parts that are realised, in percent."""
+        """Share of the (not dropped) top-level actions and parts that are realised, in percent; a
+        realisation that awaits validation does not count yet."""
         counted = [row for row in self.rows if row.now != Action.Status.NO_LONGER_APPLICABLE]
         if not counted:
             return None
-        return round(100 * sum(1 for row in counted if row.now == Action.Status.REALISED) / len(counted))
+        realised = [row for row in counted if row.now == Action.Status.REALISED and row.validation != "awaiting"]
+        return round(100 * len(realised) / len(counted))
 
 
 def effective_at(action, date, updates_by_action):
@@ -136,6 +172,17 @@ def round_report(review_round):
         before = effective_at(action, previous.date, updates_by_action) if previous else ""
         closed = now in ("realised", "not_applicable")
         overdue = action.deadline is not None and action.deadline < review_round.date and not closed
-        rows.append(ReportRow(action=action, before=before, now=now, note=notes.get(action.pk, ""), overdue=overdue))
+        # Validation is known as it stands now: it belongs to the row when the round's status is the current one.
+        validation = action.effective_validation_state if now == action.effective_status else ""
+        rows.append(
+            ReportRow(
+                action=action,
+                before=before,
+                now=now,
+                note=notes.get(action.pk, ""),
+                overdue=overdue,
+                validation=validation,
+            )
+        )
     recommendations = list(Recommendation.objects.filter(response=response).with_implementation())
     return Report(review_round=review_round, previous=previous, rows=rows, recommendations=recommendations)

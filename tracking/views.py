@@ -59,10 +59,35 @@ def round_actions(response):
     return action_tree(list(Action.objects.filter(response=response).select_related("parent").order_by("order", "pk")))
 
 
+def posted_entries(request, actions):
+    """The round form's status and comment of each action, and the errors ({action id: message})."""
+    entries, errors = [], {}
+    for action in actions:
+        value = request.POST.get(f"status-{action.pk}", action.status)
+        allowed = [v for v in Action.Status.values if action.parent_id or v != Action.Status.INHERITED]
+        if value not in allowed:
+            errors[action.pk] = _("Kies een geldige status.")
+        note = request.POST.get(f"note-{action.pk}", "").strip()
+        if len(note) > 5_000:
+            errors[action.pk] = _("Ten hoogste 5000 tekens.")
+        version = request.POST.get(f"version-{action.pk}", "")
+        action.posted_status, action.posted_note = value, note
+        entries.append(
+            services.Entry(
+                action=action,
+                status=value,
+                note=note,
+                base_version=int(version) if version.isdigit() else action.version,
+            )
+        )
+    return entries, errors
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
-def round_detail(request, pk):
-    """A round: per action its status now and (project team, open round) a status and a comment."""
+def round_detail(request, pk, close_error=None):
+    """A round: per action its status now and (project team, open round) a status and a comment.
+    ``close_error``: a refused close (``round_close``) shows the round with its reason."""
     review_round = get_object_or_404(ReviewRound.objects.select_related("response"), pk=pk)
     response = review_round.response
     permissions.require(permissions.can_follow_up(request.user, response))
@@ -72,30 +97,14 @@ def round_detail(request, pk):
     for action in actions:
         action.posted_status, action.posted_note = action.status, ""
     errors, status = {}, 200
-    if request.method == "POST":
+    if close_error:
+        status = INVALID
+    elif request.method == "POST":
         permissions.require(permissions.can_change_status(request.user, response))
         if not review_round.is_open:
             messages.error(request, _("Deze ronde is gesloten."))
             return redirect(review_round)
-        entries = []
-        for action in actions:
-            value = request.POST.get(f"status-{action.pk}", action.status)
-            allowed = [v for v in Action.Status.values if action.parent_id or v != Action.Status.INHERITED]
-            if value not in allowed:
-                errors[action.pk] = _("Kies een geldige status.")
-            note = request.POST.get(f"note-{action.pk}", "").strip()
-            if len(note) > 5_000:
-                errors[action.pk] = _("Ten hoogste 5000 tekens.")
-            version = request.POST.get(f"version-{action.pk}", "")
-            action.posted_status, action.posted_note = value, note
-            entries.append(
-                services.Entry(
-                    action=action,
-                    status=value,
-                    note=note,
-                    base_version=int(version) if version.isdigit() else action.version,
-                )
-            )
+        entries, errors = posted_entries(request, actions)
         if not errors:
             try:
                 recorded = services.record_round(review_round=review_round, user=request.user, entries=entries)
@@ -123,6 +132,8 @@ def round_detail(request, pk):
         "status_choices": Action.Status.choices,
         "may_record": may_record,
         "may_close": review_round.is_open and bool(permissions.can_edit_response(request.user, response)),
+        "awaiting": [action for action in actions if action.awaits_validation],
+        "close_error": close_error,
     }
     return render(request, "tracking/round.html", context, status=status)
 
@@ -130,10 +141,20 @@ def round_detail(request, pk):
 @require_POST
 @login_required
 def round_close(request, pk):
+    """Close the round; while statuses await validation only with a reason, which the round keeps.
+    Without one: the round page again, with the message next to the reason field (422)."""
     review_round = get_object_or_404(ReviewRound.objects.select_related("response"), pk=pk)
     permissions.require(permissions.can_edit_response(request.user, review_round.response))
     if review_round.is_open:
-        services.close_round(review_round=review_round, user=request.user)
+        reason = request.POST.get("reason", "").strip()[:2_000]
+        try:
+            services.close_round(review_round=review_round, user=request.user, reason=reason)
+        except services.AwaitingValidation as waiting:
+            error = _(
+                "Nog %(count)s acties wachten op validatie (%(numbers)s). Valideer ze eerst, of zeg waarom "
+                "de ronde toch sluit."
+            ) % {"count": len(waiting.actions), "numbers": ", ".join(a.number for a in waiting.actions)}
+            return round_detail(request, review_round.pk, close_error=error)
         messages.success(request, _("Ronde %(name)s gesloten.") % {"name": review_round.name})
     return redirect(review_round)
 

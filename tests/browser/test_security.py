@@ -141,6 +141,8 @@ def pages(response, rec, action):
         reverse("actions:link_add", args=[action.pk]),
         reverse("actions:recommendation_link_add", args=[rec.pk]),
         reverse("actions:link_edit", args=[link.pk]),
+        reverse("evidence:add", args=[action.pk]),
+        reverse("evidence:decide", args=[action.pk]),
         reverse("password_change"),
     ]
 
