@@ -110,6 +110,25 @@ class UnitsField(forms.CharField):
                 raise ValidationError(_("Een naam is te lang (ten hoogste 200 tekens)."))
 
 
+class UnnumberedField(forms.BooleanField):
+    """``Action.numbered`` as the box "print without a number": ticked is False. A form posted
+    without the box (an older client, a test) keeps the number printed."""
+
+    def __init__(self, **kwargs):
+        kwargs.pop("initial", None)
+        super().__init__(**kwargs)
+        self.widget = forms.CheckboxInput(check_test=lambda value: value is False)
+
+    def to_python(self, value):
+        return not super().to_python(value)
+
+    def validate(self, value):
+        pass
+
+    def has_changed(self, initial, data):
+        return self.to_python(data) != bool(initial)
+
+
 class ActionForm(VersionedForm):
     """Number, title, text and the facts of an action or a part (new or existing)."""
 
@@ -126,11 +145,18 @@ class ActionForm(VersionedForm):
             "narrative",
             "time_frame",
             "responsible_units",
+            "lead_unit",
+            "supporting_documents",
+            "numbered",
             "starts_on",
             "due_date",
             "owners",
         ]
+        field_classes = {"numbered": UnnumberedField}
+        labels = {"numbered": _("Zonder nummer drukken")}
+        help_texts = {"numbered": _("Het document drukt deze actie zonder nummer; het nummer blijft de sleutel.")}
         widgets = {
+            "supporting_documents": forms.Textarea(attrs={"rows": 3}),
             "owners": forms.CheckboxSelectMultiple,
             "narrative": forms.Textarea(attrs={"rows": 10}),
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -151,7 +177,7 @@ class ActionForm(VersionedForm):
         owners.help_text = _(
             "Leden van deze managementresponse die voor de actie instaan; de streefdatum is hun deadline."
         )
-        live_preview(self, "narrative", url=self.instance.response.get_preview_url())
+        live_preview(self, "narrative", "supporting_documents", url=self.instance.response.get_preview_url())
 
     def clean_number(self):
         number = self.cleaned_data["number"].strip()

@@ -11,8 +11,8 @@ from django.db import transaction
 
 from actions.models import Action, ActionLink, ProgressUpdate
 from core import revision
-from recommendations.models import Recommendation, RecommendationGroup, Theme
-from responses.models import ManagementResponse
+from recommendations.models import Recommendation, RecommendationGroup, RecommendationPart, Theme
+from responses.models import Chapter, ManagementResponse
 
 from .parse import MAX_FILE_BYTES, InterchangeError, ParsedResponse, parse
 
@@ -41,6 +41,8 @@ def import_response(*, parsed: ParsedResponse, replace: bool = False) -> Managem
 
 def _create_response(parsed):
     response = ManagementResponse.objects.create(**parsed.response)
+    for order, chapter in enumerate(parsed.chapters):
+        Chapter.objects.create(response=response, order=order, **chapter)
 
     by_number = {}
     progress = []
@@ -75,8 +77,15 @@ def _create_response(parsed):
             justification_not_in_source=rec.justification_not_in_source,
             order=order,
         )
+        _create_parts(recommendation, rec.parts)
         links.extend(
-            ActionLink(recommendation=recommendation, action=by_number[link.number], qualifier=link.qualifier, order=i)
+            ActionLink(
+                recommendation=recommendation,
+                action=by_number[link.number],
+                qualifier=link.qualifier,
+                parts=link.parts,
+                order=i,
+            )
             for i, link in enumerate(rec.links)
         )
 
@@ -93,6 +102,17 @@ def _create_response(parsed):
     return response
 
 
+def _create_parts(recommendation, parts):
+    for order, part in enumerate(parts):
+        parent = RecommendationPart.objects.create(
+            recommendation=recommendation, label=part.label, text=part.text, order=order
+        )
+        for sub_order, sub in enumerate(part.parts):
+            RecommendationPart.objects.create(
+                recommendation=recommendation, parent=parent, label=sub.label, text=sub.text, order=sub_order
+            )
+
+
 def _create_action(response, item, order, *, parent):
     return Action.objects.create(
         response=response,
@@ -107,6 +127,9 @@ def _create_action(response, item, order, *, parent):
         responsible_units=item.responsible_units,
         starts_on=item.starts_on,
         due_date=item.due_date,
+        lead_unit=item.lead_unit,
+        supporting_documents=item.supporting_documents,
+        numbered=item.numbered,
         order=order,
     )
 

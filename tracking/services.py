@@ -134,7 +134,7 @@ def round_report(review_round):
     for action in flat:
         now = effective_at(action, review_round.date, updates_by_action)
         before = effective_at(action, previous.date, updates_by_action) if previous else ""
-        closed = now in ("realised", "not_applicable")
+        closed = now in ("realised", "not_applicable", "cancelled")
         overdue = action.deadline is not None and action.deadline < review_round.date and not closed
         rows.append(ReportRow(action=action, before=before, now=now, note=notes.get(action.pk, ""), overdue=overdue))
     recommendations = list(Recommendation.objects.filter(response=response).with_implementation())
