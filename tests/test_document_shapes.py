@@ -329,7 +329,8 @@ def test_the_project_team_set_lead_unit_documents_and_an_unnumbered_action(admin
     http = admin_client.post(f"/actions/{action.pk}/edit/", data)
     assert http.status_code == 302, http.content.decode()[:2000]
     action.refresh_from_db()
-    assert action.lead_unit and not action.numbered
+    assert action.lead_unit
+    assert not action.numbered
     assert action.unit_list == [("Division of Data, Analytics (DAPM)", True), ("Programme Group", False)]
     assert action.heading_label == ""
     assert "https://example.org/plan" in action.supporting_documents_html["print"]
