@@ -702,7 +702,8 @@ def _parse_recommendation(r, item, rpath, line, numbers):
     rec = ParsedRecommendation(
         number=r.text(m, "number", rpath, model=Recommendation),
         location=r.text(m, "location", rpath, model=Recommendation),
-        text=r.text(m, "text", rpath, required=True, multiline=True, model=Recommendation),
+        # A recommendation made only of its parts ("Recommendation 1." then 1.1, 1.2) has no text of its own.
+        text=r.text(m, "text", rpath, required=not m.get("parts"), multiline=True, model=Recommendation),
         agreement=r.choice(m, "agreement", rpath, Recommendation.Agreement.values, what="agreement level", default=""),
         response_text=r.text(m, "response", rpath, multiline=True, model=Recommendation, field="response_text"),
         justification=r.text(m, "justification", rpath, multiline=True, model=Recommendation),

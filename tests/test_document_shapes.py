@@ -18,7 +18,7 @@ from recommendations.models import Recommendation, RecommendationPart
 from responses.models import Chapter, ManagementResponse
 from tests.factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory
 from tests.fixtures import SEED
-from tests.test_responses_pdf import contains_run, pdf_text
+from tests.test_responses_pdf import contains_run, fidelity, pdf_text
 
 DATA = Path(__file__).parent / "data"
 BOARD = DATA / "board-response.yaml"
@@ -334,3 +334,20 @@ def test_the_project_team_set_lead_unit_documents_and_an_unnumbered_action(admin
     assert action.unit_list == [("Division of Data, Analytics (DAPM)", True), ("Programme Group", False)]
     assert action.heading_label == ""
     assert "https://example.org/plan" in action.supporting_documents_html["print"]
+
+
+# --- public management responses, written into the format by hand ------------------------------
+
+# Each with the whole document's text (page furniture left out: running headers, page and job
+# numbers); the regenerated PDF must reproduce it as shared/tools/fidelity.py measures.
+PUBLIC_DOCUMENTS = ["dp-2025-6"]
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize("name", PUBLIC_DOCUMENTS)
+def test_a_public_management_response_regenerates_its_own_text(db, tmp_path, name):
+    response = import_file(DATA / f"{name}.yaml")
+    reference = (DATA / f"{name}_reference.txt").read_text(encoding="utf-8")
+    words, order = fidelity(reference, pdf_text(pdf.render_pdf(response), tmp_path))
+    assert words >= 0.98
+    assert order >= 0.95
