@@ -190,12 +190,45 @@ class ActionForm(VersionedForm):
         return number
 
 
+class LinkPartsField(forms.CharField):
+    """The sub-recommendations a link answers, by their letters: "(a), (b)"."""
+
+    def __init__(self, *, encoder=None, decoder=None, **kwargs):  # a JSONField's formfield() passes these
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        return [label.strip() for label in text.split(",") if label.strip()]
+
+
 class QualifierForm(VersionedForm):
-    """The qualifier of one link ("kennisdeling 4", "(systematisch leren)"): versioned like every edit."""
+    """The qualifier of one link ("kennisdeling 4", "(systematisch leren)") and the parts of the
+    recommendation it answers ("(a), (b)"): versioned like every edit."""
 
     class Meta:
         model = ActionLink
-        fields = ["qualifier"]
+        fields = ["qualifier", "parts"]
+        field_classes = {"parts": LinkPartsField}
+        help_texts = {
+            "parts": _(
+                "De letters van de deelaanbevelingen die de actie beantwoordt, bv. (a), (b). Leeg: de hele aanbeveling."
+            )
+        }
+
+    def clean_parts(self):
+        labels = self.cleaned_data["parts"]
+        known = set(self.instance.recommendation.parts.values_list("label", flat=True))
+        unknown = [label for label in labels if label not in known]
+        if unknown:
+            raise ValidationError(
+                _("De aanbeveling heeft geen deelaanbeveling %(label)s (wel: %(known)s).")
+                % {"label": unknown[0], "known": ", ".join(sorted(known)) or "—"}
+            )
+        return list(dict.fromkeys(labels))
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")

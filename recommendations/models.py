@@ -352,3 +352,25 @@ class RecommendationPart(NormalisedText, Versioned):
     @property
     def response(self):
         return self.recommendation.response
+
+
+def parts_as_text(recommendation) -> str:
+    """The parts as the recommendation form shows them: "(a) text" per line, nested ones indented."""
+    lines = []
+    parts = list(recommendation.parts.order_by("order", "pk"))
+    for part in (p for p in parts if p.parent_id is None):
+        lines.append(f"{part.label} {part.text}".strip())
+        lines.extend(f"  {sub.label} {sub.text}".rstrip() for sub in parts if sub.parent_id == part.pk)
+    return "\n".join(lines)
+
+
+def replace_parts(recommendation, parts):
+    """Give ``recommendation`` exactly ``parts``: ``[(label, text, [(label, text), ...])]``, in order.
+    Links name parts by their labels, so they keep pointing at the same letters."""
+    recommendation.parts.all().delete()
+    for order, (label, text, subs) in enumerate(parts):
+        parent = RecommendationPart.objects.create(recommendation=recommendation, label=label, text=text, order=order)
+        for sub_order, (sub_label, sub_text) in enumerate(subs):
+            RecommendationPart.objects.create(
+                recommendation=recommendation, parent=parent, label=sub_label, text=sub_text, order=sub_order
+            )

@@ -2,6 +2,7 @@ from typing import cast
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.editing import VersionedForm, live_preview
@@ -155,7 +156,7 @@ class ResponseForm(VersionedForm):
         typed = self.instance.vocabulary_words or {}
         for key, label in self.WORD_LABELS.items():
             self.fields[f"word_{key}"] = forms.CharField(
-                label=label, required=False, max_length=100, initial=typed.get(key, "")
+                label=capfirst(label), required=False, max_length=100, initial=typed.get(key, "")
             )
         # Added after the form's first clients: a post without it keeps a day.
         self.fields["published_precision"].required = False

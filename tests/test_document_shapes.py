@@ -351,3 +351,27 @@ def test_a_public_management_response_regenerates_its_own_text(db, tmp_path, nam
     words, order = fidelity(reference, pdf_text(pdf.render_pdf(response), tmp_path))
     assert words >= 0.98
     assert order >= 0.95
+
+
+def test_evaluation_staff_write_sub_recommendations_and_the_team_links_an_action_to_some(admin_client, db):
+    response = ManagementResponseFactory(layout="matrix")
+    rec = RecommendationFactory(response=response, theme=None, number="1", text="Strengthen guidance.")
+    data = {
+        "number": "1",
+        "location": "",
+        "text": "Strengthen guidance.",
+        "parts_text": "(a) Clarify the roles;\n(b) Update the templates:\n  (i) for country offices;\n(c) Train.",
+        "version": rec.version,
+    }
+    assert admin_client.post(f"/recommendations/{rec.pk}/edit/", data).status_code in (200, 302)
+    labels = list(RecommendationPart.objects.filter(recommendation=rec).values_list("label", "parent__label"))
+    assert sorted(labels, key=str) == sorted([("(a)", None), ("(b)", None), ("(c)", None), ("(i)", "(b)")], key=str)
+    link = ActionLinkFactory(recommendation=rec, action=ActionFactory(response=response, number="7"))
+    edit = {"qualifier": "", "parts": "(a), (c)", "version": link.version}
+    assert admin_client.post(f"/actions/links/{link.pk}/edit/", edit).status_code in (200, 302)
+    link.refresh_from_db()
+    assert link.parts == ["(a)", "(c)"]
+    assert link.qualifier_suffix == " (a), (c)"
+    bad = admin_client.post(f"/actions/links/{link.pk}/edit/", {**edit, "parts": "(z)", "version": link.version})
+    assert bad.status_code == 422
+    assert "geen deelaanbeveling (z)" in bad.content.decode()
