@@ -375,3 +375,18 @@ def test_evaluation_staff_write_sub_recommendations_and_the_team_links_an_action
     bad = admin_client.post(f"/actions/links/{link.pk}/edit/", {**edit, "parts": "(z)", "version": link.version})
     assert bad.status_code == 422
     assert "geen deelaanbeveling (z)" in bad.content.decode()
+
+
+def test_an_upload_written_by_hand_without_the_end_line_previews_with_a_note(admin_client, db):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    text = BOARD.read_text(encoding="utf-8").replace("exported: true\n", "").removesuffix("...\n")
+    http = admin_client.post(
+        reverse("interchange:upload"),
+        {"upload-file": SimpleUploadedFile("hand.yaml", text.encode(), "application/yaml")},
+    )
+    assert http.status_code == 200
+    page = http.content.decode()
+    assert "Het bestand is in orde" in page
+    assert "gelezen als met de hand geschreven" in page
