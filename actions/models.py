@@ -226,6 +226,13 @@ class Action(NormalisedText, Versioned):
         return str(label) if label else ""
 
     @property
+    def status_word(self):
+        """The effective status as pages beside the document name it (the follow-up page): the
+        document's own word when its vocabulary has one, else the interface's label."""
+        status = self.effective_status
+        return self.response.document_words.get(status) or self.get_effective_status_display()
+
+    @property
     def heading_label(self):
         """The number as the document's heading prints it: "1.1." or "Spoor 1:"; empty when unnumbered."""
         if not self.numbered:

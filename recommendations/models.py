@@ -285,6 +285,12 @@ class Recommendation(NormalisedText, Versioned):
         label = self.DOCUMENT_AGREEMENT.get(self.agreement)
         return str(label) if label else ""
 
+    @property
+    def agreement_word(self):
+        """The agreement as pages beside the document name it (round reports): the document's own
+        word when its vocabulary has one, else the interface's label."""
+        return self.response.document_words.get(self.agreement) or str(self.get_agreement_display())
+
     def count_contents(self):
         """What a delete takes along: its links to actions."""
         return {"themes": 0, "recommendations": 0, "links": self.action_links.count()}

@@ -2,6 +2,7 @@
 document's own words, its own columns, units with a lead, supporting documents, group headings,
 unnumbered actions, lists that keep their start, month dates, and interchange version 3."""
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -390,3 +391,16 @@ def test_an_upload_written_by_hand_without_the_end_line_previews_with_a_note(adm
     page = http.content.decode()
     assert "Het bestand is in orde" in page
     assert "gelezen als met de hand geschreven" in page
+
+
+def test_the_follow_up_page_and_the_round_report_use_the_documents_words(admin_client, board):
+    page = admin_client.get(f"/responses/{board.slug}/follow-up/").content.decode()
+    assert "Under way" in page
+    assert "Cancelled" in page
+    from tracking.models import ReviewRound
+    from tracking.services import round_report
+
+    review_round = ReviewRound.objects.create(response=board, name="2025 H1", date=datetime.date(2025, 6, 30))
+    report = round_report(review_round)
+    assert {row.now_label for row in report.rows} >= {"Cancelled"}
+    assert {rec.agreement_word for rec in report.recommendations} == {"Agree", "Partially agree", "Disagree"}
