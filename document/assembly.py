@@ -44,6 +44,11 @@ class Document:
     chapters_before: list = field(default_factory=list)
     chapters_after: list = field(default_factory=list)
 
+    def __post_init__(self):
+        # Each recommendation's place in the document, printed when it has no number of its own.
+        for position, rec in enumerate(self.recommendations, start=1):
+            rec.position = position
+
     @property
     def recommendations(self):
         """Every recommendation in document order: those without a theme first, then the table's."""
@@ -75,7 +80,7 @@ def build_document(response, *, stored_html=True) -> Document:
     # Every row reads the document's vocabulary from the response: the same object, no query.
     for row in (*actions, *recs):
         row.response = response
-    part_lists = _part_lists(recs, parts)
+    part_lists = attach_parts(recs, parts)
 
     # Each link's action is the action of ``actions`` (assigned: no query when it is read, and one
     # object per action however many links cite it).
@@ -99,21 +104,24 @@ def build_document(response, *, stored_html=True) -> Document:
             theme_of[rec.theme_id].recommendation_list.append(rec)
     for group in groups:
         group.theme_list = theme_lists[group.pk]
-    # Its place in the document (those without a theme first), printed when it has no number.
-    ordered_recs = loose + [r for g in groups for t in g.theme_list for r in t.recommendation_list]
-    for position, rec in enumerate(ordered_recs, start=1):
-        rec.position = position
     return Document(
         response=response,
         actions=action_tree(actions),
         groups=groups,
         loose=loose,
-        chapters_before=[c for c in chapters if c.placement == Chapter.Placement.BEFORE],
-        chapters_after=[c for c in chapters if c.placement == Chapter.Placement.AFTER],
+        **split_chapters(chapters),
     )
 
 
-def _part_lists(recs, parts) -> dict:
+def split_chapters(chapters) -> dict:
+    """``{"chapters_before": [...], "chapters_after": [...]}`` in order."""
+    return {
+        "chapters_before": [c for c in chapters if c.placement == Chapter.Placement.BEFORE],
+        "chapters_after": [c for c in chapters if c.placement == Chapter.Placement.AFTER],
+    }
+
+
+def attach_parts(recs, parts) -> dict:
     """``{recommendation id: its top-level parts}``; each part gets its ``subpart_list``."""
     part_lists = {rec.pk: [] for rec in recs}
     subparts = {part.pk: [] for part in parts}

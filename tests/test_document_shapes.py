@@ -404,3 +404,13 @@ def test_the_follow_up_page_and_the_round_report_use_the_documents_words(admin_c
     report = round_report(review_round)
     assert {row.now_label for row in report.rows} >= {"Cancelled"}
     assert {rec.agreement_word for rec in report.recommendations} == {"Agree", "Partially agree", "Disagree"}
+
+
+def test_a_comparison_names_statuses_in_the_documents_words(db):
+    from publishing.comparison import compare
+
+    old = parse(BOARD.read_bytes(), "old.yaml")
+    text = BOARD.read_text(encoding="utf-8").replace("  status: in_progress\n", "  status: realised\n", 1)
+    new = parse(text.encode(), "new.yaml")
+    changes = [change for item in compare(old, new).items for change in item.changes if change.field == "status"]
+    assert [(change.old, change.new) for change in changes] == [("Under way", "Completed")]
