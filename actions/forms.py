@@ -118,6 +118,25 @@ class UnitsField(forms.CharField):
                 raise ValidationError(_("Een naam is te lang (ten hoogste 200 tekens)."))
 
 
+class UnnumberedField(forms.BooleanField):
+    """``Action.numbered`` as the box "print without a number": ticked is False. A form posted
+    without the box (an older client, a test) keeps the number printed."""
+
+    def __init__(self, **kwargs):
+        kwargs.pop("initial", None)
+        super().__init__(**kwargs)
+        self.widget = forms.CheckboxInput(check_test=lambda value: value is False)
+
+    def to_python(self, value):
+        return not super().to_python(value)
+
+    def validate(self, value):
+        pass
+
+    def has_changed(self, initial, data):
+        return self.to_python(data) != bool(initial)
+
+
 class ActionForm(VersionedForm):
     """Number, title, text and the facts of an action or a part (new or existing)."""
 
@@ -134,11 +153,18 @@ class ActionForm(VersionedForm):
             "narrative",
             "time_frame",
             "responsible_units",
+            "lead_unit",
+            "supporting_documents",
+            "numbered",
             "starts_on",
             "due_date",
             "owners",
         ]
+        field_classes = {"numbered": UnnumberedField}
+        labels = {"numbered": _("Zonder nummer drukken")}
+        help_texts = {"numbered": _("Het document drukt deze actie zonder nummer; het nummer blijft de sleutel.")}
         widgets = {
+            "supporting_documents": forms.Textarea(attrs={"rows": 3}),
             "owners": forms.CheckboxSelectMultiple,
             "narrative": forms.Textarea(attrs={"rows": 10}),
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -159,7 +185,7 @@ class ActionForm(VersionedForm):
         owners.help_text = _(
             "Leden van deze managementresponse die voor de actie instaan; de streefdatum is hun deadline."
         )
-        live_preview(self, "narrative", url=self.instance.response.get_preview_url())
+        live_preview(self, "narrative", "supporting_documents", url=self.instance.response.get_preview_url())
 
     def clean_number(self):
         number = self.cleaned_data["number"].strip()
@@ -172,12 +198,45 @@ class ActionForm(VersionedForm):
         return number
 
 
+class LinkPartsField(forms.CharField):
+    """The sub-recommendations a link answers, by their letters: "(a), (b)"."""
+
+    def __init__(self, *, encoder=None, decoder=None, **kwargs):  # a JSONField's formfield() passes these
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        return [label.strip() for label in text.split(",") if label.strip()]
+
+
 class QualifierForm(VersionedForm):
-    """The qualifier of one link ("kennisdeling 4", "(systematisch leren)"): versioned like every edit."""
+    """The qualifier of one link ("kennisdeling 4", "(systematisch leren)") and the parts of the
+    recommendation it answers ("(a), (b)"): versioned like every edit."""
 
     class Meta:
         model = ActionLink
-        fields = ["qualifier"]
+        fields = ["qualifier", "parts"]
+        field_classes = {"parts": LinkPartsField}
+        help_texts = {
+            "parts": _(
+                "De letters van de deelaanbevelingen die de actie beantwoordt, bv. (a), (b). Leeg: de hele aanbeveling."
+            )
+        }
+
+    def clean_parts(self):
+        labels = self.cleaned_data["parts"]
+        known = set(self.instance.recommendation.parts.values_list("label", flat=True))
+        unknown = [label for label in labels if label not in known]
+        if unknown:
+            raise ValidationError(
+                _("De aanbeveling heeft geen deelaanbeveling %(label)s (wel: %(known)s).")
+                % {"label": unknown[0], "known": ", ".join(sorted(known)) or "—"}
+            )
+        return list(dict.fromkeys(labels))
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")

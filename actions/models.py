@@ -17,7 +17,7 @@ from .deadlines import time_frame_end
 
 # Statuses that end an action: realised, or dropped ("no longer applicable"). An action with
 # one of these is never overdue.
-CLOSED_STATUSES = ("realised", "not_applicable")
+CLOSED_STATUSES = ("realised", "not_applicable", "cancelled")
 
 # The statuses a response's "closing statuses" validation policy asks evaluation staff to validate
 # ("cancelled" where the status exists; the value is named here either way).
@@ -88,6 +88,7 @@ class Action(NormalisedText, Versioned):
         IN_PROGRESS = "in_progress", _("in uitvoering")
         REALISED = "realised", _("gerealiseerd")
         NO_LONGER_APPLICABLE = "not_applicable", _("niet meer van toepassing")
+        CANCELLED = "cancelled", _("geannuleerd")
 
     response = models.ForeignKey(
         "responses.ManagementResponse",
@@ -135,6 +136,26 @@ class Action(NormalisedText, Versioned):
     )
     # Names in the order the document prints them; a key action often has several.
     responsible_units = models.JSONField(_("verantwoordelijke diensten"), default=list, blank=True)
+    lead_unit = models.BooleanField(
+        _("eerste dienst leidt"),
+        default=False,
+        help_text=_("De eerste dienst is de leidende: het document drukt ze in het vet."),
+    )
+    supporting_documents = MarkdownField(
+        _("ondersteunende documenten"),
+        blank=True,
+        max_length=20_000,
+        help_text=_("Markdown: titels en links, één per regel of als lijst."),
+        rendered_field="supporting_documents_html",
+    )
+    supporting_documents_html = RenderedHTMLField(_("ondersteunende documenten (HTML)"))
+    numbered = models.BooleanField(
+        _("nummer drukken"),
+        default=True,
+        help_text=_(
+            "Uit: het document drukt deze actie zonder nummer (het nummer blijft de sleutel van de koppelingen)."
+        ),
+    )
     starts_on = models.DateField(_("startdatum"), null=True, blank=True)
     due_date = models.DateField(
         _("streefdatum"),
@@ -187,9 +208,9 @@ class Action(NormalisedText, Versioned):
             models.UniqueConstraint(fields=["response", "number"], name="action_number_unique"),
             models.CheckConstraint(
                 condition=models.Q(
-                    status__in=["", "inherited", "to_start", "in_progress", "realised", "not_applicable"]
+                    status__in=["", "inherited", "to_start", "in_progress", "realised", "not_applicable", "cancelled"]
                 ),
-                name="action_status_valid_v2",
+                name="action_status_valid_v3",
             ),
             models.CheckConstraint(
                 condition=models.Q(validation_state__in=["", "awaiting", "validated"]),
@@ -210,6 +231,7 @@ class Action(NormalisedText, Versioned):
         Status.IN_PROGRESS: pgettext_lazy("document", "in uitvoering"),
         Status.REALISED: pgettext_lazy("document", "gerealiseerd"),
         Status.NO_LONGER_APPLICABLE: pgettext_lazy("document", "niet meer van toepassing"),
+        Status.CANCELLED: pgettext_lazy("document", "geannuleerd"),
     }
 
     def __str__(self):
@@ -227,15 +249,42 @@ class Action(NormalisedText, Versioned):
         return ", ".join(self.responsible_units or [])
 
     @property
+    def unit_list(self):
+        """``[(name, is_lead)]`` in print order: one per line, the lead (the first, if it leads) in bold."""
+        return [(name, self.lead_unit and index == 0) for index, name in enumerate(self.responsible_units or [])]
+
+    @property
     def status_document_label(self):
-        """The effective status as the matrix prints it ("Initiated"); empty when not reported yet."""
-        label = self.DOCUMENT_STATUS.get(self.effective_status)
+        """The effective status in the document's vocabulary ("Under way", "Initiated"); empty when not
+        reported yet. The response's words (``ManagementResponse.document_words``), else the layout's
+        own in the language active. Reads ``self.response``: ``select_related("response")`` for many."""
+        status = self.effective_status
+        if not status:
+            return ""
+        word = self.response.document_words.get(status)
+        if word:
+            return word
+        label = self.DOCUMENT_STATUS.get(status)
         return str(label) if label else ""
 
     @property
+    def status_word(self):
+        """The effective status as pages beside the document name it (the follow-up page): the
+        document's own word when its vocabulary has one, else the interface's label."""
+        status = self.effective_status
+        return self.response.document_words.get(status) or self.get_effective_status_display()
+
+    @property
     def heading_label(self):
-        """The number as the document's heading prints it: "1.1." or "Spoor 1:"."""
+        """The number as the document's heading prints it: "1.1." or "Spoor 1:"; empty when unnumbered."""
+        if not self.numbered:
+            return self.label
         return self.label or f"{self.number}."
+
+    @property
+    def printed_number(self):
+        """The number as the key-action table prints it: empty for an unnumbered action."""
+        return self.number if self.numbered else ""
 
     @property
     def effective_status(self):
@@ -364,6 +413,8 @@ class ActionLink(NormalisedText, Versioned):
         blank=True,
         help_text=_('Gedrukt na het actienummer: "kennisdeling 4" of "(systematisch leren)".'),
     )
+    # The sub-recommendations it answers, by their letters ("(a)", "(b)"); empty: the whole recommendation.
+    parts = models.JSONField(_("deelaanbevelingen"), default=list, blank=True)
     order = models.PositiveIntegerField(_("volgorde"), default=0)
 
     history = HistoricalRecords(bases=[AuditedHistory])
@@ -422,6 +473,8 @@ class ActionLink(NormalisedText, Versioned):
     @property
     def qualifier_suffix(self):
         if not self.qualifier:
+            if self.parts:
+                return " " + ", ".join(self.parts)
             return ""
         if self.qualifier.startswith("("):
             return f" {self.qualifier}"

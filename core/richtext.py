@@ -56,6 +56,9 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "sup": {"id"},
     "li": {"id"},
+    # An ordered list that starts at 5 prints from 5; <ol type="a"> (written as HTML) is lettered,
+    # <ol type="i"> roman.
+    "ol": {"start", "type"},
 }
 ALLOWED_CLASSES = {
     "div": {"footnote"},
@@ -69,6 +72,10 @@ FOOTNOTE_ID = re.compile(r"fn(?:ref\d*)?(?:-[A-Za-z0-9_-]+)?:[^\s\"'<>]+")
 
 def _keep_attribute(tag, attribute, value):
     if attribute == "id" and not FOOTNOTE_ID.fullmatch(value):
+        return None
+    if attribute == "start" and not (value.isdigit() and len(value) <= 9):
+        return None
+    if attribute == "type" and value not in ("1", "a", "A", "i", "I"):
         return None
     return value
 

@@ -9,7 +9,9 @@ recommendations and actions it has:
   3. the recommendation groups,
   4. their themes,
   5. the recommendations (with and without a theme),
-  6. their links.
+  6. their links,
+  7. the sub-recommendations,
+  8. the chapters before and after the recommendations.
 Plain querysets; the tree is put together here rather than with
 ``prefetch_related``, whose bookkeeping cost more than the queries on a long
 document. Links point at the same action objects as ``actions`` (the templates
@@ -17,13 +19,14 @@ read ``link.action``; nothing the document shows reads ``rec.theme`` or
 ``theme.group``, which are not set).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Subquery
 
 from actions.models import Action, ActionLink, ProgressUpdate, action_tree
 from core import rendered
-from recommendations.models import Recommendation, RecommendationGroup, Theme
+from recommendations.models import Recommendation, RecommendationGroup, RecommendationPart, Theme
+from responses.models import Chapter
 
 
 @dataclass
@@ -37,6 +40,14 @@ class Document:
     # other pages, which render each item in the layout's template.
     action_fragments: str | None = None
     recommendation_fragments: str | None = None
+    loose_fragments: str | None = None
+    chapters_before: list = field(default_factory=list)
+    chapters_after: list = field(default_factory=list)
+
+    def __post_init__(self):
+        # Each recommendation's place in the document, printed when it has no number of its own.
+        for position, rec in enumerate(self.recommendations, start=1):
+            rec.position = position
 
     @property
     def recommendations(self):
@@ -63,6 +74,13 @@ def build_document(response, *, stored_html=True) -> Document:
     themes = ordered(Theme.objects.filter(group__response=response))
     recs = ordered(Recommendation.objects.filter(response=response))
     links = ordered(ActionLink.objects.filter(recommendation__response=response))
+    parts = ordered(RecommendationPart.objects.filter(recommendation__response=response))
+    chapters = list(Chapter.objects.filter(response=response).order_by("order", "pk"))  # always shown whole
+
+    # Every row reads the document's vocabulary from the response: the same object, no query.
+    for row in (*actions, *recs):
+        row.response = response
+    part_lists = attach_parts(recs, parts)
 
     # Each link's action is the action of ``actions`` (assigned: no query when it is read, and one
     # object per action however many links cite it).
@@ -79,13 +97,42 @@ def build_document(response, *, stored_html=True) -> Document:
     loose = []
     for rec in recs:
         rec.link_list = link_lists[rec.pk]
+        rec.part_list = part_lists[rec.pk]
         if rec.theme_id is None:
             loose.append(rec)
         else:
             theme_of[rec.theme_id].recommendation_list.append(rec)
     for group in groups:
         group.theme_list = theme_lists[group.pk]
-    return Document(response=response, actions=action_tree(actions), groups=groups, loose=loose)
+    return Document(
+        response=response,
+        actions=action_tree(actions),
+        groups=groups,
+        loose=loose,
+        **split_chapters(chapters),
+    )
+
+
+def split_chapters(chapters) -> dict:
+    """``{"chapters_before": [...], "chapters_after": [...]}`` in order."""
+    return {
+        "chapters_before": [c for c in chapters if c.placement == Chapter.Placement.BEFORE],
+        "chapters_after": [c for c in chapters if c.placement == Chapter.Placement.AFTER],
+    }
+
+
+def attach_parts(recs, parts) -> dict:
+    """``{recommendation id: its top-level parts}``; each part gets its ``subpart_list``."""
+    part_lists = {rec.pk: [] for rec in recs}
+    subparts = {part.pk: [] for part in parts}
+    for part in parts:
+        if part.parent_id is None:
+            part_lists[part.recommendation_id].append(part)
+        elif part.parent_id in subparts:
+            subparts[part.parent_id].append(part)
+    for part in parts:
+        part.subpart_list = subparts[part.pk]
+    return part_lists
 
 
 def _latest_comments(response) -> dict:

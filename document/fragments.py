@@ -58,6 +58,10 @@ TEMPLATES = [
     *(layout.action_template for layout in LAYOUTS.values() if layout.action_template),
     "actions/_status.html",
     "actions/_overdue.html",
+    "document/_parts.html",
+    "document/_chapters.html",
+    "print/_column_header.html",
+    "print/_units.html",
 ]
 
 _template_version = None
@@ -85,6 +89,7 @@ def _variant(response, rights) -> tuple:
         response.organisation,
         response.layout,
         response.language,
+        response.style_key(),  # its words and columns
         translation.get_language() or settings.LANGUAGE_CODE,
         repr(rights),
         # Whether an action is overdue changes at midnight without any write.
@@ -174,7 +179,8 @@ def _wanted(response, document, rights) -> dict:
     template = layout.recommendation_template
     for number, rec in enumerate(document.recommendations, start=1):
         links = [(_row(link), action_state(link.action)) for link in rec.link_list]
-        key = _key(variant, template, number if layout.positional else None, _row(rec), links)
+        parts = [_row(part) for part in rec.part_list] + [_row(s) for p in rec.part_list for s in p.subpart_list]
+        key = _key(variant, template, number if layout.positional else None, _row(rec), links, parts)
         wanted[key] = (rec, template, {**base, "rec": rec, "number": number})
     return wanted
 
@@ -184,6 +190,8 @@ def _shown_by(objects, layout):
     for obj in objects:
         yield obj
         yield from getattr(obj, "part_list", ())
+        for part in getattr(obj, "part_list", ()):
+            yield from getattr(part, "subpart_list", ())
         if layout.actions_in_recommendations:
             for link in getattr(obj, "link_list", ()):
                 yield link.action
@@ -211,6 +219,7 @@ def attach_fragments(response, document, rights) -> int:
     if layout.action_template:
         document.action_fragments = _joined(document.actions)
     document.recommendation_fragments = _joined(document.recommendations)
+    document.loose_fragments = _joined(document.loose)
     for group in document.groups:
         for theme in group.theme_list:
             theme.fragments = _joined(theme.recommendation_list)

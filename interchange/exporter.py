@@ -10,10 +10,10 @@ import yaml
 
 from actions.models import ActionLink, ProgressUpdate
 from evidence.models import Evidence
-from recommendations.models import Recommendation, Theme
+from recommendations.models import Recommendation, RecommendationPart, Theme
 from responses.models import ManagementResponse
 
-from .spec import FORMAT
+from .spec import EXPORTED_KEY, FORMAT
 
 
 def represent_str(dumper, value):
@@ -50,7 +50,9 @@ DUMP_OPTIONS = {
 
 
 def as_data(response: ManagementResponse) -> dict:
-    """The interchange structure of a response (7 queries, whatever its size)."""
+    """The interchange structure of a response (9 queries, whatever its size).
+
+    What version 3 added is written only when it holds something (a file without it reads the same)."""
     actions = list(response.actions.order_by("order", "pk"))
     parts = {}
     for action in actions:
@@ -87,17 +89,13 @@ def as_data(response: ManagementResponse) -> dict:
         }
         if action.pk in evidence:  # written only when there is some, as "validation"
             data["evidence"] = evidence[action.pk]
+        data.update(_action_extras(action))
         if with_parts:
             data["parts"] = [action_data(p, False) for p in parts.get(action.pk, [])]
         return data
 
-    links = {}
-    for link in (
-        ActionLink.objects.filter(recommendation__response=response).select_related("action").order_by("order", "pk")
-    ):
-        links.setdefault(link.recommendation_id, []).append(
-            {"action": link.action.number, "qualifier": link.qualifier} if link.qualifier else link.action.number
-        )
+    links = _links_of(response)
+    rec_parts = _parts_of(response)
     recommendations = {}
     for rec in Recommendation.objects.for_response(response).order_by("order", "pk"):
         item = {
@@ -110,6 +108,8 @@ def as_data(response: ManagementResponse) -> dict:
         }
         if rec.justification_not_in_source:  # written only when set: files without it stay as they were
             item["justification_not_in_source"] = True
+        if rec.pk in rec_parts:
+            item["parts"] = rec_parts[rec.pk]
         item["actions"] = links.get(rec.pk, [])
         recommendations.setdefault(rec.theme_id, []).append(item)
     themes = {}
@@ -127,6 +127,7 @@ def as_data(response: ManagementResponse) -> dict:
     ]
     return {
         "format": FORMAT,
+        EXPORTED_KEY: True,
         "response": {
             "slug": response.slug,
             "title": response.title,
@@ -135,7 +136,7 @@ def as_data(response: ManagementResponse) -> dict:
             "language": response.language,
             "layout": response.layout,
             "status": response.status,
-            "published_on": response.published_on,
+            "published_on": _published_on(response),
             **({"validation": response.validation_policy} if response.validation_policy != "none" else {}),
             "evaluation": {
                 "title": response.evaluation_title,
@@ -143,6 +144,7 @@ def as_data(response: ManagementResponse) -> dict:
                 "delivered_on": _delivered_on(response),
             },
             "introduction": response.introduction,
+            **_document_style(response),
         },
         "actions": [action_data(a, True) for a in parts.get(None, [])],
         "recommendations": recommendations.get(None, []),
@@ -162,6 +164,75 @@ def evidence_references(response) -> dict:
             reference["link"] = item.url
         evidence.setdefault(item.action_id, []).append(reference)
     return evidence
+
+
+def _action_extras(action):
+    """Version 3's action keys, each only when it differs from the default."""
+    extras = {}
+    if action.lead_unit:
+        extras["lead_unit"] = True
+    if action.supporting_documents:
+        extras["supporting_documents"] = action.supporting_documents
+    if not action.numbered:
+        extras["numbered"] = False
+    return extras
+
+
+def _links_of(response):
+    """``{recommendation id: [link]}``: a number, or a mapping with a qualifier and/or parts."""
+    links = {}
+    for link in (
+        ActionLink.objects.filter(recommendation__response=response).select_related("action").order_by("order", "pk")
+    ):
+        if link.parts:
+            item = {"action": link.action.number, "qualifier": link.qualifier, "parts": list(link.parts)}
+        elif link.qualifier:
+            item = {"action": link.action.number, "qualifier": link.qualifier}
+        else:
+            item = link.action.number
+        links.setdefault(link.recommendation_id, []).append(item)
+    return links
+
+
+def _parts_of(response):
+    """``{recommendation id: [part]}``, each part with its nested ones (one query)."""
+    top, nested = {}, {}
+    for part in RecommendationPart.objects.filter(recommendation__response=response).order_by("order", "pk"):
+        if part.parent_id is None:
+            top.setdefault(part.recommendation_id, []).append(part)
+        else:
+            nested.setdefault(part.parent_id, []).append({"label": part.label, "text": part.text})
+    return {
+        rec_id: [
+            {"label": p.label, "text": p.text, **({"parts": nested[p.pk]} if p.pk in nested else {})} for p in parts
+        ]
+        for rec_id, parts in top.items()
+    }
+
+
+def _document_style(response):
+    """Version 3's response keys, each only when set."""
+    style = {}
+    if response.cover:
+        style["cover"] = [{"label": item.get("label", ""), "value": item.get("value", "")} for item in response.cover]
+    if response.vocabulary_preset or response.vocabulary_words:
+        words = {"preset": response.vocabulary_preset}
+        if response.vocabulary_words:
+            words["words"] = dict(response.vocabulary_words)
+        style["vocabulary"] = words
+    if response.columns:
+        style["columns"] = [{"key": c["key"], "header": c.get("header", "")} for c in response.columns]
+    chapters = list(response.chapters.order_by("order", "pk"))
+    if chapters:
+        style["chapters"] = [{"placement": c.placement, "heading": c.heading, "body": c.body} for c in chapters]
+    return style
+
+
+def _published_on(response):
+    day = response.published_on
+    if day and response.published_precision == ManagementResponse.DatePrecision.MONTH:
+        return f"{day:%Y-%m}"
+    return day
 
 
 def _delivered_on(response):

@@ -12,8 +12,8 @@ from django.db import transaction
 from actions.models import Action, ActionLink, ProgressUpdate
 from core import revision
 from evidence.models import Evidence
-from recommendations.models import Recommendation, RecommendationGroup, Theme
-from responses.models import ManagementResponse
+from recommendations.models import Recommendation, RecommendationGroup, RecommendationPart, Theme
+from responses.models import Chapter, ManagementResponse
 
 from .parse import MAX_FILE_BYTES, InterchangeError, ParsedResponse, parse
 
@@ -42,6 +42,8 @@ def import_response(*, parsed: ParsedResponse, replace: bool = False) -> Managem
 
 def _create_response(parsed):
     response = ManagementResponse.objects.create(**parsed.response)
+    for order, chapter in enumerate(parsed.chapters):
+        Chapter.objects.create(response=response, order=order, **chapter)
 
     by_number = {}
     progress = []
@@ -59,17 +61,7 @@ def _create_response(parsed):
             for p in item.progress
         )
     ProgressUpdate.objects.bulk_create(progress)
-    for item in parsed.all_actions:
-        for reference in item.evidence:  # one by one: the audit trail records each
-            Evidence.objects.create(
-                action=by_number[item.number],
-                evidence_kind=Evidence.Kind.FILE if reference.file else Evidence.Kind.LINK,
-                title=reference.title,
-                date=reference.date,
-                url=reference.link,
-                file_name=reference.file,
-                sha256=reference.sha256,
-            )
+    _create_evidence(parsed, by_number)
     revision.touch(response.pk)  # bulk_create sends no signals; the matrix prints the log
 
     links = []
@@ -87,8 +79,15 @@ def _create_response(parsed):
             justification_not_in_source=rec.justification_not_in_source,
             order=order,
         )
+        _create_parts(recommendation, rec.parts)
         links.extend(
-            ActionLink(recommendation=recommendation, action=by_number[link.number], qualifier=link.qualifier, order=i)
+            ActionLink(
+                recommendation=recommendation,
+                action=by_number[link.number],
+                qualifier=link.qualifier,
+                parts=link.parts,
+                order=i,
+            )
             for i, link in enumerate(rec.links)
         )
 
@@ -103,6 +102,32 @@ def _create_response(parsed):
     for link in links:
         link.save()  # one by one: bulk_create would bypass the audit trail (core/audit.py)
     return response
+
+
+def _create_evidence(parsed, by_number):
+    """The evidence references of every action, one by one: the audit trail records each."""
+    for item in parsed.all_actions:
+        for reference in item.evidence:
+            Evidence.objects.create(
+                action=by_number[item.number],
+                evidence_kind=Evidence.Kind.FILE if reference.file else Evidence.Kind.LINK,
+                title=reference.title,
+                date=reference.date,
+                url=reference.link,
+                file_name=reference.file,
+                sha256=reference.sha256,
+            )
+
+
+def _create_parts(recommendation, parts):
+    for order, part in enumerate(parts):
+        parent = RecommendationPart.objects.create(
+            recommendation=recommendation, label=part.label, text=part.text, order=order
+        )
+        for sub_order, sub in enumerate(part.parts):
+            RecommendationPart.objects.create(
+                recommendation=recommendation, parent=parent, label=sub.label, text=sub.text, order=sub_order
+            )
 
 
 def _create_action(response, item, order, *, parent):
@@ -120,6 +145,9 @@ def _create_action(response, item, order, *, parent):
         starts_on=item.starts_on,
         due_date=item.due_date,
         validation_state=item.validation,
+        lead_unit=item.lead_unit,
+        supporting_documents=item.supporting_documents,
+        numbered=item.numbered,
         order=order,
     )
 

@@ -18,10 +18,11 @@ from django.conf import settings
 from actions.models import Action, ActionLink, ProgressUpdate
 from core.text import clean_text, unstorable
 from evidence.models import Evidence
-from recommendations.models import Recommendation, RecommendationGroup, Theme
-from responses.models import ManagementResponse
+from recommendations.models import Recommendation, RecommendationGroup, RecommendationPart, Theme
+from responses import vocabulary
+from responses.models import Chapter, ManagementResponse
 
-from .spec import END_MARKER, FORMAT, FORMAT_V1
+from .spec import END_MARKER, EXPORTED_KEY, FORMAT, FORMAT_V1, FORMAT_V2, VERSIONS
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 MONTH = re.compile(r"^\d{4}-\d{2}$")
@@ -56,6 +57,7 @@ class Text(str):
 class Map(dict):
     line: int
     key_lines: dict
+    notes: list  # what the reader tells without refusing (the top mapping of a file; set by _load)
 
 
 class Seq(list):
@@ -117,15 +119,19 @@ def _check_events(text: str, source: str):
         return  # not YAML at all: composing reports it, with its line
 
 
-def _check_end(text: str, source: str):
+def _has_end(text: str) -> bool:
     lines = text.rstrip().splitlines()
-    if not lines or lines[-1].rstrip() != END_MARKER:
-        raise InterchangeError(
-            [
-                f"{source}:{len(lines)}: the file does not end with the line '{END_MARKER}'"
-                " (cut short? an exported file ends with it; see docs/interchange.md)"
-            ]
-        )
+    return bool(lines) and lines[-1].rstrip() == END_MARKER
+
+
+def _says_exported(node) -> bool:
+    """Whether the file says it is an export (``exported: true`` at the top): then it must be whole."""
+    if not isinstance(node, yaml.MappingNode):
+        return True  # not the format at all: keep the strict reading
+    for key, value in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == EXPORTED_KEY:
+            return isinstance(value, yaml.ScalarNode) and value.value in ("true", "True")
+    return False
 
 
 def _load(raw: bytes, source: str):
@@ -152,11 +158,24 @@ def _load(raw: bytes, source: str):
         raise InterchangeError([f"{source}:1: invalid YAML: {' '.join(str(exc).split())}"]) from None
     if node is None:
         raise InterchangeError([f"{source}:1: the file is empty"])
-    _check_end(text, source)
+    has_end = _has_end(text)
+    if not has_end and _says_exported(node):
+        lines = len(text.rstrip().splitlines())
+        raise InterchangeError(
+            [
+                f"{source}:{lines}: the file does not end with the line '{END_MARKER}'"
+                " (cut short? an exported file ends with it; see docs/interchange.md)"
+            ]
+        )
     errors = []
     data = _build(node, errors, source)
     if errors:
         raise InterchangeError(errors)
+    if not has_end and isinstance(data, Map):
+        data.notes = [
+            f"{source}: the file does not end with the line '{END_MARKER}' and does not say it is an export:"
+            " read as written by hand; check that nothing is missing at its end"
+        ]
     return data
 
 
@@ -167,6 +186,7 @@ def _load(raw: bytes, source: str):
 class ParsedLink:
     number: str
     qualifier: str
+    parts: list = field(default_factory=list)  # the labels of the sub-recommendations it answers
 
 
 @dataclass
@@ -179,6 +199,14 @@ class ParsedRecommendation:
     justification: str
     justification_not_in_source: bool = False
     links: list = field(default_factory=list)
+    parts: list = field(default_factory=list)  # ParsedPart
+
+
+@dataclass
+class ParsedPart:
+    label: str
+    text: str
+    parts: list = field(default_factory=list)  # nested one level
 
 
 @dataclass
@@ -229,6 +257,9 @@ class ParsedEvidence:
     link: str = ""
     file: str = ""
     sha256: str = ""
+    lead_unit: bool = False
+    supporting_documents: str = ""
+    numbered: bool = True
 
 
 @dataclass
@@ -237,6 +268,8 @@ class ParsedResponse:
     actions: list
     groups: list
     recommendations: list = field(default_factory=list)  # those without a group (the matrix's)
+    chapters: list = field(default_factory=list)  # {"placement", "heading", "body"}, in order
+    notes: list = field(default_factory=list)  # what the preview tells without refusing
 
     @property
     def slug(self):
@@ -324,11 +357,11 @@ class _Reader:
                 self.error(line, where, f"too long: {len(value)} characters, at most {limit}")
         return value
 
-    def flag(self, mapping, key, path):
-        """A yes/no key: ``true`` or ``false``; absent is false."""
+    def flag(self, mapping, key, path, *, default=False):
+        """A yes/no key: ``true`` or ``false``; absent is ``default``."""
         value = mapping.get(key)
         if value is None:
-            return False
+            return default
         # A file's scalars arrive as their text (YAML's own booleans are not resolved: "no" stays
         # "no"); the data of a live response (from_data) brings Python's.
         if value is True or str(value) in ("true", "True"):
@@ -397,10 +430,16 @@ RESPONSE_KEYS = [
     "layout",
     "status",
     "published_on",
-    "validation",
     "evaluation",
     "introduction",
 ]
+# Version 3 adds, each written only when it holds something:
+RESPONSE_KEYS_V3 = [*RESPONSE_KEYS, "validation", "cover", "vocabulary", "columns", "chapters"]
+COVER_KEYS = ["label", "value"]
+VOCABULARY_KEYS = ["preset", "words"]
+COLUMN_KEYS = ["key", "header"]
+CHAPTER_KEYS = ["placement", "heading", "body"]
+PART_KEYS_V3 = ["label", "text", "parts"]
 EVALUATION_KEYS = ["title", "evaluators", "delivered_on"]
 ACTION_KEYS = [
     "number",
@@ -408,18 +447,25 @@ ACTION_KEYS = [
     "title",
     "status",
     "status_note",
-    "validation",
     "time_frame",
     "responsible_units",
     "starts_on",
     "due_date",
     "narrative",
     "progress",
-    "evidence",
     "parts",
 ]
 EVIDENCE_KEYS = ["title", "date", "link", "file", "sha256"]
 VALIDATION_STATES = ["", "awaiting", "validated"]
+ACTION_KEYS_V3 = [
+    *ACTION_KEYS[:-1],
+    "validation",
+    "evidence",
+    "lead_unit",
+    "supporting_documents",
+    "numbered",
+    "parts",
+]
 PART_KEYS = ACTION_KEYS[:-1]
 PROGRESS_KEYS = ["date", "status", "comment", "by"]
 GROUP_KEYS = ["title", "themes"]
@@ -434,12 +480,14 @@ RECOMMENDATION_KEYS = [
     "justification_not_in_source",
     "actions",
 ]
+RECOMMENDATION_KEYS_V3 = [*RECOMMENDATION_KEYS[:-1], "parts", "actions"]
 LINK_KEYS = ["action", "qualifier"]
+LINK_KEYS_V3 = ["action", "qualifier", "parts"]
 
 # Version 1 of the format: the same structure with fewer keys.
 V1_KEYS = {
     "top": ["format", "response", "actions", "groups"],
-    "response": [k for k in RESPONSE_KEYS if k not in ("layout", "validation")],
+    "response": [k for k in RESPONSE_KEYS if k != "layout"],
     "action": [
         "number",
         "label",
@@ -457,7 +505,10 @@ V1_KEYS = {
 
 def parse(raw: bytes, source: str = "<input>") -> ParsedResponse:
     """Read and check a whole file; raise InterchangeError listing every problem."""
-    return _read(_load(raw, source), source)
+    data = _load(raw, source)
+    parsed = _read(data, source)
+    parsed.notes = list(getattr(data, "notes", []))
+    return parsed
 
 
 def from_data(data: dict, source: str = "<data>") -> ParsedResponse:
@@ -486,22 +537,24 @@ def _as_loaded(value):
 
 def _read(data, source) -> ParsedResponse:
     r = _Reader(source)
-    version = {FORMAT_V1: 1, FORMAT: 2}.get(data.get("format") if isinstance(data, Map) else None)
-    r.version = version or 2
-    top = r.mapping(
-        data,
-        "",
-        1,
-        V1_KEYS["top"] if r.version == 1 else ["format", "response", "actions", "recommendations", "groups"],
-    )
+    version = VERSIONS.get(data.get("format") if isinstance(data, Map) else None)
+    r.version = version or 3
+    top_keys = ["format", "response", "actions", "recommendations", "groups"]
+    if r.version == 1:
+        top_keys = V1_KEYS["top"]
+    elif r.version >= 3:
+        top_keys = ["format", EXPORTED_KEY, *top_keys[1:]]
+    top = r.mapping(data, "", 1, top_keys)
     if top is None:
         raise InterchangeError(r.errors)
     if version is None:
         r.error(
             top.key_lines.get("format", 1),
             "format",
-            f"expected 'format: {FORMAT}' (or {FORMAT_V1}), found {top.get('format')!r}",
+            f"expected 'format: {FORMAT}' (or {FORMAT_V2}, {FORMAT_V1}), found {top.get('format')!r}",
         )
+    if EXPORTED_KEY in top:
+        r.flag(top, EXPORTED_KEY, "")
 
     response = _parse_response(r, top)
     actions, numbers = _parse_actions(r, top)
@@ -511,16 +564,19 @@ def _read(data, source) -> ParsedResponse:
         if rec:
             recommendations.append(rec)
     groups = _parse_groups(r, top, numbers)
+    chapters = response.pop("chapters", [])
     if r.errors:
         raise InterchangeError(r.errors)
-    return ParsedResponse(response=response, actions=actions, groups=groups, recommendations=recommendations)
+    return ParsedResponse(
+        response=response, actions=actions, groups=groups, recommendations=recommendations, chapters=chapters
+    )
 
 
 def _parse_response(r, top):
     if "response" not in top:
         r.error(1, "response", "missing required field 'response'")
         return {}
-    keys = V1_KEYS["response"] if r.version == 1 else RESPONSE_KEYS
+    keys = {1: V1_KEYS["response"], 2: RESPONSE_KEYS}.get(r.version, RESPONSE_KEYS_V3)
     m = r.mapping(top["response"], "response", top.key_lines["response"], keys)
     if m is None:
         return {}
@@ -535,12 +591,17 @@ def _parse_response(r, top):
         "layout": r.choice(m, "layout", path, M.Layout.values, what="layout", default=M.Layout.TABLE),
         # Withdrawn is not a state a file can bring in: withdrawing takes a reason, in the application.
         "status": r.choice(m, "status", path, [M.Status.DRAFT, M.Status.PUBLISHED], what="status", default="draft"),
-        "published_on": r.date(m, "published_on", path),
         "validation_policy": r.choice(
             m, "validation", path, M.ValidationPolicy.values, what="validation policy", default=M.ValidationPolicy.NONE
         ),
         "introduction": r.text(m, "introduction", path, multiline=True, model=M),
     }
+    if r.version == 1:
+        result["published_on"] = r.date(m, "published_on", path)
+    else:
+        result["published_on"], result["published_precision"] = r.date(m, "published_on", path, month=True)
+    if r.version >= 3:
+        result.update(_parse_document_style(r, m, path))
     if result["slug"] and not SLUG.match(result["slug"]):
         r.error(
             m.key_lines["slug"],
@@ -573,7 +634,7 @@ def _parse_actions(r, top):
     numbers = {}  # number -> line of first definition
 
     def one(item, path, line, *, is_part):
-        keys = V1_KEYS["action"] if r.version == 1 else ACTION_KEYS
+        keys = {1: V1_KEYS["action"], 2: ACTION_KEYS}.get(r.version, ACTION_KEYS_V3)
         m = r.mapping(item, path, line, keys[:-1] if is_part else keys)
         if m is None:
             return None
@@ -588,13 +649,7 @@ def _parse_actions(r, top):
             else:
                 numbers[number] = m.key_lines["number"]
         status, status_note = _parse_status(r, m, path, is_part=is_part)
-        if r.version == 1:
-            unit = r.text(m, "responsible_unit", path)
-            if len(unit) > UNIT_MAX_LENGTH:
-                r.error(m.key_lines["responsible_unit"], f"{path}.responsible_unit", "too long")
-            units = [unit] if unit else []
-        else:
-            units = r.names(m, "responsible_units", path, limit=UNIT_MAX_LENGTH)
+        units = _parse_units(r, m, path)
         action = ParsedAction(
             number=number,
             label=r.text(m, "label", path, model=Action),
@@ -609,6 +664,8 @@ def _parse_actions(r, top):
             progress=_parse_progress(r, m, path, is_part=is_part),
         )
         action.validation, action.evidence = _parse_validation_and_evidence(r, m, path)
+        if r.version >= 3:
+            _parse_action_v3(r, m, path, action)
         if not is_part:
             for index, part in enumerate(r.sequence(m, "parts", path)):
                 parsed = one(part, f"{path}.parts[{index}]", m.key_lines["parts"], is_part=True)
@@ -621,6 +678,23 @@ def _parse_actions(r, top):
         if parsed:
             actions.append(parsed)
     return actions, numbers
+
+
+def _parse_units(r, m, path):
+    """Version 1: one ``responsible_unit`` (text); later: the list ``responsible_units``."""
+    if r.version == 1:
+        unit = r.text(m, "responsible_unit", path)
+        if len(unit) > UNIT_MAX_LENGTH:
+            r.error(m.key_lines["responsible_unit"], f"{path}.responsible_unit", "too long")
+        return [unit] if unit else []
+    return r.names(m, "responsible_units", path, limit=UNIT_MAX_LENGTH)
+
+
+def _parse_action_v3(r, m, path, action):
+    """Version 3's action keys: the lead unit, the supporting documents, whether its number prints."""
+    action.lead_unit = r.flag(m, "lead_unit", path)
+    action.supporting_documents = r.text(m, "supporting_documents", path, multiline=True, model=Action)
+    action.numbered = r.flag(m, "numbered", path, default=True)
 
 
 def _parse_groups(r, top, numbers):
@@ -651,19 +725,22 @@ def _parse_groups(r, top, numbers):
 
 
 def _parse_recommendation(r, item, rpath, line, numbers):
-    keys = V1_KEYS["recommendation"] if r.version == 1 else RECOMMENDATION_KEYS
+    keys = {1: V1_KEYS["recommendation"], 2: RECOMMENDATION_KEYS}.get(r.version, RECOMMENDATION_KEYS_V3)
     m = r.mapping(item, rpath, line, keys)
     if m is None:
         return None
     rec = ParsedRecommendation(
         number=r.text(m, "number", rpath, model=Recommendation),
         location=r.text(m, "location", rpath, model=Recommendation),
-        text=r.text(m, "text", rpath, required=True, multiline=True, model=Recommendation),
+        # A recommendation made only of its parts ("Recommendation 1." then 1.1, 1.2) has no text of its own.
+        text=r.text(m, "text", rpath, required=not m.get("parts"), multiline=True, model=Recommendation),
         agreement=r.choice(m, "agreement", rpath, Recommendation.Agreement.values, what="agreement level", default=""),
         response_text=r.text(m, "response", rpath, multiline=True, model=Recommendation, field="response_text"),
         justification=r.text(m, "justification", rpath, multiline=True, model=Recommendation),
         justification_not_in_source=r.flag(m, "justification_not_in_source", rpath),
     )
+    if r.version >= 3:
+        rec.parts = _parse_parts(r, m, rpath)
     _parse_links(r, m, rpath, rec, numbers)
     return rec
 
@@ -762,10 +839,19 @@ def _parse_links(r, m, rpath, rec, numbers):
     for li, l_item in enumerate(r.sequence(m, "actions", rpath)):
         lpath = f"{rpath}.actions[{li}]"
         line = getattr(l_item, "line", m.key_lines.get("actions", m.line))
+        parts = []
         if isinstance(l_item, Map):
-            lm = r.mapping(l_item, lpath, line, LINK_KEYS)
+            lm = r.mapping(l_item, lpath, line, LINK_KEYS_V3 if r.version >= 3 else LINK_KEYS)
             number = r.text(lm, "action", lpath, required=True)
             qualifier = r.text(lm, "qualifier", lpath, model=ActionLink)
+            known = part_labels(rec.parts)
+            for pi, label in enumerate(r.sequence(lm, "parts", lpath)):
+                label = str(label).strip() if isinstance(label, str) else ""
+                if label not in known:
+                    shown = ", ".join(sorted(known)) or "none"
+                    r.error(line, f"{lpath}.parts[{pi}]", f"no sub-recommendation '{label}' (its parts: {shown})")
+                elif label not in parts:
+                    parts.append(label)
         elif isinstance(l_item, str):
             number, qualifier = l_item.strip(), ""
         else:
@@ -781,4 +867,127 @@ def _parse_links(r, m, rpath, rec, numbers):
             r.error(line, lpath, f"links to action '{number}' twice (first at line {seen[number]})")
             continue
         seen[number] = line
-        rec.links.append(ParsedLink(number=number, qualifier=qualifier))
+        rec.links.append(ParsedLink(number=number, qualifier=qualifier, parts=parts))
+
+
+def _parse_document_style(r, m, path):
+    """Version 3's response keys: the cover block, the vocabulary, the matrix's columns, the chapters."""
+    preset, words = _parse_vocabulary(r, m, path)
+    return {
+        "cover": _parse_cover(r, m, path),
+        "vocabulary_preset": preset,
+        "vocabulary_words": words,
+        "columns": _parse_columns(r, m, path),
+        "chapters": _parse_chapters(r, m, path),
+    }
+
+
+def _parse_cover(r, m, path):
+    cover = []
+    for index, item in enumerate(r.sequence(m, "cover", path)):
+        cpath = f"{path}.cover[{index}]"
+        c = r.mapping(item, cpath, m.key_lines.get("cover", m.line), COVER_KEYS)
+        if c is None:
+            continue
+        label, value = r.text(c, "label", cpath), r.text(c, "value", cpath, multiline=True)
+        if not label and not value:
+            r.error(c.line, cpath, "a cover line needs a label or a value")
+        for key, text in (("label", label), ("value", value)):
+            if len(text) > COVER_MAX_LENGTH:
+                limit = COVER_MAX_LENGTH
+                r.error(c.key_lines[key], f"{cpath}.{key}", f"too long: {len(text)} characters, at most {limit}")
+        cover.append({"label": label, "value": value})
+    return cover
+
+
+def _parse_vocabulary(r, m, path):
+    if m.get("vocabulary") is None:
+        return "", {}
+    vpath = f"{path}.vocabulary"
+    v = r.mapping(m["vocabulary"], vpath, m.key_lines["vocabulary"], VOCABULARY_KEYS)
+    if v is None:
+        return "", {}
+    presets = [key for key, _label in vocabulary.PRESET_CHOICES]
+    preset = r.choice(v, "preset", vpath, presets, what="vocabulary preset", default="")
+    words = {}
+    w = r.mapping(v["words"], f"{vpath}.words", v.key_lines["words"], list(vocabulary.KEYS)) if "words" in v else None
+    for key in w or ():
+        word = r.text(w, key, f"{vpath}.words")
+        if len(word) > WORD_MAX_LENGTH:
+            r.error(w.key_lines[key], f"{vpath}.words.{key}", f"too long: at most {WORD_MAX_LENGTH}")
+        if word and key in vocabulary.KEYS:
+            words[key] = word
+    return preset, words
+
+
+def _parse_columns(r, m, path):
+    columns = []
+    for index, item in enumerate(r.sequence(m, "columns", path)):
+        cpath = f"{path}.columns[{index}]"
+        line = getattr(item, "line", m.key_lines.get("columns", m.line))
+        if isinstance(item, Map):
+            c = r.mapping(item, cpath, line, COLUMN_KEYS)
+            key, header = r.text(c, "key", cpath, required=True), r.text(c, "header", cpath)
+        elif isinstance(item, str):
+            key, header = item.strip(), ""
+        else:
+            r.error(line, cpath, "expected a column key or a mapping with 'key' and 'header'")
+            continue
+        if key not in vocabulary.COLUMN_KEYS:
+            r.error(line, cpath, f"unknown column '{key}' (expected one of: {', '.join(vocabulary.COLUMN_KEYS)})")
+        elif key in [c["key"] for c in columns]:
+            r.error(line, cpath, f"column '{key}' twice")
+        elif len(header) > WORD_MAX_LENGTH:
+            r.error(line, f"{cpath}.header", f"too long: at most {WORD_MAX_LENGTH}")
+        else:
+            columns.append({"key": key, "header": header})
+    if columns and "action" not in [c["key"] for c in columns]:
+        r.error(m.key_lines["columns"], f"{path}.columns", "the columns must include 'action' (the key action)")
+    return columns
+
+
+def _parse_chapters(r, m, path):
+    chapters = []
+    for index, item in enumerate(r.sequence(m, "chapters", path)):
+        cpath = f"{path}.chapters[{index}]"
+        c = r.mapping(item, cpath, m.key_lines.get("chapters", m.line), CHAPTER_KEYS)
+        if c is None:
+            continue
+        placements = Chapter.Placement.values
+        chapters.append(
+            {
+                "placement": r.choice(c, "placement", cpath, placements, what="placement", default="before"),
+                "heading": r.text(c, "heading", cpath, model=Chapter),
+                "body": r.text(c, "body", cpath, multiline=True, model=Chapter),
+            }
+        )
+    return chapters
+
+
+COVER_MAX_LENGTH = 300
+WORD_MAX_LENGTH = 100
+
+
+def _parse_parts(r, m, rpath, *, nested=False):
+    """A recommendation's sub-recommendations (version 3), nested one level."""
+    parts = []
+    labels = set()
+    for index, item in enumerate(r.sequence(m, "parts", rpath)):
+        ppath = f"{rpath}.parts[{index}]"
+        p = r.mapping(item, ppath, m.key_lines.get("parts", m.line), PART_KEYS_V3[:-1] if nested else PART_KEYS_V3)
+        if p is None:
+            continue
+        part = ParsedPart(
+            label=r.text(p, "label", ppath, required=True, model=RecommendationPart),
+            text=r.text(p, "text", ppath, multiline=True, model=RecommendationPart),
+        )
+        if not nested:
+            part.parts = _parse_parts(r, p, ppath, nested=True)
+        parts.append(part)
+        labels.add(part.label)
+    return parts
+
+
+def part_labels(parts) -> set:
+    """Every label of a recommendation's parts, nested ones included."""
+    return {p.label for p in parts} | {s.label for p in parts for s in p.parts}

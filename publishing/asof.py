@@ -19,9 +19,9 @@ import datetime
 from django.utils import timezone
 
 from actions.models import Action, ActionLink, ProgressUpdate, action_tree
-from document.assembly import Document
-from recommendations.models import Recommendation, RecommendationGroup, Theme
-from responses.models import ManagementResponse
+from document.assembly import Document, attach_parts, split_chapters
+from recommendations.models import Recommendation, RecommendationGroup, RecommendationPart, Theme
+from responses.models import Chapter, ManagementResponse
 
 
 class DidNotExist(Exception):
@@ -56,6 +56,11 @@ def build_document_as_of(response, when) -> Document:
     themes = _as_of(Theme, response.pk, when)
     recommendations = _as_of(Recommendation, response.pk, when)
     links = _as_of(ActionLink, response.pk, when)
+    parts = _as_of(RecommendationPart, response.pk, when)
+    chapters = _as_of(Chapter, response.pk, when)
+    for row in (*actions, *recommendations):
+        row.response = past  # the document's words as they were, without a query per row
+    part_lists = attach_parts(recommendations, parts)
 
     by_pk = {action.pk: action for action in actions}
     link_lists = {}
@@ -66,6 +71,7 @@ def build_document_as_of(response, when) -> Document:
     rec_lists = {}
     for rec in recommendations:
         rec.link_list = link_lists.get(rec.pk, [])
+        rec.part_list = part_lists[rec.pk]
         rec_lists.setdefault(rec.theme_id, []).append(rec)
     theme_lists = {}
     for theme in themes:
@@ -73,4 +79,10 @@ def build_document_as_of(response, when) -> Document:
         theme_lists.setdefault(theme.group_id, []).append(theme)
     for group in groups:
         group.theme_list = theme_lists.get(group.pk, [])
-    return Document(response=past, actions=action_tree(actions), groups=groups, loose=rec_lists.get(None, []))
+    return Document(
+        response=past,
+        actions=action_tree(actions),
+        groups=groups,
+        loose=rec_lists.get(None, []),
+        **split_chapters(chapters),
+    )

@@ -21,6 +21,7 @@ and added. The view caches a comparison by the sides it compares (``cache_key``)
 
 import collections
 import difflib
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from actions.models import Action
 from interchange.exporter import as_data
 from interchange.parse import from_data, parse
 from recommendations.models import Recommendation
+from responses import vocabulary
 
 TOKENS = re.compile(r"\s+|[^\s]+")
 
@@ -318,22 +320,30 @@ class Comparison:
         return not self.items
 
 
-def _label(choices, value, empty):
+def _label(choices, value, empty, words=None):
+    """The document's own word for ``value`` (its vocabulary, ``words``), else the interface's."""
     if not value:
         return str(empty)
+    if words and words.get(value):
+        return words[value]
     try:
         return str(choices(value).label)
     except ValueError:
         return value
 
 
-def _agreement(value):
-    return _label(Recommendation.Agreement, value, _("nog niet bepaald"))
+def _agreement(value, words=None):
+    return _label(Recommendation.Agreement, value, _("nog niet bepaald"), words)
 
 
-def _status(action):
-    label = _label(Action.Status, action.status, _("nog niet gerapporteerd"))
+def _status(action, words=None):
+    label = _label(Action.Status, action.status, _("nog niet gerapporteerd"), words)
     return " ".join(part for part in (label, action.status_note) if part)
+
+
+def _vocabulary_of(parsed):
+    """The vocabulary of a parsed response (version 3 files and live data carry it)."""
+    return vocabulary.words(parsed.response.get("vocabulary_preset", ""), parsed.response.get("vocabulary_words"))
 
 
 def _text(changes, name, label, old, new, budget=None):
@@ -375,9 +385,10 @@ def _citation(link):
     return f"{_('Actie')} {link.number}{separator}{link.qualifier}"
 
 
-def compare_recommendation(old, new, budget=None):
+def compare_recommendation(old, new, budget=None, words=None):
     changes = []
-    _value(changes, "agreement", _("Mate van akkoord"), _agreement(old.agreement), _agreement(new.agreement))
+    agreements = (_agreement(old.agreement, words), _agreement(new.agreement, words))
+    _value(changes, "agreement", _("Mate van akkoord"), *agreements)
     _text(changes, "justification", _("Motivering"), old.justification, new.justification, budget)
     _text(changes, "response_text", _("Managementrespons"), old.response_text, new.response_text, budget)
     _text(changes, "text", _("Aanbeveling"), old.text, new.text, budget)
@@ -390,9 +401,9 @@ def compare_recommendation(old, new, budget=None):
     return changes
 
 
-def compare_action(old, new, budget=None):
+def compare_action(old, new, budget=None, words=None):
     changes = []
-    _value(changes, "status", _("Status"), _status(old), _status(new))
+    _value(changes, "status", _("Status"), _status(old, words), _status(new, words))
     _text(changes, "title", _("Titel"), old.title, new.title, budget)
     _value(changes, "time_frame", _("Tijdspad"), old.time_frame, new.time_frame)
     _value(
@@ -428,6 +439,7 @@ def compare(old, new, *, old_label="", new_label="") -> Comparison:
     items = []
     head = []
     budget = Budget(COMPARISON_WORK)
+    words = _vocabulary_of(new)  # one vocabulary for both sides: the document's as it is now
     _text(head, "title", _("Titel"), old.response["title"], new.response["title"], budget)
     intro = (old.response["introduction"], new.response["introduction"])
     _text(head, "introduction", _("Inleiding"), *intro, budget)
@@ -438,7 +450,7 @@ def compare(old, new, *, old_label="", new_label="") -> Comparison:
         _keyed(old.all_recommendations, _rec_key),
         _keyed(new.all_recommendations, _rec_key),
         _rec_name,
-        compare_recommendation,
+        functools.partial(compare_recommendation, words=words),
         budget,
     )
     items += _pair(
@@ -446,7 +458,7 @@ def compare(old, new, *, old_label="", new_label="") -> Comparison:
         {a.number: a for a in old.all_actions},
         {a.number: a for a in new.all_actions},
         lambda key, action: f"{_('Actie')} {key}. {action.title}",
-        compare_action,
+        functools.partial(compare_action, words=words),
         budget,
     )
     return Comparison(old_label=old_label, new_label=new_label, items=items)

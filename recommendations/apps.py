@@ -10,8 +10,9 @@ class RecommendationsConfig(AppConfig):
         # Every row the document shows moves its response's revision on (core/revision.py).
         from core import revision
 
-        from .models import Recommendation, RecommendationGroup, Theme
+        from .models import Recommendation, RecommendationGroup, RecommendationPart, Theme
 
         revision.track(RecommendationGroup, "response_id")
         revision.track(Theme, "group__response_id")
         revision.track(Recommendation, "response_id")
+        revision.track(RecommendationPart, "recommendation__response_id")

@@ -1,9 +1,10 @@
 from django import forms
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.editing import DeleteForm, VersionedForm, live_preview
 
-from .models import Recommendation, RecommendationGroup, Theme
+from .models import Recommendation, RecommendationGroup, Theme, parts_as_text, replace_parts
 
 
 class AgreementForm(VersionedForm):
@@ -96,6 +97,17 @@ class ThemeForm(StructureForm):
 class RecommendationForm(StructureForm):
     parent_field = "theme"
 
+    parts_text = forms.CharField(
+        label=_("Deelaanbevelingen"),
+        required=False,
+        max_length=40_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Eén per regel: de letter zoals het document ze drukt, dan de tekst („(a) Verduidelijk de rollen.”). "
+            "Met twee spaties ervoor: een onderdeel van de vorige („  (i) voor de landenkantoren;”)."
+        ),
+    )
+
     class Meta:
         model = Recommendation
         fields = ["number", "location", "text"]
@@ -103,7 +115,37 @@ class RecommendationForm(StructureForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["parts_text"].initial = parts_as_text(self.instance)
         live_preview(self, "text", url=self.instance.response.get_preview_url())
+
+    def clean_parts_text(self):
+        """``[(label, text, [(label, text)])]`` from the lines; a nested line needs a part above it."""
+        parts = []
+        labels = set()
+        for line in self.cleaned_data["parts_text"].splitlines():
+            if not line.strip():
+                continue
+            label, _sep, text = line.strip().partition(" ")
+            if label in labels:
+                raise forms.ValidationError(_("De letter %(label)s komt twee keer voor.") % {"label": label})
+            if len(label) > 20 or len(text) > 20_000:
+                raise forms.ValidationError(_("Een letter is ten hoogste 20 tekens lang."))
+            labels.add(label)
+            if line[:1].isspace():
+                if not parts:
+                    raise forms.ValidationError(_("Een ingesprongen regel hoort onder een deelaanbeveling."))
+                parts[-1][2].append((label, text.strip()))
+            else:
+                parts.append((label, text.strip(), []))
+        return parts
+
+    def save(self, *, user):  # type: ignore[override]
+        with transaction.atomic():  # a stale save writes no parts either
+            rec = super().save(user=user)
+            if "parts_text" in self.changed_data:
+                replace_parts(rec, self.cleaned_data["parts_text"])
+        return rec
 
 
 class StructureDeleteForm(DeleteForm):

@@ -107,7 +107,7 @@ class RecommendationQuerySet(models.QuerySet):
 
 # An action's statuses as far as implementation is concerned (actions.Action.Status values;
 # this app names them without importing actions).
-_REALISED, _DROPPED, _IN_PROGRESS = "realised", "not_applicable", "in_progress"
+_REALISED, _DROPPED, _IN_PROGRESS, _CANCELLED = "realised", "not_applicable", "in_progress", "cancelled"
 
 
 class Implementation(models.TextChoices):
@@ -128,7 +128,7 @@ def implementation_of(agreement, statuses):
     promised). Every action realised: implemented; any realised or in progress: in progress;
     otherwise (to be started, not reported yet): not started.
     """
-    live = [status for status in statuses if status != _DROPPED]
+    live = [status for status in statuses if status not in (_DROPPED, _CANCELLED)]
     if not live:
         agreed = agreement in (Recommendation.Agreement.AGREE, Recommendation.Agreement.PARTIALLY_AGREE)
         return Implementation.NO_ACTION_PLANNED if agreed else Implementation.NOT_APPLICABLE
@@ -272,9 +272,24 @@ class Recommendation(NormalisedText, Versioned):
 
     @property
     def agreement_document_label(self):
-        """The agreement level in the document's vocabulary ("Accepted"), empty when undecided."""
+        """The agreement level in the document's vocabulary ("Agree", "Accepted"), empty when undecided.
+
+        The response's words (``ManagementResponse.document_words``), else the layout's own in the
+        language active (the document's, under ``translation.override(response.language)``).
+        Reads ``self.response``: load it with ``select_related("response")`` for many."""
+        if not self.agreement:
+            return ""
+        word = self.response.document_words.get(self.agreement)
+        if word:
+            return word
         label = self.DOCUMENT_AGREEMENT.get(self.agreement)
         return str(label) if label else ""
+
+    @property
+    def agreement_word(self):
+        """The agreement as pages beside the document name it (round reports): the document's own
+        word when its vocabulary has one, else the interface's label."""
+        return self.response.document_words.get(self.agreement) or str(self.get_agreement_display())
 
     def count_contents(self):
         """What a delete takes along: its links to actions."""
@@ -313,3 +328,61 @@ def first_words(text) -> str:
             _first_words.clear()
         words = _first_words[key] = Truncator(plain(text)).words(10)
     return words
+
+
+class RecommendationPart(NormalisedText, Versioned):
+    """A sub-recommendation, lettered as the document letters it ("(a)"), nested one level ("(i)")."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, models.CASCADE, related_name="parts", verbose_name=_("aanbeveling")
+    )
+    parent = models.ForeignKey(
+        "self", models.CASCADE, null=True, blank=True, related_name="subparts", verbose_name=_("onderdeel van")
+    )
+    label = models.CharField(
+        _("letter"), max_length=20, help_text=_("Zoals het document het onderdeel nummert: (a), (ii).")
+    )
+    text = MarkdownField(_("tekst"), blank=True, max_length=20_000, rendered_field="text_html")
+    text_html = RenderedHTMLField(_("tekst (HTML)"))
+    order = models.PositiveIntegerField(_("volgorde"), default=0)
+
+    history = HistoricalRecords(bases=[AuditedHistory])
+    audit_response_paths = ("recommendation.response_id",)
+
+    @staticmethod
+    def audit_subject(record, names):
+        return f"{record.label} {excerpt(record.text, 50)}".strip()
+
+    class Meta:
+        verbose_name = _("deelaanbeveling")
+        verbose_name_plural = _("deelaanbevelingen")
+        ordering = ["recommendation", "order", "pk"]
+
+    def __str__(self):
+        return f"{self.label} {first_words(self.text)}".strip()
+
+    @property
+    def response(self):
+        return self.recommendation.response
+
+
+def parts_as_text(recommendation) -> str:
+    """The parts as the recommendation form shows them: "(a) text" per line, nested ones indented."""
+    lines = []
+    parts = list(recommendation.parts.order_by("order", "pk"))
+    for part in (p for p in parts if p.parent_id is None):
+        lines.append(f"{part.label} {part.text}".strip())
+        lines.extend(f"  {sub.label} {sub.text}".rstrip() for sub in parts if sub.parent_id == part.pk)
+    return "\n".join(lines)
+
+
+def replace_parts(recommendation, parts):
+    """Give ``recommendation`` exactly ``parts``: ``[(label, text, [(label, text), ...])]``, in order.
+    Links name parts by their labels, so they keep pointing at the same letters."""
+    recommendation.parts.all().delete()
+    for order, (label, text, subs) in enumerate(parts):
+        parent = RecommendationPart.objects.create(recommendation=recommendation, label=label, text=text, order=order)
+        for sub_order, (sub_label, sub_text) in enumerate(subs):
+            RecommendationPart.objects.create(
+                recommendation=recommendation, parent=parent, label=sub_label, text=sub_text, order=sub_order
+            )

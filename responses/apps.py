@@ -11,6 +11,7 @@ class ResponsesConfig(AppConfig):
         # ETag and its cache entry. The apps above track their own rows.
         from core import revision
 
-        from .models import ManagementResponse
+        from .models import Chapter, ManagementResponse
 
         revision.track(ManagementResponse, "pk")
+        revision.track(Chapter, "response_id")

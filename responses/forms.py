@@ -2,11 +2,94 @@ from typing import cast
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.editing import VersionedForm, live_preview
 
-from .models import ManagementResponse, Membership
+from . import vocabulary
+from .models import Chapter, ManagementResponse, Membership
+
+
+class LinesField(forms.CharField):
+    """A list of pairs typed one per line, "first | second" (the second may be left out)."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+    keys = ("label", "value")
+    max_length_each = 300
+
+    def __init__(self, *, encoder=None, decoder=None, **kwargs):  # a JSONField's formfield() passes these
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            first, second = self.keys
+            return "\n".join(
+                f"{item.get(first, '')} | {item.get(second, '')}" if item.get(second) else str(item.get(first, ""))
+                for item in value
+                if isinstance(item, dict)
+            )
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        first, second = self.keys
+        items = []
+        for line in text.splitlines():
+            if not line.strip():
+                continue
+            head, _sep, tail = line.partition("|")
+            items.append({first: head.strip(), second: tail.strip()})
+        return items
+
+    def validate(self, value):
+        for item in value:
+            if any(len(text) > self.max_length_each for text in item.values()):
+                raise forms.ValidationError(
+                    _("Een regel is te lang (ten hoogste %(n)s tekens per deel).") % {"n": self.max_length_each}
+                )
+
+
+class CoverField(LinesField):
+    """The cover block: "Label | Value" per line; a line without "|" is a value alone (a symbol)."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(
+                f"{item.get('label', '')} | {item.get('value', '')}" if item.get("label") else item.get("value", "")
+                for item in value
+                if isinstance(item, dict)
+            )
+        return value
+
+    def to_python(self, value):
+        items = []
+        for item in super().to_python(value):
+            label, value_ = item["label"], item["value"]
+            items.append({"label": label, "value": value_} if value_ else {"label": "", "value": label})
+        return items
+
+
+class ColumnsField(LinesField):
+    """The matrix's columns in print order: "key | header" per line."""
+
+    widget = forms.Textarea(attrs={"rows": 6})
+    keys = ("key", "header")
+    max_length_each = 100
+
+    def validate(self, value):
+        super().validate(value)
+        keys = [item["key"] for item in value]
+        unknown = [key for key in keys if key not in vocabulary.COLUMN_KEYS]
+        if unknown:
+            raise forms.ValidationError(
+                _("Onbekende kolom %(key)s; kies uit: %(keys)s.")
+                % {"key": unknown[0], "keys": ", ".join(vocabulary.COLUMN_KEYS)}
+            )
+        if len(set(keys)) != len(keys):
+            raise forms.ValidationError(_("Elke kolom hoogstens één keer."))
+        if keys and "action" not in keys:
+            raise forms.ValidationError(_("De kolom action (de kernactie) hoort erbij."))
 
 
 class ResponseForm(VersionedForm):
@@ -28,8 +111,14 @@ class ResponseForm(VersionedForm):
             "status",
             "published_on",
             "validation_policy",
+            "published_precision",
             "introduction",
+            "cover",
+            "vocabulary_preset",
+            "vocabulary_words",
+            "columns",
         ]
+        field_classes = {"cover": CoverField, "columns": ColumnsField}
         widgets = {
             "evaluators": forms.Textarea(attrs={"rows": 2}),
             "introduction": forms.Textarea(attrs={"rows": 16}),
@@ -38,13 +127,43 @@ class ResponseForm(VersionedForm):
         }
         help_texts = {
             "published_on": _("De datum die het document draagt. Leeg: de dag van de export."),
+            "cover": _(
+                "Bovenaan de eerste pagina, in deze volgorde: één regel per gegeven, „Label | waarde” "
+                "(Distr. | General), of alleen een waarde (het symbool E/ICEF/2025/4)."
+            ),
+            "columns": _(
+                "De kolommen van de tabel met kernacties, in deze volgorde: één per regel, „sleutel | kop”. "
+                "Sleutels: action, time_frame, units, comments, status, documents. Leeg: de vijf van de UNEG-matrix."
+            ),
         }
 
     def clean_validation_policy(self):
         return self.cleaned_data.get("validation_policy") or self.instance.validation_policy
 
+    # The words typed over the vocabulary's preset, one field per agreement level and status.
+    WORD_LABELS = {
+        "agree": _("akkoord"),
+        "partially_agree": _("gedeeltelijk akkoord"),
+        "disagree": _("niet akkoord"),
+        "to_start": _("op te starten"),
+        "in_progress": _("in uitvoering"),
+        "realised": _("gerealiseerd"),
+        "not_applicable": _("niet meer van toepassing"),
+        "cancelled": _("geannuleerd"),
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Typed in the word_* fields below and gathered in clean(); the field itself is not shown.
+        self.fields["vocabulary_words"].widget = forms.HiddenInput()
+        self.fields["vocabulary_words"].required = False
+        typed = self.instance.vocabulary_words or {}
+        for key, label in self.WORD_LABELS.items():
+            self.fields[f"word_{key}"] = forms.CharField(
+                label=capfirst(label), required=False, max_length=100, initial=typed.get(key, "")
+            )
+        # Added after the form's first clients: a post without it keeps a day.
+        self.fields["published_precision"].required = False
         self.fields["title"].widget.attrs["autofocus"] = True
         # A form without the field (an older page, a script) keeps the response's setting.
         self.fields["validation_policy"].required = False
@@ -66,6 +185,9 @@ class ResponseForm(VersionedForm):
             self.fields["slug"].help_text = _("Het adres van de pagina; te wijzigen tot de publicatie.")
             self.fields["slug"].required = False  # empty keeps the current one
 
+    def clean_published_precision(self):
+        return self.cleaned_data.get("published_precision") or ManagementResponse.DatePrecision.DAY
+
     def clean_slug(self):
         slug = check_slug(self.cleaned_data["slug"]) or self.instance.slug
         if ManagementResponse.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
@@ -86,7 +208,34 @@ class ResponseForm(VersionedForm):
             and not published_without_date
         ):
             self.add_error("published_on", _("Een gepubliceerde managementresponse heeft een publicatiedatum."))
+        words = {
+            key: cleaned[f"word_{key}"].strip() for key in self.WORD_LABELS if cleaned.get(f"word_{key}", "").strip()
+        }
+        cleaned["vocabulary_words"] = words
+        # Set here too: the model form leaves a field with a default alone when its input is absent.
+        self.instance.vocabulary_words = words
         return cleaned
+
+    @property
+    def word_fields(self):
+        return [self[f"word_{key}"] for key in self.WORD_LABELS]
+
+
+class ChapterForm(VersionedForm):
+    """One chapter before or after the recommendations: where, its heading and its text."""
+
+    class Meta:
+        model = Chapter
+        fields = ["placement", "heading", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 10})}
+
+    def __init__(self, *args, **kwargs):
+        instance = kwargs["instance"]
+        kwargs.setdefault("auto_id", f"id_chapter{instance.pk or 'new'}_%s")
+        super().__init__(*args, **kwargs)
+        if instance.pk is None:
+            del self.fields["version"]  # nothing to be stale against yet
+        live_preview(self, "body", url=instance.response.get_preview_url())
 
 
 RESERVED_SLUGS = {"new"}  # /responses/new/ starts a response

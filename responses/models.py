@@ -8,12 +8,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.audit import AuditedHistory
+from core.audit import AuditedHistory, excerpt
 from core.models import Versioned
 from core.rendered import MarkdownField, RenderedHTMLField
 from core.revision import new_revision
 from core.text import NormalisedText
 
+from . import vocabulary
 from .layouts import layout_for
 
 
@@ -109,6 +110,29 @@ class ManagementResponse(NormalisedText, Versioned):
         help_text=_("Welke statussen het projectteam pas na validatie door evaluatiemedewerkers als afgehandeld telt."),
     )
     published_on = models.DateField(_("gepubliceerd op"), null=True, blank=True)
+    published_precision = models.CharField(
+        _("publicatiedatum gedrukt als"),
+        max_length=5,
+        choices=DatePrecision,
+        default=DatePrecision.DAY,
+        help_text=_("Maand: het document drukt alleen maand en jaar (februari 2025)."),
+    )
+    # The cover block of page 1, in print order: [{"label": "Distr.", "value": "General"}, ...];
+    # a label may be empty (a document symbol stands alone).
+    cover = models.JSONField(_("titelblok"), default=list, blank=True)
+    vocabulary_preset = models.CharField(
+        _("woordenschat"),
+        max_length=20,
+        choices=vocabulary.PRESET_CHOICES,
+        blank=True,
+        default="",
+        help_text=_("De woorden voor de mate van akkoord en de status, zoals het document ze drukt."),
+    )
+    # Words typed over the preset's: {"agree": "Agree", "in_progress": "Under way", ...}.
+    vocabulary_words = models.JSONField(_("eigen woorden"), default=dict, blank=True)
+    # The matrix's columns, in print order, each with its header: [{"key": "action", "header": "Action"}, ...];
+    # empty: the five of the UNEG matrix (responses/vocabulary.py).
+    columns = models.JSONField(_("kolommen"), default=list, blank=True)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     # updated_at, version, updated_by: Versioned.
     # Changes (to a new random value) with every write to anything the document shows:
@@ -182,6 +206,44 @@ class ManagementResponse(NormalisedText, Versioned):
         return "F Y" if self.evaluation_delivered_precision == self.DatePrecision.MONTH else "j F Y"
 
     @property
+    def evaluation_delivered_in_month(self):
+        return self.evaluation_delivered_precision == self.DatePrecision.MONTH
+
+    @property
+    def published_format(self):
+        """The date format of the publication date: "F Y" when the document gives only a month."""
+        return "F Y" if self.published_in_month else "j F Y"
+
+    @property
+    def document_date_format(self):
+        """The format of ``document_date()``: the publication date's, else a day (the export's)."""
+        return self.published_format if self.published_on else "j F Y"
+
+    @property
+    def published_in_month(self):
+        return self.published_precision == self.DatePrecision.MONTH
+
+    @property
+    def document_words(self) -> dict:
+        """``{agreement or status value: word}`` as this document prints them (responses/vocabulary.py);
+        a value missing here prints in the layout's own words."""
+        return vocabulary.words(self.vocabulary_preset, self.vocabulary_words)
+
+    @property
+    def column_list(self) -> list:
+        """The matrix's columns in print order: ``[(key, header typed or "")]``."""
+        return vocabulary.columns(self.columns)
+
+    @property
+    def cover_items(self) -> list:
+        """The cover block's ``(label, value)`` pairs in print order."""
+        return [(item.get("label", ""), item.get("value", "")) for item in self.cover or [] if isinstance(item, dict)]
+
+    def style_key(self) -> tuple:
+        """What the document's words and columns depend on beyond the rows (fragment cache keys)."""
+        return (self.vocabulary_preset, sorted((self.vocabulary_words or {}).items()), repr(self.columns))
+
+    @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
 
@@ -209,6 +271,49 @@ class ManagementResponse(NormalisedText, Versioned):
             "progress": self.actions.aggregate(n=models.Count("progress_updates"))["n"],
             "versions": self.published_versions.count(),
         }
+
+
+class Chapter(NormalisedText, Versioned):
+    """A chapter of the document before or after its recommendations ("Overview", "Draft decision"),
+    printed in order in both layouts, on the page and in the PDF."""
+
+    class Placement(models.TextChoices):
+        BEFORE = "before", _("voor de aanbevelingen")
+        AFTER = "after", _("na de aanbevelingen")
+
+    response = models.ForeignKey(
+        ManagementResponse, models.CASCADE, related_name="chapters", verbose_name=_("managementresponse")
+    )
+    placement = models.CharField(_("plaats"), max_length=6, choices=Placement, default=Placement.BEFORE)
+    heading = models.CharField(_("titel"), max_length=300, blank=True)
+    body = MarkdownField(
+        _("tekst"),
+        blank=True,
+        max_length=100_000,
+        help_text=_("Markdown: alinea's, genummerde en andere lijsten, links, voetnoten."),
+        rendered_field="body_html",
+    )
+    body_html = RenderedHTMLField(_("tekst (HTML)"))
+    order = models.PositiveIntegerField(_("volgorde"), default=0)
+
+    history = HistoricalRecords(bases=[AuditedHistory])
+
+    @staticmethod
+    def audit_subject(record, names):
+        return record.heading or excerpt(record.body, 60)
+
+    class Meta:
+        verbose_name = _("hoofdstuk")
+        verbose_name_plural = _("hoofdstukken")
+        ordering = ["response", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(placement__in=["before", "after"]), name="chapter_placement_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.heading or excerpt(self.body, 60)
 
 
 class FrozenVersion(ValueError):

@@ -3,6 +3,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,12 +13,31 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import audit
-from core.editing import INVALID, keeps_input, login_required, save_form
+from core.editing import (
+    CONFLICT,
+    INVALID,
+    DeleteForm,
+    StaleEdit,
+    changed_by_message,
+    delete_if_unchanged,
+    keeps_input,
+    login_required,
+    move,
+    save_form,
+)
 
 from . import permissions, services, versions
 from .access import get_visible_response
-from .forms import AddMemberForm, MemberRoleForm, ResponseDeleteForm, ResponseForm, VerifyForm, WithdrawForm
-from .models import ManagementResponse, Membership, ResponseVersion
+from .forms import (
+    AddMemberForm,
+    ChapterForm,
+    MemberRoleForm,
+    ResponseDeleteForm,
+    ResponseForm,
+    VerifyForm,
+    WithdrawForm,
+)
+from .models import Chapter, ManagementResponse, Membership, ResponseVersion
 from .versions import PDF_CSP, version_list
 
 PREVIEW_LIMIT = 100_000
@@ -148,6 +168,89 @@ def response_edit(request, slug):
             status = 200
     template = "responses/edit.html#form" if request.htmx else "responses/edit.html"
     return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@keeps_input
+def chapters(request, slug):
+    """The chapters before and after the recommendations: the list (each with its edit, move and
+    delete controls) and a form that adds one at the end. Evaluation staff and administrators."""
+    response = get_object_or_404(ManagementResponse, slug=slug)
+    permissions.require(permissions.can_edit_response(request.user, response))
+    last = response.chapters.order_by("-order").values_list("order", flat=True).first()
+    new = Chapter(response=response, order=0 if last is None else last + 1)
+    form = ChapterForm(request.POST or None, instance=new)
+    status = 200
+    if request.method == "POST":
+        status = save_form(request, form)
+        if status is None:
+            messages.success(request, _("Hoofdstuk toegevoegd."))
+            return redirect("responses:chapters", slug=response.slug)
+    context = {"response": response, "chapter_list": response.chapters.order_by("order", "pk"), "form": form}
+    return render(request, "responses/chapters.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@keeps_input
+def chapter(request, slug, pk):
+    """One chapter's form; a stale save is refused with the current text (core/editing.py)."""
+    response = get_object_or_404(ManagementResponse, slug=slug)
+    permissions.require(permissions.can_edit_response(request.user, response))
+    item = get_object_or_404(Chapter.objects.select_related("response", "updated_by"), pk=pk, response=response)
+    form = ChapterForm(request.POST or None, instance=item)
+    status = 200
+    if request.method == "POST":
+        status = save_form(request, form)
+        if status is None:
+            messages.success(request, _("Hoofdstuk opgeslagen."))
+            return redirect("responses:chapters", slug=response.slug)
+    context = {
+        "response": response,
+        "chapter": item,
+        "form": form,
+        "delete_form": DeleteForm(initial={"version": item.version}),
+    }
+    return render(request, "responses/chapter.html", context, status=status)
+
+
+@require_POST
+@login_required
+def chapter_delete(request, slug, pk):
+    """Delete a chapter, if nobody changed it since the user saw it."""
+    response = get_object_or_404(ManagementResponse, slug=slug)
+    permissions.require(permissions.can_edit_response(request.user, response))
+    item = get_object_or_404(Chapter, pk=pk, response=response)
+    form = DeleteForm(request.POST)
+    if not form.is_valid():
+        return redirect("responses:chapter", slug=response.slug, pk=item.pk)
+    try:
+        delete_if_unchanged(item, base_version=form.cleaned_data["version"])
+    except StaleEdit as stale:
+        if stale.current is not None:
+            messages.error(request, changed_by_message(stale.current))
+            context = {
+                "response": response,
+                "chapter": stale.current,
+                "form": ChapterForm(instance=stale.current),
+                "delete_form": DeleteForm(initial={"version": stale.current.version}),
+            }
+            return render(request, "responses/chapter.html", context, status=CONFLICT)
+    messages.success(request, _("Hoofdstuk verwijderd."))
+    return redirect("responses:chapters", slug=response.slug)
+
+
+@require_POST
+@login_required
+def chapter_move(request, slug, pk):
+    """Move a chapter up or down among the response's chapters."""
+    response = get_object_or_404(ManagementResponse, slug=slug)
+    permissions.require(permissions.can_edit_response(request.user, response))
+    item = get_object_or_404(Chapter, pk=pk, response=response)
+    with transaction.atomic():
+        move(item, response.chapters.all(), request.POST.get("direction", ""))
+    return redirect("responses:chapters", slug=response.slug)
 
 
 ACTIVITY_PAGE = 50

@@ -55,7 +55,7 @@ def test_figures_per_response(portfolio):
     figures = figures_for([wse.pk, undp.pk], today=TODAY)
 
     f = figures[wse.pk]
-    assert f.statuses == {"to_start": 0, "in_progress": 1, "realised": 2, "not_applicable": 1, "": 0}
+    assert f.statuses == {"to_start": 0, "in_progress": 1, "realised": 2, "not_applicable": 1, "cancelled": 0, "": 0}
     assert f.implementation_rate == 67  # 2 of 3 (the dropped one left out); the part counts as realised
     assert f.overdue == 1
     assert f.agreements == {"agree": 1, "partially_agree": 1, "disagree": 0, "": 0}

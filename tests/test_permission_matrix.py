@@ -24,7 +24,7 @@ from evidence.models import Evidence, ValidationDecision
 from interchange.exporter import export_response
 from interchange.models import PendingImport
 from recommendations.models import Recommendation, RecommendationGroup, Theme
-from responses.models import ManagementResponse, Membership, ResponseVersion, Withdrawal
+from responses.models import Chapter, ManagementResponse, Membership, ResponseVersion, Withdrawal
 from tests.factories import (
     ActionFactory,
     ActionLinkFactory,
@@ -71,6 +71,7 @@ MODELS = [
     ReviewRound,
     ResponseVersion,
     Withdrawal,
+    Chapter,
     Evidence,
     ValidationDecision,
 ]
@@ -256,6 +257,24 @@ CASES = {
             "status": w.response.status,
             "version": version(w.response),
         },
+    ),
+    "responses:chapters": Case(
+        lambda w: {"slug": w.response.slug},
+        editor(EVAL),
+        lambda w: {"placement": "after", "heading": "Draft decision", "body": "The Board takes note."},
+    ),
+    "responses:chapter": Case(
+        lambda w: {"slug": w.response.slug, "pk": w.chapter.pk},
+        editor(EVAL),
+        lambda w: {"placement": "before", "heading": "Overview", "body": "1. One.", "version": version(w.chapter)},
+    ),
+    "responses:chapter_delete": Case(
+        lambda w: {"slug": w.response.slug, "pk": w.chapter.pk},
+        post_only(EVAL),
+        lambda w: {"version": version(w.chapter)},
+    ),
+    "responses:chapter_move": Case(
+        lambda w: {"slug": w.response.slug, "pk": w.chapter.pk}, post_only(EVAL), lambda w: {"direction": "down"}
     ),
     # Evaluation staff and administrators; a draft cannot be withdrawn (409).
     "responses:withdraw": Case(lambda w: {"slug": w.response.slug}, editor(EVAL), lambda w: {"reason": "Herroepen."}),
@@ -474,6 +493,8 @@ def world(db, django_user_model):
     ActionFactory(response=response, parent=action, number="1.1", status="")
     link = ActionLinkFactory(action=action, recommendation=rec)
     ProgressUpdateFactory(action=action)
+    chapter = Chapter.objects.create(response=response, heading="Overview", body="1. One.")
+    Chapter.objects.create(response=response, heading="Annex", placement="after", order=1)  # so that moves move
     users = {ANONYMOUS: None, ADMIN: make_user(django_user_model, "ada", is_superuser=True, is_staff=True)}
     for role in MEMBERS:
         users[role] = make_user(django_user_model, role)
@@ -512,6 +533,7 @@ def world(db, django_user_model):
         theme=rec.theme,
         action=action,
         link=link,
+        chapter=chapter,
         membership=membership,
         version=version,
         users=users,

@@ -117,7 +117,7 @@ def test_the_past_state_costs_the_same_queries_at_any_size(client, db, django_as
         ActionLinkFactory(recommendation=rec, action=actions[i % 3])
     url = reverse("publishing:as_of", kwargs={"slug": response.slug})
     # session + user, 1 response by slug, 1 roles; the past state: 1 response record, 1 actions,
-    # 1 progress, 1 groups, 1 themes, 1 recommendations, 1 links
-    with django_assert_num_queries(11):
+    # 1 progress, 1 groups, 1 themes, 1 recommendations, 1 links, 1 sub-recommendations, 1 chapters
+    with django_assert_num_queries(13):
         page = client.get(url, {"date": timezone.localdate().isoformat()})
     assert page.content.decode().count('class="recommendation-row"') == size

@@ -179,7 +179,8 @@ def test_comparison_page_query_count_does_not_grow(client, db, django_assert_num
     Recommendation.objects.filter(response=response).update(agreement="disagree")
     url = reverse("publishing:compare", kwargs={"slug": response.slug})
     # 1 response by slug, 1 versions (without PDFs), 1 the old version's snapshot,
-    # live data: 1 actions, 1 progress, 1 evidence, 1 links, 1 recommendations, 1 themes, 1 groups
-    with django_assert_num_queries(10):
+    # live data: 1 actions, 1 progress, 1 evidence, 1 links, 1 sub-recommendations, 1 recommendations,
+    # 1 themes, 1 groups, 1 chapters
+    with django_assert_num_queries(12):
         page = client.get(url + "?old=1&new=live")
     assert page.content.decode().count('data-field="agreement"') == size

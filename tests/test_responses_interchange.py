@@ -260,7 +260,7 @@ def test_a_freshly_created_response_exports(db):
 
 def test_an_export_is_laid_out_for_people(seed_response):
     text = export_response(seed_response)
-    assert text.startswith("format: managementresponse/2\nresponse:\n  slug: leerecosystemen\n")
+    assert text.startswith("format: managementresponse/3\nexported: true\nresponse:\n  slug: leerecosystemen\n")
     assert "\nactions:\n- number: '1'\n  label: ''\n" in text  # a list's "- " at its key's indentation
     assert "\n  parts:\n  - number: '1.1'\n" in text
     assert "\n  introduction: |-\n    Deze ‘management response’ is" in text  # a literal block, unicode as is

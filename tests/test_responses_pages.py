@@ -120,7 +120,7 @@ def test_a_part_shows_the_status_it_inherits(client, seed_response):
 def test_yaml_export_downloads_the_interchange_file(client, seed_response):
     http = client.get(reverse("interchange:export", args=[seed_response.slug]))
     assert http["Content-Disposition"] == 'attachment; filename="leerecosystemen.yaml"'
-    assert http.content.decode().startswith("format: managementresponse/2\n")
+    assert http.content.decode().startswith("format: managementresponse/3\nexported: true\n")
 
 
 def test_user_text_is_escaped_and_sanitised(client, db):
@@ -161,8 +161,8 @@ def test_document_page_query_count_does_not_grow_with_the_response(client, db, d
     # rest of its row, 1 actions (with parts; the table shows no progress comments, so none are
     # read), 1 groups, 1 themes, 1 recommendations, 1 links, 1 published versions, and for the
     # fragments rendered now (all, on a first visit) 1 stored HTML of their recommendations and
-    # 1 of their actions.
-    with django_assert_num_queries(10):
+    # 1 of their actions; 1 sub-recommendations, 1 chapters.
+    with django_assert_num_queries(12):
         page = client.get(response.get_absolute_url())
     assert page.content.decode().count('class="recommendation-row"') == size
     # A warm view: the part from the cache by the response's revision; nothing of the document is read.
@@ -171,14 +171,14 @@ def test_document_page_query_count_does_not_grow_with_the_response(client, db, d
         client.get(response.get_absolute_url())
     # After an edit (a new revision), the part is assembled again, and the fragment that shows
     # the edit is rendered again: a table row, which cites its actions by number (no stored
-    # HTML of theirs to read).
+    # HTML of theirs to read). The sub-recommendations and chapters are 2 of the 11.
     Recommendation.objects.for_response(response).last().save()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         client.get(response.get_absolute_url())
     # After a write that no fragment shows, none is rendered: no stored HTML to read.
     ManagementResponse.objects.filter(pk=response.pk).update(evaluation_title="Nieuwe titel")
     revision.touch(response.pk)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         page = client.get(response.get_absolute_url())
     assert "Nieuwe titel" in page.content.decode()
     with django_assert_num_queries(2):
@@ -199,8 +199,9 @@ def test_warm_document_page_query_count_for_a_logged_in_reader_and_an_editor(
     client.force_login(django_user_model.objects.create_superuser(username="beheer", password="pw"))
     client.get(response.get_absolute_url())
     # An editor's part comes from the cache too; the checklist reads the document: 1 session,
-    # 1 user, 1 response, 1 the rest of it, 5 the document's rows, 1 published versions.
-    with django_assert_num_queries(10):
+    # 1 user, 1 response, 1 the rest of it, 7 the document's rows (sub-recommendations and
+    # chapters included), 1 published versions.
+    with django_assert_num_queries(12):
         client.get(response.get_absolute_url())
 
 
@@ -216,8 +217,9 @@ def test_list_page_query_count_does_not_grow(client, db, django_assert_num_queri
 @pytest.mark.parametrize("size", [10, 200])
 def test_yaml_export_query_count_does_not_grow(client, db, django_assert_num_queries, size):
     response = response_with(size)
-    # 1 response, 1 actions, 1 progress logs, 1 evidence, 1 links+actions, 1 recommendations, 1 themes, 1 groups
-    with django_assert_num_queries(8):
+    # 1 response, 1 actions, 1 progress logs, 1 evidence, 1 links+actions, 1 sub-recommendations,
+    # 1 recommendations, 1 themes, 1 groups, 1 chapters
+    with django_assert_num_queries(10):
         client.get(reverse("interchange:export", args=[response.slug]))
 
 

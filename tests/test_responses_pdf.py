@@ -448,9 +448,9 @@ def test_pdf_query_count_does_not_grow_with_the_response(client, db, django_asse
     with django_assert_num_queries(2):
         assert get_pdf(client, response).status_code == 202
     # The render itself: the response; the document (actions, groups, themes, recommendations,
-    # links; the table layout prints no progress comments, so none are read).
+    # links, sub-recommendations, chapters; the table layout prints no progress comments, so none are read).
     response.refresh_from_db()  # its revision moved on with every row the factories made
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         assert pdf.render_in_background(response.pk, pdf.pdf_etag(response))
     # From the cache: the response by slug only (its revision is the key).
     with django_assert_num_queries(1):

@@ -22,7 +22,7 @@ from responses.models import ManagementResponse
 
 MINE_SHOWN = 10  # the user's own open actions, overdue and soonest first
 PER_PAGE = 25  # responses per page of the table; the charts and totals count every one that matches
-STATUSES = ("to_start", "in_progress", "realised", "not_applicable", "")
+STATUSES = ("to_start", "in_progress", "realised", "not_applicable", "cancelled", "")
 AGREEMENTS = ("agree", "partially_agree", "disagree", "")
 
 
@@ -61,9 +61,9 @@ class Figures:
 
     @property
     def implementation_rate(self):
-        """Share of the actions realised, dropped ones left out; None without actions. A realisation
-        that awaits validation does not count yet."""
-        counted = self.total - self.statuses["not_applicable"]
+        """Share of the actions realised, dropped and cancelled ones left out; None without actions. A
+        realisation that awaits validation does not count yet."""
+        counted = self.total - self.statuses["not_applicable"] - self.statuses["cancelled"]
         return round(100 * self.statuses["realised"] / counted) if counted else None
 
     def status_rows(self):
@@ -189,7 +189,7 @@ def _rate(states):
         return "awaiting" if validation == AWAITING else status  # a claim counts once validated
 
     statuses = [effective(status, validation, parent_id) for parent_id, status, validation in states.values()]
-    counted = [s for s in statuses if s != "not_applicable"]
+    counted = [s for s in statuses if s not in ("not_applicable", "cancelled")]
     return round(100 * sum(1 for s in counted if s == "realised") / len(counted)) if counted else 0
 
 

@@ -45,6 +45,7 @@ def tracked_actions(response):
         .order_by("parent__order", "parent_id", "order", "pk")
     )
     for action in actions:
+        action.response = response  # its vocabulary, without a query per action
         log = list(action.progress_updates.all())
         action.last_update = log[0] if log else None
     return sorted(actions, key=document_order)

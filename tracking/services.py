@@ -84,6 +84,7 @@ class ReportRow:
     note: str = ""  # the comment recorded in this round
     overdue: bool = False
     validation: str = ""  # "awaiting" or "validated" when the status at the round is the action's current one
+    words: dict = field(default_factory=dict)  # the document's own words (ManagementResponse.document_words)
 
     @property
     def validation_label(self):
@@ -95,14 +96,17 @@ class ReportRow:
 
     @property
     def before_label(self):
-        return label(self.before)
+        return label(self.before, self.words)
 
     @property
     def now_label(self):
-        return label(self.now)
+        return label(self.now, self.words)
 
 
-def label(status):
+def label(status, words=None):
+    """A status as the document words it (its vocabulary), else as the interface does."""
+    if words and words.get(status):
+        return words[status]
     return str(Action.Status(status).label) if status in Action.Status.values else ""
 
 
@@ -167,10 +171,11 @@ def round_report(review_round):
         updates_by_action.setdefault(update.action_id, []).append(update)
     notes = {u.action_id: u.note for u in review_round.updates.order_by("created_at", "pk")}
     rows = []
+    words = response.document_words
     for action in flat:
         now = effective_at(action, review_round.date, updates_by_action)
         before = effective_at(action, previous.date, updates_by_action) if previous else ""
-        closed = now in ("realised", "not_applicable")
+        closed = now in ("realised", "not_applicable", "cancelled")
         overdue = action.deadline is not None and action.deadline < review_round.date and not closed
         # Validation is known as it stands now: it belongs to the row when the round's status is the current one.
         validation = action.effective_validation_state if now == action.effective_status else ""
@@ -182,7 +187,10 @@ def round_report(review_round):
                 note=notes.get(action.pk, ""),
                 overdue=overdue,
                 validation=validation,
+                words=words,
             )
         )
     recommendations = list(Recommendation.objects.filter(response=response).with_implementation())
+    for rec in recommendations:
+        rec.response = response  # its vocabulary, without a query per recommendation
     return Report(review_round=review_round, previous=previous, rows=rows, recommendations=recommendations)

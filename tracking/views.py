@@ -56,7 +56,10 @@ def rounds(request, slug):
 
 
 def round_actions(response):
-    return action_tree(list(Action.objects.filter(response=response).select_related("parent").order_by("order", "pk")))
+    actions = list(Action.objects.filter(response=response).select_related("parent").order_by("order", "pk"))
+    for action in actions:
+        action.response = response  # its vocabulary (Action.status_word), without a query per action
+    return action_tree(actions)
 
 
 def posted_entries(request, actions):

@@ -10,8 +10,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from actions.models import Action, ActionLink, ProgressUpdate
-from recommendations.models import Recommendation, RecommendationGroup, Theme
-from responses.models import Membership
+from recommendations.models import Recommendation, RecommendationGroup, RecommendationPart, Theme
+from responses.models import Chapter, Membership
 from tests.fixtures import grant, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -68,10 +68,13 @@ FIELDS = {
     "group": ["title"],
     "theme": ["section", "heading"],
     "recommendation": ["number", "location", "text", "response_text", "justification"],
-    "action": ["number", "label", "title", "narrative", "status_note", "time_frame"],
+    "action": ["number", "label", "title", "narrative", "status_note", "time_frame", "supporting_documents"],
     "link": ["qualifier"],
     "progress": ["note", "status_note", "author_name"],
     "user": ["first_name", "last_name"],
+    # Written by poison() below, after the rows above (the guard test checks the lists).
+    "chapter": ["heading", "body"],
+    "part": ["label", "text"],
 }
 
 
@@ -93,6 +96,8 @@ def poison(seed_response, server, admin):
     written = []
     n = 0
     for key, names in FIELDS.items():
+        if key not in objects:  # chapters and sub-recommendations: written below
+            continue
         obj = objects[key]
         for name in names:
             n += 1
@@ -106,7 +111,34 @@ def poison(seed_response, server, admin):
             n += 1
             obj.responsible_units = [payload(server, n)[:200]]
             written.append((key, "responsible_units", n))
+        if key == "response":  # the cover block, the document's words, the matrix's column headers
+            n += 1
+            obj.cover = [{"label": payload(server, n)[:300], "value": payload(server, n + 1)[:300]}]
+            obj.vocabulary_words = {"agree": payload(server, n + 2)[:100], "cancelled": payload(server, n + 2)[:100]}
+            obj.columns = [
+                {"key": "action", "header": payload(server, n + 3)[:100]},
+                {"key": "documents", "header": ""},
+            ]
+            written += [
+                (key, "cover", n),
+                (key, "cover", n + 1),
+                (key, "vocabulary_words", n + 2),
+                (key, "columns", n + 3),
+            ]
+            n += 3
         obj.save()
+    # Chapters and sub-recommendations: their texts too.
+    n += 1
+    Chapter.objects.create(response=seed_response, heading=payload(server, n)[:300], body=payload(server, n + 1))
+    RecommendationPart.objects.create(
+        recommendation=rec, label=payload(server, n + 2)[:20], text=payload(server, n + 3)
+    )
+    written += [
+        ("chapter", "heading", n),
+        ("chapter", "body", n + 1),
+        ("part", "label", n + 2),
+        ("part", "text", n + 3),
+    ]
     return rec, action, written
 
 
@@ -117,6 +149,7 @@ def pages(response, rec, action):
         reverse("tracking:home"),
         response.get_absolute_url(),
         reverse("responses:edit", args=[response.slug]),
+        reverse("responses:chapters", args=[response.slug]),
         reverse("responses:activity", args=[response.slug]),
         reverse("responses:people", args=[response.slug]),
         rec.get_absolute_url(),
@@ -270,6 +303,8 @@ def test_membership_and_history_models_are_as_the_tests_expect():
     # Guard for the field list above: a new text field on these models should get a payload too.
     texts = {
         "response": seed_fields("responses.ManagementResponse"),
+        "chapter": seed_fields(Chapter),
+        "part": seed_fields(RecommendationPart),
         "group": seed_fields(RecommendationGroup),
         "theme": seed_fields(Theme),
         "recommendation": seed_fields(Recommendation),

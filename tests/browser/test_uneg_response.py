@@ -159,7 +159,7 @@ def test_evaluation_staff_and_project_team_make_a_uneg_matrix_response_from_noth
         expected = [f"RECOMMENDATION {number}.", rec_text, f"Management response: {label}", response_text]
         for a_number, title, time_frame, units in ACTIONS:
             if a_number.startswith(number + "."):
-                expected += [f"{a_number} {title}", time_frame, ", ".join(units)]
+                expected += [f"{a_number} {title}", time_frame, " ".join(units)]  # one unit per line
                 if a_number == "1.1":
                     expected += ["Draft indicators shared with the national statistics office.", "Initiated"]
                 if a_number == "4.1":
