@@ -4,9 +4,7 @@ Each table is a list of ``Column``: its name, its Table Schema type, a descripti
 value is read from the row's source (a small object per row, built by ``register.entries`` from
 a frozen version's snapshot). The CSV files, the JSON, ``datapackage.json`` and the entries'
 stored rows all follow these lists, so that adding a column is one line here (and a new
-``entries.SCHEMA``, so that stored rows are built again), e.g. an action's validation state:
-
-    Column("validation", "string", "...", lambda s: s.validation),
+``entries.SCHEMA``, so that stored rows are built again), as the actions' ``validation`` was.
 
 Codes are the application's own (``agree``, ``in_progress``); beside each code, a ``*_label``
 column gives it in the document's words, in the document's language (``document_labels``).
@@ -263,6 +261,13 @@ ACTIONS = Table(
         Column("status_inherited", "boolean", "Whether a part has its action's status.", lambda s: s.inherited),
         Column(
             "status_note", "string", 'What the document prints after the status ("in 2025").', lambda s: s.status_note
+        ),
+        Column(
+            "validation",
+            "string",
+            "Evaluation staff's check of the status: awaiting, validated, or empty when none was asked.",
+            lambda s: s.validation or None,
+            enum=tuple(code for code in Action.Validation.values if code),
         ),
         Column("time_frame", "string", "The time frame, as printed.", lambda s: s.item.time_frame),
         Column("responsible_units", "string", 'The responsible units, separated by "; ".', lambda s: s.units),

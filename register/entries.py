@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.deadlines import time_frame_end
+from actions.models import AWAITING, CLOSED_STATUSES
 from interchange.parse import InterchangeError, parse
 from recommendations.models import implementation_of
 from responses.models import ManagementResponse, ResponseVersion
@@ -35,7 +36,7 @@ logger = logging.getLogger(__name__)
 
 # The version of what an entry holds: raise it when a column or the extraction changes, and
 # entries of an older schema are built again as they are needed.
-SCHEMA = 1
+SCHEMA = 2  # 2: the actions' validation state
 # Missing entries built within one web request (about 8 ms each for a document like the seed);
 # more wait for the next request. ``export_open_data`` builds them all.
 PER_REQUEST = 25
@@ -119,6 +120,7 @@ class _Action:
     status: str
     inherited: bool
     status_note: str
+    validation: str
     units: str
     deadline: Any
     labels: dict
@@ -157,7 +159,10 @@ def build_entry(version) -> Entry | None:
         for item, parent in [(action, None), *[(part, action) for part in action.parts]]:
             inherited = parent is not None and item.status == "inherited"
             source = parent if inherited else item
-            effective[item.number] = source.status
+            # As Recommendation.implementation_state counts it: a realisation (or drop) that awaits
+            # validation is still in progress.
+            awaiting = source.validation == AWAITING and source.status in CLOSED_STATUSES
+            effective[item.number] = "in_progress" if awaiting else source.status
             action_rows.append(
                 ACTIONS.row(
                     _Action(
@@ -167,6 +172,7 @@ def build_entry(version) -> Entry | None:
                         status=source.status,
                         inherited=inherited,
                         status_note=source.status_note,
+                        validation=source.validation,
                         units="; ".join(item.responsible_units or []),
                         deadline=item.due_date or time_frame_end(item.time_frame),
                         labels=labels,

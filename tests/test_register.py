@@ -15,6 +15,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
+from actions.models import Action
 from interchange.exporter import export_response
 from interchange.importer import import_file
 from recommendations.models import Recommendation
@@ -544,3 +545,26 @@ def test_entries_of_an_older_schema_are_built_again(client, db, monkeypatch):
     assert "Oude titel" in html
     assert "Zoals een vorige versie" not in html
     assert list(Entry.objects.values_list("schema", flat=True)) == [entries.SCHEMA]
+
+
+def test_the_actions_validation_state_is_published_and_counts_as_the_pages_count_it(client, db):
+    """A realisation that awaits evaluation staff's validation is published as such, and its
+    recommendation is still in progress (Recommendation.implementation_state); validated, implemented."""
+    response = small_response(slug="validatie")
+    Action.objects.filter(response=response, number="1").update(status="realised", validation_state="awaiting")
+    publish_version(response)
+
+    [action, part] = read_csv(download(client, "actions.csv", "validatie"))
+    assert (action["status"], action["validation"]) == ("realised", "awaiting")
+    assert part["validation"] == "awaiting"  # the part inherits its action's status, and its validation
+    [rec] = read_csv(download(client, "recommendations.csv", "validatie"))
+    assert rec["implementation"] == "in_progress"
+    assert (
+        rec["implementation"]
+        == Recommendation.objects.with_implementation().get(response=response).implementation_state
+    )
+
+    Action.objects.filter(response=response, number="1").update(validation_state="validated")
+    publish_version(response, note="Gevalideerd")
+    [rec] = read_csv(download(client, "recommendations.csv", "validatie"))
+    assert rec["implementation"] == "implemented"
