@@ -246,6 +246,9 @@ class ParsedAction:
     parts: list = field(default_factory=list)
     validation: str = ""
     evidence: list = field(default_factory=list)
+    lead_unit: bool = False
+    supporting_documents: str = ""
+    numbered: bool = True
 
 
 @dataclass
@@ -257,9 +260,6 @@ class ParsedEvidence:
     link: str = ""
     file: str = ""
     sha256: str = ""
-    lead_unit: bool = False
-    supporting_documents: str = ""
-    numbered: bool = True
 
 
 @dataclass

@@ -118,13 +118,14 @@ def document_label(code, response=None) -> str:
     """The agreement level ``code`` as a document prints it (``Recommendation.agreement_document_label``,
     which may follow the response's own vocabulary), in the active language; without a response,
     or if the label cannot be had without one, the interface's label with a capital."""
-    probe = Recommendation(agreement=code)
-    if response is not None:
-        probe.response = response
-    try:
-        label = probe.agreement_document_label
-    except (ObjectDoesNotExist, AttributeError):
-        label = ""
+    if response is None:  # the layouts' own document words (the vocabulary is the response's)
+        label = str(Recommendation.DOCUMENT_AGREEMENT.get(code, ""))
+    else:
+        probe = Recommendation(agreement=code, response=response)
+        try:
+            label = probe.agreement_document_label
+        except (ObjectDoesNotExist, AttributeError):
+            label = ""
     return label or capfirst(str(Recommendation.Agreement(code).label))
 
 

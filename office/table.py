@@ -167,6 +167,12 @@ COLUMNS = [
     ),
     Column("action_title", _("Actie"), _action("title"), max_width=40, wrap=True),
     Column("status", _("Status"), lambda r: r.action.status_document_label if r.action else "", max_width=20),
+    Column(
+        "validation",
+        _("Validatie"),
+        lambda r: r.action.get_effective_validation_state_display() if r.action else "",
+        max_width=22,
+    ),
     Column("time_frame", _("Tijdspad"), _action("time_frame"), max_width=20),
     # The due date, else the end of the time frame (Action.deadline): the date "overdue" is judged by.
     Column("due_date", _("Uiterste datum"), lambda r: r.action.deadline if r.action else None, kind=DATE, max_width=12),
