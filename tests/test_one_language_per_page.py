@@ -21,6 +21,9 @@ from tests.test_i18n import po_entries
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{[^}]*\}|<[^>]+>|&\w+;")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 ATTRIBUTES = {"title", "aria-label", "placeholder", "alt"}
+# Not read: code, and what a user typed (a textarea's value) or the browser's tab title, which names the
+# response in its own words and cannot mark them (a <title> holds no elements).
+SKIPPED = {"script", "style", "template", "textarea", "title"}
 
 # Words spelled the same in both languages as they are used here, so they say nothing about the language.
 BOTH = {"status", "thema", "link", "links", "document", "versie", "update", "team", "deadline", "filter", "items"}
@@ -69,7 +72,7 @@ class TextByLanguage(HTMLParser):
         if tag in VOID:
             return
         self.stack.append((tag, attrs.get("lang")))
-        if tag in {"script", "style", "template"}:
+        if tag in SKIPPED:
             self.skip += 1
 
     def handle_endtag(self, tag):
@@ -77,7 +80,7 @@ class TextByLanguage(HTMLParser):
             return
         while self.stack:
             top, _lang = self.stack.pop()
-            if top in {"script", "style", "template"}:
+            if top in SKIPPED:
                 self.skip -= 1
             if top == tag:
                 break
