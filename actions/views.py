@@ -119,7 +119,9 @@ def status(request, action):
                 messages.success(request, saved)
                 back = safe_next(request, "")
                 if back:
-                    return redirect(f"{back}#status-{action.pk}")
+                    # A page that names its own anchor (the matrix: the recommendation's block, where an
+                    # action may appear more than once) gets it; otherwise the status block's.
+                    return redirect(back if "#" in back else f"{back}#status-{action.pk}")
                 return redirect(f"{response.get_absolute_url()}#actie-{action.pk}")
             return render_status(request, action, response, saved_message=saved)
     if request.htmx:
