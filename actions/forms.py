@@ -182,6 +182,25 @@ def excerpt(text, words=12):
     return Truncator(plain(text)).words(words)
 
 
+class DocumentSelect(forms.Select):
+    """A select whose options quote the document (recommendations, actions): each carries its language,
+    so that an English interface reads a Dutch document's texts as Dutch (and screen readers too)."""
+
+    def __init__(self, *args, lang="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lang = lang
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        if self.lang and value not in ("", None):
+            option["attrs"]["lang"] = self.lang
+        return option
+
+
+# What marks a choice that is linked already: a sign, not a word, so that an option holds one language.
+LINKED = "✓"
+
+
 class LinkForm(forms.ModelForm):
     """A new link, made from one side: the other side is chosen from the same response."""
 
@@ -191,8 +210,9 @@ class LinkForm(forms.ModelForm):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         field = self.fields[self.other]
-        field.widget.attrs["autofocus"] = True
+        field.widget = DocumentSelect(attrs={"autofocus": True}, lang=getattr(self, "language", ""))
         field.empty_label = _("— kies —")
+        field.help_text = _("%(sign)s: al gekoppeld.") % {"sign": LINKED}
         self.fields["qualifier"].required = False
 
     def clean(self):
@@ -238,6 +258,7 @@ class RecommendationLinkForm(LinkForm):
         }
 
     def __init__(self, *args, action, **kwargs):
+        self.language = action.response.language
         kwargs.setdefault("instance", ActionLink(action=action))
         kwargs.setdefault("auto_id", f"id_addrec{action.pk}_%s")
         super().__init__(*args, **kwargs)
@@ -264,7 +285,7 @@ def recommendation_choices(recommendations, empty_label, linked):
         name = str(rec.name) if rec.number else ""
         label = " · ".join(part for part in (theme and theme.section, name, rec.location, excerpt(rec.text)) if part)
         if rec.pk in linked:
-            label = f"{label} ({_('al gekoppeld')})"
+            label = f"{LINKED} {label}"
         if theme is None:
             choices.append((rec.pk, label))
             continue
@@ -287,6 +308,7 @@ class ActionChoiceForm(LinkForm):
         }
 
     def __init__(self, *args, recommendation, response, **kwargs):
+        self.language = response.language
         kwargs.setdefault("instance", ActionLink(recommendation=recommendation))
         kwargs.setdefault("auto_id", f"id_addact{recommendation.pk}_%s")
         super().__init__(*args, **kwargs)
@@ -311,6 +333,6 @@ def action_choices(actions, empty_label, linked):
             for item in [action, *parts.get(action.pk, [])]:
                 label = Truncator(f"{item.heading_label} {item.title}").chars(90)
                 if item.pk in linked:
-                    label = f"{label} ({_('al gekoppeld')})"
+                    label = f"{LINKED} {label}"
                 choices.append((item.pk, label))
     return choices

@@ -268,15 +268,15 @@ class ActionLink(NormalisedText, Versioned):
 
     @staticmethod
     def audit_names(records):
-        """The numbers of the links' actions and the locations of their recommendations: two queries."""
+        """The numbers of the links' actions and of their recommendations (else their locations): two queries."""
         from recommendations.models import Recommendation
 
         names = {}
         for pk, number in Action.objects.filter(pk__in={r.action_id for r in records}).values_list("pk", "number"):
             names[("action", pk)] = number
         recommendations = Recommendation.objects.filter(pk__in={r.recommendation_id for r in records})
-        for pk, location in recommendations.values_list("pk", "location"):
-            names[("recommendation", pk)] = location
+        for pk, number, location in recommendations.values_list("pk", "number", "location"):
+            names[("recommendation", pk)] = number or location
         return names
 
     @staticmethod

@@ -156,7 +156,13 @@ def render_status(request, action, response, *, form=None, saved_message=None, s
         for part in inheriting:
             part.parent = action
         context["inheriting_parts"] = inheriting
-    http = render(request, "actions/_status.html", context, status=status)
+    template = "actions/_status.html"
+    cell = request.POST.get("cell") or request.GET.get("cell") or ""
+    if cell.isdigit() and response.layout == "matrix":
+        # The status cell of a key-action table: the action under recommendation ``cell``.
+        template = f"{response.layout_spec.recommendation_template}#status_cell"
+        context.update(cell=cell, rec={"pk": cell})
+    http = render(request, template, context, status=status)
     if saved_message:
         trigger_client_event(http, f"progress-logged-{action.pk}")
     return http

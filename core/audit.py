@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 # Bookkeeping columns: they change on every save and say nothing a reader needs to see
@@ -323,7 +324,8 @@ def _changes(label, record, names):
         field = fields.get(attname)
         if field is None or (record.history_type == "+" and (field.is_relation or attname == "order")):
             continue  # a new row's parents are in its subject already, its place in the list says nothing
-        changes.append(Change(field.verbose_name, _display(field, old), _display(field, new)))
+        quoted = not (field.choices or field.is_relation or isinstance(field, (models.DateField, models.BooleanField)))
+        changes.append(Change(field.verbose_name, _display(field, old), _display(field, new), quoted=quoted))
     return changes
 
 
@@ -335,6 +337,7 @@ class Change(NamedTuple):
     old: str
     new: str
     sentence: str = ""
+    quoted: bool = False  # the values are the document's own text (in its language), not the interface's
 
 
 def _users(ids, names):
@@ -342,8 +345,16 @@ def _users(ids, names):
 
 
 def _display(field, value):
-    if value is None or value == "":
+    """A stored value as a reader writes it: a list as "A, B", a date as "6 January 2025", a choice by its label."""
+    if value is None or value == "" or value == []:
         return ""
+    if isinstance(value, list):
+        return excerpt(", ".join(str(item) for item in value), EXCERPT)
+    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField) and isinstance(value, str):
+        try:
+            return date_format(datetime.date.fromisoformat(value), "j F Y")
+        except ValueError:
+            return value
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field.is_relation:

@@ -204,7 +204,8 @@ class Recommendation(NormalisedText, Versioned):
 
     @staticmethod
     def audit_subject(record, names):
-        return record.location or excerpt(record.text, 60)
+        # By its number, as the document names it; else where the report has it, else its first words.
+        return record.number or record.location or excerpt(record.text, 60)
 
     class Meta:
         verbose_name = _("aanbeveling")

@@ -98,14 +98,18 @@ def agreement(request, rec):
 def render_row(request, rec, response, *, form=None, saved_message=None, status=200):
     """The recommendation's row of the document table, showing ``form`` if given."""
     rec.link_list = list(rec.action_links.select_related("action").order_by("order", "pk"))
+    template = "document/_recommendation_row.html"
+    if response.layout == "matrix":  # the management response block of the recommendation
+        template = f"{response.layout_spec.recommendation_template}#agreement"
     context = {
+        "rec_pk": str(rec.pk),
         "rec": rec,
         "response": response,
         "rights": permissions.rights(request.user, response),
         "form": form,
         "saved_message": saved_message,
     }
-    return render(request, "document/_recommendation_row.html", context, status=status)
+    return render(request, template, context, status=status)
 
 
 # The structure editor: groups -> themes -> recommendations, added, edited, moved and deleted

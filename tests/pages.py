@@ -161,8 +161,9 @@ def build_site(django_user_model, layout):
 
     users = {"anonymous": None}
     users["administrator"] = make_user(django_user_model, "ada", is_superuser=True, is_staff=True)
-    for role in ROLES[1:-1]:
-        users[role] = make_user(django_user_model, role.replace("_", "-"))
+    # Names that are no word of either language (the language test reads them on every page).
+    for role, name in zip(ROLES[1:-1], ["lea", "pjotr", "evi"], strict=True):
+        users[role] = make_user(django_user_model, name)
     sides = {}
     for path in [Path(settings.BASE_DIR) / "responses" / "seed" / "leerecosystemen.yaml", DATA / "uneg-matrix.yaml"]:
         response = import_file(path)
@@ -177,7 +178,7 @@ def build_site(django_user_model, layout):
 
             theme = ThemeFactory(group__response=response, group__title="Programme", heading="RESULTS")
         action = Action.objects.filter(response=response, parent=None, links__isnull=False).order_by("order").first()
-        ProgressUpdate.objects.create(action=action, status=action.status, note="Voortgang.", date=date(2025, 5, 1))
+        ProgressUpdate.objects.create(action=action, status=action.status, note={"nl": "Voortgang.", "en": "Progress."}[response.language], date=date(2025, 5, 1))
         review_round = ReviewRound.objects.create(response=response, name="2025 H2", date="2025-12-15")
         ResponseVersion.objects.create(
             response=response, number=1, note="1", snapshot=export_response(response), pdf=b"%PDF-1.7", sha256="0" * 64

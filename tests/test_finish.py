@@ -67,3 +67,58 @@ def test_the_server_error_page_renders_without_a_request(db):
     from django.template.loader import render_to_string
 
     assert "Er ging iets mis aan onze kant" in render_to_string("500.html")
+
+
+HTMX = {"HX-Request": "true"}
+
+
+def test_the_matrix_edits_the_agreement_in_place(client, django_user_model, matrix):
+    from recommendations.models import Recommendation
+
+    user = make_user(django_user_model, "evi")
+    grant(user, matrix, "evaluation_staff")
+    client.force_login(user)
+    rec = Recommendation.objects.for_response(matrix).order_by("pk").first()
+    page = client.get(matrix.get_absolute_url()).content.decode()
+    assert f'hx-target="#managementrespons-{rec.pk}"' in page
+    opened = client.get(reverse("recommendations:agreement", args=[rec.pk]), headers=HTMX).content.decode()
+    assert opened.lstrip().startswith(f'<div class="matrix-response is-editing" id="managementrespons-{rec.pk}">')
+    assert f'hx-target="#managementrespons-{rec.pk}"' in opened  # the form posts back into the same block
+    rec.refresh_from_db()
+    saved = client.post(
+        reverse("recommendations:agreement", args=[rec.pk]),
+        {"agreement": "agree", "response_text": "We agree.", "justification": "", "version": rec.version},
+        headers=HTMX,
+    )
+    assert saved.status_code == 200
+    html = saved.content.decode()
+    assert html.lstrip().startswith(f'<div class="matrix-response" id="managementrespons-{rec.pk}">')
+    assert "We agree." in html
+    assert "<tr" not in html  # not the table layout's row
+
+
+def test_the_matrix_edits_a_key_actions_status_in_place(client, django_user_model, matrix):
+    from actions.models import ActionLink
+
+    user = make_user(django_user_model, "pjotr")
+    grant(user, matrix, "project_team")
+    client.force_login(user)
+    link = ActionLink.objects.filter(action__response=matrix).order_by("pk").first()
+    rec, action = link.recommendation, link.action
+    cell = f"status-{rec.pk}-{action.pk}"
+    page = client.get(matrix.get_absolute_url()).content.decode()
+    assert f'id="{cell}"' in page
+    assert f'hx-target="#{cell}"' in page
+    url = reverse("actions:status", args=[action.pk])
+    opened = client.get(f"{url}?cell={rec.pk}", headers=HTMX).content.decode()
+    assert opened.lstrip().startswith(f'<td data-label="Status" id="{cell}" class="is-editing">')
+    assert f'name="cell" value="{rec.pk}"' in opened
+    saved = client.post(
+        url, {"status": "realised", "note": "Done.", "cell": rec.pk, "version": action.version}, headers=HTMX
+    )
+    assert saved.status_code == 200
+    html = saved.content.decode()
+    assert html.lstrip().startswith(f'<td data-label="Status" id="{cell}">')
+    action.refresh_from_db()
+    assert action.status == "realised"
+    assert action.status_document_label in html

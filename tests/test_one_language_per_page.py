@@ -25,8 +25,9 @@ ATTRIBUTES = {"title", "aria-label", "placeholder", "alt"}
 # response in its own words and cannot mark them (a <title> holds no elements).
 SKIPPED = {"script", "style", "template", "textarea", "title"}
 
-# Words spelled the same in both languages as they are used here, so they say nothing about the language.
-BOTH = {"status", "thema", "link", "links", "document", "versie", "update", "team", "deadline", "filter", "items"}
+# Words spelled the same in both languages as they are used here, so they say nothing about the language
+# ("met name" is Dutch too).
+BOTH = {"name", "status", "thema", "link", "links", "document", "versie", "update", "team", "deadline", "filter", "items"}
 
 
 def phrases():
