@@ -161,6 +161,19 @@ def _m2m_changes(instance, history_instance, previous):
 # --- Reading the trail: a response's activity feed, an object's timeline ------------------
 
 
+def backdate(response_id, *, since, to):
+    """Date at ``to`` every record of response ``response_id`` written since ``since`` (an import's).
+
+    An imported response existed before it was imported: its file is the state it had on the date
+    the document carries. Dated so, "as of" a day between that date and the import shows it, and the
+    implementation over time starts from it, rather than from nothing until the day of the import.
+    """
+    for model in audited_models():
+        model.history.model._default_manager.filter(history_response_id=response_id, history_date__gte=since).update(
+            history_date=to
+        )
+
+
 def audited_models():
     """The models on the trail: those whose history carries ``AuditedHistory``'s columns."""
     from django.apps import apps

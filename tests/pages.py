@@ -178,7 +178,12 @@ def build_site(django_user_model, layout):
 
             theme = ThemeFactory(group__response=response, group__title="Programme", heading="RESULTS")
         action = Action.objects.filter(response=response, parent=None, links__isnull=False).order_by("order").first()
-        ProgressUpdate.objects.create(action=action, status=action.status, note={"nl": "Voortgang.", "en": "Progress."}[response.language], date=date(2025, 5, 1))
+        ProgressUpdate.objects.create(
+            action=action,
+            status=action.status,
+            note={"nl": "Voortgang.", "en": "Progress."}[response.language],
+            date=date(2025, 5, 1),
+        )
         review_round = ReviewRound.objects.create(response=response, name="2025 H2", date="2025-12-15")
         ResponseVersion.objects.create(
             response=response, number=1, note="1", snapshot=export_response(response), pdf=b"%PDF-1.7", sha256="0" * 64

@@ -122,3 +122,56 @@ def test_the_matrix_edits_a_key_actions_status_in_place(client, django_user_mode
     action.refresh_from_db()
     assert action.status == "realised"
     assert action.status_document_label in html
+
+
+def test_the_comparison_compares_what_readers_see_not_the_markdown():
+    from publishing.comparison import compare_recommendation
+    from tests.factories import RecommendationFactory
+
+    old = RecommendationFactory.build(
+        text="Define **five** indicators.", justification="", response_text="", location="p. 1"
+    )
+    new = RecommendationFactory.build(
+        text="Define **six** indicators.", justification="", response_text="", location="p. 1"
+    )
+    (change,) = compare_recommendation(_parsed(old), _parsed(new))
+    assert str(change.diff) == "Define <del>five</del><ins>six</ins> indicators."
+    bolder = RecommendationFactory.build(
+        text="Define **six indicators**.", justification="", response_text="", location="p. 1"
+    )
+    (change,) = compare_recommendation(_parsed(new), _parsed(bolder))
+    assert change.label == "Aanbeveling (alleen de opmaak)"
+    assert "**" not in str(change.diff)
+
+
+def _parsed(rec):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(
+        agreement=rec.agreement,
+        justification=rec.justification,
+        response_text=rec.response_text,
+        text=rec.text,
+        location=rec.location,
+        links=[],
+    )
+
+
+def test_an_imported_response_existed_as_of_the_date_its_document_carries(client, django_user_model, seed_response):
+    """The seed (evaluation delivered 30 September 2024) was imported today; as of 1 October 2024 it
+    is there, as the file has it; the day before its document's date it did not exist yet."""
+    from actions.models import Action
+
+    assert seed_response.evaluation_delivered_on.isoformat() == "2024-09-30"
+    realised = Action.objects.filter(response=seed_response, status="realised").count()
+    assert realised > 0
+    ada = make_user(django_user_model, "ada", is_superuser=True, is_staff=True)
+    client.force_login(ada)
+    page = client.get(reverse("publishing:as_of", args=[seed_response.slug]) + "?date=2024-10-01")
+    assert page.status_code == 200
+    assert "bestond deze managementresponse nog niet" not in page.content.decode()
+    assert page.context["document"] is not None
+    assert len([a for a in page.context["document"].actions if a.status == "realised"]) > 0
+    before = client.get(reverse("publishing:as_of", args=[seed_response.slug]) + "?date=2024-09-29")
+    assert before.status_code == 422
+    assert "Op die datum bestond deze managementresponse nog niet." in before.content.decode()

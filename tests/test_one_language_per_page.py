@@ -27,7 +27,20 @@ SKIPPED = {"script", "style", "template", "textarea", "title"}
 
 # Words spelled the same in both languages as they are used here, so they say nothing about the language
 # ("met name" is Dutch too).
-BOTH = {"name", "status", "thema", "link", "links", "document", "versie", "update", "team", "deadline", "filter", "items"}
+BOTH = {
+    "name",
+    "status",
+    "thema",
+    "link",
+    "links",
+    "document",
+    "versie",
+    "update",
+    "team",
+    "deadline",
+    "filter",
+    "items",
+}
 
 
 def phrases():

@@ -247,6 +247,7 @@ def dashboard(request):
             "pk",
             "slug",
             "title",
+            "language",
             "organisation",
             "status",
             "evaluation_delivered_on",
