@@ -32,9 +32,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action
+from core.richtext import reader_text
 from interchange.exporter import as_data
 from interchange.parse import from_data, parse
-from core.richtext import reader_text
 from recommendations.models import Recommendation
 
 TOKENS = re.compile(r"\s+|[^\s]+")
