@@ -135,6 +135,8 @@ class Action(NormalisedText, Versioned):
     # Owners (a many-to-many) are on the trail too: each record keeps who owned the action then.
     history = HistoricalRecords(bases=[AuditedHistory], m2m_fields=["owners"])
 
+    audit_subject_quotes = True  # its subject is its own text, in the document's language
+
     @staticmethod
     def audit_subject(record, names):
         return f"{record.number} {record.title}".strip()

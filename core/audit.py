@@ -243,6 +243,9 @@ class Entry:
         self.verb = VERBS[record.history_type]
         self.kind = history_of(label).instance_type._meta.verbose_name
         self.subject = subject
+        # Whether the subject quotes the document (a title, a heading: in the document's language)
+        # or is a phrase of the interface ("actie 3 – aanbeveling 2").
+        self.subject_quotes = getattr(history_of(label).instance_type, "audit_subject_quotes", False)
         self.changes = changes
         self.type = record.history_type
 

@@ -29,6 +29,8 @@ class RecommendationGroup(NormalisedText, Versioned):
 
     history = HistoricalRecords(bases=[AuditedHistory])
 
+    audit_subject_quotes = True  # its subject is its own text, in the document's language
+
     @staticmethod
     def audit_subject(record, names):
         return record.title
@@ -64,6 +66,8 @@ class Theme(NormalisedText, Versioned):
 
     history = HistoricalRecords(bases=[AuditedHistory])
     audit_response_paths = ("group.response_id",)  # the audit trail (core/audit.py)
+
+    audit_subject_quotes = True  # its subject is its own text, in the document's language
 
     @staticmethod
     def audit_subject(record, names):
@@ -201,6 +205,8 @@ class Recommendation(NormalisedText, Versioned):
 
     history = HistoricalRecords(bases=[AuditedHistory])
     audit_response_paths = ("response_id", "theme.group.response_id")  # the audit trail (core/audit.py)
+
+    audit_subject_quotes = True  # its subject is its own text, in the document's language
 
     @staticmethod
     def audit_subject(record, names):

@@ -156,6 +156,18 @@ class Kind:
             }
         return _("aanbeveling “%(start)s”") % {"start": start}
 
+    def label_parts(self, item):
+        """The label in two: what the interface calls the item, and the document's words that name it
+        (the controls mark those with the document's language)."""
+        if self.name == "group":
+            return _("groep"), item.title
+        if self.name == "theme":
+            return _("thema"), str(item)
+        start = Truncator(plain(item.text)).words(6, truncate="…")
+        if item.number or item.location:
+            return _("aanbeveling %(location)s") % {"location": item.number or item.location}, start
+        return _("aanbeveling"), start
+
 
 GROUP = Kind(
     "group",
@@ -624,6 +636,7 @@ def describe(kind, item, contents):
     if kind is RECOMMENDATION:
         item.excerpt = Truncator(plain(item.text)).chars(180, truncate="…")
     item.label = kind.label(item)
+    item.label_head, item.label_quote = kind.label_parts(item)
     item.contents = contents
     item.delete_question = f"{delete_question(kind, item)} {consequences(contents)}".strip()
 

@@ -2,11 +2,17 @@ from typing import cast
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.editing import VersionedForm, live_preview
 
 from .models import ManagementResponse, Membership
+
+
+def role_choices():
+    """The roles as every select names them: capitalised, as an option starts a line."""
+    return [(value, capfirst(label)) for value, label in Membership.Role.choices]
 
 
 class ResponseForm(VersionedForm):
@@ -152,7 +158,7 @@ class AddMemberForm(forms.Form):
     """Give someone a role on the response (the People page)."""
 
     username = forms.CharField(label=_("Gebruikersnaam"), max_length=150)
-    role = forms.ChoiceField(label=_("Rol"), choices=Membership.Role.choices)
+    role = forms.ChoiceField(label=_("Rol"), choices=role_choices)
 
     def __init__(self, *args, response, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -176,7 +182,7 @@ class AddMemberForm(forms.Form):
 
 
 class MemberRoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("Rol"), choices=Membership.Role.choices)
+    role = forms.ChoiceField(label=_("Rol"), choices=role_choices)
 
 
 class VerifyForm(forms.Form):
