@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -271,18 +271,22 @@ class RecommendationLinkForm(LinkForm):
         field.label = _("Aanbeveling")
         # Built when the form is shown, not when it is only validated.
         field.choices = lambda: recommendation_choices(
-            field.queryset, field.empty_label, set(action.links.values_list("recommendation_id", flat=True))
+            field.queryset,
+            field.empty_label,
+            set(action.links.values_list("recommendation_id", flat=True)),
+            self.language,
         )
 
 
-def recommendation_choices(recommendations, empty_label, linked):
+def recommendation_choices(recommendations, empty_label, linked, language=None):
     """Recommendations grouped by theme (for <optgroup>), each with its number or location and first words:
     "8.2.1 · p. 191 · Zet bewuster in op ...", "Aanbeveling 3 · Strengthen the ..."; those without a theme
     are plain options."""
     choices = [("", empty_label)]
     for rec in recommendations:
         theme = rec.theme
-        name = str(rec.name) if rec.number else ""
+        with translation.override(language):  # an option quotes the document: "Recommendation 3" in its words
+            name = str(rec.name) if rec.number else ""
         label = " · ".join(part for part in (theme and theme.section, name, rec.location, excerpt(rec.text)) if part)
         if rec.pk in linked:
             label = f"{LINKED} {label}"

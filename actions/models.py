@@ -374,11 +374,10 @@ class ProgressUpdate(NormalisedText, models.Model):
 
     @staticmethod
     def audit_subject(record, names):
-        """What the entry is about: "actie 3, 12 maart 2025: Het eerste deel is klaar." (the note cut short)."""
+        """What the entry is about: "actie 3, 12 maart 2025" (its note, the document's words, is among the
+        changes, in the document's language; the subject is the interface's)."""
         action = names.get(("action", record.action_id), f"#{record.action_id}")
-        note = record.note if len(record.note) <= 80 else record.note[:79] + "…"
-        subject = _("actie %(action)s, %(date)s") % {"action": action, "date": date_format(record.date)}
-        return f"{subject}: {note}" if note else subject
+        return _("actie %(action)s, %(date)s") % {"action": action, "date": date_format(record.date, "j F Y")}
 
     @property
     def by(self):

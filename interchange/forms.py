@@ -31,7 +31,10 @@ class CopyForm(forms.Form):
     """A new response with the structure of an existing one."""
 
     source = forms.ModelChoiceField(
-        queryset=ManagementResponse.objects.none(), label=_("Kopie van"), empty_label=_("— kies —"), widget=LanguageSelect
+        queryset=ManagementResponse.objects.none(),
+        label=_("Kopie van"),
+        empty_label=_("— kies —"),
+        widget=LanguageSelect,
     )
     title = forms.CharField(label=_("Titel"), max_length=300)
     slug = forms.SlugField(label=_("Slug"), max_length=100, required=False, help_text=_("Leeg: gemaakt uit de titel."))

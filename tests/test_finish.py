@@ -175,3 +175,25 @@ def test_an_imported_response_existed_as_of_the_date_its_document_carries(client
     before = client.get(reverse("publishing:as_of", args=[seed_response.slug]) + "?date=2024-09-29")
     assert before.status_code == 422
     assert "Op die datum bestond deze managementresponse nog niet." in before.content.decode()
+
+
+@pytest.mark.pdf
+def test_the_comparison_annex_of_an_english_document_is_english_in_a_dutch_interface(client, matrix, settings):
+    import subprocess
+
+    from interchange.exporter import export_response
+    from responses.models import ResponseVersion
+
+    matrix.status = "published"
+    matrix.save()
+    ResponseVersion.objects.create(
+        response=matrix, number=1, note="1", snapshot=export_response(matrix), pdf=b"%PDF-1.7", sha256="0" * 64
+    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    answer = client.get(reverse("publishing:compare_pdf", args=[matrix.slug]))
+    assert answer.status_code == 200
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=answer.content, capture_output=True, check=True
+    ).stdout.decode()
+    assert "From version 1 to the current data" in " ".join(text.split())
+    assert "versie" not in text
