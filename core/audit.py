@@ -26,6 +26,8 @@ from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core.richtext import reader_text
+
 # Bookkeeping columns: they change on every save and say nothing a reader needs to see
 # (a document revision counter, stored renderings of Markdown fields: derived, not authored).
 IGNORED = {"version", "updated_at", "updated_by_id", "created_at", "revision"}
@@ -341,6 +343,8 @@ def _changes(label, record, names):
         if field is None or (record.history_type == "+" and (field.is_relation or attname == "order")):
             continue  # a new row's parents are in its subject already, its place in the list says nothing
         quoted = not (field.choices or field.is_relation or isinstance(field, (models.DateField, models.BooleanField)))
+        if f"{attname}_html" in fields:  # a Markdown text: shown as its readers read it, without the markup
+            old, new = (reader_text(value) if isinstance(value, str) else value for value in (old, new))
         changes.append(Change(field.verbose_name, _display(field, old), _display(field, new), quoted=quoted))
     return changes
 

@@ -197,3 +197,27 @@ def test_the_comparison_annex_of_an_english_document_is_english_in_a_dutch_inter
     ).stdout.decode()
     assert "From version 1 to the current data" in " ".join(text.split())
     assert "versie" not in text
+
+
+def test_the_history_reads_as_text_not_as_stored_values(client, django_user_model, matrix):
+    import datetime
+
+    from actions.models import Action
+    from recommendations.models import Recommendation
+
+    ada = make_user(django_user_model, "ada", is_superuser=True, is_staff=True)
+    action = Action.objects.filter(response=matrix, parent=None).order_by("order").first()
+    action.responsible_units = ["M&E Unit", "Programme Management Unit"]
+    action.due_date = datetime.date(2025, 5, 31)
+    action.save()
+    rec = Recommendation.objects.for_response(matrix).exclude(number="").order_by("pk").first()
+    rec.text = "Define **six** indicators."
+    rec.save()
+    client.force_login(ada)
+    page = client.get(reverse("responses:activity", args=[matrix.slug])).content.decode()
+    assert "M&amp;E Unit, Programme Management Unit" in page
+    assert "[&#x27;" not in page and "['" not in page  # no list notation
+    assert "31 mei 2025" in page  # a date as the pages write dates
+    assert "2025-05-31" not in page
+    assert f'aanbeveling <span class="timeline__subject" lang="en">{rec.number}</span>' in page  # by its number
+    assert "Define six indicators." in page and "**six**" not in page  # what readers read
