@@ -223,3 +223,29 @@ def test_the_history_reads_as_text_not_as_stored_values(client, django_user_mode
     assert f'aanbeveling <span class="timeline__subject" lang="en">{rec.number}</span>' in page  # by its number
     assert "Define six indicators." in page
     assert "**six**" not in page
+
+
+def _new_page(request):  # pragma: no cover - only resolved, never called
+    raise AssertionError
+
+
+def test_a_new_url_pattern_without_a_page_case_is_reported(settings):
+    """The all-pages tests fail for a URL that tests/pages.py does not know (here: one added below)."""
+    import types
+
+    from django.urls import clear_url_caches, include, path
+
+    from tests.pages import missing_pages
+
+    urls = types.ModuleType("finish_urls")
+    urls.urlpatterns = [path("", include("config.urls")), path("new/", _new_page, name="brand_new_page")]
+    import sys
+
+    sys.modules["finish_urls"] = urls
+    settings.ROOT_URLCONF = "finish_urls"
+    clear_url_caches()
+    try:
+        assert missing_pages() == ["brand_new_page"]
+    finally:
+        del sys.modules["finish_urls"]
+        clear_url_caches()
