@@ -344,7 +344,8 @@ def _changes(label, record, names):
             continue  # a new row's parents are in its subject already, its place in the list says nothing
         quoted = not (field.choices or field.is_relation or isinstance(field, (models.DateField, models.BooleanField)))
         if f"{attname}_html" in fields:  # a Markdown text: shown as its readers read it, without the markup
-            old, new = (reader_text(value) if isinstance(value, str) else value for value in (old, new))
+            # Its start only: the trail shows an excerpt, and a page of entries renders in bounded time.
+            old, new = (reader_text(value[: EXCERPT * 4]) if isinstance(value, str) else value for value in (old, new))
         changes.append(Change(field.verbose_name, _display(field, old), _display(field, new), quoted=quoted))
     return changes
 
