@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -249,6 +249,25 @@ def excerpt(text, words=12):
     return Truncator(plain(text)).words(words)
 
 
+class DocumentSelect(forms.Select):
+    """A select whose options quote the document (recommendations, actions): each carries its language,
+    so that an English interface reads a Dutch document's texts as Dutch (and screen readers too)."""
+
+    def __init__(self, *args, lang="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lang = lang
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        if self.lang and value not in ("", None):
+            option["attrs"]["lang"] = self.lang
+        return option
+
+
+# What marks a choice that is linked already: a sign, not a word, so that an option holds one language.
+LINKED = "✓"
+
+
 class LinkForm(forms.ModelForm):
     """A new link, made from one side: the other side is chosen from the same response."""
 
@@ -258,8 +277,9 @@ class LinkForm(forms.ModelForm):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         field = self.fields[self.other]
-        field.widget.attrs["autofocus"] = True
+        field.widget = DocumentSelect(attrs={"autofocus": True}, lang=getattr(self, "language", ""))
         field.empty_label = _("— kies —")
+        field.help_text = _("%(sign)s: al gekoppeld.") % {"sign": LINKED}
         self.fields["qualifier"].required = False
 
     def clean(self):
@@ -305,6 +325,7 @@ class RecommendationLinkForm(LinkForm):
         }
 
     def __init__(self, *args, action, **kwargs):
+        self.language = action.response.language
         kwargs.setdefault("instance", ActionLink(action=action))
         kwargs.setdefault("auto_id", f"id_addrec{action.pk}_%s")
         super().__init__(*args, **kwargs)
@@ -317,21 +338,25 @@ class RecommendationLinkForm(LinkForm):
         field.label = _("Aanbeveling")
         # Built when the form is shown, not when it is only validated.
         field.choices = lambda: recommendation_choices(
-            field.queryset, field.empty_label, set(action.links.values_list("recommendation_id", flat=True))
+            field.queryset,
+            field.empty_label,
+            set(action.links.values_list("recommendation_id", flat=True)),
+            self.language,
         )
 
 
-def recommendation_choices(recommendations, empty_label, linked):
+def recommendation_choices(recommendations, empty_label, linked, language=None):
     """Recommendations grouped by theme (for <optgroup>), each with its number or location and first words:
     "8.2.1 · p. 191 · Zet bewuster in op ...", "Aanbeveling 3 · Strengthen the ..."; those without a theme
     are plain options."""
     choices = [("", empty_label)]
     for rec in recommendations:
         theme = rec.theme
-        name = str(rec.name) if rec.number else ""
+        with translation.override(language):  # an option quotes the document: "Recommendation 3" in its words
+            name = str(rec.name) if rec.number else ""
         label = " · ".join(part for part in (theme and theme.section, name, rec.location, excerpt(rec.text)) if part)
         if rec.pk in linked:
-            label = f"{label} ({_('al gekoppeld')})"
+            label = f"{LINKED} {label}"
         if theme is None:
             choices.append((rec.pk, label))
             continue
@@ -354,6 +379,7 @@ class ActionChoiceForm(LinkForm):
         }
 
     def __init__(self, *args, recommendation, response, **kwargs):
+        self.language = response.language
         kwargs.setdefault("instance", ActionLink(recommendation=recommendation))
         kwargs.setdefault("auto_id", f"id_addact{recommendation.pk}_%s")
         super().__init__(*args, **kwargs)
@@ -378,6 +404,6 @@ def action_choices(actions, empty_label, linked):
             for item in [action, *parts.get(action.pk, [])]:
                 label = Truncator(f"{item.heading_label} {item.title}").chars(90)
                 if item.pk in linked:
-                    label = f"{label} ({_('al gekoppeld')})"
+                    label = f"{LINKED} {label}"
                 choices.append((item.pk, label))
     return choices

@@ -194,6 +194,8 @@ class Action(NormalisedText, Versioned):
     # Owners (a many-to-many) are on the trail too: each record keeps who owned the action then.
     history = HistoricalRecords(bases=[AuditedHistory], m2m_fields=["owners"])
 
+    audit_subject_quotes = True  # its subject is its own text, in the document's language
+
     @staticmethod
     def audit_subject(record, names):
         return f"{record.number} {record.title}".strip()
@@ -424,15 +426,15 @@ class ActionLink(NormalisedText, Versioned):
 
     @staticmethod
     def audit_names(records):
-        """The numbers of the links' actions and the locations of their recommendations: two queries."""
+        """The numbers of the links' actions and of their recommendations (else their locations): two queries."""
         from recommendations.models import Recommendation
 
         names = {}
         for pk, number in Action.objects.filter(pk__in={r.action_id for r in records}).values_list("pk", "number"):
             names[("action", pk)] = number
         recommendations = Recommendation.objects.filter(pk__in={r.recommendation_id for r in records})
-        for pk, location in recommendations.values_list("pk", "location"):
-            names[("recommendation", pk)] = location
+        for pk, number, location in recommendations.values_list("pk", "number", "location"):
+            names[("recommendation", pk)] = number or location
         return names
 
     @staticmethod
@@ -530,11 +532,10 @@ class ProgressUpdate(NormalisedText, models.Model):
 
     @staticmethod
     def audit_subject(record, names):
-        """What the entry is about: "actie 3, 12 maart 2025: Het eerste deel is klaar." (the note cut short)."""
+        """What the entry is about: "actie 3, 12 maart 2025" (its note, the document's words, is among the
+        changes, in the document's language; the subject is the interface's)."""
         action = names.get(("action", record.action_id), f"#{record.action_id}")
-        note = record.note if len(record.note) <= 80 else record.note[:79] + "…"
-        subject = _("actie %(action)s, %(date)s") % {"action": action, "date": date_format(record.date)}
-        return f"{subject}: {note}" if note else subject
+        return _("actie %(action)s, %(date)s") % {"action": action, "date": date_format(record.date, "j F Y")}
 
     @property
     def by(self):

@@ -123,7 +123,9 @@ def status(request, action):
                 messages.success(request, saved)
                 back = safe_next(request, "")
                 if back:
-                    return redirect(f"{back}#status-{action.pk}")
+                    # A page that names its own anchor (the matrix: the recommendation's block, where an
+                    # action may appear more than once) gets it; otherwise the status block's.
+                    return redirect(back if "#" in back else f"{back}#status-{action.pk}")
                 return redirect(f"{response.get_absolute_url()}#actie-{action.pk}")
             return render_status(request, action, response, saved_message=saved)
     if request.htmx:
@@ -158,7 +160,13 @@ def render_status(request, action, response, *, form=None, saved_message=None, s
         for part in inheriting:
             part.parent = action
         context["inheriting_parts"] = inheriting
-    http = render(request, "actions/_status.html", context, status=status)
+    template = "actions/_status.html"
+    cell = request.POST.get("cell") or request.GET.get("cell") or ""
+    if cell.isdigit() and response.layout == "matrix":
+        # The status cell of a key-action table: the action under recommendation ``cell``.
+        template = f"{response.layout_spec.recommendation_template}#status_cell"
+        context.update(cell=cell, rec={"pk": cell})
+    http = render(request, template, context, status=status)
     if saved_message:
         trigger_client_event(http, f"progress-logged-{action.pk}")
     return http

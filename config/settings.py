@@ -333,5 +333,8 @@ LOGGING = {
         # WeasyPrint logs every refused URL and CSS nit at WARNING; keep ours.
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "WARNING"},
+        # Django's default config gives "django" a console handler of its own (with DEBUG) and lets it
+        # propagate to the root's: every line twice under ./scripts/dev. The root's handler is enough.
+        "django": {"handlers": [], "level": os.environ.get("LOG_LEVEL", "INFO"), "propagate": True},
     },
 }

@@ -23,7 +23,10 @@ from typing import NamedTuple
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from core.richtext import reader_text
 
 # Bookkeeping columns: they change on every save and say nothing a reader needs to see
 # (a document revision counter, stored renderings of Markdown fields: derived, not authored).
@@ -160,6 +163,19 @@ def _m2m_changes(instance, history_instance, previous):
 # --- Reading the trail: a response's activity feed, an object's timeline ------------------
 
 
+def backdate(response_id, *, since, to):
+    """Date at ``to`` every record of response ``response_id`` written since ``since`` (an import's).
+
+    An imported response existed before it was imported: its file is the state it had on the date
+    the document carries. Dated so, "as of" a day between that date and the import shows it, and the
+    implementation over time starts from it, rather than from nothing until the day of the import.
+    """
+    for model in audited_models():
+        model.history.model._default_manager.filter(history_response_id=response_id, history_date__gte=since).update(
+            history_date=to
+        )
+
+
 def audited_models():
     """The models on the trail: those whose history carries ``AuditedHistory``'s columns."""
     from django.apps import apps
@@ -229,6 +245,9 @@ class Entry:
         self.verb = VERBS[record.history_type]
         self.kind = history_of(label).instance_type._meta.verbose_name
         self.subject = subject
+        # Whether the subject quotes the document (a title, a heading: in the document's language)
+        # or is a phrase of the interface ("actie 3 – aanbeveling 2").
+        self.subject_quotes = getattr(history_of(label).instance_type, "audit_subject_quotes", False)
         self.changes = changes
         self.type = record.history_type
 
@@ -323,7 +342,11 @@ def _changes(label, record, names):
         field = fields.get(attname)
         if field is None or (record.history_type == "+" and (field.is_relation or attname == "order")):
             continue  # a new row's parents are in its subject already, its place in the list says nothing
-        changes.append(Change(field.verbose_name, _display(field, old), _display(field, new)))
+        quoted = not (field.choices or field.is_relation or isinstance(field, (models.DateField, models.BooleanField)))
+        if f"{attname}_html" in fields:  # a Markdown text: shown as its readers read it, without the markup
+            # Its start only: the trail shows an excerpt, and a page of entries renders in bounded time.
+            old, new = (reader_text(value[: EXCERPT * 4]) if isinstance(value, str) else value for value in (old, new))
+        changes.append(Change(field.verbose_name, _display(field, old), _display(field, new), quoted=quoted))
     return changes
 
 
@@ -335,6 +358,7 @@ class Change(NamedTuple):
     old: str
     new: str
     sentence: str = ""
+    quoted: bool = False  # the values are the document's own text (in its language), not the interface's
 
 
 def _users(ids, names):
@@ -342,8 +366,16 @@ def _users(ids, names):
 
 
 def _display(field, value):
-    if value is None or value == "":
+    """A stored value as a reader writes it: a list as "A, B", a date as "6 January 2025", a choice by its label."""
+    if value is None or value == "" or value == []:
         return ""
+    if isinstance(value, list):
+        return excerpt(", ".join(str(item) for item in value), EXCERPT)
+    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField) and isinstance(value, str):
+        try:
+            return date_format(datetime.date.fromisoformat(value), "j F Y")
+        except ValueError:
+            return value
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field.is_relation:

@@ -256,6 +256,17 @@ def render(text: str, *, prefix: str = "", footnotes: str = "end") -> SafeString
 
 
 @functools.lru_cache(maxsize=2048)
+def reader_text(text: str) -> str:
+    """A Markdown text as its reader sees it, without markup: each paragraph and list item on a line of
+    its own ("• " before an item). What the comparison of versions compares."""
+    rendered = sanitise(_convert(text or ""))
+    rendered = re.sub(r"<li\b[^>]*>", "• ", rendered)
+    rendered = re.sub(r"</(?:p|li|h\d|blockquote|tr|div|pre)>|<br\s*/?>", "\n", rendered)
+    text = html.unescape(nh3.clean(rendered, tags=set())).replace("↩", "")  # a footnote's way back
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
 def plain(text: str) -> str:
     """The first words of a Markdown text, without markup (for titles and lists)."""
     rendered = sanitise(_convert(text or ""))

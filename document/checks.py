@@ -36,7 +36,13 @@ class Finding:
 
 
 def _rec(rec):
-    return reverse("recommendations:detail", kwargs={"pk": rec.pk}), str(rec.name)
+    """A recommendation named in the interface's words: its number, else its place in the report, else
+    its first words in quotation marks (the document's, quoted)."""
+    if rec.number or rec.location:
+        name = _("Aanbeveling %(number)s") % {"number": rec.number or rec.location}
+    else:
+        name = _("Aanbeveling “%(start)s”") % {"start": rec.first_words}
+    return reverse("recommendations:detail", kwargs={"pk": rec.pk}), str(name)
 
 
 def _action(action):

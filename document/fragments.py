@@ -231,11 +231,13 @@ def _joined(objects):
 
 
 def document_part(response, rights, document) -> dict:
-    """``{"html", "recommendation_count", "action_count"}`` for the document page, from fragments."""
+    """``{"html", "recommendation_count", "action_count", "part_count"}`` for the document page, from fragments.
+    Actions and parts are counted apart: the dashboard counts both together and says so."""
     attach_fragments(response, document, rights)
     html = render_to_string(TEMPLATE, {**_context(response, rights), "document": document})
     return {
         "html": mark_safe(html),
         "recommendation_count": len(document.recommendations),
         "action_count": len(document.actions),
+        "part_count": sum(len(action.part_list) for action in document.actions),
     }

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import LanguageSelect
 from responses.forms import check_slug
 from responses.models import ManagementResponse
 
@@ -29,7 +30,12 @@ class UploadForm(forms.Form):
 class CopyForm(forms.Form):
     """A new response with the structure of an existing one."""
 
-    source = forms.ModelChoiceField(queryset=ManagementResponse.objects.none(), label=_("Kopie van"))
+    source = forms.ModelChoiceField(
+        queryset=ManagementResponse.objects.none(),
+        label=_("Kopie van"),
+        empty_label=_("— kies —"),
+        widget=LanguageSelect,
+    )
     title = forms.CharField(label=_("Titel"), max_length=300)
     slug = forms.SlugField(label=_("Slug"), max_length=100, required=False, help_text=_("Leeg: gemaakt uit de titel."))
 

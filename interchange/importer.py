@@ -5,12 +5,14 @@ one with its slug only when asked; ``import_file`` reads, checks and imports a f
 (for ``import_file`` and the ``ParsedResponse`` it writes); knows nothing of exporting.
 """
 
+import datetime
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from actions.models import Action, ActionLink, ProgressUpdate
-from core import revision
+from core import audit, revision
 from evidence.models import Evidence
 from recommendations.models import Recommendation, RecommendationGroup, RecommendationPart, Theme
 from responses.models import Chapter, ManagementResponse
@@ -37,7 +39,18 @@ def import_response(*, parsed: ParsedResponse, replace: bool = False) -> Managem
         raise HasPublishedVersions(parsed.slug)
     with revision.batch():  # one revision bump per response, not one per row
         existing.delete()
-        return _create_response(parsed)
+        began = timezone.now()
+        response = _create_response(parsed)
+    # The imported state is the document's: its history starts on the date the document carries
+    # (its publication, else the evaluation's delivery), not on the day of the import.
+    dated = response.published_on or response.evaluation_delivered_on
+    if dated and dated < timezone.localdate():
+        audit.backdate(
+            response.pk,
+            since=began,
+            to=datetime.datetime.combine(dated, datetime.time.min, tzinfo=timezone.get_current_timezone()),
+        )
+    return response
 
 
 def _create_response(parsed):

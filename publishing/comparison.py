@@ -33,6 +33,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action
+from core.richtext import reader_text
 from interchange.exporter import as_data
 from interchange.parse import from_data, parse
 from recommendations.models import Recommendation
@@ -351,6 +352,19 @@ def _text(changes, name, label, old, new, budget=None):
         changes.append(Change(name, str(label), old, new, diff=word_diff(old, new, budget)))
 
 
+def _rich(changes, name, label, old, new, budget=None):
+    """A Markdown text, compared as readers see it (rendered, without its markup); a change of the
+    markup alone (a word made bold) is named as such, with the text as it now reads."""
+    if (old or "") == (new or ""):
+        return
+    seen_old, seen_new = reader_text(old), reader_text(new)
+    if seen_old == seen_new:
+        label = _("%(field)s (alleen de opmaak)") % {"field": label}
+        changes.append(Change(name, str(label), old, new, diff=escape(seen_new)))
+        return
+    changes.append(Change(name, str(label), old, new, diff=word_diff(seen_old, seen_new, budget)))
+
+
 def _value(changes, name, label, old, new):
     if old != new:
         changes.append(Change(name, str(label), old, new))
@@ -389,9 +403,9 @@ def compare_recommendation(old, new, budget=None, words=None):
     changes = []
     agreements = (_agreement(old.agreement, words), _agreement(new.agreement, words))
     _value(changes, "agreement", _("Mate van akkoord"), *agreements)
-    _text(changes, "justification", _("Motivering"), old.justification, new.justification, budget)
-    _text(changes, "response_text", _("Managementrespons"), old.response_text, new.response_text, budget)
-    _text(changes, "text", _("Aanbeveling"), old.text, new.text, budget)
+    _rich(changes, "justification", _("Motivering"), old.justification, new.justification, budget)
+    _rich(changes, "response_text", _("Managementrespons"), old.response_text, new.response_text, budget)
+    _rich(changes, "text", _("Aanbeveling"), old.text, new.text, budget)
     _value(changes, "location", _("Locatie rapport"), old.location, new.location)
     before = [_citation(link) for link in old.links]
     after = [_citation(link) for link in new.links]
@@ -413,7 +427,7 @@ def compare_action(old, new, budget=None, words=None):
         ", ".join(old.responsible_units or []),
         ", ".join(new.responsible_units or []),
     )
-    _text(changes, "narrative", _("Toelichting"), old.narrative, new.narrative, budget)
+    _rich(changes, "narrative", _("Toelichting"), old.narrative, new.narrative, budget)
     return changes
 
 
@@ -442,7 +456,7 @@ def compare(old, new, *, old_label="", new_label="") -> Comparison:
     words = _vocabulary_of(new)  # one vocabulary for both sides: the document's as it is now
     _text(head, "title", _("Titel"), old.response["title"], new.response["title"], budget)
     intro = (old.response["introduction"], new.response["introduction"])
-    _text(head, "introduction", _("Inleiding"), *intro, budget)
+    _rich(head, "introduction", _("Inleiding"), *intro, budget)
     if head:
         items.append(ItemChanges("response", str(_("Gegevens en inleiding")), "changed", head))
     items += _pair(

@@ -6,7 +6,7 @@ from django.core.cache import caches
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods, require_safe
@@ -120,7 +120,9 @@ def response_compare_pdf(request, slug):
     Rendered once per comparison (``build_comparison``'s key), response revision (its title and
     organisation head the annex) and day (the annex is dated): kept in the shared PDF cache."""
     response = get_visible_response(request, slug)
-    form, result, key = build_comparison(request, response)
+    # The annex is part of the document: its labels, statuses and "version 1" in the document's language.
+    with translation.override(response.language):
+        form, result, key = build_comparison(request, response)
     if result is None:
         raise Http404
     key = f"comparison-pdf:{key}:{response.revision}:{timezone.localdate().isoformat()}"

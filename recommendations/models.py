@@ -29,6 +29,8 @@ class RecommendationGroup(NormalisedText, Versioned):
 
     history = HistoricalRecords(bases=[AuditedHistory])
 
+    audit_subject_quotes = True  # its subject is its own text, in the document's language
+
     @staticmethod
     def audit_subject(record, names):
         return record.title
@@ -64,6 +66,8 @@ class Theme(NormalisedText, Versioned):
 
     history = HistoricalRecords(bases=[AuditedHistory])
     audit_response_paths = ("group.response_id",)  # the audit trail (core/audit.py)
+
+    audit_subject_quotes = True  # its subject is its own text, in the document's language
 
     @staticmethod
     def audit_subject(record, names):
@@ -202,9 +206,12 @@ class Recommendation(NormalisedText, Versioned):
     history = HistoricalRecords(bases=[AuditedHistory])
     audit_response_paths = ("response_id", "theme.group.response_id")  # the audit trail (core/audit.py)
 
+    audit_subject_quotes = True  # its subject is its own text, in the document's language
+
     @staticmethod
     def audit_subject(record, names):
-        return record.location or excerpt(record.text, 60)
+        # By its number, as the document names it; else where the report has it, else its first words.
+        return record.number or record.location or excerpt(record.text, 60)
 
     class Meta:
         verbose_name = _("aanbeveling")

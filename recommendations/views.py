@@ -98,14 +98,18 @@ def agreement(request, rec):
 def render_row(request, rec, response, *, form=None, saved_message=None, status=200):
     """The recommendation's row of the document table, showing ``form`` if given."""
     rec.link_list = list(rec.action_links.select_related("action").order_by("order", "pk"))
+    template = "document/_recommendation_row.html"
+    if response.layout == "matrix":  # the management response block of the recommendation
+        template = f"{response.layout_spec.recommendation_template}#agreement"
     context = {
+        "rec_pk": str(rec.pk),
         "rec": rec,
         "response": response,
         "rights": permissions.rights(request.user, response),
         "form": form,
         "saved_message": saved_message,
     }
-    return render(request, "document/_recommendation_row.html", context, status=status)
+    return render(request, template, context, status=status)
 
 
 # The structure editor: groups -> themes -> recommendations, added, edited, moved and deleted
@@ -151,6 +155,18 @@ class Kind:
                 "start": start,
             }
         return _("aanbeveling “%(start)s”") % {"start": start}
+
+    def label_parts(self, item):
+        """The label in two: what the interface calls the item, and the document's words that name it
+        (the controls mark those with the document's language)."""
+        if self.name == "group":
+            return _("groep"), item.title
+        if self.name == "theme":
+            return _("thema"), str(item)
+        start = Truncator(plain(item.text)).words(6, truncate="…")
+        if item.number or item.location:
+            return _("aanbeveling %(location)s") % {"location": item.number or item.location}, start
+        return _("aanbeveling"), start
 
 
 GROUP = Kind(
@@ -620,6 +636,7 @@ def describe(kind, item, contents):
     if kind is RECOMMENDATION:
         item.excerpt = Truncator(plain(item.text)).chars(180, truncate="…")
     item.label = kind.label(item)
+    item.label_head, item.label_quote = kind.label_parts(item)
     item.contents = contents
     item.delete_question = f"{delete_question(kind, item)} {consequences(contents)}".strip()
 

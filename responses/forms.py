@@ -92,6 +92,11 @@ class ColumnsField(LinesField):
             raise forms.ValidationError(_("De kolom action (de kernactie) hoort erbij."))
 
 
+def role_choices():
+    """The roles as every select names them: capitalised, as an option starts a line."""
+    return [(value, capfirst(label)) for value, label in Membership.Role.choices]
+
+
 class ResponseForm(VersionedForm):
     """The response's metadata and introduction (the document's title block and part I)."""
 
@@ -307,7 +312,7 @@ class AddMemberForm(forms.Form):
     """Give someone a role on the response (the People page)."""
 
     username = forms.CharField(label=_("Gebruikersnaam"), max_length=150)
-    role = forms.ChoiceField(label=_("Rol"), choices=Membership.Role.choices)
+    role = forms.ChoiceField(label=_("Rol"), choices=role_choices)
 
     def __init__(self, *args, response, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -331,7 +336,7 @@ class AddMemberForm(forms.Form):
 
 
 class MemberRoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("Rol"), choices=Membership.Role.choices)
+    role = forms.ChoiceField(label=_("Rol"), choices=role_choices)
 
 
 class VerifyForm(forms.Form):

@@ -144,6 +144,7 @@ class ManagementResponse(NormalisedText, Versioned):
     history = HistoricalRecords(bases=[AuditedHistory])
     # The audit trail (core/audit.py): the response is its own.
     audit_response_paths = ("pk",)
+    audit_subject_quotes = True  # its subject is its title, in the document's language
 
     @staticmethod
     def audit_subject(record, names):

@@ -120,7 +120,7 @@ def test_htmx_gets_the_results_only(client, portfolio):
 def over_time(html):
     """The over-time chart's text alternative: [(label, percent)]."""
     text = html.split('id="grafiek-tijd-tekst">', 1)[1].split("</p>", 1)[0]
-    return [(label, int(percent)) for label, percent in re.findall(r"(\d{4} K\d): (\d+)%", text)]
+    return [(label, int(percent)) for label, percent in re.findall(r"(K\d \d{4}): (\d+)%", text)]
 
 
 def at(day):

@@ -99,12 +99,16 @@ def test_evaluation_staff_see_the_whole_structure_on_the_manage_page(staff, resp
 def test_every_control_says_which_item_it_acts_on(staff, response):
     theme = first_theme(response)
     html = staff.get(url("manage", response.slug)).content.decode()
-    hidden = '<span class="visually-hidden"> thema “8.0.0 THEMA 00”</span>'
+    # The interface's word, then the document's own words, quoted in the document's language.
+    hidden = '<span class="visually-hidden"> thema <q lang="nl">8.0.0 THEMA 00</q></span>'
     for control in ("Bewerken", "Omhoog", "Omlaag", "Verwijderen"):
         assert f"{control}{hidden}" in html
     assert f'id="omhoog-thema-{theme.pk}"' in html
     assert 'Aanbeveling toevoegen<span class="visually-hidden"> aan thema “8.0.0 THEMA 00”</span>' in html
-    assert 'Bewerken<span class="visually-hidden"> aanbeveling p. 000 (“Aanbeveling 000 over samenwerking.”)' in html
+    assert (
+        'Bewerken<span class="visually-hidden"> aanbeveling p. 000 <q lang="nl">Aanbeveling 000 over samenwerking.</q>'
+        in html
+    )
 
 
 def test_move_buttons_are_disabled_at_the_ends(staff, response):

@@ -64,7 +64,9 @@ def test_an_agreed_recommendation_without_action_is_an_error_until_linked(clean)
     response, _rec, action = clean
     lonely = RecommendationFactory(theme=_rec.theme, agreement="agree")
     findings = run_checks(response)
-    assert [(f.code, f.severity, f.item) for f in findings] == [("agreed_without_action", "error", str(lonely.name))]
+    # Named in the interface's words: by its number, else its place in the report.
+    expected = f"Aanbeveling {lonely.number or lonely.location}"
+    assert [(f.code, f.severity, f.item) for f in findings] == [("agreed_without_action", "error", expected)]
     ActionLinkFactory(recommendation=lonely, action=action)
     assert codes(response) == []
 

@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import Count, Max, Q
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from actions.models import AWAITING, CLOSED_STATUSES, VALIDATED, Action
 from recommendations.models import Recommendation
@@ -172,7 +173,7 @@ def quarter_ends(today, quarters):
     for _i in range(quarters):
         end_month = quarter * 3
         end = datetime.date(year + end_month // 12, end_month % 12 + 1, 1) - datetime.timedelta(days=1)
-        ends.append((f"{year} K{quarter}", end))
+        ends.append((_("K%(quarter)s %(year)s") % {"quarter": quarter, "year": year}, end))
         quarter -= 1
         if quarter == 0:
             year, quarter = year - 1, 4
@@ -270,6 +271,7 @@ def dashboard(request):
             "pk",
             "slug",
             "title",
+            "language",
             "organisation",
             "status",
             "evaluation_delivered_on",

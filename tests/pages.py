@@ -1,0 +1,207 @@
+"""Every page of the site, with real objects: the table the all-pages tests walk.
+
+``PAGES`` maps each URL name to the URL kwargs of a real object in the world ``build_site`` makes
+(and, optionally, a query string). ``NOT_PAGES`` lists the URL names that are not pages (files,
+POST-only endpoints, redirects), each with the reason. ``missing_pages()`` walks the URL resolver:
+a URL pattern in neither table is reported, so a new URL fails the tests until it has a case here.
+
+Adding a page: one line in ``PAGES``, ``"app:name": page(lambda s: {"pk": s.thing.pk})``, with the
+object made in ``build_site`` if it is new.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ROLES = ["anonymous", "reader", "project_team", "evaluation_staff", "administrator"]
+LAYOUTS = ["table", "matrix"]
+DATA = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class Page:
+    kwargs: object  # side -> URL kwargs
+    query: str = ""
+
+
+def page(kwargs=lambda s: {}, query=""):
+    return Page(kwargs, query)
+
+
+def slug(s):
+    return {"slug": s.response.slug}
+
+
+PAGES = {
+    "tracking:home": page(),
+    "tracking:portfolio": page(),
+    "document:detail": page(slug),
+    "interchange:new": page(),
+    "interchange:upload_progress": page(lambda s: {"pk": s.pending_import.pk}),
+    "responses:edit": page(slug),
+    "responses:delete": page(slug),
+    "responses:withdraw": page(slug),
+    "responses:verify": page(),
+    "responses:activity": page(slug),
+    "responses:people": page(slug),
+    "publishing:publish": page(slug),
+    "publishing:compare": page(slug),
+    "publishing:as_of": page(slug, "?date=2025-06-30"),
+    "tracking:followup": page(slug),
+    "tracking:rounds": page(slug),
+    "tracking:round": page(lambda s: {"pk": s.review_round.pk}),
+    "recommendations:detail": page(lambda s: {"pk": s.rec.pk}),
+    "recommendations:agreement": page(lambda s: {"pk": s.rec.pk}),
+    "recommendations:manage": page(slug),
+    "recommendations:loose_add": page(slug),
+    "recommendations:group_add": page(slug),
+    "recommendations:group_edit": page(lambda s: {"pk": s.group.pk}),
+    "recommendations:group_delete": page(lambda s: {"pk": s.group.pk}),
+    "recommendations:theme_add": page(lambda s: {"pk": s.group.pk}),
+    "recommendations:theme_edit": page(lambda s: {"pk": s.theme.pk}),
+    "recommendations:theme_delete": page(lambda s: {"pk": s.theme.pk}),
+    "recommendations:recommendation_add": page(lambda s: {"pk": s.theme.pk}),
+    "recommendations:recommendation_edit": page(lambda s: {"pk": s.rec.pk}),
+    "recommendations:recommendation_delete": page(lambda s: {"pk": s.rec.pk}),
+    "actions:detail": page(lambda s: {"pk": s.action.pk}),
+    "actions:status": page(lambda s: {"pk": s.action.pk}),
+    "actions:manage": page(slug),
+    "actions:add": page(slug),
+    "actions:add_part": page(lambda s: {"pk": s.action.pk}),
+    "actions:edit": page(lambda s: {"pk": s.action.pk}),
+    "actions:delete": page(lambda s: {"pk": s.action.pk}),
+    "actions:link_add": page(lambda s: {"pk": s.action.pk}),
+    "actions:recommendation_link_add": page(lambda s: {"rec_pk": s.rec.pk}),
+    "actions:link_edit": page(lambda s: {"pk": s.link.pk}),
+    "login": page(),
+    "password_change": page(),
+    "password_change_done": page(),
+    "password_reset": page(),
+    "password_reset_done": page(),
+    "password_reset_confirm": page(lambda s: {"uidb64": "MQ", "token": "set-password"}),
+    "password_reset_complete": page(),
+}
+
+NOT_PAGES = {
+    "document:pdf": "a PDF",
+    "responses:version_pdf": "a PDF",
+    "publishing:compare_pdf": "a PDF",
+    "publishing:as_of_pdf": "a PDF",
+    "tracking:round_report": "a PDF",
+    "tracking:portfolio_pdf": "a PDF",
+    "interchange:export": "a YAML download",
+    "responses:version_export": "a YAML download",
+    "responses:favicon": "a redirect to a static file",
+    "responses:preview": "POST only (the live preview's fragment)",
+    "interchange:upload": "POST only (the upload form is on interchange:new)",
+    "interchange:upload_confirm": "POST only",
+    "interchange:copy": "POST only (the copy form is on interchange:new)",
+    "responses:member": "POST only (the people page's row forms)",
+    "tracking:round_close": "POST only",
+    "recommendations:group_move": "POST only",
+    "recommendations:theme_move": "POST only",
+    "recommendations:recommendation_move": "POST only",
+    "actions:move": "POST only",
+    "actions:link_delete": "POST only",
+    "actions:progress": "an htmx panel; a plain GET redirects to the action's page",
+    "actions:links": "an htmx panel; a plain GET redirects to the action's page",
+    "actions:recommendation_links": "an htmx panel; a plain GET redirects to the recommendation's page",
+    "logout": "POST only",
+    "set_language": "POST only",
+}
+
+
+def url_names(patterns=None, namespace=""):
+    """Every named URL pattern of the project, as "namespace:name"."""
+    patterns = get_resolver().url_patterns if patterns is None else patterns
+    names = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names += url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            names.append(f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed {pattern.pattern}>")
+    return names
+
+
+def missing_pages():
+    """URL names (outside Django's admin) that are neither in PAGES nor in NOT_PAGES."""
+    ours = {name for name in url_names() if not name.startswith("admin:")}
+    return sorted(ours - set(PAGES) - set(NOT_PAGES))
+
+
+def stale_pages():
+    ours = set(url_names())
+    return sorted((set(PAGES) | set(NOT_PAGES)) - ours)
+
+
+def url(name, side):
+    case = PAGES[name]
+    return reverse(name, kwargs=case.kwargs(side)) + case.query
+
+
+# --- The world -------------------------------------------------------------------------------------
+
+
+def build_site(django_user_model, layout):
+    """Two published responses with everything a page can show, both in ``layout``:
+    the seed (Dutch) and a UNEG-style response (English); one user per role, a member of both."""
+    from actions.models import Action, ActionLink, ProgressUpdate
+    from interchange.exporter import export_response
+    from interchange.importer import import_file
+    from interchange.models import PendingImport
+    from recommendations.models import Recommendation
+    from responses.models import ManagementResponse, Membership, ResponseVersion
+    from tests.fixtures import grant, make_user
+    from tracking.models import ReviewRound
+
+    users = {"anonymous": None}
+    users["administrator"] = make_user(django_user_model, "ada", is_superuser=True, is_staff=True)
+    # Names that are no word of either language (the language test reads them on every page).
+    for role, name in zip(ROLES[1:-1], ["lea", "pjotr", "evi"], strict=True):
+        users[role] = make_user(django_user_model, name)
+    sides = {}
+    for path in [Path(settings.BASE_DIR) / "responses" / "seed" / "leerecosystemen.yaml", DATA / "uneg-matrix.yaml"]:
+        response = import_file(path)
+        ManagementResponse.objects.filter(pk=response.pk).update(layout=layout, status="published")
+        response.refresh_from_db()
+        for role in ROLES[1:-1]:
+            grant(users[role], response, role)
+        rec = Recommendation.objects.for_response(response).order_by("pk").first()
+        theme = rec.theme
+        if theme is None:  # a matrix of recommendations without groups: a group and a theme to edit
+            from tests.factories import ThemeFactory
+
+            theme = ThemeFactory(group__response=response, group__title="Programme", heading="RESULTS")
+        action = Action.objects.filter(response=response, parent=None, links__isnull=False).order_by("order").first()
+        ProgressUpdate.objects.create(
+            action=action,
+            status=action.status,
+            note={"nl": "Voortgang.", "en": "Progress."}[response.language],
+            date=date(2025, 5, 1),
+        )
+        review_round = ReviewRound.objects.create(response=response, name="2025 H2", date="2025-12-15")
+        ResponseVersion.objects.create(
+            response=response, number=1, note="1", snapshot=export_response(response), pdf=b"%PDF-1.7", sha256="0" * 64
+        )
+        sides[response.language] = SimpleNamespace(
+            response=response,
+            rec=rec,
+            theme=theme,
+            group=theme.group,
+            action=action,
+            link=ActionLink.objects.filter(action=action).first(),
+            membership=Membership.objects.filter(response=response).first(),
+            review_round=review_round,
+            pending_import=None,
+        )
+    pending = PendingImport.objects.create(
+        file_name="groot.yaml", text="x", sha256="0" * 64, size=1, created_by=users["administrator"]
+    )
+    for side in sides.values():
+        side.pending_import = pending
+    return SimpleNamespace(users=users, nl=sides["nl"], en=sides["en"])
