@@ -2,12 +2,16 @@
 
 For work whose cost depends on what users typed and cannot be predicted well enough beforehand
 (a PDF render: WeasyPrint's layout of a hostile text can take minutes and gigabytes). The child
-is forked from the caller, so it shares what the caller has loaded (WeasyPrint, fonts, templates)
-without paying for it again, and its memory goes back to the system when it ends: the caller's
-memory stays what it was, however large the work.
+comes from multiprocessing's *fork server*: a small process started once, single-threaded, that
+has imported the modules named in ``preload`` (for PDFs: Django set up and WeasyPrint loaded) and
+forks a child for each call. So a call pays neither the imports nor a fork of the caller (which
+may hold threads: a database pool's; forking a threaded process can deadlock the child), and the
+child's memory goes back to the system when it ends: the caller's memory stays what it was,
+however large the work.
 
-``run(function, *args, seconds=..., memory_mib=...)`` returns what ``function(*args)`` returns (it
-must be picklable: bytes, tuples of plain values) or raises:
+``run(function, *args, seconds=..., memory_mib=..., preload=[...])`` returns what
+``function(*args)`` returns or raises (``function`` is passed by name: a module-level function;
+its arguments and result are pickled: strings, bytes, tuples of plain values):
 
 * ``TimeLimit`` when the child took longer than ``seconds`` (it is killed);
 * ``MemoryLimit`` when it needed more than ``memory_mib`` MiB of address space beyond what the
@@ -15,8 +19,7 @@ must be picklable: bytes, tuples of plain values) or raises:
   ``MemoryError`` in Python or a crash in a C library; either ends the child);
 * ``ChildFailed`` for any other exception in the child (its type and message are kept).
 
-The child must not use the caller's database connections: pass it what it needs, return what
-it made. It ends with ``os._exit``: nothing of the caller (connections, files) is closed by it.
+The child has no database connection of the caller's: pass it what it needs, return what it made.
 """
 
 import multiprocessing
@@ -60,7 +63,6 @@ def resident_bytes() -> int:
 
 def _child(connection, function, args, memory_bytes):
     try:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is the caller's to handle
         limit = address_space_bytes() + memory_bytes
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -76,12 +78,13 @@ def _child(connection, function, args, memory_bytes):
     except BaseException as error:
         connection.send(("error", (type(error).__name__, str(error)[:1000])))
     connection.close()
-    os._exit(0)
 
 
-def run(function, *args, seconds: float, memory_mib: int):
-    """``function(*args)`` in a forked child, within ``seconds`` and ``memory_mib`` MiB (see the module)."""
-    context = multiprocessing.get_context("fork")
+def run(function, *args, seconds: float, memory_mib: int, preload=()):
+    """``function(*args)`` in a child of the fork server, within ``seconds`` and ``memory_mib`` MiB
+    (see the module). ``preload``: modules the fork server imports when it starts."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(preload))  # for the server's start (the first call)
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(sender, function, args, memory_mib * 1024 * 1024), daemon=True)
     process.start()
@@ -92,14 +95,18 @@ def run(function, *args, seconds: float, memory_mib: int):
         try:
             status, value = receiver.recv()
         except EOFError:
-            # The child died without answering: a C library that could not allocate aborts or
-            # segfaults rather than raising. Memory is the bound it ran into.
-            raise MemoryLimit(f"{memory_mib} MiB") from None
+            status, value = "died", None
     finally:
         receiver.close()
         if process.is_alive():
             process.kill()
         process.join()
+    if status == "died":
+        # The child ended without answering. Killed by a signal: a C library that could not
+        # allocate aborts or segfaults rather than raising, so memory is the bound it met.
+        if process.exitcode is not None and process.exitcode < 0:
+            raise MemoryLimit(f"{memory_mib} MiB")
+        raise ChildFailed("exit", f"the render process ended with code {process.exitcode}")
     if status == "ok":
         return value
     if status == "memory":

@@ -14,10 +14,3 @@ class DocumentConfig(AppConfig):
         from . import tasks
 
         revision.after_commit(tasks.schedule_pdf)
-
-        import os
-
-        if os.environ.get("TASK_WORKER") == "1":
-            # A task worker (run_worker's child) renders PDFs: load WeasyPrint once, here, so
-            # that each render's child process (core/bounded.py) shares it instead of importing it.
-            import weasyprint  # noqa: F401

@@ -199,9 +199,9 @@ def write_pdf(html: str, *, identifier: str | None = None, fetcher=None) -> byte
     and memory (core/bounded.py; settings.PDF_RENDER_SECONDS and PDF_RENDER_MEMORY_MIB): a text
     that would take minutes or gigabytes to lay out ends with ``TooComplex``, and the process that
     asked (the task worker) goes on, its memory unchanged by the render. ``identifier`` seeds the
-    PDF's document ID (stable across versions of one thing).
+    PDF's document ID (stable across versions of one thing). The render always loads through
+    ``StaticFilesFetcher``; a ``fetcher`` given here gets the URLs that were refused.
     """
-    fetcher = fetcher or _fetcher_class()()
     # Rows stored before core.text cleaned every save may still hold U+2029 and the like.
     html = breakable(printable(html))
     pdf_identifier = hashlib.sha256(identifier.encode()).hexdigest()[:32].encode() if identifier else None
@@ -209,10 +209,10 @@ def write_pdf(html: str, *, identifier: str | None = None, fetcher=None) -> byte
         data, refused = bounded.run(
             _write_pdf,
             html,
-            fetcher,
             pdf_identifier,
             seconds=settings.PDF_RENDER_SECONDS,
             memory_mib=settings.PDF_RENDER_MEMORY_MIB,
+            preload=["document.render_process"],
         )
     except bounded.TimeLimit:
         raise TooComplex("time", f"{settings.PDF_RENDER_SECONDS:g} s") from None
@@ -220,14 +220,17 @@ def write_pdf(html: str, *, identifier: str | None = None, fetcher=None) -> byte
         raise TooComplex("memory", f"{settings.PDF_RENDER_MEMORY_MIB} MiB") from None
     except bounded.ChildFailed as error:
         raise TooComplex("error", str(error)[:300]) from None
-    fetcher.refused.extend(url for url in refused if url not in fetcher.refused)
+    if fetcher is not None:  # the caller's, to read what was refused (tests, logs)
+        fetcher.refused.extend(url for url in refused if url not in fetcher.refused)
     return data
 
 
-def _write_pdf(html, fetcher, pdf_identifier):
-    """In the child process: WeasyPrint's work. Returns the PDF and the URLs the fetcher refused."""
+def _write_pdf(html, pdf_identifier):
+    """In the child process: WeasyPrint's work, through our fetcher. Returns the PDF and the URLs
+    the fetcher refused."""
     from weasyprint import HTML
 
+    fetcher = _fetcher_class()()
     options = {"pdf_identifier": pdf_identifier} if pdf_identifier else {}
     data = HTML(string=html, base_url=STATIC_ORIGIN, url_fetcher=fetcher).write_pdf(
         finisher=add_header_scopes, pdf_variant=PDF_VARIANT, **options

@@ -177,9 +177,7 @@ class Command(BaseCommand):
 
         recover_tasks(started_before=timezone.now() - timedelta(minutes=stale_after))
         close_old_connections()  # the children have their own; this process holds none while it waits
-        # WeasyPrint is loaded once in each worker process (document/apps.py), before its first
-        # task: a render runs in a child forked from it (core/bounded.py) that shares it.
-        env = {**os.environ, "TASK_WORKER": "1"}
+        env = dict(os.environ)
         if max_rss_mib:
             env[worker.MAX_RSS_ENV] = str(max_rss_mib)
         Supervisor(argv_for, shutdown_timeout=shutdown_timeout, nice=nice, env=env).run()
