@@ -10,8 +10,9 @@ child's memory goes back to the system when it ends: the caller's memory stays w
 however large the work.
 
 ``run(function, *args, seconds=..., memory_mib=..., preload=[...])`` returns what
-``function(*args)`` returns or raises (``function`` is passed by name: a module-level function;
-its arguments and result are pickled: strings, bytes, tuples of plain values):
+``function(*args)`` returns or raises (``function`` is passed by name: a module-level function,
+or ``"module:name"`` to import it in the child only; its arguments and result are pickled:
+strings, bytes, tuples of plain values):
 
 * ``TimeLimit`` when the child took longer than ``seconds`` (it is killed);
 * ``MemoryLimit`` when it needed more than ``memory_mib`` MiB of address space beyond what the
@@ -22,6 +23,7 @@ its arguments and result are pickled: strings, bytes, tuples of plain values):
 The child has no database connection of the caller's: pass it what it needs, return what it made.
 """
 
+import importlib
 import multiprocessing
 import os
 import resource
@@ -64,6 +66,9 @@ def resident_bytes() -> int:
 def _child(connection, function, args, memory_bytes):
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is the caller's to handle
+        if isinstance(function, str):  # "module:name", imported here, not in the caller
+            module, _sep, name = function.partition(":")
+            function = getattr(importlib.import_module(module), name)
         limit = address_space_bytes() + memory_bytes
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         result = ("ok", function(*args))

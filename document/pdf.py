@@ -207,7 +207,7 @@ def write_pdf(html: str, *, identifier: str | None = None, fetcher=None) -> byte
     pdf_identifier = hashlib.sha256(identifier.encode()).hexdigest()[:32].encode() if identifier else None
     try:
         data, refused = bounded.run(
-            _write_pdf,
+            "document.render_process:write_pdf",  # imported in the render's process, not here
             html,
             pdf_identifier,
             seconds=settings.PDF_RENDER_SECONDS,
@@ -223,19 +223,6 @@ def write_pdf(html: str, *, identifier: str | None = None, fetcher=None) -> byte
     if fetcher is not None:  # the caller's, to read what was refused (tests, logs)
         fetcher.refused.extend(url for url in refused if url not in fetcher.refused)
     return data
-
-
-def _write_pdf(html, pdf_identifier):
-    """In the child process: WeasyPrint's work, through our fetcher. Returns the PDF and the URLs
-    the fetcher refused."""
-    from weasyprint import HTML
-
-    fetcher = _fetcher_class()()
-    options = {"pdf_identifier": pdf_identifier} if pdf_identifier else {}
-    data = HTML(string=html, base_url=STATIC_ORIGIN, url_fetcher=fetcher).write_pdf(
-        finisher=add_header_scopes, pdf_variant=PDF_VARIANT, **options
-    )
-    return data, list(fetcher.refused)
 
 
 COMPARISON_TEMPLATE = "print/comparison.html"
