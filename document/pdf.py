@@ -53,6 +53,7 @@ FONTS = "print/fonts/"
 PDF_VARIANT = "pdf/ua-1"
 CACHE_ALIAS = "pdf"
 PENDING_TIMEOUT = 10 * 60  # a render that has not finished by then may be asked for again
+FAILURE_TIMEOUT = 60 * 60  # a render past its bounds is tried again after this, if asked
 
 
 class TooComplex(Exception):
@@ -388,13 +389,14 @@ def rendering(etag: str):
 
     A render that goes past its bounds (``TooComplex``) is recorded as failed for ``etag``: the
     PDF's page says why, and the task ends normally (the worker goes on with the next one). The
-    same content is not tried again until it changes (a new revision is a new key)."""
+    same content is not tried again for FAILURE_TIMEOUT (a busy machine may have been the cause),
+    or until it changes (a new revision is a new key)."""
     cache = caches[CACHE_ALIAS]
     try:
         yield
     except TooComplex as error:
         logger.warning("PDF %s not made: %s", etag, error)
-        cache.set(_failed(etag), {"reason": error.reason, "detail": error.detail})
+        cache.set(_failed(etag), {"reason": error.reason, "detail": error.detail}, timeout=FAILURE_TIMEOUT)
     finally:
         cache.delete(_pending(etag))
 
