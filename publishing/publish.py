@@ -65,14 +65,16 @@ def check(response, *, user=None, override_reason=""):
     return errors
 
 
-def publish(*, response, user=None, note, override_reason="") -> ResponseVersion:
+def publish(*, response, user=None, note, override_reason="", on_written=None) -> ResponseVersion:
     """Freeze the next version of ``response``: its interchange file, its PDF and the PDF's SHA-256.
 
     Refused with ``PublicationBlocked`` while the checks (document/checks.py) find errors,
     unless an administrator gives ``override_reason``, which the version records together with
     the errors it overrode. Warnings never block. The response becomes published, dated today.
     ``TooComplex`` when the PDF cannot be made within its bounds; ``KeptChanging`` when the
-    response changed under every attempt. Either way nothing is written.
+    response changed under every attempt. Either way nothing is written. ``on_written(version)``
+    runs inside the transaction that writes the version (a publication records it there, so a
+    worker that dies after the commit cannot publish it twice).
     """
     override_reason = (override_reason or "").strip()
     for _attempt in range(ATTEMPTS):
@@ -84,14 +86,14 @@ def publish(*, response, user=None, note, override_reason="") -> ResponseVersion
         published.published_on = timezone.localdate()
         snapshot = export_response(published)
         data = render_pdf(published)
-        version = _write(response, current.revision, user, note, override_reason, errors, snapshot, data)
+        version = _write(response, current.revision, user, note, override_reason, errors, snapshot, data, on_written)
         if version is not None:
             return version
     raise KeptChanging
 
 
 @transaction.atomic
-def _write(given, revision, user, note, override_reason, errors, snapshot, data):
+def _write(given, revision, user, note, override_reason, errors, snapshot, data, on_written):
     """The version and the response's new status, if the response is still at ``revision``; else None."""
     response = ManagementResponse.objects.select_for_update().get(pk=given.pk)
     if response.revision != revision:
@@ -106,7 +108,7 @@ def _write(given, revision, user, note, override_reason, errors, snapshot, data)
     for field in ("status", "published_on", "version", "updated_by_id", "updated_at"):
         setattr(given, field, getattr(response, field))
     last = response.published_versions.aggregate(n=models.Max("number"))["n"] or 0
-    return ResponseVersion.objects.create(
+    version = ResponseVersion.objects.create(
         response=response,
         number=last + 1,
         published_by=user if user is not None and user.is_authenticated else None,
@@ -118,6 +120,9 @@ def _write(given, revision, user, note, override_reason, errors, snapshot, data)
         pdf=data,
         sha256=sha256(data),
     )
+    if on_written is not None:
+        on_written(version)
+    return version
 
 
 # --- publishing from the web: in the task worker ----------------------------------------
@@ -160,6 +165,7 @@ def complete(publication_id: int) -> str:
                 user=publication.requested_by,
                 note=publication.note,
                 override_reason=publication.override_reason,
+                on_written=publication.succeed,
             )
     except PublicationBlocked as blocked:
         publication.fail("blocked", errors=[f"{e.item}: {e.message}" for e in blocked.errors])
@@ -173,7 +179,6 @@ def complete(publication_id: int) -> str:
         publication.fail("lost")  # the page says so; the task's own record keeps the traceback
         raise
     else:
-        publication.succeed(version)
         return f"version {version.number}"
     return "failed"
 
