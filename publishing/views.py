@@ -85,7 +85,8 @@ def publication(request, slug, pk):
     permissions.require(permissions.can_publish(request.user, response))
     item = get_object_or_404(response.publications.select_related("version"), pk=pk)
     if item.status == Publication.Status.DONE:
-        messages.success(request, _("Versie %(number)s gepubliceerd.") % {"number": item.version.number})
+        if request.method == "GET":  # not for the page's own HEAD that asks whether it is done
+            messages.success(request, _("Versie %(number)s gepubliceerd.") % {"number": item.version.number})
         return redirect(response)
     http = render(
         request,

@@ -234,3 +234,19 @@ def test_later_calls_of_a_note_print_its_number(db, tmp_path):
     text = pdf_text(pdf.render_pdf(response), tmp_path)
     assert "Eerst1 dan2 weer2." in text.replace("\u200b", "")
     assert text.count("Noot B.") == 1
+
+
+@pytest.mark.pdf
+@WORKER
+def test_the_waiting_page_can_ask_with_head_whether_the_pdf_is_there(client):
+    """What static/js/app.js does on the "being prepared" page before it loads the PDF."""
+    response = ManagementResponseFactory(status="published")
+    url = reverse("document:pdf", args=[response.slug])
+    waiting = client.get(url).content.decode()
+    assert f'data-wait-url="{url}"' in waiting
+    assert '<noscript><meta http-equiv="refresh"' in waiting  # without JavaScript
+    assert client.head(url).status_code == 202
+    run_worker()
+    ready = client.head(url)
+    assert ready.status_code == 200
+    assert ready["Content-Type"] == "application/pdf"

@@ -58,7 +58,7 @@ def test_publishing_pages_are_accessible_and_keep_the_csp(live_server, page, see
     shoot(page, "2b-publishing")
     assert violations(page) == []
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
-    # The page asks again by itself (a meta refresh) and lands on the document with the version.
+    # The page asks by itself whether the version is there (app.js) and then goes to the document.
     expect(page.get_by_role("heading", name="Gepubliceerde versies")).to_be_visible(timeout=20_000)
     expect(page.get_by_text("Versie 1 gepubliceerd.")).to_be_visible()
 
