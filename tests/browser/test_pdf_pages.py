@@ -38,7 +38,7 @@ def test_a_reader_waits_for_the_new_pdf_or_opens_the_previous_one(live_server, p
     expect(previous).to_be_visible()
     shoot(page, "pdf-1-being-prepared-with-previous")
     assert violations(page) == []
-    answer = page.request.get(previous.get_attribute("href"))
+    answer = page.request.get(live_server.url + previous.get_attribute("href"))
     assert answer.status == 200
     assert answer.headers["content-type"] == "application/pdf"
     assert "-vorige-" in answer.headers["content-disposition"]
