@@ -24,6 +24,7 @@ The child has no database connection of the caller's: pass it what it needs, ret
 """
 
 import importlib
+import math
 import multiprocessing
 import os
 import resource
@@ -63,9 +64,13 @@ def resident_bytes() -> int:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def _child(connection, function, args, memory_bytes):
+def _child(connection, function, args, memory_bytes, seconds):
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is the caller's to handle
+        # A backstop if the caller is gone (killed while it waited): the child ends itself a little
+        # after the caller would have stopped it (SIGALRM's default action ends the process).
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        signal.alarm(math.ceil(seconds) + 5)
         if isinstance(function, str):  # "module:name", imported here, not in the caller
             module, _sep, name = function.partition(":")
             function = getattr(importlib.import_module(module), name)
@@ -91,7 +96,9 @@ def run(function, *args, seconds: float, memory_mib: int, preload=()):
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(preload))  # for the server's start (the first call)
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(sender, function, args, memory_mib * 1024 * 1024), daemon=True)
+    process = context.Process(
+        target=_child, args=(sender, function, args, memory_mib * 1024 * 1024, seconds), daemon=True
+    )
     process.start()
     sender.close()
     try:
