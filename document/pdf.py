@@ -1,9 +1,14 @@
 """The formal response as PDF, rendered by WeasyPrint.
 
 ``render_pdf(response)`` renders templates/print/response.html with the print
-stylesheet (static/print/print.css) into a tagged PDF/UA-1 file;
-``cached_pdf(response)`` serves it from the "pdf" cache when the response has
-not changed since the last export.
+stylesheet (static/print/print.css) into a tagged PDF/UA-1 file; every PDF of the
+application is written by ``write_pdf``, in a process of its own bounded in time and
+memory (core/bounded.py; ``TooComplex`` past the bounds). ``cached_pdf(response)``
+serves it from the "pdf" cache when the response has not changed since the last export.
+
+Renders run in the task worker only: ``serve`` answers a request for any PDF at once (the
+PDF, 304, or 202 with a render queued and the previous rendering offered, or why it cannot
+be made); ``schedule_after_edits`` makes a burst of saves one render. docs/pdf.md says how.
 
 WeasyPrint is imported inside the functions that need it: importing it costs
 about a second, which commands and web workers that never make a PDF should
