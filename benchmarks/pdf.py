@@ -24,32 +24,26 @@ import time
 import zlib
 from pathlib import Path
 
+import django
+
 ROOT = Path(__file__).resolve().parent.parent
-WORK = tempfile.TemporaryDirectory(prefix="pdf-benchmark-")
-
-# Before Django reads its settings: our own database and cache, nothing shared.
-os.environ["DATABASE_URL"] = f"sqlite:///{WORK.name}/benchmark.sqlite3"
-os.environ["PDF_CACHE_BACKEND"] = "django.core.cache.backends.locmem.LocMemCache"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-sys.path.insert(0, str(ROOT))
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import override_settings  # noqa: E402
-from django.urls import reverse  # noqa: E402
-from synthetic import synthetic_response  # noqa: E402  benchmarks/synthetic.py
-
-from actions.models import Action  # noqa: E402
-from document import pdf  # noqa: E402
-from interchange.importer import import_file  # noqa: E402
-from recommendations.models import Recommendation  # noqa: E402
-
 SEED = ROOT / "responses" / "seed" / "leerecosystemen.yaml"
+
+
+def set_up():
+    """Our own database and cache, nothing shared; then Django. Only when run as a script: every
+    render's process imports this module again as its main module (core/bounded.py), and must not
+    make a database of its own."""
+    work = tempfile.TemporaryDirectory(prefix="pdf-benchmark-")
+    os.environ["DATABASE_URL"] = f"sqlite:///{work.name}/benchmark.sqlite3"
+    os.environ["PDF_CACHE_BACKEND"] = "django.core.cache.backends.locmem.LocMemCache"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    from django.conf import settings
+
+    assert settings.DATABASES["default"]["NAME"].startswith(work.name)  # never a real database
+    return work
 
 
 def page_count(data: bytes) -> int:
@@ -100,30 +94,58 @@ def main():
     parser.add_argument("--runs", type=int, default=7, help="renders of the seed to take the median of (default 7)")
     parser.add_argument("--large-runs", type=int, default=3, help="renders of the large response (default 3)")
     args = parser.parse_args()
+    work = set_up()
+
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import override_settings
+    from django.urls import reverse
+    from synthetic import synthetic_response  # benchmarks/synthetic.py
+
+    from actions.models import Action
+    from document import pdf
+    from interchange.importer import import_file
+    from recommendations.models import Recommendation
 
     for key, value in machine().items():
         print(f"{key:20} {value}")
+    print(f"{'load average':20} {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     call_command("migrate", verbosity=0)
     seed = import_file(SEED, replace=True)
+    seed.refresh_from_db()  # the revision the import's last write gave it
     rows = []  # (measurement, pages, figure)
 
-    # 1. The seed: the first render pays for importing WeasyPrint and loading fonts; then warm renders.
+    # 1. The seed. Every render runs in a child of the render processes' fork server
+    # (core/bounded.py): the first one starts that server (Django set up, WeasyPrint imported).
     start = time.perf_counter()
     pdf.render_pdf(seed)
     cold = time.perf_counter() - start
     seed_times, data = timed(lambda: pdf.render_pdf(seed), args.runs)
     seed_pages = page_count(data)
-    rows.append(("seed, first render in a fresh process (WeasyPrint import included)", seed_pages, f"{cold:.2f} s"))
+    rows.append(("seed, first render (starts the render processes' fork server)", seed_pages, f"{cold:.2f} s"))
     rows.append(
         (
-            f"seed, warm process, median of {args.runs} (min {min(seed_times):.2f}, max {max(seed_times):.2f})",
+            f"seed, median of {args.runs} (min {min(seed_times):.2f}, max {max(seed_times):.2f})",
             seed_pages,
             f"{statistics.median(seed_times):.2f} s",
+        )
+    )
+    # What the bound costs: the same render without the child process (WeasyPrint in this process).
+    from document import render_process
+
+    html = pdf.breakable(pdf.printable(pdf.render_html(seed)))
+    direct, _ = timed(lambda: render_process.write_pdf(html, None), args.runs)
+    rows.append(
+        (
+            f"seed, WeasyPrint in this process, unbounded, median of {args.runs}: what the child process costs",
+            seed_pages,
+            f"{statistics.median(direct):.2f} s",
         )
     )
 
     # 2. A large response.
     large = synthetic_response()
+    large.refresh_from_db()
     large_times, data = timed(lambda: pdf.render_pdf(large), args.large_runs)
     large_pages = page_count(data)
     large_median = statistics.median(large_times)
@@ -140,19 +162,30 @@ def main():
         )
     )
 
-    # 3. Cached exports, as production runs them (renderer version computed once per process).
+    # 3. Requests, as production serves them (renderer version computed once per process).
     with override_settings(DEBUG=False):
+        client = Client()
+        url = reverse("document:pdf", args=[seed.slug])
         pdf.cached_pdf(seed)
         pdf.cached_pdf(large)
         cached, _ = timed(lambda: pdf.cached_pdf(seed), 50)
         large_cached, _ = timed(lambda: pdf.cached_pdf(large), 20)
-        client = Client()
-        url = reverse("document:pdf", args=[seed.slug])
         view, http = timed(lambda: client.get(url, SERVER_NAME="localhost"), 50)
+        assert http.status_code == 200, http.status_code
         etag = http["ETag"]
         not_modified, http304 = timed(lambda: client.get(url, SERVER_NAME="localhost", HTTP_IF_NONE_MATCH=etag), 50)
-    assert http.status_code == 200
-    assert http304.status_code == 304
+        assert http304.status_code == 304
+
+        # A revision not rendered yet: the request queues one render and answers 202 at once.
+        def after_an_edit():
+            Recommendation.objects.for_response(seed).first().save()  # a new revision
+            start = time.perf_counter()
+            answer = client.get(url, SERVER_NAME="localhost")
+            elapsed = time.perf_counter() - start
+            assert answer.status_code == 202, answer.status_code
+            return elapsed
+
+        pending = [after_an_edit() for _ in range(20)]
     rows.append(("cached export of the seed (`cached_pdf`), median of 50", seed_pages, ms(statistics.median(cached))))
     rows.append(
         ("cached export of the synthetic response, median of 20", large_pages, ms(statistics.median(large_cached)))
@@ -161,15 +194,21 @@ def main():
         ("`GET /responses/leerecosystemen/pdf/` from the cache, median of 50", seed_pages, ms(statistics.median(view)))
     )
     rows.append(("the same with `If-None-Match` (304), median of 50", "–", ms(statistics.median(not_modified))))
+    rows.append(
+        (
+            f"the same after an edit: 202 at once, a render queued (median of 20; max {1000 * max(pending):.1f} ms)",
+            "–",
+            ms(statistics.median(pending)),
+        )
+    )
 
     print()
     print("| measurement | pages | time |")
     print("|---|---|---|")
     for measurement, pages, figure in rows:
         print(f"| {measurement} | {pages} | {figure} |")
-    WORK.cleanup()
+    work.cleanup()
 
 
 if __name__ == "__main__":
-    assert settings.DATABASES["default"]["NAME"].startswith(WORK.name)  # never a real database
     main()

@@ -23,16 +23,16 @@ RECOMMENDATION = (
 )
 
 
-def synthetic_response(*, actions=24, parts=3, groups=3, themes_per_group=10, recommendations=300):
+def synthetic_response(*, actions=24, parts=3, groups=3, themes_per_group=10, recommendations=300, slug="synthetisch"):
     """A large response built with the ORM: long narratives with lists and a footnote, a long table."""
     with transaction.atomic(), revision.batch():  # one revision bump, not one per row
-        return _build(actions, parts, groups, themes_per_group, recommendations)
+        return _build(actions, parts, groups, themes_per_group, recommendations, slug)
 
 
-def _build(actions, parts, groups, themes_per_group, recommendations):
+def _build(actions, parts, groups, themes_per_group, recommendations, slug):
     response = ManagementResponse.objects.create(
         title="Managementresponse synthetische evaluatie",
-        slug="synthetisch",
+        slug=slug,
         organisation="Europa WSE",
         evaluation_title="Synthetische evaluatie",
         introduction=(SENTENCE * 6 + "\n\n") * 3,

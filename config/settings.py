@@ -270,8 +270,15 @@ TASKS = {
 # gunicorn's timeout even with the database a round trip away, and covers the responses people
 # write by hand (figures: benchmarks/README.md, "Importing a large file").
 UPLOAD_IMPORT_IN_REQUEST_BYTES = int(os.environ.get("UPLOAD_IMPORT_IN_REQUEST_BYTES", str(500 * 1024)))
-# How long a PDF request waits for a render in progress before answering "being prepared" (202).
-PDF_WAIT_SECONDS = float(os.environ.get("PDF_WAIT_SECONDS", "0" if TESTING else "2"))
+# PDFs are rendered by the task worker only (document/pdf.py, docs/pdf.md); a request never waits
+# for one. After a save, the render follows once the response has had no edit for this long
+# (a burst of saves makes one render); a reader who asks for the PDF gets a render at once.
+# In tests an hour: a test that runs the worker renders only what it asks for (or sets it to 0).
+PDF_DEBOUNCE_SECONDS = float(os.environ.get("PDF_DEBOUNCE_SECONDS", "3600" if TESTING else "10"))
+# Every render runs in a child process of the worker within these bounds (core/bounded.py);
+# past them the PDF's page says the document is too complex to print.
+PDF_RENDER_SECONDS = float(os.environ.get("PDF_RENDER_SECONDS", "180"))
+PDF_RENDER_MEMORY_MIB = int(os.environ.get("PDF_RENDER_MEMORY_MIB", "1536"))
 
 # Django 6.1 mailers: the console in development, SMTP (EMAIL_HOST, ...) in production.
 MAILERS: dict[str, dict[str, Any]] = {

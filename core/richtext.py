@@ -15,9 +15,12 @@ well within a second (benchmarks/hostile.py).
 Footnotes are rendered two ways: for the screen, a numbered list at the end of
 the text; for print, inline at the call as ``<span class="footnote">``, so that
 WeasyPrint's ``float: footnote`` puts the note at the foot of the page of its call.
+A note called again later in the text is printed once: the later calls are
+``<a class="footnote-again">`` links to it, which print its number.
 """
 
 import functools
+import hashlib
 import html
 import re
 
@@ -59,11 +62,12 @@ ALLOWED_ATTRIBUTES = {
     # An ordered list that starts at 5 prints from 5; <ol type="a"> (written as HTML) is lettered,
     # <ol type="i"> roman.
     "ol": {"start", "type"},
+    "span": {"id"},
 }
 ALLOWED_CLASSES = {
     "div": {"footnote"},
     "span": {"footnote"},
-    "a": {"footnote-ref", "footnote-backref"},
+    "a": {"footnote-ref", "footnote-backref", "footnote-again"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 # The only ids that survive: the renderer's footnote anchors (fn-<prefix>:<label>, fnref2-<prefix>:<label>).
@@ -166,7 +170,13 @@ def _unmatched_brackets(state, silent):
 def _footnote_ref(self, tokens, idx, options, env):
     meta = tokens[idx].meta
     if env.get("inline_footnotes"):
-        return f'<span class="footnote">{env["notes"].get(meta["id"], "")}</span>'
+        # The first call of a note carries it (a footnote at the foot of the page); a later call of
+        # the same note refers to it by its number (print.css: target-counter), as on the screen.
+        # Each call a footnote of its own made WeasyPrint's layout superlinear (500 calls: minutes).
+        anchor = f"fn{_anchor(meta['label'], env)}"
+        if meta.get("subId", 0):
+            return f'<a class="footnote-again" href="#{anchor}"></a>'
+        return f'<span class="footnote" id="{anchor}">{env["notes"].get(meta["id"], "")}</span>'
     label = _anchor(meta["label"], env)
     sub = meta.get("subId", 0)
     ref = f"fnref{sub + 1 if sub else ''}{label}"
@@ -252,6 +262,9 @@ def render(text: str, *, prefix: str = "", footnotes: str = "end") -> SafeString
     if not text:
         return mark_safe("")
     text = text.replace("\r\n", "\n")
+    if footnotes == "inline" and not prefix:
+        # Print: the notes' anchors must differ between the texts of one document.
+        prefix = "p" + hashlib.blake2b(text.encode(errors="surrogatepass"), digest_size=4).hexdigest()
     return mark_safe(sanitise(_convert(text, prefix=prefix, inline_footnotes=footnotes == "inline")))
 
 

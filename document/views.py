@@ -1,8 +1,4 @@
-from django.conf import settings
-from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -60,48 +56,35 @@ PDF_KEY_FIELDS = ["slug", "status", "revision", "published_on", "title"]
 
 @require_safe
 def response_pdf(request, slug):
-    """The formal response as PDF, rendered once per revision, in the background.
+    """The formal response as PDF, rendered once per revision, by the task worker, never here.
 
-    The ETag is the content key (document/pdf.py: the response's revision, its
-    date, the renderers), so a browser that has the current version gets a 304
-    for the cost of reading the response row. ``no-cache``: every use
-    revalidates, so an edit shows at once; ``private`` for drafts, which no
-    shared cache may keep.
+    The ETag is the content key (document/pdf.py: the response's revision, its date, the
+    renderers), so a browser that has the current version gets a 304 for the cost of reading
+    the response row; ``private`` for drafts, which no shared cache may keep.
 
-    PDFs are rendered by the task worker (document/tasks.py), after each save.
-    When the current one is not in the cache yet, the request makes sure one
-    render is queued (never a second one), waits up to PDF_WAIT_SECONDS for it,
-    and otherwise answers 202 with a page that reloads itself (a meta refresh,
-    and Retry-After) until the PDF is there.
+    When the current revision is not rendered yet, the request queues one render (never a
+    second one) and answers at once: 202 with a page that reloads itself until the PDF is there,
+    and a link to the previous rendering, labelled with its date and revision (``?previous=1``).
+    A render that went past its bounds: the page says so (docs/pdf.md).
     """
     response = get_visible_response(request, slug, fields=PDF_KEY_FIELDS)
     etag = pdf.pdf_etag(response)
-    headers = {
-        "ETag": etag,
-        "Cache-Control": f"{'public' if response.is_published else 'private'}, no-cache",
-    }
-    not_modified = get_conditional_response(request, etag=etag)
-    if not_modified is None:
-        data = pdf.cached_pdf_or_none(etag)
-        if data is None:
-            data = pdf.wait_for_pdf(response, etag=etag, seconds=settings.PDF_WAIT_SECONDS)
-        if data is None:
-            return _pdf_being_prepared(request, response)
-        http = HttpResponse(data, content_type="application/pdf")
-        # inline: the browser shows it; saving it proposes the file name.
-        http["Content-Disposition"] = f'inline; filename="{response.pdf_filename()}"'
-    else:
-        http = not_modified
-    for name, value in headers.items():
-        http[name] = value
-    return pdf.pdf_answer(request, http)
 
+    def previous_allowed(label):
+        # A rendering made while the response was a draft is for those who may read its history.
+        return label.get("public") or permissions.can_view_history(request.user, response)
 
-def _pdf_being_prepared(request, response):
-    return pdf.being_prepared(
+    return pdf.serve(
         request,
-        response=response,
-        retry_url=reverse("document:pdf", args=[response.slug]),
-        back_url=response.get_absolute_url(),
-        back_label=_("Terug naar het document"),
+        etag=etag,
+        enqueue=lambda: pdf.enqueue_render(response.pk, etag),
+        filename=response.pdf_filename(),
+        public=response.is_published,
+        latest=pdf.latest_key(response.pk),
+        previous_allowed=previous_allowed,
+        prepared={
+            "response": response,
+            "back_url": response.get_absolute_url(),
+            "back_label": _("Terug naar het document"),
+        },
     )

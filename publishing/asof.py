@@ -33,6 +33,11 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
 
 
+def existed(response, when) -> bool:
+    """Whether the response existed at ``when`` (one query): as ``build_document_as_of`` decides."""
+    return response.history.filter(history_date__lte=when).exists()
+
+
 def _as_of(model, response_pk, when):
     records = model.history.filter(history_response_id=response_pk, history_date__lte=when)
     return sorted(records.latest_of_each().as_instances(), key=lambda obj: (obj.order, obj.pk))

@@ -1,14 +1,14 @@
 """Publishing a version (with the checklist), comparing versions, and the response as of a date:
 the pages and their PDFs."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
-from django.core.cache import caches
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.editing import INVALID, login_required
@@ -16,26 +16,30 @@ from document import checks, pdf
 from responses import permissions
 from responses.access import get_visible_response
 from responses.models import ManagementResponse, ResponseVersion
-from responses.versions import PDF_CSP, version_list
+from responses.versions import version_list
 
-from . import asof, comparison
+from . import asof, comparison, tasks
 from . import publish as publishing
 from .forms import LIVE, AsOfForm, CompareForm, PublishForm
+from .models import Publication
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def response_publish(request, slug):
-    """The checklist and the publish form; publishing freezes the next version (publishing/publish.py)."""
+    """The checklist and the publish form. Publishing is checked here, at once, and done by the
+    task worker (publishing/publish.py): the answer is the publication's page, which follows it."""
     response = get_object_or_404(ManagementResponse, slug=slug)
     permissions.require(permissions.can_publish(request.user, response))
     may_override = publishing.may_override(request.user)
-    form = PublishForm(request.POST or None, may_override=may_override)
+    again = _failed_publication(request, response)
+    initial = {"note": again.note, "override_reason": again.override_reason} if again else None
+    form = PublishForm(request.POST or None, may_override=may_override, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                version = publishing.publish(
+                publication = publishing.request_publication(
                     response=response,
                     user=request.user,
                     note=form.cleaned_data["note"],
@@ -49,8 +53,7 @@ def response_publish(request, slug):
                     else _("Niet gepubliceerd: los de fouten op, of geef een reden om toch te publiceren."),
                 )
             else:
-                messages.success(request, _("Versie %(number)s gepubliceerd.") % {"number": version.number})
-                return redirect(response)
+                return redirect(publication)
         status = INVALID
     findings = checks.run_checks(response)
     context = {
@@ -60,11 +63,48 @@ def response_publish(request, slug):
         "errors": checks.errors(findings),
         "may_override": may_override,
         "versions": version_list(response),
+        "pending": response.publications.filter(status=Publication.Status.PENDING).first(),
     }
     return render(request, "publishing/publish.html", context, status=status)
 
 
+def _failed_publication(request, response):
+    """``?again=<id>``: a failed publication of this response, whose note the form starts from."""
+    number = request.GET.get("again", "")
+    if request.method != "GET" or not number.isdigit():
+        return None
+    return response.publications.filter(pk=number, status=Publication.Status.FAILED).first()
+
+
+@require_safe
+@login_required
+def publication(request, slug, pk):
+    """A publication on its way: 202 and a page that asks again by itself while the worker makes
+    the version; then the document, with the new version; or why there is none (nothing changed)."""
+    response = get_object_or_404(ManagementResponse, slug=slug)
+    permissions.require(permissions.can_publish(request.user, response))
+    item = get_object_or_404(response.publications.select_related("version"), pk=pk)
+    if item.status == Publication.Status.DONE:
+        if request.method == "GET":  # not for the page's own HEAD that asks whether it is done
+            messages.success(request, _("Versie %(number)s gepubliceerd.") % {"number": item.version.number})
+        return redirect(response)
+    http = render(
+        request,
+        "publishing/publication.html",
+        {"response": response, "publication": item, "retry_seconds": pdf.RETRY_SECONDS},
+        status=202 if item.is_pending else 422,
+    )
+    if item.is_pending:
+        http["Retry-After"] = str(pdf.RETRY_SECONDS)
+    http["Cache-Control"] = "no-store"
+    return http
+
+
 def build_comparison(request, response):
+    return comparison_for(response, request.GET)
+
+
+def comparison_for(response, query):
     """The comparison the query string asks for (default: the latest version with the live data),
     and its cache key: ``(form, comparison, key)``, or ``(form, None, None)`` when there is nothing
     (valid) to compare.
@@ -79,7 +119,7 @@ def build_comparison(request, response):
     if not versions:
         return None, None, None
     form = CompareForm(
-        request.GET or {"old": str(versions[0].number), "new": LIVE},
+        query or {"old": str(versions[0].number), "new": LIVE},
         versions=versions,
     )
     if not form.is_valid():
@@ -113,28 +153,32 @@ def response_compare(request, slug):
 
 
 @require_safe
-@csp_override(PDF_CSP)
 def response_compare_pdf(request, slug):
     """The comparison as a PDF annex, to send with a new version.
 
-    Rendered once per comparison (``build_comparison``'s key), response revision (its title and
-    organisation head the annex) and day (the annex is dated): kept in the shared PDF cache."""
+    Rendered by the task worker (publishing/tasks.py), once per comparison (``build_comparison``'s
+    key), response revision (its title and organisation head the annex) and day (the annex is
+    dated): kept in the shared PDF cache. Meanwhile 202 and the page that asks again by itself."""
     response = get_visible_response(request, slug)
     # The annex is part of the document: its labels, statuses and "version 1" in the document's language.
     with translation.override(response.language):
         form, result, key = build_comparison(request, response)
     if result is None:
         raise Http404
-    key = f"comparison-pdf:{key}:{response.revision}:{timezone.localdate().isoformat()}"
-    cache = caches[pdf.CACHE_ALIAS]
-    data = cache.get(key)
-    if data is None:
-        data = pdf.render_comparison_pdf(response, result)
-        cache.set(key, data)
-    http = HttpResponse(data, content_type="application/pdf")
-    name = f"{response.slug}-{form.cleaned_data['old']}-{form.cleaned_data['new']}-wijzigingen.pdf"
-    http["Content-Disposition"] = f'inline; filename="{name}"'
-    return http
+    etag = tasks.comparison_etag(response, key)
+    query = {side: form.cleaned_data[side] for side in ("old", "new")}
+    language = translation.get_language()
+    return pdf.serve(
+        request,
+        etag=etag,
+        enqueue=lambda: tasks.render_comparison_task.enqueue(response.pk, query, language, etag),
+        filename=f"{response.slug}-{query['old']}-{query['new']}-wijzigingen.pdf",
+        prepared={
+            "response": response,
+            "back_url": reverse("publishing:compare", kwargs={"slug": slug}) + f"?{urlencode(query)}",
+            "back_label": _("Terug naar de vergelijking"),
+        },
+    )
 
 
 def past_document(request, response):
@@ -172,16 +216,27 @@ def response_as_of(request, slug):
 
 @require_safe
 @login_required
-@csp_override(PDF_CSP)
 def response_as_of_pdf(request, slug):
+    """The document as it stood at the end of a day, as PDF: rendered by the task worker
+    (publishing/tasks.py), kept by response revision and day; meanwhile 202 and the page that asks
+    again by itself."""
     response = get_object_or_404(ManagementResponse, slug=slug)
     permissions.require(permissions.can_view_history(request.user, response))
-    _form, document, day = past_document(request, response)
-    if document is None:  # no (valid) date: the page says why, next to the field
+    form = AsOfForm(request.GET or None)
+    if not form.is_valid() or not asof.existed(response, asof.end_of_day(form.cleaned_data["date"])):
+        # No (valid) date, or the response did not exist yet: the page says why, next to the field.
         query = request.GET.urlencode()
         return redirect(reverse("publishing:as_of", kwargs={"slug": slug}) + (f"?{query}" if query else ""))
-    data = pdf.render_pdf(document.response, document=document, as_of=day)
-    http = HttpResponse(data, content_type="application/pdf")
-    http["Content-Disposition"] = f'inline; filename="{response.slug}-stand-{day.isoformat()}.pdf"'
-    http["Cache-Control"] = "private, no-cache"
-    return http
+    day = form.cleaned_data["date"]
+    etag = tasks.as_of_etag(response, day)
+    return pdf.serve(
+        request,
+        etag=etag,
+        enqueue=lambda: tasks.render_as_of_task.enqueue(response.pk, day.isoformat(), etag),
+        filename=f"{response.slug}-stand-{day.isoformat()}.pdf",
+        prepared={
+            "response": response,
+            "back_url": reverse("publishing:as_of", kwargs={"slug": slug}) + f"?date={day.isoformat()}",
+            "back_label": _("Terug naar de stand op die datum"),
+        },
+    )

@@ -250,16 +250,24 @@ def test_the_key_names_both_sides_and_the_language(response_with_two_versions):
     assert str(response.revision) not in comparison.cache_key(response, v1, v2)
 
 
-def test_the_pdf_annex_is_rendered_once_per_revision(client, response_with_two_versions, monkeypatch):
+@pytest.mark.django_db(transaction=True)
+def test_the_pdf_annex_is_rendered_once_per_revision_by_the_worker(client, response_with_two_versions, monkeypatch):
     from document import pdf
+    from tests.test_responses_pdf import run_worker
 
     renders = []
     monkeypatch.setattr(pdf, "render_comparison_pdf", lambda response, result: renders.append(1) or b"%PDF-1.7 x")
     response = response_with_two_versions
     url = reverse("publishing:compare_pdf", kwargs={"slug": response.slug}) + "?old=1&new=live"
+    first = client.get(url)
+    assert first.status_code == 202  # never rendered in the request
+    assert client.get(url).status_code == 202
+    run_worker()
     assert client.get(url).content == b"%PDF-1.7 x"
     assert client.get(url).content == b"%PDF-1.7 x"
-    assert len(renders) == 1
+    assert len(renders) == 1  # two requests before the worker ran: one render
     Recommendation.objects.filter(response=response).first().save()
-    client.get(url)
+    assert client.get(url).status_code == 202
+    run_worker()
+    assert client.get(url).content == b"%PDF-1.7 x"
     assert len(renders) == 2

@@ -280,32 +280,36 @@ def test_a_queryset_update_with_an_explicit_touch(client, doc, tmp_path):
 
 @pytest.mark.pdf
 @pytest.mark.django_db(transaction=True)
-def test_a_save_renders_the_pdf_in_the_background_through_the_task_backend(client, tmp_path, monkeypatch):
+def test_a_save_renders_the_pdf_in_the_background_through_the_task_backend(client, tmp_path, monkeypatch, settings):
     from django_tasks_db.models import DBTaskResult
 
     from tests.test_responses_pdf import get_pdf, run_worker
 
+    settings.PDF_DEBOUNCE_SECONDS = 0
     response = ManagementResponseFactory(status=ManagementResponse.Status.PUBLISHED)
     rec = RecommendationFactory(theme__group__response=response, text="Eerste versie.")
     run_worker()
+    DBTaskResult.objects.all().delete()
     rec.text = "Tweede versie."
-    rec.save()  # commits: the after-commit hook enqueues one render of this revision
+    rec.save()  # commits: the after-commit hook enqueues one render, once the edits settle
     response.refresh_from_db()
     etag = pdf.pdf_etag(response)
     assert pdf.cached_pdf_or_none(etag) is None
-    pending = DBTaskResult.objects.filter(task_path="document.tasks.render_pdf_task", status="READY")
-    assert [task.args_kwargs["args"] for task in pending] == [[response.pk, etag]]
+    after_edits = DBTaskResult.objects.filter(task_path="document.tasks.render_after_edits_task", status="READY")
+    assert [task.args_kwargs["args"] for task in after_edits] == [[response.pk, None]]
 
-    # A request before the worker ran: no second render is queued, the visitor is told to wait.
-    waiting = get_pdf(client, response)
-    assert waiting.status_code == 202
-    assert pending.count() == 1
+    # A request before the worker ran: a render of this revision is queued at once, and the visitor
+    # is told to wait; a second request queues no second render.
+    assert get_pdf(client, response).status_code == 202
+    assert get_pdf(client, response).status_code == 202
+    asked = DBTaskResult.objects.filter(task_path="document.tasks.render_pdf_task", status="READY")
+    assert [task.args_kwargs["args"] for task in asked] == [[response.pk, etag]]
 
     renders = []
     real = pdf.render_pdf
     monkeypatch.setattr(pdf, "render_pdf", lambda r, **kw: renders.append(r.pk) or real(r, **kw))
     run_worker()
-    assert renders == [response.pk]
+    assert renders == [response.pk]  # the asked-for render and the one after the edits: one render
     assert DBTaskResult.objects.filter(status="SUCCESSFUL", args_kwargs__args=[response.pk, etag]).exists()
     assert pdf.cached_pdf_or_none(etag) is not None
 

@@ -23,6 +23,7 @@ from evidence import services as evidence_services
 from evidence.models import Evidence, ValidationDecision
 from interchange.exporter import export_response
 from interchange.models import PendingImport
+from publishing.models import Publication
 from recommendations.models import Recommendation, RecommendationGroup, Theme
 from responses.models import Chapter, ManagementResponse, Membership, ResponseVersion, Withdrawal
 from tests.factories import (
@@ -222,8 +223,8 @@ def version(obj):
     return obj.version
 
 
-# URL patterns whose view renders a PDF within the request (the comparison annex).
-RENDERS_A_PDF = {"publishing:compare_pdf"}
+# URL patterns whose view renders a PDF within the request: none (every PDF is the task worker's).
+RENDERS_A_PDF: set[str] = set()
 
 CASES = {
     # responses
@@ -282,7 +283,11 @@ CASES = {
     "responses:version_pdf": Case(lambda w: {"slug": w.response.slug, "number": w.version.number}, page),
     "responses:version_export": Case(lambda w: {"slug": w.response.slug, "number": w.version.number}, page),
     "publishing:compare": Case(lambda w: {"slug": w.response.slug}, page),
-    "publishing:compare_pdf": Case(lambda w: {"slug": w.response.slug}, page),
+    "publishing:compare_pdf": Case(lambda w: {"slug": w.response.slug}, pdf_page),
+    # A publication on its way (the task worker makes the version): those who may publish follow it.
+    "publishing:publication": Case(
+        lambda w: {"slug": w.response.slug, "pk": w.publication.pk}, reader_login(EVAL, get_ok=202)
+    ),
     "publishing:as_of": Case(lambda w: {"slug": w.response.slug}, reader_login(ANY_MEMBER)),
     # Without a date the PDF sends members to the page, which asks for one.
     "publishing:as_of_pdf": Case(
@@ -521,8 +526,10 @@ def world(db, django_user_model):
     evidence = evidence_services.add_file(
         action=action, user=None, title="Verslag", date="2025-06-30", upload=upload("verslag.pdf", PDF)
     )
+    publication = Publication.objects.create(response=response, note="Versie", requested_by=users[ADMIN])
     return SimpleNamespace(
         evidence=evidence,
+        publication=publication,
         pending_import=pending_import,
         review_round=review_round,
         response=response,

@@ -34,7 +34,7 @@ def test_bulk_create_stores_the_html_too(db):
 def test_print_html_has_footnotes_at_their_call_and_screen_html_at_the_end(db):
     response = ManagementResponseFactory(introduction=NOTE)
     stored = ManagementResponse.objects.get(pk=response.pk).introduction_html
-    assert '<span class="footnote">De noot.</span>' in stored["print"]
+    assert re.search(r'<span class="footnote" id="fn-p[0-9a-f]{8}:1">De noot\.</span>', stored["print"])
     assert 'id="fn-rtxprefix:1"' in stored["screen"]
 
 

@@ -12,6 +12,7 @@ from actions.models import Action
 from responses.permissions import EVALUATION_STAFF, READER
 from tests.factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory
 from tests.fixtures import grant, make_user
+from tests.test_responses_pdf import get_when_ready
 
 HISTORY_MODELS = [
     "responses.HistoricalManagementResponse",
@@ -52,6 +53,7 @@ def yesterday():
 
 
 @pytest.mark.pdf
+@pytest.mark.django_db(transaction=True)
 def test_yesterdays_status_shows_in_the_page_and_the_pdf(client, response, member, tmp_path):
     backdate(2)
     action = Action.objects.get(response=response)
@@ -69,7 +71,9 @@ def test_yesterdays_status_shows_in_the_page_and_the_pdf(client, response, membe
     today = client.get(url, {"date": timezone.localdate().isoformat()}).content.decode()
     assert "erealiseerd" in today
 
-    answer = client.get(reverse("publishing:as_of_pdf", kwargs={"slug": response.slug}), {"date": yesterday()})
+    url = reverse("publishing:as_of_pdf", kwargs={"slug": response.slug})
+    assert client.get(url, {"date": yesterday()}).status_code == 202  # rendered by the worker, not here
+    answer = get_when_ready(client, url, {"date": yesterday()})
     assert answer.status_code == 200
     path = tmp_path / "toen.pdf"
     path.write_bytes(answer.content)

@@ -25,6 +25,7 @@ from tests.factories import (
     ThemeFactory,
 )
 from tests.fixtures import grant, make_user
+from tests.test_responses_pdf import get_when_ready
 
 
 @pytest.fixture
@@ -139,9 +140,12 @@ def test_two_versions_compare_on_the_page(client, response, v1):
 
 
 @pytest.mark.pdf
+@pytest.mark.django_db(transaction=True)
 def test_the_comparison_pdf_annex_shows_the_changes(client, response, v1, tmp_path):
     Action.objects.filter(response=response, number="1").update(title="Eerste actie, herschreven")
-    answer = client.get(reverse("publishing:compare_pdf", kwargs={"slug": response.slug}) + "?old=1&new=live")
+    answer = get_when_ready(
+        client, reverse("publishing:compare_pdf", kwargs={"slug": response.slug}) + "?old=1&new=live"
+    )
     assert answer.status_code == 200
     assert answer.content.startswith(b"%PDF")
     path = tmp_path / "annex.pdf"

@@ -117,6 +117,16 @@ def get_ready_pdf(client, response, **headers):
     return http
 
 
+def get_when_ready(client, url, data=None, **headers):
+    """Any PDF URL as a browser gets it: "being prepared" (202) until the task worker has run."""
+    http = client.get(url, data, **headers)
+    if http.status_code == 202:
+        run_worker()
+        http = client.get(url, data, **headers)
+        assert http.status_code != 202, "the worker left no PDF in the cache"
+    return http
+
+
 # --- the seed document -------------------------------------------------------------------
 
 

@@ -11,12 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action
+from publishing.models import Publication
 from publishing.publish import OverrideNotAllowed, PublicationBlocked, publish
 from recommendations.models import Recommendation
 from responses.models import ManagementResponse, ResponseVersion
 from responses.permissions import EVALUATION_STAFF, PROJECT_TEAM
 from tests.factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory
 from tests.fixtures import grant, make_user
+from tests.test_responses_pdf import WORKER, run_worker
 
 
 @pytest.fixture
@@ -125,14 +127,64 @@ def test_the_interchange_file_of_a_version_downloads_as_frozen(client, response,
 
 
 @pytest.mark.pdf
-def test_the_publish_form_publishes_and_the_versions_are_listed(client, response, staff):
+@WORKER
+def test_the_publish_form_answers_at_once_and_the_worker_makes_the_version(client, response, staff):
     client.force_login(staff)
     answer = client.post(reverse("publishing:publish", kwargs={"slug": response.slug}), {"note": "Eerste versie"})
+    publication = Publication.objects.get(response=response)
     assert answer.status_code == 302
+    assert answer["Location"] == publication.get_absolute_url()
+    # Until the worker has made its PDF there is no version, and the page follows the publication.
+    waiting = client.get(answer["Location"])
+    assert waiting.status_code == 202
+    assert '<meta http-equiv="refresh"' in waiting.content.decode()
+    assert "De versie wordt gepubliceerd" in waiting.content.decode()
+    assert not ResponseVersion.objects.exists()
+    response.refresh_from_db()
+    assert response.status == "draft"
+
+    run_worker()
+    done = client.get(answer["Location"])
+    assert done.status_code == 302
+    assert done["Location"] == response.get_absolute_url()
     page = client.get(response.get_absolute_url()).content.decode()
+    assert "Versie 1 gepubliceerd." in page
     assert "Gepubliceerde versies" in page
     assert "Eerste versie" in page
     assert reverse("responses:version_pdf", kwargs={"slug": response.slug, "number": 1}) in page
+    version = ResponseVersion.objects.get(response=response)
+    assert version.published_by == staff
+    assert version.sha256 == hashlib.sha256(bytes(version.pdf)).hexdigest()
+    publication.refresh_from_db()
+    assert (publication.status, publication.version) == ("done", version)
+
+
+@pytest.mark.pdf
+@WORKER
+def test_a_publication_whose_pdf_is_too_complex_fails_with_the_message_and_changes_nothing(
+    client, response, staff, settings
+):
+    settings.PDF_RENDER_SECONDS = 1
+    response.introduction = "Tekst" + "[^1]" * 500 + "\n\n[^1]: De noot."
+    response.save()
+    version_before = ManagementResponse.objects.get(pk=response.pk).version
+    client.force_login(staff)
+    url = reverse("publishing:publish", kwargs={"slug": response.slug})
+    answer = client.post(url, {"note": "Met voetnoten"})
+    assert answer.status_code == 302  # at once: the render is the worker's
+
+    run_worker()
+    page = client.get(answer["Location"])
+    assert page.status_code == 422
+    text = page.content.decode()
+    assert "Dit document is te complex om af te drukken: de opmaak duurde langer dan 1 s." in text
+    assert "Er is geen versie gemaakt en niets is gewijzigd." in text
+    assert not ResponseVersion.objects.exists()
+    response.refresh_from_db()
+    assert (response.status, response.version) == ("draft", version_before)
+    # Nothing lost: trying again starts from the same note.
+    again = client.get(f"{url}?again={Publication.objects.get().pk}").content.decode()
+    assert "Met voetnoten" in again
 
 
 def test_the_publish_form_refuses_with_the_errors_and_keeps_the_note(client, blocked, staff):
@@ -148,12 +200,15 @@ def test_the_publish_form_refuses_with_the_errors_and_keeps_the_note(client, blo
 
 
 @pytest.mark.pdf
+@WORKER
 def test_an_administrator_overrides_in_the_form(client, blocked, admin):
     client.force_login(admin)
     url = reverse("publishing:publish", kwargs={"slug": blocked.slug})
     assert "override_reason" in client.get(url).content.decode()
     answer = client.post(url, {"note": "v1", "override_reason": "Deadline van de raad"})
     assert answer.status_code == 302
+    run_worker()
+    assert client.get(answer["Location"]).status_code == 302
     page = client.get(blocked.get_absolute_url()).content.decode()
     assert "Gepubliceerd ondanks fouten" in page
     assert "Deadline van de raad" in page

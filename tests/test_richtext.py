@@ -1,5 +1,7 @@
 """The one text format: Markdown through a sanitiser."""
 
+import re
+
 from core.richtext import render
 
 
@@ -32,7 +34,22 @@ def test_footnotes_on_screen_are_numbered_at_the_end_with_unique_anchors():
 
 def test_footnotes_for_print_sit_at_their_call():
     html = render("Tekst.[^n] Verder.\n\n[^n]: De *noot*.", footnotes="inline")
-    assert '<p>Tekst.<span class="footnote">De <em>noot</em>.</span> Verder.</p>' in html
+    assert re.search(
+        r'<p>Tekst\.<span class="footnote" id="fn-p[0-9a-f]{8}:n">De <em>noot</em>\.</span> Verder\.</p>', html
+    )
+
+
+def test_a_note_called_again_is_printed_once_and_its_later_calls_refer_to_it():
+    html = render("Een[^n] twee[^n] drie[^n].\n\n[^n]: De noot.", footnotes="inline")
+    assert html.count("De noot.") == 1
+    anchor = re.search(r'<span class="footnote" id="(fn-p[0-9a-f]{8}:n)">', html).group(1)
+    assert html.count(f'<a class="footnote-again" href="#{anchor}"') == 2
+
+
+def test_the_print_anchors_of_two_texts_differ():
+    first = render("Een[^1].\n\n[^1]: Noot een.", footnotes="inline")
+    second = render("Twee[^1].\n\n[^1]: Noot twee.", footnotes="inline")
+    assert re.search(r'id="([^"]+)"', first).group(1) != re.search(r'id="([^"]+)"', second).group(1)
 
 
 def test_an_unknown_footnote_reference_is_left_as_typed():

@@ -92,6 +92,38 @@ def test_a_worker_that_exits_is_started_again(transactional_db):
     assert len(set(ids)) == len(ids) >= 3  # each start is a worker of its own (its tasks are told apart)
 
 
+def test_a_planned_exit_is_followed_by_a_fresh_worker_at_once(transactional_db):
+    # --max-tasks or --max-rss-mib reached: the worker exits with 0; no pause before the next.
+    supervisor = Supervisor(lambda worker_id: [sys.executable, "-c", "pass"], pause=30, max_pause=30)
+    thread = run_in_thread(supervisor)
+    wait_until(lambda: supervisor.starts >= 3, seconds=20)
+    supervisor.stop()
+    thread.join(5)
+    assert not thread.is_alive()
+
+
+RECYCLE = """
+import os, signal, sys
+import django
+django.setup()
+signal.signal(signal.SIGTERM, lambda *args: sys.exit(42))  # as db_worker: stop after the task
+from django.tasks.signals import task_finished
+from core import worker
+worker.recycle_when_large()  # what db_worker's task_finished signal runs after each task
+signal.pause() if os.environ["EXPECT"] == "stop" else None
+sys.exit(0 if task_finished.disconnect(dispatch_uid="core.worker") else 3)  # it was connected
+"""
+
+
+@pytest.mark.parametrize(("bound", "expect", "code"), [("1", "stop", 42), ("100000", "go on", 0)])
+def test_a_worker_above_its_memory_bound_after_a_task_asks_itself_to_stop(bound, expect, code):
+    """core/worker.py, in a worker process started by run_worker --max-rss-mib: after each task,
+    RSS above the bound -> SIGTERM to itself (db_worker then ends its loop and exits)."""
+    env = {**os.environ, "TASK_WORKER_MAX_RSS_MIB": bound, "EXPECT": expect}
+    done = subprocess.run([sys.executable, "-c", RECYCLE], env=env, timeout=120, cwd=settings.BASE_DIR)
+    assert done.returncode == code
+
+
 def test_a_shutdown_ends_a_worker_that_does_not_stop_in_bounded_time(transactional_db):
     # A worker in the middle of a long render: it ignores SIGTERM until its task is done.
     never_stops = (

@@ -1,22 +1,19 @@
 """A review round's report and the portfolio report as PDF: the same renderer, fetcher and house
 style as the document.
 
-Both are rendered by the task worker like the document's PDF (document/pdf.py: ``schedule``,
-``wait_for``, the "pdf" cache), never in a request, and kept until something in them may have
+Both are rendered by the task worker like the document's PDF (document/pdf.py: ``serve``,
+``schedule``, the "pdf" cache, the render bounds), never in a request, and kept until something in them may have
 changed: the portfolio report spans every response a user can see and takes tens of seconds at
 hundreds of responses (``portfolio_etag``); a round's report grows with its response, as the
 document does (``round_report_etag``).
 """
 
-import hashlib
-
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from core.text import printable
 from document import pdf as response_pdf
-from document.pdf import PDF_VARIANT, STATIC_ORIGIN, STYLESHEET, _fetcher_class, add_header_scopes
+from document.pdf import STATIC_ORIGIN, STYLESHEET
 
 from .models import ReviewRound
 from .portfolio import portfolio, portfolio_responses
@@ -40,29 +37,15 @@ def render_report_html(report) -> str:
 
 
 def render_report_pdf(report) -> bytes:
-    from weasyprint import HTML
-
-    html = printable(render_report_html(report))
+    """Within the render bounds (document/pdf.py: ``write_pdf``; ``TooComplex`` past them)."""
     key = f"{report.review_round.response.slug}/round/{report.review_round.pk}"
-    return HTML(string=html, base_url=STATIC_ORIGIN, url_fetcher=_fetcher_class()()).write_pdf(
-        finisher=add_header_scopes,
-        pdf_variant=PDF_VARIANT,
-        pdf_identifier=hashlib.sha256(key.encode()).hexdigest()[:32].encode(),
-    )
+    return response_pdf.write_pdf(render_report_html(report), identifier=key)
 
 
 def render_portfolio_pdf(report) -> bytes:
     """The portfolio report in the interface's language (it spans responses in several)."""
-    from weasyprint import HTML
-
-    html = printable(
-        render_to_string("print/portfolio.html", {"report": report, "stylesheet_url": STATIC_ORIGIN + STYLESHEET})
-    )
-    return HTML(string=html, base_url=STATIC_ORIGIN, url_fetcher=_fetcher_class()()).write_pdf(
-        finisher=add_header_scopes,
-        pdf_variant=PDF_VARIANT,
-        pdf_identifier=hashlib.sha256(f"portfolio/{report.year}".encode()).hexdigest()[:32].encode(),
-    )
+    html = render_to_string("print/portfolio.html", {"report": report, "stylesheet_url": STATIC_ORIGIN + STYLESHEET})
+    return response_pdf.write_pdf(html, identifier=f"portfolio/{report.year}")
 
 
 def portfolio_etag(user, year, *, language, today=None) -> str:
@@ -79,16 +62,10 @@ def portfolio_etag(user, year, *, language, today=None) -> str:
     return f'"{key}"'
 
 
-def _enqueue_portfolio(user, year, language, etag):
+def enqueue_portfolio(user, year, language, etag):
     from .tasks import render_portfolio_task
 
     render_portfolio_task.enqueue(user.pk, year, language, etag)
-
-
-def wait_for_portfolio_pdf(user, year, *, language, etag, seconds):
-    """The portfolio PDF keyed ``etag`` once the worker has rendered it (queued here if it is not
-    cached or on its way), waiting at most ``seconds``; None if it is not ready."""
-    return response_pdf.wait_for(etag, seconds=seconds, enqueue=lambda: _enqueue_portfolio(user, year, language, etag))
 
 
 def render_portfolio_in_background(user_id, year, language, etag) -> bool:
@@ -99,6 +76,7 @@ def render_portfolio_in_background(user_id, year, language, etag) -> bool:
             return False  # gone, or something changed since: the next request asks for the new one
         response_pdf.store(etag, render_portfolio_pdf(portfolio(user, year)))
         return True
+    return False  # too complex: recorded by rendering()
 
 
 def round_report_etag(review_round, *, today=None) -> str:
@@ -116,14 +94,15 @@ def round_report_etag(review_round, *, today=None) -> str:
     return f'"{key}"'
 
 
-def wait_for_round_report_pdf(review_round, *, etag, seconds):
-    """The round's report PDF keyed ``etag`` once the worker has rendered it (queued here if it is
-    not cached or on its way), waiting at most ``seconds``; None if it is not ready."""
+def enqueue_round_report(review_round, etag):
     from .tasks import render_round_report_task
 
-    return response_pdf.wait_for(
-        etag, seconds=seconds, enqueue=lambda: render_round_report_task.enqueue(review_round.pk, etag)
-    )
+    render_round_report_task.enqueue(review_round.pk, etag)
+
+
+def round_report_latest(review_round) -> str:
+    """Under which key the newest rendering of a round's report is remembered (``?previous=1``)."""
+    return f"round:{review_round.pk}"
 
 
 def render_round_report_in_background(round_id, etag) -> bool:
@@ -134,5 +113,11 @@ def render_round_report_in_background(round_id, etag) -> bool:
         review_round = ReviewRound.objects.select_related("response").filter(pk=round_id).first()
         if review_round is None or round_report_etag(review_round) != etag:
             return False  # gone, or something changed since: the next request asks for the new one
-        response_pdf.store(etag, render_report_pdf(services.round_report(review_round)))
+        response_pdf.store(
+            etag,
+            render_report_pdf(services.round_report(review_round)),
+            latest=round_report_latest(review_round),
+            label={"revision": review_round.response.revision},
+        )
         return True
+    return False  # too complex: recorded by rendering()

@@ -5,13 +5,10 @@ responses/permissions.py: members follow a response up, evaluation staff open an
 rounds, the project team records statuses.
 """
 
-from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.cache import get_conditional_response
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -25,7 +22,7 @@ from responses.models import ManagementResponse
 from . import services
 from .forms import RoundForm
 from .models import ReviewRound
-from .pdf import portfolio_etag, round_report_etag, wait_for_portfolio_pdf, wait_for_round_report_pdf
+from .pdf import enqueue_portfolio, enqueue_round_report, portfolio_etag, round_report_etag, round_report_latest
 from .portfolio import portfolio
 
 
@@ -173,25 +170,18 @@ def round_report(request, pk):
     response = review_round.response
     permissions.require(permissions.can_follow_up(request.user, response))
     etag = round_report_etag(review_round)
-    http = get_conditional_response(request, etag=etag)
-    if http is None:
-        data = response_pdf.cached_pdf_or_none(etag) or wait_for_round_report_pdf(
-            review_round, etag=etag, seconds=settings.PDF_WAIT_SECONDS
-        )
-        if data is None:
-            return response_pdf.being_prepared(
-                request,
-                retry_url=request.get_full_path(),
-                back_url=reverse("tracking:round", args=[review_round.pk]),
-                back_label=_("Terug naar de ronde"),
-                response=response,
-            )
-        http = HttpResponse(data, content_type="application/pdf")
-        name = slugify(f"{response.slug}-{review_round.name}") or "ronde"
-        http["Content-Disposition"] = f'inline; filename="{name}.pdf"'
-    http["ETag"] = etag
-    http["Cache-Control"] = "private, no-cache"
-    return response_pdf.pdf_answer(request, http)  # the PDF's CSP, not the "being prepared" page's
+    return response_pdf.serve(
+        request,
+        etag=etag,
+        enqueue=lambda: enqueue_round_report(review_round, etag),
+        filename=f"{slugify(f'{response.slug}-{review_round.name}') or 'ronde'}.pdf",
+        latest=round_report_latest(review_round),
+        prepared={
+            "response": response,
+            "back_url": reverse("tracking:round", args=[review_round.pk]),
+            "back_label": _("Terug naar de ronde"),
+        },
+    )
 
 
 def report_year(request):
@@ -219,20 +209,14 @@ def portfolio_pdf(request):
     year = report_year(request)
     language = translation.get_language()
     etag = portfolio_etag(request.user, year, language=language)
-    http = get_conditional_response(request, etag=etag)
-    if http is None:
-        data = response_pdf.cached_pdf_or_none(etag) or wait_for_portfolio_pdf(
-            request.user, year, language=language, etag=etag, seconds=settings.PDF_WAIT_SECONDS
-        )
-        if data is None:
-            return response_pdf.being_prepared(
-                request,
-                retry_url=request.get_full_path(),
-                back_url=f"{reverse('tracking:portfolio')}?year={year}",
-                back_label=_("Terug naar het portefeuillerapport"),
-            )
-        http = HttpResponse(data, content_type="application/pdf")
-        http["Content-Disposition"] = f'inline; filename="portfolio-{year}.pdf"'
-    http["ETag"] = etag
-    http["Cache-Control"] = "private, no-cache"
-    return response_pdf.pdf_answer(request, http)  # the PDF's CSP, not the "being prepared" page's
+    # No previous rendering here: it would show responses this user may no longer see.
+    return response_pdf.serve(
+        request,
+        etag=etag,
+        enqueue=lambda: enqueue_portfolio(request.user, year, language, etag),
+        filename=f"portfolio-{year}.pdf",
+        prepared={
+            "back_url": f"{reverse('tracking:portfolio')}?year={year}",
+            "back_label": _("Terug naar het portefeuillerapport"),
+        },
+    )

@@ -44,4 +44,28 @@
       }, 8000);
     }
   });
+
+  // A page that waits for the task worker (a PDF being prepared, a publication): it asks whether
+  // the result is there (HEAD, every data-wait-seconds) and only then loads it, instead of
+  // reloading itself (a timed refresh moves the page away from the reader: WCAG 2.2.1). Without
+  // JavaScript, a <noscript> meta refresh does the asking.
+  var waiting = document.querySelector("[data-wait-url]");
+  if (waiting) {
+    var url = waiting.dataset.waitUrl;
+    var seconds = parseFloat(waiting.dataset.waitSeconds) || 3;
+    var ask = function () {
+      fetch(url, { method: "HEAD", cache: "no-store", credentials: "same-origin", redirect: "manual" })
+        .then(function (response) {
+          if (response.status === 202) {
+            window.setTimeout(ask, seconds * 1000);
+          } else {
+            window.location.replace(url);
+          }
+        })
+        .catch(function () {
+          window.setTimeout(ask, seconds * 1000);
+        });
+    };
+    window.setTimeout(ask, seconds * 1000);
+  }
 })();

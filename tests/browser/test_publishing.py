@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -52,7 +53,14 @@ def test_publishing_pages_are_accessible_and_keep_the_csp(live_server, page, see
     assert violations(page) == []
     page.get_by_label("Reden om ondanks de fouten te publiceren").fill("De motivering volgt in versie 2.")
     page.get_by_role("button", name="Publiceren").click()
-    expect(page.get_by_role("heading", name="Gepubliceerde versies")).to_be_visible()
+    # The answer comes at once: the publication's page, while the task worker makes the version.
+    expect(page.get_by_role("heading", name="De versie wordt gepubliceerd")).to_be_visible()
+    shoot(page, "2b-publishing")
+    assert violations(page) == []
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    # The page asks by itself whether the version is there (app.js) and then goes to the document.
+    expect(page.get_by_role("heading", name="Gepubliceerde versies")).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("Versie 1 gepubliceerd.")).to_be_visible()
 
     # A second version after an edit, then the versions list and a comparison.
     rec = Recommendation.objects.get(response=seed_response, agreement="partially_agree")

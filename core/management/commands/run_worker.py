@@ -5,9 +5,10 @@ when the database goes away under it ("the connection is closed"), a task it was
 stays RUNNING for good, and a shutdown waits for the current task however long it takes.
 This command runs it as a child process and keeps the promises around it:
 
-* a child that exits (the database restarted, a crash, ``--max-tasks`` reached) is started
-  again, after a pause that grows from one second to at most thirty while it keeps failing
-  at once;
+* a child that exits (the database restarted, a crash, ``--max-tasks`` reached, its memory past
+  ``--max-rss-mib`` after a task: core/worker.py) is started again: at once after a planned
+  exit (code 0), else after a pause that grows from one second to at most thirty while it
+  keeps failing at once;
 * the tasks a child left RUNNING when it exited are made READY again, so the next child
   runs them (our tasks may run twice: a render is keyed by its content); at start, so are
   RUNNING tasks older than ``--stale-after`` (left by a worker that died with its machine);
@@ -33,6 +34,8 @@ from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections, connections
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+
+from core import worker
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +69,9 @@ def recover_tasks(*, worker_id=None, started_before=None) -> int:
 class Supervisor:
     """Runs the command ``argv_for(worker_id)`` gives, again and again, until told to stop."""
 
-    def __init__(self, argv_for, *, shutdown_timeout=30.0, pause=1.0, max_pause=30.0, nice=0):
+    def __init__(self, argv_for, *, shutdown_timeout=30.0, pause=1.0, max_pause=30.0, nice=0, env=None):
         self.argv_for = argv_for
+        self.env = env  # the children's environment (None: this process's)
         self.shutdown_timeout = shutdown_timeout
         self.pause = pause
         self.max_pause = max_pause
@@ -89,7 +93,9 @@ class Supervisor:
             worker_id = next(self._ids)
             started = time.monotonic()
             self.starts += 1
-            child = subprocess.Popen(self.argv_for(worker_id), preexec_fn=self._lower_priority if self.nice else None)
+            child = subprocess.Popen(
+                self.argv_for(worker_id), preexec_fn=self._lower_priority if self.nice else None, env=self.env
+            )
             self.child = child
             while child.poll() is None:
                 if self.stopping:
@@ -101,11 +107,16 @@ class Supervisor:
             if self.stopping:
                 break
             ran = time.monotonic() - started
-            streak = streak + 1 if ran < 60 else 0
-            pause = min(self.pause * 2 ** max(streak - 1, 0), self.max_pause)
-            logger.warning(
-                "The task worker exited (code %s) after %.0f s; starting it again in %.0f s.", code, ran, pause
-            )
+            if code == 0:
+                # A planned exit (--max-tasks, --max-rss-mib): a fresh process at once.
+                streak, pause = 0, 0.0
+                logger.info("The task worker exited as planned after %.0f s; starting a fresh one.", ran)
+            else:
+                streak = streak + 1 if ran < 60 else 0
+                pause = min(self.pause * 2 ** max(streak - 1, 0), self.max_pause)
+                logger.warning(
+                    "The task worker exited (code %s) after %.0f s; starting it again in %.0f s.", code, ran, pause
+                )
             deadline = time.monotonic() + pause
             while not self.stopping and time.monotonic() < deadline:
                 time.sleep(0.1)
@@ -148,8 +159,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--nice", type=int, default=0, help="Run the worker at a lower CPU priority (os.nice), web requests first."
         )
+        parser.add_argument(
+            "--max-rss-mib",
+            type=int,
+            default=None,
+            help="Start a fresh worker process when one's resident memory is above this after a task (MiB).",
+        )
 
-    def handle(self, *args, interval, max_tasks, shutdown_timeout, stale_after, nice, **options):
+    def handle(self, *args, interval, max_tasks, shutdown_timeout, stale_after, nice, max_rss_mib, **options):
         manage = Path(sys.argv[0]) if sys.argv[0].endswith("manage.py") else Path(settings.BASE_DIR) / "manage.py"
 
         def argv_for(worker_id):
@@ -160,4 +177,7 @@ class Command(BaseCommand):
 
         recover_tasks(started_before=timezone.now() - timedelta(minutes=stale_after))
         close_old_connections()  # the children have their own; this process holds none while it waits
-        Supervisor(argv_for, shutdown_timeout=shutdown_timeout, nice=nice).run()
+        env = dict(os.environ)
+        if max_rss_mib:
+            env[worker.MAX_RSS_ENV] = str(max_rss_mib)
+        Supervisor(argv_for, shutdown_timeout=shutdown_timeout, nice=nice, env=env).run()

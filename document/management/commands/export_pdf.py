@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from document.pdf import cached_pdf
+from document.pdf import TooComplex, cached_pdf
 from responses.models import ManagementResponse
 
 
@@ -40,7 +40,10 @@ class Command(BaseCommand):
             name = response.pdf_filename().removesuffix(".pdf") + f"-v{number}.pdf"
         else:
             # Through the cache, as the web export: an unchanged response is not rendered again.
-            data, _etag = cached_pdf(response)
+            try:
+                data, _etag = cached_pdf(response)
+            except TooComplex as exc:
+                raise CommandError(exc.message()) from None
             name = response.pdf_filename()
         if str(output) == "-":
             sys.stdout.buffer.write(data)

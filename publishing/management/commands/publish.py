@@ -2,7 +2,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from core.audit import acting_as
-from publishing.publish import OverrideNotAllowed, PublicationBlocked, publish
+from document.pdf import TooComplex
+from publishing.publish import KeptChanging, OverrideNotAllowed, PublicationBlocked, publish
 from responses.models import ManagementResponse
 
 
@@ -42,6 +43,10 @@ class Command(BaseCommand):
             ) from None
         except OverrideNotAllowed:
             raise CommandError("--override needs --user naming an administrator (superuser)") from None
+        except TooComplex as exc:
+            raise CommandError(f"not published: {exc.message()}") from None
+        except KeptChanging:
+            raise CommandError(f"not published: '{slug}' kept changing while its version was made; try again") from None
         self.stdout.write(
             self.style.SUCCESS(f"Published '{slug}' version {version.number} (PDF sha256 {version.sha256})")
         )
