@@ -4,11 +4,12 @@ import re
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
 from recommendations.models import Recommendation
-from tests.fixtures import make_user
+from tests.fixtures import expire_session, make_user
 
 HTMX = {"HX-Request": "true"}
 
@@ -122,8 +123,9 @@ def rec(seed_response):
     return Recommendation.objects.for_response(seed_response).order_by("pk").first()
 
 
-def expired_save(client, rec, headers=None):
-    """The form was loaded while logged in; the session has gone by the time it is saved."""
+def expired_save(client, rec, headers=None, *, user=None):
+    """The form was loaded while logged in; the session has expired by the time it is saved."""
+    expire_session(client, user or get_user_model().objects.get(username="eva"))
     data = {"agreement": "partially_agree", "justification": "Mijn lange uitleg.", "version": rec.version}
     return client.post(reverse("recommendations:agreement", args=[rec.pk]), data, headers=headers or {})
 
@@ -184,3 +186,65 @@ def test_a_delete_is_never_kept_for_replay(client, evaluation_staff, seed_respon
     group = RecommendationGroup.objects.filter(response=seed_response).first()
     answer = client.post(reverse("recommendations:group_delete", args=[group.pk]), {"version": group.version})
     assert "restore" not in answer["Location"]
+
+
+def sessions():
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.count()
+
+
+def test_anonymous_posts_create_no_sessions(client, rec):
+    url = reverse("recommendations:agreement", args=[rec.pk])
+    for _post in range(20):
+        answer = client.post(url, {"agreement": "agree", "justification": "x" * 1000, "version": rec.version})
+        assert answer["Location"] == f"/accounts/login/?next={url}"  # nothing kept
+    assert sessions() == 0
+
+
+def test_an_expired_session_yields_at_most_one_new_session_however_often_its_cookie_comes_back(
+    client, evaluation_staff, rec
+):
+    from django.conf import settings
+
+    expired = expire_session(client, evaluation_staff)
+    for _post in range(20):
+        client.cookies[settings.SESSION_COOKIE_NAME] = expired  # a client that replays the old cookie
+        client.post(
+            reverse("recommendations:agreement", args=[rec.pk]),
+            {"agreement": "agree", "justification": "Mijn uitleg.", "version": rec.version},
+        )
+    assert sessions() == 1  # the expired one is gone, one holds the kept input
+
+
+def test_kept_input_is_bounded_per_form_and_per_session(client, evaluation_staff, rec, seed_response):
+    from django.contrib.sessions.models import Session
+
+    from core.editing import STASH_MAX_PER_SESSION, STASH_PREFIX
+
+    expire_session(client, evaluation_staff)
+    url = reverse("recommendations:agreement", args=[rec.pk])
+    text = "Een lange motivering, woord voor woord getypt. " * 4_000  # 192,000 characters
+    text = text[:190_000]
+    for _save in range(60):  # the same form, saved 60 times after the session expired
+        answer = client.post(url, {"agreement": "agree", "justification": text, "version": rec.version})
+        assert "restore%3D" in answer["Location"]
+    session = Session.objects.get()
+    assert len(session.session_data) < 1_000_000
+    kept = [key for key in session.get_decoded() if key.startswith(STASH_PREFIX)]
+    assert len(kept) == 1  # the newest input of that form
+    # More than one form is too much for the session: the oldest go first.
+    others = Recommendation.objects.for_response(seed_response).exclude(pk=rec.pk).order_by("pk")[:5]
+    for other in others:
+        client.post(
+            reverse("recommendations:agreement", args=[other.pk]),
+            {"agreement": "agree", "justification": "Kort.", "version": other.version},
+        )
+    kept = {
+        key: value["path"] for key, value in Session.objects.get().get_decoded().items() if key.startswith(STASH_PREFIX)
+    }
+    assert len(kept) == STASH_MAX_PER_SESSION
+    assert sorted(kept.values()) == sorted(reverse("recommendations:agreement", args=[o.pk]) for o in others[2:])
+    # A form larger than one person types is not kept at all.
+    too_large = client.post(url, {"agreement": "agree", "justification": "x" * 200_001, "version": rec.version})
+    assert "restore" not in too_large["Location"]
