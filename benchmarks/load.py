@@ -9,7 +9,7 @@ What it does, in one run:
      afterwards), migrates, imports the seed, collects the static files, and makes the people:
      10 evaluation staff and 10 project members of the seed (each logged in: a session cookie);
   2. starts gunicorn as production would (2 sync workers, --preload, gunicorn.conf.py; its access
-     log has each request's server time) and the task worker (``manage.py run_worker``);
+     log has each request's server time) and the task worker (``manage.py run_worker --nice 10``, as README.md runs it);
   3. measures a static file idle (200 requests one at a time: its p50 with nothing else running);
   4. runs locust headless (this file is also the locustfile) with --users users for --duration
      seconds, ramping up 10 a second:
@@ -274,7 +274,7 @@ def main():
         # The task worker, as in production (README): renders the PDFs the saves and exports ask for.
         worker_log = open(work / "worker.log", "w")  # noqa: SIM115 -- closed with the process
         worker = subprocess.Popen(
-            [python, "manage.py", "run_worker"], env=env, cwd=ROOT, stdout=worker_log, stderr=worker_log
+            [python, "manage.py", "run_worker", "--nice", "10"], env=env, cwd=ROOT, stdout=worker_log, stderr=worker_log
         )
 
         # A static file with nothing else running: the baseline of "within 2 times its idle value".
@@ -362,7 +362,7 @@ def report(options, work, idle, answers, lost, load_before, load_after, restarte
     print(f"Load average before: {' '.join(load_before)}; after: {' '.join(load_after)}")
     print(
         f"{options.users} users, {options.duration} s; gunicorn 2 sync workers; PostgreSQL 15 (throwaway); "
-        f"the task worker (run_worker)"
+        f"the task worker (run_worker --nice 10)"
     )
     if restarted:
         print(
