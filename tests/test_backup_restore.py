@@ -48,7 +48,9 @@ def pg(tool, *args):
 
 
 @pytest.mark.pdf
-def test_a_dump_restored_into_an_empty_database_serves_the_same_published_pdfs(seed_response, django_user_model, tmp_path):
+def test_a_dump_restored_into_an_empty_database_serves_the_same_published_pdfs(
+    seed_response, django_user_model, tmp_path
+):
     admin = make_user(django_user_model, "ada", is_superuser=True, is_staff=True)
     first = publish(response=seed_response, user=admin, note="Eerste publicatie")
     rec = Recommendation.objects.for_response(seed_response).order_by("pk").first()
