@@ -193,6 +193,19 @@ if __name__ != "__main__":  # imported by locust, as the locustfile (the driver 
 # --- the driver ----------------------------------------------------------------------------
 
 
+def kind_of(method, path):
+    if path.startswith("/static/"):
+        return "static file"
+    if path == PDF:
+        return "PDF export"
+    if path == PAGE:
+        return "document page"
+    if path == "/":
+        return "home page and dashboard"
+    kind = "agreement" if path.endswith("/agreement/") else "status" if path.endswith("/status/") else path
+    return f"save {kind}" if method == "POST" else f"open {kind} form"
+
+
 def percentile(values, share):
     values = sorted(values)
     return values[max(0, round(share * len(values)) - 1)] if values else float("nan")
@@ -375,6 +388,20 @@ def report(options, work, idle, answers, lost, load_before, load_after, restarte
         print(
             f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} | {row['50%']} ms | {row['95%']} ms"
             f" | {float(row['Max Response Time']):.0f} ms |"
+        )
+    # The server's own time (gunicorn's access log, from the parsed request to the sent answer):
+    # what is left of the figures above once the wait for a free worker is taken out.
+    server = {}
+    for line in (work / "access.log").read_text().splitlines():
+        method, path, status, micros = line.split()
+        server.setdefault(kind_of(method, path), []).append(int(micros) / 1000)
+    print("\nServer time (gunicorn access log, without the wait for a free worker):\n")
+    print("| request | count | p50 | p95 | max |")
+    print("|---|---|---|---|---|")
+    for kind, times in sorted(server.items()):
+        print(
+            f"| {kind} | {len(times)} | {percentile(times, 0.5):.1f} ms | {percentile(times, 0.95):.1f} ms"
+            f" | {max(times):.1f} ms |"
         )
     statuses = Counter(status for status, _ms in answers["pdf"])
     within = sum(1 for status, ms in answers["pdf"] if status in (200, 202) and ms <= PDF_BOUND_MS)
