@@ -300,6 +300,7 @@ def main():
             timed_get(BASE + PAGE)
             timed_get(BASE + PDF)
 
+        warmup = len((work / "access.log").read_text().splitlines())  # the requests before the load
         results = work / "results.json"
         locust_env = {**env, "LOAD_PEOPLE": json.dumps(people), "LOAD_RESULTS": str(results)}
         command = [
@@ -348,7 +349,7 @@ def main():
                 lost.append((key, value, stored))
         connection.close()
 
-        report(options, work, idle, answers, lost, load_before, load_after, restarted, output)
+        report(options, work, idle, answers, lost, load_before, load_after, restarted, output, warmup)
     finally:
         for process in (worker, gunicorn):
             if process is not None and process.poll() is None:
@@ -358,7 +359,7 @@ def main():
         shutil.rmtree(cluster.dir, ignore_errors=True)
 
 
-def report(options, work, idle, answers, lost, load_before, load_after, restarted, output):
+def report(options, work, idle, answers, lost, load_before, load_after, restarted, output, warmup):
     import csv
     import platform
 
@@ -392,8 +393,8 @@ def report(options, work, idle, answers, lost, load_before, load_after, restarte
     # The server's own time (gunicorn's access log, from the parsed request to the sent answer):
     # what is left of the figures above once the wait for a free worker is taken out.
     server = {}
-    for line in (work / "access.log").read_text().splitlines():
-        method, path, status, micros = line.split()
+    for line in (work / "access.log").read_text().splitlines()[warmup:]:
+        method, path, _status, micros = line.split()
         server.setdefault(kind_of(method, path), []).append(int(micros) / 1000)
     print("\nServer time (gunicorn access log, without the wait for a free worker):\n")
     print("| request | count | p50 | p95 | max |")
