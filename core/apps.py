@@ -11,3 +11,10 @@ class CoreConfig(AppConfig):
         from .audit import on_pre_create_historical_record
 
         pre_create_historical_record.connect(on_pre_create_historical_record, dispatch_uid="core.audit")
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from .editing import keep_input_after_login
+
+        # Input kept through the login page after a session expired (core/editing.py).
+        user_logged_in.connect(keep_input_after_login, dispatch_uid="core.editing.kept_input")

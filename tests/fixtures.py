@@ -100,18 +100,3 @@ def outsider(django_user_model):
 @pytest.fixture
 def admin_user_(django_user_model):
     return make_user(django_user_model, "ada", is_superuser=True, is_staff=True)
-
-
-def expire_session(client, user):
-    """``user`` logged in with ``client`` a while ago, and the session has expired since: the
-    browser still sends its cookie, the session store still holds the row (until clearsessions),
-    but the session is gone (the request is anonymous)."""
-    import datetime
-
-    from django.contrib.sessions.models import Session
-    from django.utils import timezone
-
-    client.force_login(user)
-    key = client.session.session_key
-    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - datetime.timedelta(minutes=1))
-    return key

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from recommendations.models import Recommendation
 from tests.factories import ManagementResponseFactory, RecommendationFactory
-from tests.fixtures import expire_session, grant
+from tests.fixtures import grant
 
 HTMX = {"HX-Request": "true"}
 # Not counted in a save's budget: how many of these a request sends depends on the database and on
@@ -219,23 +219,25 @@ def test_only_evaluation_staff_may_change_agreement(client, request, rec, user):
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client, rec):
     answer = post(client, rec, agreement="agree")
-    assert answer.status_code == 302
-    assert answer["Location"].startswith(reverse("login") + "?next=")
+    assert answer.status_code == 200  # the login page itself, carrying the input (tests/test_accounts.py)
+    assert f'action="{reverse("login")}"' in answer.content.decode()
+    assert client.get(agreement_url(rec))["Location"].startswith(reverse("login") + "?next=")
 
 
-def test_an_expired_session_sends_htmx_to_the_login_page_instead_of_swapping_it_in(client, evaluation_staff, rec):
-    expire_session(client, evaluation_staff)
+def test_an_expired_session_sends_htmx_to_the_login_page_instead_of_swapping_it_in(client, rec):
     document = rec.theme.group.response.get_absolute_url()
     # Opening the form (a GET): back to the page the user was on after logging in.
     answer = client.get(agreement_url(rec), headers={**HTMX, "HX-Current-URL": "http://testserver" + document})
     assert answer.status_code == 200
     assert answer["HX-Redirect"] == reverse("login") + "?next=" + document
     assert answer.content == b""
-    # Saving it (a POST): to the edit page with the input kept (tests/test_accounts.py).
+    # Saving it (a POST): the login page as the whole page, carrying the input, then back to the
+    # edit page to show it (tests/test_accounts.py).
     answer = post(client, rec, agreement="agree", headers={**HTMX, "HX-Current-URL": "http://testserver" + document})
     assert answer.status_code == 200
-    assert answer["HX-Redirect"].startswith(reverse("login") + "?next=" + agreement_url(rec) + "%3Frestore%3D")
-    assert answer.content == b""
+    assert answer["HX-Retarget"] == "body"
+    assert answer["HX-Push-Url"].startswith(reverse("login") + "?next=" + agreement_url(rec) + "%3Frestore%3D")
+    assert 'name="kept_input"' in answer.content.decode()
 
 
 def test_posts_without_a_csrf_token_are_refused(rec, evaluation_staff):
