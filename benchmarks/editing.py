@@ -48,7 +48,10 @@ SEED = ROOT / "responses" / "seed" / "leerecosystemen.yaml"
 HTMX = {"HX-Request": "true"}
 
 
-def measure(client, method, url, runs, data=None, headers=None, expect=200, prepare=None):
+SHOW = []  # --show-queries: names of requests whose queries (of the last run) are printed
+
+
+def measure(client, method, url, runs, data=None, headers=None, expect=200, prepare=None, name=""):
     times, queries = [], 0
     for _ in range(runs):
         payload = prepare() if prepare else data
@@ -58,13 +61,26 @@ def measure(client, method, url, runs, data=None, headers=None, expect=200, prep
             times.append(time.perf_counter() - start)
         assert answer.status_code == expect, (url, answer.status_code)
         queries = len(captured.captured_queries)
+    if any(part in name for part in SHOW):
+        print(f"-- {name}: {queries} queries", file=sys.stderr)
+        for query in captured.captured_queries:
+            print("   ", query["sql"][:160], file=sys.stderr)
     return statistics.median(times), queries
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=15)
-    runs = parser.parse_args().runs
+    parser.add_argument(
+        "--show-queries",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="print the queries of requests named with TEXT",
+    )
+    args = parser.parse_args()
+    runs = args.runs
+    SHOW.extend(args.show_queries)
 
     call_command("migrate", verbosity=0)
     seed = import_file(SEED)
@@ -127,7 +143,7 @@ def main():
                 ("actions editor page", piet, "get", reverse("actions:manage", args=[response.slug]), None, None),
             ]
             for name, client, method, url, prepare, headers in cases:
-                median, queries = measure(client, method, url, runs, headers=headers, prepare=prepare)
+                median, queries = measure(client, method, url, runs, headers=headers, prepare=prepare, name=name)
                 rows.append((label, name, median, queries))
 
     print(

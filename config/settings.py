@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Who made a change, for the audit trail (core/audit.py).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A GET or HEAD that meets a dropped database connection runs again on a fresh one (core/middleware.py).
+    "core.middleware.RetryReadsMiddleware",
     # Login throttling; last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
 ]

@@ -20,3 +20,10 @@ class CoreConfig(AppConfig):
             from django.tasks.signals import task_finished
 
             task_finished.connect(worker.recycle_when_large, dispatch_uid="core.worker")
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from .editing import keep_input_after_login
+
+        # Input kept through the login page after a session expired (core/editing.py).
+        user_logged_in.connect(keep_input_after_login, dispatch_uid="core.editing.kept_input")

@@ -21,6 +21,7 @@ htmx swaps 409 and 422 bodies because base.html configures ``responseHandling``.
 """
 
 import secrets
+import time
 from functools import wraps
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlencode
@@ -29,8 +30,10 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.db import models, transaction
 from django.http import HttpResponseRedirect, QueryDict
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -67,18 +70,36 @@ def save_if_unchanged(instance, *, base_version, user, fields):
     """Save ``fields`` of ``instance`` if its row is still at ``base_version``; bump the version.
 
     Raises ``StaleEdit`` (and saves nothing) when someone saved the row since.
+
+    Inside a caller's transaction this adds no savepoint of its own (two queries fewer): a
+    refused claim has written nothing and raises after the block; a failing save fails the
+    caller's transaction, as it should (the claim must not stay without the save).
     """
     model = type(instance)
-    with transaction.atomic():
+    loaded = getattr(instance, "loaded_values", None)
+    saved = with_rendered_fields(model, [*fields, "version", "updated_by", "updated_at"])
+    known = None
+    with transaction.atomic(savepoint=False):
         claimed = model._default_manager.filter(pk=instance.pk, version=base_version).update(
             version=models.F("version") + 1
         )
-        if not claimed:
-            raise StaleEdit(model._default_manager.filter(pk=instance.pk).first())
-        instance.version = base_version + 1
-        instance.updated_by = user
-        # A Markdown field's stored HTML is saved with it (core/rendered.py).
-        instance.save(update_fields=with_rendered_fields(model, [*fields, "version", "updated_by", "updated_at"]))
+        if claimed:
+            instance.version = base_version + 1
+            instance.updated_by = user
+            # Read at the version just claimed, the row as it was loaded is the state before this save:
+            # the audit trail compares with it instead of reading the previous record.
+            known = loaded if loaded is not None and loaded.get("version") == base_version else None
+            with audit.compared_with(instance, known):
+                # A Markdown field's stored HTML is saved with it (core/rendered.py).
+                instance.save(update_fields=saved)
+    if not claimed:
+        raise StaleEdit(model._default_manager.filter(pk=instance.pk).first())
+    # What the row holds now, for a next save of the same instance.
+    if known is None:
+        instance.loaded_values = None
+    else:
+        columns = {model._meta.get_field(name).attname for name in saved}
+        instance.loaded_values = {**known, **{attname: getattr(instance, attname) for attname in columns}}
 
 
 def delete_if_unchanged(instance, *, base_version):
@@ -244,7 +265,14 @@ def live_preview(form, *names, url):
 
 
 STASH_PREFIX = "editing:stash:"
-STASH_LIMIT = 200_000  # characters of form input kept across a login; more is not a form a person typed
+STASH_LIMIT = 200_000  # characters of one form's input kept across a login; more is not a form a person typed
+# A session keeps at most this many kept inputs, of at most this many characters together: the
+# oldest go first (a form kept again replaces its earlier input).
+STASH_MAX_PER_SESSION = 3
+STASH_TOTAL_LIMIT = 250_000
+# The input travels through the login page, signed (it is not stored anywhere before the login).
+KEPT_SALT = "core.editing.kept-input"
+KEPT_MAX_AGE = 12 * 60 * 60  # seconds a login page may stay open with it
 # What is not the user's input: the CSRF token (the new session gets a new one) and the buttons.
 NOT_INPUT = {"csrfmiddlewaretoken", "_preview"}
 
@@ -264,11 +292,13 @@ def login_required(view):
     """Editing needs a login. An htmx request (say, after the session expired) gets a
     full-page redirect to the login page, not the login form swapped into a table row.
 
-    A POST to a ``keeps_input`` view by someone whose session expired is not lost: the
-    input (without the CSRF token) is kept in the new session under a random token, and
-    the login sends the user back to the edit page with ``?restore=<token>``. That GET
-    shows the form bound to the kept input as a preview: nothing is saved until the user
-    saves again, and the form's version still refuses a stale save (409)."""
+    A POST to a ``keeps_input`` view by someone whose session expired is not lost, and costs
+    the server nothing until they log in: the answer is the login page itself, which carries
+    the input (without the CSRF token), signed, in a hidden field. Logging in with it
+    (``keep_input_after_login``) puts it into the new session under a random token and sends
+    the user back to the edit page with ``?restore=<token>``. That GET shows the form bound to
+    the kept input as a preview: nothing is saved until the user saves again, and the form's
+    version still refuses a stale save (409). No session is made for an anonymous POST."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -276,28 +306,80 @@ def login_required(view):
             if request.method == "GET" and "restore" in request.GET and getattr(view, "keeps_input", False):
                 restore_input(request)
             return view(request, *args, **kwargs)
-        next_url = None
         if request.method == "POST" and getattr(view, "keeps_input", False):
-            token = stash_input(request)
-            if token:
-                next_url = f"{request.path}?{urlencode({'restore': token})}"
+            sealed = seal_input(request)
+            if sealed:
+                return login_page_keeping(request, *sealed)
         if request.htmx:
-            current = next_url or request.htmx.current_url_abs_path or request.get_full_path()
+            current = request.htmx.current_url_abs_path or request.get_full_path()
             login = redirect_to_login(current, settings.LOGIN_URL)
             return HttpResponseClientRedirect(login["Location"])
-        return redirect_to_login(next_url or request.get_full_path(), settings.LOGIN_URL)
+        return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
 
     return wrapper
 
 
-def stash_input(request):
-    """Keep the POST's input in the session; returns the token, or None if there is nothing to keep."""
+def seal_input(request):
+    """(token, the POST's input signed for the login page), or None if there is nothing to keep."""
     data = {key: request.POST.getlist(key) for key in request.POST if key not in NOT_INPUT}
     if not data or sum(len(v) for values in data.values() for v in values) > STASH_LIMIT:
         return None
     token = secrets.token_urlsafe(16)
-    request.session[STASH_PREFIX + token] = {"path": request.path, "data": data}
-    return token
+    sealed = signing.dumps({"path": request.path, "data": data, "token": token}, salt=KEPT_SALT, compress=True)
+    return token, sealed
+
+
+def login_page_keeping(request, token, sealed):
+    """The login page, carrying the kept input; after the login, back to the edit page to restore it.
+    For htmx: the whole page (the body swapped, the address bar on the login page)."""
+    from django.contrib.auth.forms import AuthenticationForm
+
+    next_url = f"{request.path}?{urlencode({'restore': token})}"
+    http = render(
+        request,
+        "registration/login.html",
+        {"form": AuthenticationForm(request), "next": next_url, "kept_input": sealed},
+    )
+    if request.htmx:
+        http["HX-Retarget"] = "body"
+        http["HX-Reswap"] = "innerHTML"
+        http["HX-Push-Url"] = redirect_to_login(next_url, settings.LOGIN_URL)["Location"]
+    return http
+
+
+def keep_input_after_login(sender, request, user, **kwargs):
+    """``user_logged_in``: a login that carries kept input (``login_page_keeping``) keeps it in the
+    new session, so that the edit page it returns to can show it (``restore_input``)."""
+    sealed = request.POST.get("kept_input") if request is not None and request.method == "POST" else None
+    if not sealed:
+        return
+    try:
+        kept = signing.loads(sealed, salt=KEPT_SALT, max_age=KEPT_MAX_AGE)
+    except signing.BadSignature:
+        return
+    stash_input(request.session, token=kept["token"], path=kept["path"], data=kept["data"])
+
+
+def stash_input(session, *, token, path, data):
+    """Keep ``data`` (a form's input for ``path``) in ``session`` under ``token``, within the bounds:
+    the same form's earlier input goes, then the oldest, until there is room."""
+    size = sum(len(v) for values in data.values() for v in values)
+    if size > STASH_LIMIT:
+        return
+    kept = sorted(
+        ((key, value) for key, value in session.items() if key.startswith(STASH_PREFIX)),
+        key=lambda item: item[1].get("at", 0),
+    )
+    for key, value in kept:
+        if value.get("path") == path:  # the same form kept again: the newer input replaces it
+            del session[key]
+    kept = [(key, value) for key, value in kept if value.get("path") != path]
+    while kept and (
+        len(kept) >= STASH_MAX_PER_SESSION or sum(value.get("size", 0) for _k, value in kept) + size > STASH_TOTAL_LIMIT
+    ):
+        key, _value = kept.pop(0)
+        del session[key]
+    session[STASH_PREFIX + token] = {"path": path, "data": data, "size": size, "at": time.time()}
 
 
 def restore_input(request):

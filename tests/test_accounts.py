@@ -1,10 +1,13 @@
 """Accounts: login throttling, password change and reset, and input kept across an expired session."""
 
 import re
+import secrets
+from html import unescape
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from recommendations.models import Recommendation
@@ -122,34 +125,46 @@ def rec(seed_response):
     return Recommendation.objects.for_response(seed_response).order_by("pk").first()
 
 
-def expired_save(client, rec, headers=None):
+def expired_save(client, rec, headers=None, **data):
     """The form was loaded while logged in; the session has gone by the time it is saved."""
-    data = {"agreement": "partially_agree", "justification": "Mijn lange uitleg.", "version": rec.version}
+    data = {"agreement": "partially_agree", "justification": "Mijn lange uitleg.", "version": rec.version, **data}
     return client.post(reverse("recommendations:agreement", args=[rec.pk]), data, headers=headers or {})
+
+
+def login_fields(answer):
+    """The hidden fields of the login page an expired save answers with (``next``, ``kept_input``)."""
+    html = answer.content.decode()
+    return {name: unescape(value) for name, value in re.findall(r'name="(next|kept_input)" value="([^"]*)"', html)}
+
+
+def sessions():
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.count()
 
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
 def test_input_typed_before_the_session_expired_comes_back_after_logging_in(client, evaluation_staff, rec, headers):
     answer = expired_save(client, rec, headers)
-    if headers:
-        assert answer.status_code == 200
-        login_url = answer["HX-Redirect"]
-    else:
-        assert answer.status_code == 302
-        login_url = answer["Location"]
-    assert login_url.startswith("/accounts/login/?next=")
+    # The answer is the login page itself, carrying the input: nothing is stored before the login.
+    assert answer.status_code == 200
+    html = answer.content.decode()
+    assert 'action="/accounts/login/"' in html
+    assert "Uw sessie is verlopen" in html
+    if headers:  # htmx shows it as the whole page, with its address
+        assert (answer["HX-Retarget"], answer["HX-Reswap"]) == ("body", "innerHTML")
+        assert answer["HX-Push-Url"].startswith(
+            f"/accounts/login/?next=/recommendations/{rec.pk}/agreement/%3Frestore%3D"
+        )
+    fields = login_fields(answer)
+    assert fields["next"].startswith(f"/recommendations/{rec.pk}/agreement/?restore=")
+    assert "Mijn lange uitleg." not in fields["kept_input"]  # signed and compressed, not readable as such
+    assert sessions() == 0
     # The login goes back to the edit page with the token of the kept input ...
-    logged_in = client.post(
-        login_url,
-        {
-            "username": "eva",
-            "password": "pw-eva",
-            "next": login_url.split("next=", 1)[1].replace("%3F", "?").replace("%3D", "="),
-        },
-    )
+    logged_in = client.post(reverse("login"), {"username": "eva", "password": "pw-eva", **fields})
     assert logged_in.status_code == 302
     back = logged_in["Location"]
-    assert back.startswith(f"/recommendations/{rec.pk}/agreement/?restore=")
+    assert back == fields["next"]
     # ... which shows the form bound to it, unsaved.
     page = client.get(back)
     assert page.status_code == 200
@@ -169,13 +184,66 @@ def test_input_typed_before_the_session_expired_comes_back_after_logging_in(clie
     assert (rec.agreement, rec.justification) == ("partially_agree", "Mijn lange uitleg.")
 
 
+def test_a_failed_login_keeps_the_input_for_the_next_try(client, evaluation_staff, rec):
+    fields = login_fields(expired_save(client, rec))
+    wrong = client.post(reverse("login"), {"username": "eva", "password": "fout", **fields})
+    assert wrong.status_code == 200
+    assert login_fields(wrong) == fields
+    right = client.post(reverse("login"), {"username": "eva", "password": "pw-eva", **login_fields(wrong)})
+    assert "Mijn lange uitleg." in client.get(right["Location"]).content.decode()
+
+
 def test_kept_input_is_shown_once_and_only_to_its_session(client, evaluation_staff, rec):
-    login_url = expired_save(client, rec)["Location"]
-    token = re.search(r"restore%3D([\w-]+)", login_url).group(1)
-    client.force_login(evaluation_staff)
-    url = f"/recommendations/{rec.pk}/agreement/?restore={token}"
+    fields = login_fields(expired_save(client, rec))
+    client.post(reverse("login"), {"username": "eva", "password": "pw-eva", **fields})
+    url = fields["next"]
     assert "Mijn lange uitleg." in client.get(url).content.decode()
     assert "Mijn lange uitleg." not in client.get(url).content.decode()  # used up
+
+
+def test_kept_input_that_was_tampered_with_is_dropped(client, evaluation_staff, rec):
+    fields = login_fields(expired_save(client, rec))
+    forged = {**fields, "kept_input": fields["kept_input"][:-3] + "abc"}
+    logged_in = client.post(reverse("login"), {"username": "eva", "password": "pw-eva", **forged})
+    assert logged_in.status_code == 302  # logged in all the same
+    assert "Mijn lange uitleg." not in client.get(fields["next"]).content.decode()
+
+
+def test_anonymous_posts_create_no_sessions(client, rec):
+    for _post in range(20):
+        answer = expired_save(client, rec, justification="x" * 1000)
+        assert answer.status_code == 200  # the login page, carrying the input
+    assert sessions() == 0
+
+
+def test_kept_input_is_bounded_per_form_and_per_session(client, evaluation_staff, rec, seed_response):
+    from django.contrib.sessions.models import Session
+
+    from core.editing import STASH_MAX_PER_SESSION, STASH_PREFIX
+
+    # 190,000 characters that do not compress (the session is stored compressed): random words.
+    text = " ".join(secrets.token_urlsafe(9) for _word in range(16_000))[:190_000]
+    for _save in range(60):  # the same form, saved 60 times while logged out
+        answer = expired_save(client, rec, justification=text)
+        assert answer.status_code == 200
+    assert sessions() == 0
+    client.post(reverse("login"), {"username": "eva", "password": "pw-eva", **login_fields(answer)})
+    session = Session.objects.get()
+    assert len(session.session_data) < 400_000  # one kept input: 192 kB (60 of them were 11.5 MB)
+    assert len([key for key in session.get_decoded() if key.startswith(STASH_PREFIX)]) == 1
+    # Inputs of more forms than a session keeps (logins from other tabs): the oldest go first.
+    others = Recommendation.objects.for_response(seed_response).exclude(pk=rec.pk).order_by("pk")[:5]
+    stranger = Client()
+    for other in others:
+        sealed = login_fields(expired_save(stranger, other, justification="Kort."))
+        client.post(reverse("login"), {"username": "eva", "password": "pw-eva", **sealed})
+    kept = {k: v["path"] for k, v in Session.objects.get().get_decoded().items() if k.startswith(STASH_PREFIX)}
+    assert len(kept) == STASH_MAX_PER_SESSION
+    assert sorted(kept.values()) == sorted(reverse("recommendations:agreement", args=[o.pk]) for o in others[2:])
+    # A form larger than one person types is not kept at all: the login page as for any visitor.
+    too_large = expired_save(stranger, rec, justification="x" * 200_001)
+    assert too_large.status_code == 302
+    assert "restore" not in too_large["Location"]
 
 
 def test_a_delete_is_never_kept_for_replay(client, evaluation_staff, seed_response):

@@ -303,3 +303,41 @@ def test_the_migration_gives_each_actions_newest_record_its_owners(django_user_m
     assert [row.user_id for row in latest(action).owners.all()] == [anna.pk]
     action.owners.remove(anna)
     assert latest(action).history_changes == {"owners": [[anna.pk], []]}  # not "from nobody to nobody"
+
+
+def test_a_versioned_save_compares_with_the_row_as_loaded_without_reading_the_trail(django_user_model):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.editing import save_if_unchanged
+
+    rec = RecommendationFactory(agreement="agree")
+    loaded = Recommendation.objects.get(pk=rec.pk)
+    loaded.agreement, loaded.justification = "disagree", "Te duur."
+    with CaptureQueriesContext(connection) as captured:
+        save_if_unchanged(loaded, base_version=loaded.version, user=None, fields=["agreement", "justification"])
+    assert not [q for q in captured.captured_queries if "historicalrecommendation" in q["sql"] and "SELECT" in q["sql"]]
+    assert loaded.history.first().history_changes == {
+        "agreement": ["agree", "disagree"],
+        "justification": ["", "Te duur."],
+    }
+    # The same copy saved again compares with what it saved the first time.
+    loaded.justification = "Te duur en te laat."
+    save_if_unchanged(loaded, base_version=loaded.version, user=None, fields=["justification"])
+    assert loaded.history.first().history_changes == {"justification": ["Te duur.", "Te duur en te laat."]}
+
+
+def test_a_versioned_save_of_a_copy_loaded_before_the_last_change_reads_the_trail(db):
+    from core.editing import save_if_unchanged
+
+    rec = RecommendationFactory(agreement="agree")
+    older = Recommendation.objects.get(pk=rec.pk)  # loaded at version 1
+    newer = Recommendation.objects.get(pk=rec.pk)
+    newer.agreement, newer.justification = "disagree", "Te duur."
+    save_if_unchanged(newer, base_version=1, user=None, fields=["agreement", "justification"])
+    # A save based on version 2 from a copy read at version 1: the copy is not the state before
+    # this save, so the previous record is: the change is from "disagree", not from "agree".
+    older.agreement = "partially_agree"
+    older.justification = "Te duur."
+    save_if_unchanged(older, base_version=2, user=None, fields=["agreement"])
+    assert older.history.first().history_changes == {"agreement": ["disagree", "partially_agree"]}
