@@ -14,6 +14,13 @@ Where the application is loaded decides the hook:
 """
 
 import gc
+import os
+
+# Threads in each worker (gunicorn's gthread worker when above 1): a request that waits on the
+# database or a slow page no longer holds back a static file or a short page behind it (the load
+# test in benchmarks/README.md: with 2 sync workers a static file took 4-5 times its idle time).
+# Each thread takes a connection from the database pool (DB_POOL_MAX_SIZE, 10 by default).
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
 
 def pre_fork(server, worker):

@@ -167,7 +167,7 @@ def response_compare_pdf(request, slug):
         raise Http404
     etag = tasks.comparison_etag(response, key)
     query = {side: form.cleaned_data[side] for side in ("old", "new")}
-    language = translation.get_language()
+    language = response.language  # the worker builds it as above, so that its key is this one
     return pdf.serve(
         request,
         etag=etag,

@@ -178,11 +178,13 @@ def test_an_imported_response_existed_as_of_the_date_its_document_carries(client
 
 
 @pytest.mark.pdf
+@pytest.mark.django_db(transaction=True)  # the task worker renders it, in a process of its own
 def test_the_comparison_annex_of_an_english_document_is_english_in_a_dutch_interface(client, matrix, settings):
     import subprocess
 
     from interchange.exporter import export_response
     from responses.models import ResponseVersion
+    from tests.test_responses_pdf import get_when_ready
 
     matrix.status = "published"
     matrix.save()
@@ -190,7 +192,7 @@ def test_the_comparison_annex_of_an_english_document_is_english_in_a_dutch_inter
         response=matrix, number=1, note="1", snapshot=export_response(matrix), pdf=b"%PDF-1.7", sha256="0" * 64
     )
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
-    answer = client.get(reverse("publishing:compare_pdf", args=[matrix.slug]))
+    answer = get_when_ready(client, reverse("publishing:compare_pdf", args=[matrix.slug]))
     assert answer.status_code == 200
     text = subprocess.run(
         ["pdftotext", "-", "-"], input=answer.content, capture_output=True, check=True

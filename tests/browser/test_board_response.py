@@ -121,7 +121,7 @@ def test_evaluation_staff_build_an_executive_board_response_from_nothing(
         page.goto(live_server.url + action.get_absolute_url())
         page.get_by_role("link", name=f"Aanbeveling koppelen aan actie {number}").click()
         picker = page.get_by_label("Aanbeveling", exact=True)
-        option = picker.locator("option", has_text=f"Aanbeveling {rec_number} · ")
+        option = picker.locator("option", has_text=f"Recommendation {rec_number} · ")  # in the document's words
         picker.select_option(option.get_attribute("value"))
         page.get_by_role("button", name="Koppelen").click()
         expect(page.get_by_text(f"Actie {number} en aanbeveling", exact=False).first).to_be_visible()

@@ -126,8 +126,8 @@ def test_evaluation_staff_and_project_team_make_a_uneg_matrix_response_from_noth
         page.goto(live_server.url + action.get_absolute_url())
         page.get_by_role("link", name=f"Aanbeveling koppelen aan actie {number}").click()
         picker = page.get_by_label("Aanbeveling", exact=True)
-        # The picker names recommendations by number and first words: "Aanbeveling 1 · Strengthen ..."
-        option = picker.locator("option", has_text=f"Aanbeveling {number[0]} · ")
+        # The picker names recommendations in the document's words: "Recommendation 1 · Strengthen ..."
+        option = picker.locator("option", has_text=f"Recommendation {number[0]} · ")
         picker.select_option(option.get_attribute("value"))
         page.get_by_role("button", name="Koppelen").click()
         # Saved: the confirmation, not just the picker's option text, before the next page.
