@@ -171,7 +171,7 @@ class ResponseForm(VersionedForm):
         super().__init__(*args, **kwargs)
         # Typed in the word_* fields below and gathered in clean(); the field itself is not shown.
         self.fields["vocabulary_words"].widget = forms.HiddenInput()
-        self.fields["vocabulary_preset"].widget = PresetOptions(choices=self.fields["vocabulary_preset"].choices)
+        self.fields["vocabulary_preset"].widget = PresetOptions(choices=vocabulary.PRESET_CHOICES)
         self.fields["vocabulary_words"].required = False
         typed = self.instance.vocabulary_words or {}
         for key, label in self.WORD_LABELS.items():
