@@ -271,7 +271,7 @@ def timeline(obj):
 class Entry:
     """One change as the trail shows it: who, when, what, and the old and new values."""
 
-    def __init__(self, record, label, *, subject, changes):
+    def __init__(self, record, label, *, subject, changes, context=""):
         self.record = record
         self.when = record.history_date
         user = record.history_user
@@ -282,6 +282,7 @@ class Entry:
         # Whether the subject quotes the document (a title, a heading: in the document's language)
         # or is a phrase of the interface ("actie 3 – aanbeveling 2").
         self.subject_quotes = getattr(history_of(label).instance_type, "audit_subject_quotes", False)
+        self.context = context  # an interface phrase before a quoted subject ("bij actie 3")
         self.changes = changes
         self.type = record.history_type
 
@@ -301,8 +302,16 @@ def entries(rows):
         record = records.get((label, history_id))
         if record is None:
             continue
+        model = history_of(label).instance_type
+        context = model.audit_context(record, names) if hasattr(model, "audit_context") else ""
         result.append(
-            Entry(record, label, subject=_subject(label, record, names), changes=_changes(label, record, names))
+            Entry(
+                record,
+                label,
+                subject=_subject(label, record, names),
+                changes=_changes(label, record, names),
+                context=context,
+            )
         )
     return result
 

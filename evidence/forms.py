@@ -1,10 +1,24 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from . import filetypes
+
+
+class DocumentOptions(forms.Select):
+    """A select whose options (not its empty choice) are in the document's language, marked ``lang``."""
+
+    def __init__(self, *args, language="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language = language
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value != "" and self.language:
+            option["attrs"]["lang"] = self.language
+        return option
 
 
 class EvidenceForm(forms.Form):
@@ -41,11 +55,18 @@ class EvidenceForm(forms.Form):
         self.fields["file"].help_text = self.fields["file"].help_text % {
             "limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)
         }
+        # A progress entry as the document says it: its status and its note in the document's language.
+        language = action.response.language
         self.fields["progress_update"].queryset = action.progress_updates.all()
-        self.fields["progress_update"].label_from_instance = lambda update: (
-            f"{update.date:%d-%m-%Y} · {update.get_status_display()}"
-            + (f" · {update.note[:60]}" if update.note else "")
-        )
+        self.fields["progress_update"].widget = DocumentOptions(language=language)
+        self.fields["progress_update"].widget.choices = self.fields["progress_update"].choices
+
+        def label(update):
+            with translation.override(language):
+                status = update.get_status_display()
+            return f"{update.date:%d-%m-%Y} · {status}" + (f" · {update.note[:60]}" if update.note else "")
+
+        self.fields["progress_update"].label_from_instance = label
         self.fields["url"].widget.attrs["placeholder"] = "https://"
         self.file_type = None
 

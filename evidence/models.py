@@ -100,11 +100,16 @@ class Evidence(NormalisedText, Versioned):
         actions = Action.objects.filter(pk__in={r.action_id for r in records})
         return {("action", pk): number for pk, number in actions.values_list("pk", "number")}
 
+    audit_subject_quotes = True  # its subject is its title (the document's language); the action: the context
+
+    @staticmethod
+    def audit_context(record, names):
+        action = names.get(("action", record.action_id), f"#{record.action_id}")
+        return _("bij actie %(action)s:") % {"action": action}
+
     @staticmethod
     def audit_subject(record, names):
-        action = names.get(("action", record.action_id), f"#{record.action_id}")
-        what = record.file_name or record.url
-        return _("actie %(action)s: %(title)s (%(what)s)") % {"action": action, "title": record.title, "what": what}
+        return f"{record.title} ({record.file_name or record.url})"
 
     @property
     def response(self):

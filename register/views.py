@@ -88,7 +88,13 @@ def index(request):
     pending = entries.ensure_entries(entries.latest_published_versions())
     filters = Filters.from_query(request.GET)
     register = entries.current_entries()
-    matches = filters.apply(register).order_by("-published_at", "title", "pk").only(*LIST_FIELDS)
+    # The response's language (a join, no query of its own) marks the entry's words with ``lang``.
+    matches = (
+        filters.apply(register)
+        .order_by("-published_at", "title", "pk")
+        .select_related("response")
+        .only(*LIST_FIELDS, "response__language")
+    )
     page = Paginator(matches, PER_PAGE).get_page(request.GET.get("page"))
     agreements, implementations = agreement_choices(), implementation_choices()
     for entry in page.object_list:

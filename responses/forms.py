@@ -11,6 +11,16 @@ from . import vocabulary
 from .models import Chapter, ManagementResponse, Membership
 
 
+class PresetOptions(forms.Select):
+    """The vocabulary presets, each option marked with the language of its words."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value in vocabulary.PRESET_LANGUAGES:
+            option["attrs"]["lang"] = vocabulary.PRESET_LANGUAGES[value]
+        return option
+
+
 class LinesField(forms.CharField):
     """A list of pairs typed one per line, "first | second" (the second may be left out)."""
 
@@ -161,6 +171,7 @@ class ResponseForm(VersionedForm):
         super().__init__(*args, **kwargs)
         # Typed in the word_* fields below and gathered in clean(); the field itself is not shown.
         self.fields["vocabulary_words"].widget = forms.HiddenInput()
+        self.fields["vocabulary_preset"].widget = PresetOptions(choices=vocabulary.PRESET_CHOICES)
         self.fields["vocabulary_words"].required = False
         typed = self.instance.vocabulary_words or {}
         for key, label in self.WORD_LABELS.items():

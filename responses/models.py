@@ -297,6 +297,7 @@ class Chapter(NormalisedText, Versioned):
     body_html = RenderedHTMLField(_("tekst (HTML)"))
     order = models.PositiveIntegerField(_("volgorde"), default=0)
 
+    audit_subject_quotes = True  # its subject is its heading, in the document's language
     history = HistoricalRecords(bases=[AuditedHistory])
 
     @staticmethod

@@ -48,12 +48,14 @@ PRESETS = {
         "cancelled": "geannuleerd",
     },
 }
+# A preset is named in its own words (its language in PRESET_LANGUAGES: the form marks each option).
 PRESET_CHOICES = [
     ("", _("de woorden van de opmaak, in de taal van het document")),
-    ("uneg", _("UNEG/UNDP (Accepted, Not initiated, Initiated, Completed)")),
-    ("executive_board", _("UN Executive Board (Agree, Not started, Under way, Completed, Cancelled)")),
-    ("flemish", _("Vlaamse tabel (Akkoord, op te starten, in uitvoering, gerealiseerd)")),
+    ("uneg", "UNEG/UNDP (Accepted, Not initiated, Initiated, Completed)"),
+    ("executive_board", "UN Executive Board (Agree, Not started, Under way, Completed, Cancelled)"),
+    ("flemish", "Vlaamse tabel (Akkoord, op te starten, in uitvoering, gerealiseerd)"),
 ]
+PRESET_LANGUAGES = {"uneg": "en", "executive_board": "en", "flemish": "nl"}
 
 
 def words(preset: str, typed: dict | None) -> dict:

@@ -77,6 +77,12 @@ PAGES = {
     "actions:link_add": page(lambda s: {"pk": s.action.pk}),
     "actions:recommendation_link_add": page(lambda s: {"rec_pk": s.rec.pk}),
     "actions:link_edit": page(lambda s: {"pk": s.link.pk}),
+    "evidence:add": page(lambda s: {"pk": s.action.pk}),
+    "evidence:decide": page(lambda s: {"pk": s.claimed.pk}),
+    "responses:chapters": page(slug),
+    "responses:chapter": page(lambda s: {"slug": s.response.slug, "pk": s.chapter.pk}),
+    "office:recommendations_import": page(slug),
+    "register:index": page(),
     "login": page(),
     "password_change": page(),
     "password_change_done": page(),
@@ -94,6 +100,17 @@ NOT_PAGES = {
     "tracking:round_report": "a PDF",
     "tracking:portfolio_pdf": "a PDF",
     "interchange:export": "a YAML download",
+    "evidence:file": "a download (an evidence file, as an attachment)",
+    "office:table_xlsx": "an XLSX download",
+    "office:table_csv": "a CSV download",
+    "office:docx": "a Word download",
+    "office:recommendations_xlsx": "an XLSX download",
+    "office:template": "an XLSX download",
+    "office:dashboard_xlsx": "an XLSX download",
+    "office:dashboard_csv": "a CSV download",
+    "register:feed": "an Atom feed",
+    "register:data": "an open-data download (JSON, CSV, zip)",
+    "register:response_data": "an open-data download (JSON, CSV, zip)",
     "responses:version_export": "a YAML download",
     "responses:favicon": "a redirect to a static file",
     "responses:preview": "POST only (the live preview's fragment)",
@@ -107,6 +124,10 @@ NOT_PAGES = {
     "recommendations:recommendation_move": "POST only",
     "actions:move": "POST only",
     "actions:link_delete": "POST only",
+    "evidence:remove": "POST only (the panel's remove buttons)",
+    "office:recommendations_import_confirm": "POST only (the preview's confirm button)",
+    "responses:chapter_delete": "POST only (the chapter page's delete button)",
+    "responses:chapter_move": "POST only (the chapters page's move buttons)",
     "actions:progress": "an htmx panel; a plain GET redirects to the action's page",
     "actions:links": "an htmx panel; a plain GET redirects to the action's page",
     "actions:recommendation_links": "an htmx panel; a plain GET redirects to the recommendation's page",
@@ -149,13 +170,17 @@ def url(name, side):
 
 def build_site(django_user_model, layout):
     """Two published responses with everything a page can show, both in ``layout``:
-    the seed (Dutch) and a UNEG-style response (English); one user per role, a member of both."""
+    the seed (Dutch) and a UNEG-style response (English); one user per role, a member of both.
+    Each has a chapter, evidence (a file and a link) on an action, a status awaiting validation and
+    a published version (so the register lists it)."""
     from actions.models import Action, ActionLink, ProgressUpdate
+    from evidence import services as evidence
     from interchange.exporter import export_response
     from interchange.importer import import_file
     from interchange.models import PendingImport
     from recommendations.models import Recommendation
-    from responses.models import ManagementResponse, Membership, ResponseVersion
+    from responses.models import Chapter, ManagementResponse, Membership, ResponseVersion
+    from tests.evidence_files import PDF, upload
     from tests.fixtures import grant, make_user
     from tracking.models import ReviewRound
 
@@ -167,7 +192,9 @@ def build_site(django_user_model, layout):
     sides = {}
     for path in [Path(settings.BASE_DIR) / "responses" / "seed" / "leerecosystemen.yaml", DATA / "uneg-matrix.yaml"]:
         response = import_file(path)
-        ManagementResponse.objects.filter(pk=response.pk).update(layout=layout, status="published")
+        ManagementResponse.objects.filter(pk=response.pk).update(
+            layout=layout, status="published", validation_policy="closing"
+        )
         response.refresh_from_db()
         for role in ROLES[1:-1]:
             grant(users[role], response, role)
@@ -178,11 +205,32 @@ def build_site(django_user_model, layout):
 
             theme = ThemeFactory(group__response=response, group__title="Programme", heading="RESULTS")
         action = Action.objects.filter(response=response, parent=None, links__isnull=False).order_by("order").first()
-        ProgressUpdate.objects.create(
+        words = {
+            "nl": {"progress": "Voortgang.", "report": "Verslag", "site": "Website", "chapter": "Inleiding"},
+            "en": {"progress": "Progress.", "report": "Report", "site": "Website", "chapter": "Introduction"},
+        }[response.language]
+        update = ProgressUpdate.objects.create(
+            action=action, status=action.status, note=words["progress"], date=date(2025, 5, 1)
+        )
+        team = users["project_team"]
+        evidence.add_file(
             action=action,
-            status=action.status,
-            note={"nl": "Voortgang.", "en": "Progress."}[response.language],
+            user=team,
+            title=words["report"],
             date=date(2025, 5, 1),
+            upload=upload("verslag.pdf", PDF),
+            progress_update=update,
+        )
+        evidence.add_link(
+            action=action, user=team, title=words["site"], date=date(2025, 5, 2), url="https://example.org/report"
+        )
+        # A claim awaiting validation (the response asks for it on closing statuses): another action.
+        others = Action.objects.filter(response=response, parent=None).exclude(pk=action.pk)
+        claimed = others.exclude(status="realised").order_by("order").first()
+        claimed.status = "realised"
+        claimed.save()
+        chapter = Chapter.objects.create(
+            response=response, heading=words["chapter"], body=words["progress"], placement="before"
         )
         review_round = ReviewRound.objects.create(response=response, name="2025 H2", date="2025-12-15")
         ResponseVersion.objects.create(
@@ -194,6 +242,8 @@ def build_site(django_user_model, layout):
             theme=theme,
             group=theme.group,
             action=action,
+            claimed=claimed,
+            chapter=chapter,
             link=ActionLink.objects.filter(action=action).first(),
             membership=Membership.objects.filter(response=response).first(),
             review_round=review_round,
