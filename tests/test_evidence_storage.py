@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -27,19 +28,26 @@ def free_port():
         return sock.getsockname()[1]
 
 
+# uv, as scripts/_lib.sh installs it: for the Python the project's environment was made from.
+UV = [str(Path(sys.base_prefix) / "bin" / "python3"), "-m", "uv"]
+MOTO = "moto[server]==5.2.5"
+
+
 @pytest.fixture(scope="session")
 def s3_server(tmp_path_factory):
     """moto's S3 server on a free local port, for the whole session; a bucket in it.
 
-    A process of its own (``python -m moto.server``), started in an empty folder: moto imports the
-    PyPI package ``responses``, which our app of that name would shadow inside this process."""
+    A process of its own, in an environment of its own (``uv tool run``, moto pinned): moto needs the
+    PyPI package ``responses``, which must not enter the project's environment, where it would
+    shadow our app of that name for any script not started from the repository root. The first
+    run installs it into uv's cache (the package registry, as ``uv sync`` needs); later runs reuse it."""
     import boto3
 
     port = free_port()
     folder = tmp_path_factory.mktemp("moto")
     env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        [*UV, "tool", "run", "--from", MOTO, "moto_server", "-H", "127.0.0.1", "-p", str(port)],
         cwd=folder,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -47,7 +55,7 @@ def s3_server(tmp_path_factory):
     )
     endpoint = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # the first run installs moto
         while True:
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=1):
