@@ -51,6 +51,7 @@ PAGES = {
     "publishing:publish": page(slug),
     "publishing:compare": page(slug),
     "publishing:as_of": page(slug, "?date=2025-06-30"),
+    "publishing:publication": page(lambda s: {"pk": s.publication.pk}),
     "tracking:followup": page(slug),
     "tracking:rounds": page(slug),
     "tracking:round": page(lambda s: {"pk": s.review_round.pk}),
@@ -178,6 +179,7 @@ def build_site(django_user_model, layout):
     from interchange.exporter import export_response
     from interchange.importer import import_file
     from interchange.models import PendingImport
+    from publishing.models import Publication
     from recommendations.models import Recommendation
     from responses.models import Chapter, ManagementResponse, Membership, ResponseVersion
     from tests.evidence_files import PDF, upload
@@ -248,6 +250,7 @@ def build_site(django_user_model, layout):
             membership=Membership.objects.filter(response=response).first(),
             review_round=review_round,
             pending_import=None,
+            publication=Publication.objects.create(response=response, note="2", requested_by=users["administrator"]),
         )
     pending = PendingImport.objects.create(
         file_name="groot.yaml", text="x", sha256="0" * 64, size=1, created_by=users["administrator"]

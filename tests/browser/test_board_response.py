@@ -96,7 +96,8 @@ def test_evaluation_staff_build_an_executive_board_response_from_nothing(
         form.get_by_label("Aanbeveling", exact=True).fill(text)
         form.get_by_label("Deelaanbevelingen").fill("\n".join(parts))
         form.get_by_role("button", name="Toevoegen").click()
-        expect(page.locator(".rec-group--loose .rec-item__location", has_text=number)).to_have_count(1)
+        # The htmx answer re-renders the whole structure: seconds when the machine is busy.
+        expect(page.locator(".rec-group--loose .rec-item__location", has_text=number)).to_have_count(1, timeout=15_000)
     for number, _text, _parts in RECOMMENDATIONS:
         rec = Recommendation.objects.get(response=response, number=number)
         page.goto(live_server.url + f"/recommendations/{rec.pk}/agreement/")
