@@ -8,7 +8,7 @@ What it does, in one run:
   1. starts a throwaway PostgreSQL cluster (tests/pgserver.py: unix socket only, removed
      afterwards), migrates, imports the seed, collects the static files, and makes the people:
      10 evaluation staff and 10 project members of the seed (each logged in: a session cookie);
-  2. starts gunicorn as production would (2 sync workers, --preload, gunicorn.conf.py; its access
+  2. starts gunicorn as production would (2 workers of gunicorn.conf.py's threads, --preload, gunicorn.conf.py; its access
      log has each request's server time) and the task worker (``manage.py run_worker --nice 10``, as README.md runs it);
   3. measures a static file idle (200 requests one at a time: its p50 with nothing else running);
   4. runs locust headless (this file is also the locustfile) with --users users for --duration
@@ -375,7 +375,7 @@ def report(options, work, idle, answers, lost, load_before, load_after, restarte
     print(f"Machine: {cpu}, {os.cpu_count()} cores; Python {platform.python_version()}")
     print(f"Load average before: {' '.join(load_before)}; after: {' '.join(load_after)}")
     print(
-        f"{options.users} users, {options.duration} s; gunicorn 2 sync workers; PostgreSQL 15 (throwaway); "
+        f"{options.users} users, {options.duration} s; gunicorn 2 workers of gunicorn.conf.py's threads; PostgreSQL 15 (throwaway); "
         f"the task worker (run_worker --nice 10)"
     )
     if restarted:

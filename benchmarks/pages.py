@@ -8,7 +8,7 @@ What it does, all in one run and with the same server:
   1. starts a throwaway PostgreSQL cluster (tests/pgserver.py; unix socket only, removed
      afterwards), migrates, imports the seed and builds the synthetic response of 300
      recommendations (benchmarks/synthetic.py), collects the static files;
-  2. starts gunicorn as production would (DEBUG off, 2 sync workers, --preload and
+  2. starts gunicorn as production would (DEBUG off, 2 workers of gunicorn.conf.py's threads, --preload and
      gunicorn.conf.py, the fragments in each worker's memory, the PDFs in a file cache in a
      temporary folder), saves each document page as it is served into STATIC_ROOT, and restarts gunicorn so that whitenoise serves those
      copies as static files: the same bytes;
@@ -351,7 +351,9 @@ def report(options, sizes, throughput, misses, editor_misses, not_modified, view
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     print(f"\nMachine: {cpu}, {os.cpu_count()} cores; Python {platform.python_version()}; {platform.platform()}")
     print(f"Load average at the end: {load}")
-    print(f"wrk -t2 -c4 -d{options.duration}s; gunicorn 2 sync workers, DEBUG off; PostgreSQL 15 (throwaway)\n")
+    print(
+        f"wrk -t2 -c4 -d{options.duration}s; gunicorn 2 workers of gunicorn.conf.py's threads, DEBUG off; PostgreSQL 15 (throwaway)\n"
+    )
     print("| page | bytes | document page req/s (p50) | static file req/s (p50) | ratio |")
     print("|---|---|---|---|---|")
     for name, size, page_rate, page_p50, static_rate, static_p50 in throughput:
