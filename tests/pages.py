@@ -51,7 +51,7 @@ PAGES = {
     "publishing:publish": page(slug),
     "publishing:compare": page(slug),
     "publishing:as_of": page(slug, "?date=2025-06-30"),
-    "publishing:publication": page(lambda s: {"pk": s.publication.pk}),
+    "publishing:publication": page(lambda s: {"slug": s.response.slug, "pk": s.publication.pk}),
     "tracking:followup": page(slug),
     "tracking:rounds": page(slug),
     "tracking:round": page(lambda s: {"pk": s.review_round.pk}),
