@@ -175,3 +175,14 @@ def test_the_interchange_formats_modules_import_only_what_they_may():
     wrong = {name: format_module_imports(base / f"{name}.py") - may_use for name, may_use in FORMAT_MODULES.items()}
     assert {name: others for name, others in wrong.items() if others} == {}
     assert format_module_imports(base / "exporter.py") == {"spec"}  # the check sees an import when there is one
+
+
+def test_no_benchmark_script_shadows_an_app():
+    """A script run as ``python benchmarks/x.py`` has ``benchmarks/`` first on its path: a
+    ``benchmarks/register.py`` made ``import register`` (the app) load the script instead, and
+    ``django.setup()`` failed in every benchmark that sets Django up."""
+    root = Path(settings.BASE_DIR)
+    scripts = {path.stem for path in (root / "benchmarks").glob("*.py")}
+    top_level = {config.name.split(".")[0] for config in apps.get_app_configs()}
+    top_level |= {"config", "tests"}
+    assert scripts.isdisjoint(top_level), sorted(scripts & top_level)

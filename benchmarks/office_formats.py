@@ -3,7 +3,7 @@ recommendations template (written, then read back) and the Word document.
 
 Run from the repository root:
 
-    .venv/bin/python benchmarks/office.py [--runs 5]
+    .venv/bin/python benchmarks/office_formats.py [--runs 5]
 
 A throwaway SQLite database in a temporary folder (nothing of yours is touched), with the
 synthetic response of benchmarks/synthetic.py (300 recommendations, 24 actions with 3 parts

@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    DEBUG=1 .venv/bin/python benchmarks/register.py [--runs 20]
+    DEBUG=1 .venv/bin/python benchmarks/public_register.py [--runs 20]
 
 A throwaway SQLite database with 300 published responses, each with one version whose snapshot is
 the seed's (19 recommendations, 30 actions and parts, 37 KB of YAML) under its own slug and title.
