@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "tracking",
     "register",
     "office",
+    "reading",
 ]
 
 MIDDLEWARE = [

@@ -9,7 +9,8 @@
     publishing               publishing versions, comparisons, the response as of a date
     tracking | register      follow-up: the dashboard, the follow-up page, rounds, reminders, portfolio |
                              the public register of published versions, its feed and open data
-    office                   office formats: the tracking table (XLSX, CSV), recommendations from Excel, Word
+    office | reading         office formats: the tracking table (XLSX, CSV), recommendations from Excel, Word |
+                             a response read from its document (PDF, DOCX), reviewed, then created
 
 An app may use the apps below it, never those above or beside it (README, "Layout"). Checked here
 on the source, so that a string cannot do what an import may not: a foreign key to a model named
@@ -32,7 +33,7 @@ LAYERS = [
     ["document", "interchange"],
     ["publishing"],
     ["tracking", "register"],
-    ["office"],
+    ["office", "reading"],
 ]
 APPS = [app for layer in LAYERS for app in layer]
 ALLOWED = {
