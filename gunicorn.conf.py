@@ -22,6 +22,12 @@ import os
 # Each thread takes a connection from the database pool (DB_POOL_MAX_SIZE, 10 by default).
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
+# Seconds a kept-alive connection may wait for its next request (gthread; gunicorn's default is 2).
+# A client that reuses a connection just as the server closes it gets "connection closed without
+# response": the load test's users, who wait 1-3 s between requests, met it once in 3,364 requests.
+# Behind a proxy that keeps its own connections to gunicorn, set it above the proxy's idle timeout.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+
 
 def pre_fork(server, worker):
     if server.cfg.preload_app:
