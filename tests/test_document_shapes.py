@@ -341,7 +341,7 @@ def test_the_project_team_set_lead_unit_documents_and_an_unnumbered_action(admin
 
 # Each with the whole document's text (page furniture left out: running headers, page and job
 # numbers); the regenerated PDF must reproduce it as shared/tools/fidelity.py measures.
-PUBLIC_DOCUMENTS = ["dp-2025-6", "dp-fpa-2025-4-part-ii", "dp-2025-4"]
+PUBLIC_DOCUMENTS = ["dp-2025-6", "dp-fpa-2025-4-part-ii", "dp-2025-4", "e-icef-2025-14"]
 
 
 @pytest.mark.pdf
