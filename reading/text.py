@@ -79,7 +79,7 @@ def _ends(line: Line) -> bool:
 
 
 def _alone_italic(line: Line) -> bool:
-    return line.italic and not line.bold
+    return line.italic
 
 
 def _marker(text: str) -> str:

@@ -34,13 +34,41 @@ MONTHS = {
     **{
         m: i
         for i, m in enumerate(
-            "januari februari maart april mei juni juli augustus september oktober november december".split(), 1
+            [
+                "januari",
+                "februari",
+                "maart",
+                "april",
+                "mei",
+                "juni",
+                "juli",
+                "augustus",
+                "september",
+                "oktober",
+                "november",
+                "december",
+            ],
+            1,
         )
     },
     **{
         m: i
         for i, m in enumerate(
-            "january february march april may june july august september october november december".split(), 1
+            [
+                "january",
+                "february",
+                "march",
+                "april",
+                "may",
+                "june",
+                "july",
+                "august",
+                "september",
+                "october",
+                "november",
+                "december",
+            ],
+            1,
         )
     },
 }
@@ -148,51 +176,47 @@ class _Reader:
             return False
         return below.top - above.bottom < 0.5 * below.size and _signature(above) == _signature(below)
 
+    def sections(self, chapters) -> tuple[list[tuple], int | None]:
+        """(kind, heading, first line, lines outside tables) per chapter, and the table's chapter."""
+        bounds = [*chapters, (len(self.body), "")]
+        intro = {words.normal(v): lang for lang, v in words.label("I. Inleiding").items()}
+        table_index = None
+        actions_found = False
+        sections = []
+        for n, (start, heading) in enumerate(chapters):
+            lines = self.body[start + 1 : bounds[n + 1][0]]
+            flow = [line for line in lines if line.table < 0]
+            kind = "free"
+            if words.normal(heading) in intro:
+                kind = "introduction"
+                self.language = intro[words.normal(heading)]
+            if any(line.table >= 0 and self._is_recommendation_table(line.table) for line in lines):
+                kind = "table"
+                table_index = n
+            elif not actions_found and self._has_status_lines(flow):
+                kind = "actions"
+                actions_found = True
+            sections.append((kind, heading, start, flow))
+        return sections, table_index
+
     def read(self) -> Found:
         chapters = self.chapters()
         first_chapter = chapters[0][0] if chapters else len(self.body)
         response = self.title_block(self.body[:first_chapter])
-        bounds = [*chapters, (len(self.body), "")]
-        intro_labels = {words.normal(v) for v in words.label("I. Inleiding").values()}
-        table_index = None
-        actions_index = None
-        sections = []
-        for n, (start, heading) in enumerate(chapters):
-            end = bounds[n + 1][0]
-            lines = self.body[start + 1 : end]
-            flow = [line for line in lines if line.table < 0]
-            kind = "introduction" if words.normal(heading) in intro_labels else "free"
-            if any(line.table >= 0 and self._is_recommendation_table(line.table) for line in lines):
-                kind = "table"
-                table_index = n
-            elif actions_index is None and self._has_status_lines(flow):
-                kind = "actions"
-                actions_index = n
-            sections.append((kind, heading, start, flow, lines))
-        for kind, heading, start, _flow, _lines in sections:
-            if kind == "introduction":
-                self.language = next(
-                    (
-                        lang
-                        for lang, v in words.label("I. Inleiding").items()
-                        if words.normal(v) == words.normal(heading)
-                    ),
-                    self.language,
-                )
+        sections, table_index = self.sections(chapters)
         actions: list[dict] = []
         chapter_list: list[dict] = []
         introduction = ""
-        for n, (kind, heading, start, flow, lines) in enumerate(sections):
+        for n, (kind, heading, start, flow) in enumerate(sections):
             if kind == "introduction":
                 introduction = md.markdown(flow, self.source.notes, left=self._left(flow))
             elif kind == "actions":
                 actions = self.actions(flow)
             elif kind == "free":
-                placement = "after" if table_index is not None and n > table_index else "before"
                 self.found.pages[f"chapters[{len(chapter_list)}]"] = self.body[start].page
                 chapter_list.append(
                     {
-                        "placement": placement,
+                        "placement": "after" if table_index is not None and n > table_index else "before",
                         "heading": heading,
                         "body": md.markdown(flow, self.source.notes, left=self._left(flow)),
                     }
@@ -212,7 +236,7 @@ class _Reader:
             "recommendations": loose,
             "groups": groups,
         }
-        if not self.source.tables or table_index is None:
+        if table_index is None:
             self.found.notes.append(_("Er is geen tabel met aanbevelingen gevonden."))
         return self.found
 
@@ -232,6 +256,8 @@ class _Reader:
     # the title block ---------------------------------------------------------------------------
 
     def title_block(self, lines: list[Line]) -> dict:
+        """Title, organisation · team, "Antwoord op: <evaluation>, opgeleverd op <date>", the
+        publication date; before the title, a cover block (its bold part is the label)."""
         lines = [line for line in lines if line.table < 0]
         response: dict = {
             "slug": "",
@@ -248,24 +274,40 @@ class _Reader:
         if not lines:
             self.found.unread.append(("response", "title"))
             return response
+        top, title_end = self._title_lines(lines)
+        if top:
+            response["cover"] = [self._cover_item(line) for line in lines[:top]]
+        response["title"] = md.plain(lines[top:title_end])
+        organisation, evaluation_lines, date_line = self._title_rest(lines[title_end:])
+        if " · " in organisation:
+            organisation, team = organisation.split(" · ", 1)
+            response["responsible_team"] = team.strip()
+        response["organisation"] = organisation.strip()
+        if not response["organisation"]:
+            self.found.unread.append(("response", "organisation"))
+        evaluation, delivered = self._evaluation(md.plain(evaluation_lines))
+        response["evaluation"]["title"] = evaluation
+        response["evaluation"]["delivered_on"] = delivered
+        if not evaluation:
+            self.found.unread.append(("response", "evaluation.title"))
+        response["published_on"] = self._published_on(date_line)
+        response["slug"] = slugify(response["title"])[:50].strip("-") or "ingelezen"
+        return response
+
+    def _title_lines(self, lines: list[Line]) -> tuple[int, int]:
         if self.source.kind == "docx" and any(line.style == "Title" for line in lines):
             top = next(i for i, line in enumerate(lines) if line.style == "Title")
-            title_end = top + 1
-        else:
-            biggest = max(line.size for line in lines)
-            top = next(i for i, line in enumerate(lines) if line.size == biggest)
-            title_end = top + 1
-            while title_end < len(lines) and lines[title_end].size == biggest:
-                title_end += 1
-        cover = [md.inline([line], md.Notes({}), plain=True) for line in lines[:top]]
-        if cover:
-            response["cover"] = [self._cover_item(line) for line in lines[:top]]
-        del cover
-        response["title"] = md.plain(lines[top:title_end])
-        rest = lines[title_end:]
+            return top, top + 1
+        biggest = max(line.size for line in lines)
+        top = next(i for i, line in enumerate(lines) if line.size == biggest)
+        end = top + 1
+        while end < len(lines) and lines[end].size == biggest:
+            end += 1
+        return top, end
+
+    def _title_rest(self, rest: list[Line]) -> tuple[str, list[Line], str]:
+        """The organisation line, the evaluation's lines (it may wrap) and the date line."""
         answer = words.label("Antwoord op: %(title)s", title="")
-        published = words.label("Gepubliceerd op %(date)s", date="")
-        published_in = words.label("Gepubliceerd in %(date)s", date="")
         evaluation_lines: list[Line] = []
         date_line = ""
         organisation = ""
@@ -275,32 +317,27 @@ class _Reader:
             if starts:
                 self.language = starts[0]
                 evaluation_lines = [line]
-                continue
-            if (
-                evaluation_lines
-                and not date_line
-                and not self._is_date_line(text)
-                and line.size == evaluation_lines[-1].size
-            ):
-                if line.top - evaluation_lines[-1].bottom < 0.5 * line.size and line.page == evaluation_lines[-1].page:
-                    evaluation_lines.append(line)
-                    continue
-            if not organisation and not evaluation_lines:
+            elif evaluation_lines and not date_line and self._continues_evaluation(evaluation_lines[-1], line):
+                evaluation_lines.append(line)
+            elif not organisation and not evaluation_lines:
                 organisation = text
-                continue
-            if not date_line:
+            elif not date_line:
                 date_line = text
-        if " · " in organisation:
-            organisation, team = organisation.split(" · ", 1)
-            response["responsible_team"] = team.strip()
-        response["organisation"] = organisation.strip()
-        if not response["organisation"]:
-            self.found.unread.append(("response", "organisation"))
-        evaluation = md.plain(evaluation_lines)
-        for lang, word in answer.items():
+        return organisation, evaluation_lines, date_line
+
+    def _continues_evaluation(self, above: Line, line: Line) -> bool:
+        return (
+            not self._is_date_line(line.text.strip())
+            and line.size == above.size
+            and line.page == above.page
+            and line.top - above.bottom < 0.5 * line.size
+        )
+
+    def _evaluation(self, evaluation: str):
+        """The evaluation's title and its delivery date from "Antwoord op: <title>, opgeleverd op <date>"."""
+        for word in words.label("Antwoord op: %(title)s", title="").values():
             if evaluation.startswith(word.strip()):
                 evaluation = evaluation[len(word.strip()) :].strip()
-        delivered = None
         for phrase in (
             *words.label("opgeleverd op %(date)s", date="").values(),
             *words.label("opgeleverd in %(date)s", date="").values(),
@@ -310,21 +347,18 @@ class _Reader:
                 head, tail = evaluation.rsplit(marker, 1)
                 parsed = _date(tail)
                 if parsed is not None:
-                    evaluation, delivered = head, parsed
-                    break
-        response["evaluation"]["title"] = evaluation
-        response["evaluation"]["delivered_on"] = delivered
-        if not evaluation:
-            self.found.unread.append(("response", "evaluation.title"))
-        for table in (published, published_in):
-            for lang, word in table.items():
+                    return head, parsed
+        return evaluation, None
+
+    def _published_on(self, date_line: str):
+        for msgid in ("Gepubliceerd op %(date)s", "Gepubliceerd in %(date)s"):
+            for lang, word in words.label(msgid, date="").items():
                 if date_line.startswith(word.strip() + " "):
                     parsed = _date(date_line[len(word.strip()) + 1 :])
                     if parsed is not None:
-                        response["published_on"] = parsed
                         self.language = lang
-        response["slug"] = slugify(response["title"])[:50].strip("-") or "ingelezen"
-        return response
+                        return parsed
+        return None
 
     def _is_date_line(self, text: str) -> bool:
         return (
@@ -408,7 +442,7 @@ class _Reader:
         """(first line, line after, level 1 or 2, text) of every action and part heading."""
         action_sig = None
         part_sig = None
-        for i, line in enumerate(flow):
+        for line in flow:
             if not line.bold or self._status_text(line) is not None:
                 continue
             if action_sig is None and ACTION_HEADING.match(line.text.strip()):
@@ -468,55 +502,65 @@ class _Reader:
                 return self._table_columns(index - 1)
         return None
 
+    def _rows(self, index: int):
+        """The rows of table ``index`` after its header: ``{column: lines}``, and each column's left edge."""
+        table = self.source.tables[index]
+        cells: dict[tuple[int, int], list[Line]] = {}
+        for line in self.source.lines:
+            if line.table == index and line.cell is not None:
+                cells.setdefault(line.cell, []).append(line)
+        lefts: dict[int, float] = {}
+        for (_r, c), lines in cells.items():
+            lefts[c] = min(lefts.get(c, 1e9), *(line.x0 for line in lines))
+        start = 1 if _columns(table.rows[0]) else 0
+        rows = []
+        for r in range(start, len(table.rows)):
+            row = {c: lines for (rr, c), lines in cells.items() if rr == r}
+            if any(line.text.strip() for lines in row.values() for line in lines):
+                rows.append(row)
+        return rows, lefts
+
     def recommendations(self, actions: list[dict]) -> tuple[list[dict], list[dict]]:
+        """The table's rows: group rows (bold, one cell), theme rows (bold: section | heading) and
+        recommendations; rows before any group are the ungrouped recommendations."""
         numbers = [a["number"] for a in actions] + [p["number"] for a in actions for p in a.get("parts") or []]
         loose: list[dict] = []
         groups: list[dict] = []
         count = 0
-        for index, table in enumerate(self.source.tables):
+        for index in range(len(self.source.tables)):
             columns = self._table_columns(index)
             if columns is None:
                 continue
-            cells: dict[tuple[int, int], list[Line]] = {}
-            for line in self.source.lines:
-                if line.table == index and line.cell is not None:
-                    cells.setdefault(line.cell, []).append(line)
-            lefts: dict[int, float] = {}
-            for (_r, c), lines in cells.items():
-                lefts[c] = min(lefts.get(c, 1e9), *(line.x0 for line in lines))
-            start = 1 if _columns(table.rows[0]) else 0
-            for r in range(start, len(table.rows)):
-                row = {c: lines for (rr, c), lines in cells.items() if rr == r}
+            rows, lefts = self._rows(index)
+            text_column = columns["text"]
+            for row in rows:
                 filled = sorted(c for c, lines in row.items() if any(line.text.strip() for line in lines))
-                if not filled:
-                    continue
                 every = [line for lines in row.values() for line in lines]
                 heading_row = all(line.bold for line in every)
-                text_column = columns["text"]
-                if heading_row and filled == [0] and text_column != 0 and not row.get(text_column):
+                if heading_row and filled == [0] and text_column != 0:
                     groups.append({"title": md.plain(row[0]), "themes": []})
-                    continue
-                if (
-                    heading_row
-                    and len(filled) <= 2
-                    and not any(c in filled for c in (columns["agreement"], columns["links"]))
-                ):
+                elif heading_row and len(filled) <= 2 and columns["agreement"] not in filled:
+                    if columns["links"] in filled:
+                        continue
                     section = md.plain(row.get(0, [])) if text_column != 0 else ""
-                    heading = md.plain(row.get(text_column, []))
                     if not groups:
                         groups.append({"title": "", "themes": []})
-                    groups[-1]["themes"].append({"section": section, "heading": heading, "recommendations": []})
-                    continue
-                rec = self._recommendation(row, columns, lefts, numbers, count)
-                self.found.pages[f"recommendations[{count}]"] = every[0].page
-                count += 1
-                if groups and groups[-1]["themes"]:
-                    groups[-1]["themes"][-1]["recommendations"].append(rec)
-                elif groups:
-                    groups[-1]["themes"].append({"section": "", "heading": "", "recommendations": [rec]})
+                    theme = {"section": section, "heading": md.plain(row.get(text_column, [])), "recommendations": []}
+                    groups[-1]["themes"].append(theme)
                 else:
-                    loose.append(rec)
+                    rec = self._recommendation(row, columns, lefts, numbers, count)
+                    self.found.pages[f"recommendations[{count}]"] = every[0].page
+                    count += 1
+                    self._place(rec, loose, groups)
         return loose, groups
+
+    def _place(self, rec: dict, loose: list[dict], groups: list[dict]) -> None:
+        if not groups:
+            loose.append(rec)
+            return
+        if not groups[-1]["themes"]:
+            groups[-1]["themes"].append({"section": "", "heading": "", "recommendations": []})
+        groups[-1]["themes"][-1]["recommendations"].append(rec)
 
     def _recommendation(self, row, columns, lefts, numbers, count) -> dict:
         name = f"recommendations[{count}]"
@@ -557,7 +601,7 @@ class _Reader:
         return "", md.markdown(lines, self.source.notes)
 
     def _links(self, lines: list[Line], numbers: list[str], name: str) -> list:
-        prefixes = sorted({w for w in words.label("Actie").values()}, key=len, reverse=True)
+        prefixes = sorted(set(words.label("Actie").values()), key=len, reverse=True)
         citations: list[str] = []
         for line in lines:
             text = line.text.strip()
