@@ -162,8 +162,16 @@ def read_source(data: bytes, filename: str) -> Source:
     seconds = _limit("READING_SECONDS", 120.0)
     memory = _limit("READING_MEMORY_MIB", 1024)
     try:
+        # The fork server is shared with the PDF renderer: whichever starts it names what it
+        # preloads, so both are named here (the renderer's, and the reading libraries).
         result = bounded.run(
-            "reading.source:parse", kind, data, limits, seconds=seconds, memory_mib=memory, preload=["reading.source"]
+            "reading.child:parse",
+            kind,
+            data,
+            limits,
+            seconds=seconds,
+            memory_mib=memory,
+            preload=["document.render_process", "reading.child"],
         )
     except bounded.TimeLimit:
         raise Unreadable(
