@@ -72,7 +72,9 @@ def main():
     read_document(pdf_data, "warm.pdf")  # the fork server's start, once per process
     source = read_source(pdf_data, "response.pdf")
     print(f"Python {platform.python_version()}, {os.cpu_count()} cores; loop {before:.2f} s")
-    print(f"PDF: {source.pages} pages, {len(source.lines)} lines, {len(source.tables)} tables, {len(pdf_data) // 1024} kB")
+    print(
+        f"PDF: {source.pages} pages, {len(source.lines)} lines, {len(source.tables)} tables, {len(pdf_data) // 1024} kB"
+    )
     seconds, _source = median(lambda: read_source(pdf_data, "response.pdf"), ARGS.runs)
     print(f"  open the PDF (lines, tables, links):  {seconds:.2f} s ({seconds / source.pages * 1000:.0f} ms a page)")
     seconds, found = median(lambda: read_document(pdf_data, "response.pdf"), ARGS.runs)
