@@ -842,6 +842,11 @@ class _DocxReader:
         body = document.element.body
         self.rendered_breaks = bool(body.xpath(".//w:lastRenderedPageBreak"))
         self.footnotes = self._footnotes()
+        from docx.enum.style import WD_STYLE_TYPE
+
+        self.styles = {style.style_id: style for style in document.styles}
+        self.default_style = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+        self.style_fonts: dict = {}
 
     def _footnotes(self) -> dict[str, str]:
         """The footnotes part's notes: {w:id: text} (python-docx has no footnote API)."""
@@ -918,7 +923,7 @@ class _DocxReader:
             num = num_pr.find(qn("w:numId"))
             if num is not None:
                 return num.get(qn("w:val")), ilvl or 0
-        style = paragraph.style
+        style = self._style_of(paragraph)
         depth = 0
         while style is not None and depth < 10:
             sppr = style.element.pPr
@@ -1000,7 +1005,9 @@ class _DocxReader:
                     superscript = True
                 if text:
                     bold = self._bold(run, paragraph)
-                    italic = bool(run.italic if run.italic is not None else self._style_font(paragraph.style, "italic"))
+                    italic = bool(
+                        run.italic if run.italic is not None else self._style_font(self._style_of(paragraph), "italic")
+                    )
                     style = (bold, italic, superscript, uri)
                     if runs and (runs[-1].bold, runs[-1].italic, runs[-1].superscript, runs[-1].uri) == style:
                         runs[-1] = Run(runs[-1].text + text, *style)
@@ -1015,7 +1022,8 @@ class _DocxReader:
         if label:
             runs.insert(0, Run(label + " "))
         text = "".join(run.text for run in runs)
-        style = paragraph.style.name if paragraph.style is not None else ""
+        paragraph_style = self._style_of(paragraph)
+        style = paragraph_style.name if paragraph_style is not None else ""
         indent = paragraph.paragraph_format.left_indent
         x0 = float(indent.pt) if indent is not None else (18.0 * (level + 1) if level >= 0 else 0.0)
         size = self._size(paragraph, runs)
@@ -1040,7 +1048,21 @@ class _DocxReader:
             self.source.lines.append(line)
         return line
 
+    def _style_of(self, paragraph):
+        """The paragraph's style, from a table of the document's styles made once (python-docx
+        looks a style up by walking all of them, for every paragraph)."""
+        style_id = paragraph.paragraph_format.element.style  # the w:p element: its pStyle
+        return self.styles.get(style_id) if style_id else self.default_style
+
     def _style_font(self, style, name):
+        if style is None:
+            return None
+        key = (style.style_id, name)
+        if key not in self.style_fonts:
+            self.style_fonts[key] = self._walk_font(style, name)
+        return self.style_fonts[key]
+
+    def _walk_font(self, style, name):
         depth = 0
         while style is not None and depth < 10:
             value = getattr(style.font, name)
@@ -1053,15 +1075,16 @@ class _DocxReader:
     def _bold(self, run, paragraph) -> bool:
         if run.bold is not None:
             return bool(run.bold)
-        if run.style is not None and run.style.font.bold is not None:
-            return bool(run.style.font.bold)
-        return bool(self._style_font(paragraph.style, "bold"))
+        run_style = self.styles.get(run.element.style) if run.element.style else None
+        if run_style is not None and run_style.font.bold is not None:
+            return bool(run_style.font.bold)
+        return bool(self._style_font(self._style_of(paragraph), "bold"))
 
     def _size(self, paragraph, runs) -> float:
         for run in paragraph.runs:
             if run.text.strip() and run.font.size is not None:
                 return float(run.font.size.pt)
-        size = self._style_font(paragraph.style, "size")
+        size = self._style_font(self._style_of(paragraph), "size")
         return float(size.pt) if size is not None else 11.0
 
     def _table(self, tbl):
