@@ -164,7 +164,7 @@ def read_source(data: bytes, filename: str) -> Source:
     memory = _limit("READING_MEMORY_MIB", 1024)
     try:
         # The fork server is shared with the PDF renderer: whichever starts it names what it
-        # preloads, so both are named here (the renderer's, and the reading libraries).
+        # preloads, so the renderer's is named here too (reading.child is in bounded.PRELOAD).
         result = bounded.run(
             "reading.child:parse",
             kind,
