@@ -190,7 +190,26 @@ def test_both_pdf_engines_give_the_same_lines_tables_links_and_notes(seed_pdf, s
     pdfium = read_source(data, "seed.pdf")
     settings.READING_PDF_ENGINE = "pdfplumber"
     plumber = read_source(data, "seed.pdf")
-    assert pdfium.lines == plumber.lines
+
+    def seen(source):  # positions to the point: the libraries round differently below that
+        return [
+            (
+                line.page,
+                line.text,
+                line.runs,
+                line.bold,
+                line.table,
+                line.cell,
+                line.running,
+                line.footnote,
+                round(line.x0),
+                round(line.top),
+                round(line.size, 1),
+            )
+            for line in source.lines
+        ]
+
+    assert seen(pdfium) == seen(plumber)
     assert [t.rows for t in pdfium.tables] == [t.rows for t in plumber.tables]
     assert [link.uri for link in pdfium.links] == [link.uri for link in plumber.links]
     assert pdfium.notes == plumber.notes
