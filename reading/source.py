@@ -31,6 +31,7 @@ hard breaks), ``top`` is the paragraph's index in the document, ``x0`` its inden
 list item's text starts with its number or bullet as Word prints it ("1.", "a)", "•").
 """
 
+import functools
 import io
 import re
 import zipfile
@@ -268,6 +269,12 @@ _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _ITALIC = re.compile(r"italic|oblique", re.IGNORECASE)
 
 
+@functools.cache
+def _font_style(fontname: str) -> tuple[bool, bool]:
+    """(bold, italic) from a font's name ("ABCDEF+Carlito-BoldItalic")."""
+    return bool(_BOLD.search(fontname)), bool(_ITALIC.search(fontname))
+
+
 def _pdf(data: bytes, limits: dict) -> Source:
     import pdfplumber
     import pypdfium2 as pdfium
@@ -473,6 +480,8 @@ def _pdfium_words(page, height: float) -> list[dict]:
         flags = ctypes.c_int()
         matrix = raw.FS_MATRIX()
         fonts: dict[bytes, str] = {}
+        styles: dict[int, tuple[str, float]] = {}
+        box = raw.FS_RECTF()
         current: dict | None = None
         for index in range(count):
             code = raw.FPDFText_GetUnicode(text.raw, index)
@@ -483,14 +492,21 @@ def _pdfium_words(page, height: float) -> list[dict]:
                 continue
             if code == 0x02:  # pdfium's mark for a hyphen that ends a line: the hyphen as printed
                 code = 0x2D
-            raw.FPDFText_GetFontInfo(text.raw, index, name, 256, ctypes.byref(flags))
-            fontname = fonts.setdefault(name.value, name.value.decode("latin-1"))
-            size = raw.FPDFText_GetFontSize(text.raw, index)
-            if raw.FPDFText_GetMatrix(text.raw, index, ctypes.byref(matrix)):
-                size *= abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5 or 1.0
-            left, bottom, right, top = text.get_charbox(index, loose=True)
+            handle = raw.FPDFText_GetTextObject(text.raw, index)
+            key = ctypes.cast(handle, ctypes.c_void_p).value if handle else None
+            style = styles.get(key) if key is not None else None
+            if style is None:  # the first character of a text object: its font and size
+                raw.FPDFText_GetFontInfo(text.raw, index, name, 256, ctypes.byref(flags))
+                size = raw.FPDFText_GetFontSize(text.raw, index)
+                if raw.FPDFText_GetMatrix(text.raw, index, ctypes.byref(matrix)):
+                    size *= abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5 or 1.0
+                style = (fonts.setdefault(name.value, name.value.decode("latin-1")), round(size, 2))
+                if key is not None:
+                    styles[key] = style
+            fontname, size = style
+            raw.FPDFText_GetLooseCharBox(text.raw, index, ctypes.byref(box))
+            left, right, top, bottom = box.left, box.right, box.top, box.bottom
             char = {"text": chr(code), "x0": left, "x1": right, "top": height - top, "bottom": height - bottom}
-            size = round(size, 2)
             if (
                 current is not None
                 and current["fontname"] == fontname
@@ -688,8 +704,7 @@ def _line(words: list[dict], page: int, links: list[Link]) -> Line:
     previous = None
     for word in words:
         superscript = float(word["size"]) < size * 0.85 and word["bottom"] < baseline - 0.15 * size
-        bold = bool(_BOLD.search(word["fontname"]))
-        italic = bool(_ITALIC.search(word["fontname"]))
+        bold, italic = _font_style(word["fontname"])
         uri = _uri_at(word, links) if links else ""
         gap = "" if previous is None or word["x0"] - previous["x1"] < 0.12 * size else " "
         text += gap + word["text"]
