@@ -345,7 +345,7 @@ def _pdf_source(pdf, pages: int) -> Source:
                 box = (float(link["x0"]), float(link["top"]), float(link["x1"]), float(link["bottom"]))
                 links.append(Link(str(uri), number, *box))
         source.links.extend(links)
-        for line in _page_lines(page, number, links):
+        for line in _page_lines(page, number, links, cell_boxes):
             where = _cell_of(line, cell_boxes)
             if where is not None:
                 line = _replace(line, table=where[0], cell=(where[1], where[2]))
@@ -446,7 +446,7 @@ def _pdfium_source(data: bytes, pages: int) -> Source:
                         for c, box in enumerate(row.cells):
                             if box is not None:
                                 cell_boxes.append((first + index, r, c, box))
-                for line in _lines_of_words(words, number, links):
+                for line in _lines_of_words(words, number, links, cell_boxes):
                     where = _cell_of(line, cell_boxes)
                     if where is not None:
                         line = _replace(line, table=where[0], cell=(where[1], where[2]))
@@ -613,6 +613,13 @@ def _replace(line: Line, **changes) -> Line:
     return Line(**values)
 
 
+def _cell_at(x: float, y: float, cell_boxes):
+    for table, r, c, (x0, top, x1, bottom) in cell_boxes:
+        if x0 - 1 <= x <= x1 + 1 and top - 1 <= y <= bottom + 1:
+            return table, r, c
+    return None
+
+
 def _cell_of(line: Line, cell_boxes):
     x = (line.x0 + min(line.x1, line.x0 + 20)) / 2
     y = (line.top + line.bottom) / 2
@@ -622,7 +629,7 @@ def _cell_of(line: Line, cell_boxes):
     return None
 
 
-def _page_lines(page, number: int, links: list[Link]) -> list[Line]:
+def _page_lines(page, number: int, links: list[Link], cell_boxes=()) -> list[Line]:
     words = page.extract_words(
         keep_blank_chars=False,
         use_text_flow=False,
@@ -632,11 +639,15 @@ def _page_lines(page, number: int, links: list[Link]) -> list[Line]:
     )
     if links:  # a link may cover part of a word ("link;"): split such words at the link's edge
         words = [piece for word in words for piece in _split_at_links(word, links)]
-    return _lines_of_words(words, number, links)
+    return _lines_of_words(words, number, links, cell_boxes)
 
 
-def _lines_of_words(words: list[dict], number: int, links: list[Link]) -> list[Line]:
-    """Printed lines from words (dicts with text, x0, x1, top, bottom, size, fontname)."""
+def _lines_of_words(words: list[dict], number: int, links: list[Link], cell_boxes=()) -> list[Line]:
+    """Printed lines from words (dicts with text, x0, x1, top, bottom, size, fontname); a line is
+    also split where its words pass from one table cell into the next (``cell_boxes``)."""
+    if cell_boxes:
+        for word in words:
+            word["cell"] = _cell_at((word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2, cell_boxes)
     # Rows of words: a word joins the row whose main words its middle lies within (a raised
     # footnote call joins its line; a line of the next column at the same height too, split below).
     rows: list[dict] = []
@@ -652,7 +663,10 @@ def _lines_of_words(words: list[dict], number: int, links: list[Link]) -> list[L
     for row in rows:
         segment: list[dict] = []
         for word in sorted(row["words"], key=lambda w: w["x0"]):
-            if segment and word["x0"] - segment[-1]["x1"] > 1.2 * max(word["size"], segment[-1]["size"]):
+            if segment and (
+                word["x0"] - segment[-1]["x1"] > 1.2 * max(word["size"], segment[-1]["size"])
+                or word.get("cell") != segment[-1].get("cell")
+            ):
                 lines.append(_line(segment, number, links))
                 segment = []
             segment.append(word)
