@@ -60,7 +60,7 @@ def test_a_text_with_too_many_footnotes_is_refused_next_to_the_field_and_kept(cl
     html = answer.content.decode()
     error = html[html.index(f'id="id_rec{rec.pk}_justification_error"') :]
     assert TOO_MANY in error[: error.index("</")]
-    assert "[^50]: Zie het evaluatierapport" in html  # the user's text is still in the field
+    assert f"[^{MAX_FOOTNOTES}]: Zie het evaluatierapport" in html  # the user's text is still in the field
     assert Recommendation.objects.values_list("justification", "version").get(pk=rec.pk) == before
 
 
