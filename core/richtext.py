@@ -256,10 +256,11 @@ def _inline_notes(tokens, env):
 
 
 # The distinct footnotes one text may call. WeasyPrint lays the footnote area of a page out again
-# for every note it places or moves on (docs/pdf.md): notes that do not fit the page of their
-# paragraph make the render quadratic. At this limit, with every note in one paragraph and every
-# text of the seed at the limit, a document still prints far inside the render bound; measured in
-# benchmarks/footnotes.py (benchmarks/README.md, "Footnotes"). Real documents have a few notes a text.
+# for every note it places or moves on (docs/pdf.md): notes that do not fit the page of their call
+# make the render quadratic (and past about 150 it leaves some out). At this limit, with every text
+# of the seed at the limit and its notes called one after another (the worst layout), the seed
+# prints in a quarter of the render bound on a loaded machine; 50 took more than half of it
+# (benchmarks/footnotes.py; benchmarks/README.md, "Footnotes"). Real documents have a few notes.
 MAX_FOOTNOTES = 25
 
 
