@@ -18,7 +18,10 @@ strings, bytes, tuples of plain values):
 * ``MemoryLimit`` when it needed more than ``memory_mib`` MiB of address space beyond what the
   caller had (``resource.setrlimit(RLIMIT_AS)`` in the child: an allocation past it fails, as a
   ``MemoryError`` in Python or a crash in a C library; either ends the child);
-* ``ChildFailed`` for any other exception in the child (its type and message are kept).
+* ``ChildFailed`` for any other exception in the child (its type and message are kept);
+* ``Abandoned`` when ``keep_going`` (a function of no arguments, called in the caller about
+  once a second while the child works) returned False: the work is no longer wanted (a PDF
+  of a revision that has moved on), and the child is stopped.
 
 The child has no database connection of the caller's: pass it what it needs, return what it made.
 """
@@ -29,6 +32,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import time
 import traceback
 
 
@@ -42,6 +46,10 @@ class TimeLimit(Exceeded):
 
 class MemoryLimit(Exceeded):
     pass
+
+
+class Abandoned(Exception):
+    """The caller's ``keep_going`` said the work is no longer wanted; the child was stopped."""
 
 
 class ChildFailed(Exception):
@@ -95,9 +103,10 @@ def _child(connection, function, args, memory_bytes, seconds):
 PRELOAD: list[str] = []
 
 
-def run(function, *args, seconds: float, memory_mib: int, preload=()):
+def run(function, *args, seconds: float, memory_mib: int, preload=(), keep_going=None, check_every: float = 1.0):
     """``function(*args)`` in a child of the fork server, within ``seconds`` and ``memory_mib`` MiB
-    (see the module). ``preload``: modules the fork server imports when it starts."""
+    (see the module). ``preload``: modules the fork server imports when it starts. ``keep_going``:
+    asked every ``check_every`` seconds while the child works; False stops it (``Abandoned``)."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(dict.fromkeys([*preload, *PRELOAD])))  # for the server's start
     receiver, sender = context.Pipe(duplex=False)
@@ -107,8 +116,15 @@ def run(function, *args, seconds: float, memory_mib: int, preload=()):
     process.start()
     sender.close()
     try:
-        if not receiver.poll(seconds):
-            raise TimeLimit(f"{seconds:g} s")
+        deadline = time.monotonic() + seconds
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeLimit(f"{seconds:g} s")
+            if receiver.poll(min(left, check_every) if keep_going else left):
+                break
+            if keep_going is not None and not keep_going():
+                raise Abandoned()
         try:
             status, value = receiver.recv()
         except EOFError:

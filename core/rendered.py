@@ -95,7 +95,12 @@ class RenderedHTMLField(models.JSONField):
 
 
 class MarkdownField(models.TextField):
-    """A Markdown text that renders itself into ``rendered_field`` whenever its row is saved."""
+    """A Markdown text that renders itself into ``rendered_field`` whenever its row is saved.
+
+    Its validator bounds the distinct footnotes of one text (``richtext.validate_footnotes``): forms,
+    the admin and ``full_clean`` show the error next to the field; the imports check the same."""
+
+    default_validators = [richtext.validate_footnotes]  # noqa: RUF012 -- as Django declares it (read, never changed)
 
     def __init__(self, *args, rendered_field: str, **kwargs):
         self.rendered_field = rendered_field

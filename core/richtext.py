@@ -25,7 +25,9 @@ import html
 import re
 
 import nh3
+from django.core.exceptions import ValidationError
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
@@ -251,6 +253,39 @@ def _inline_notes(tokens, env):
             body.append(token)
     env["notes"] = notes
     return tokens[:start]
+
+
+# The distinct footnotes one text may call. WeasyPrint lays the footnote area of a page out again
+# for every note it places or moves on (docs/pdf.md): notes that do not fit the page of their call
+# make the render quadratic (and past about 150 it leaves some out). At this limit, with every text
+# of the seed at the limit and its notes called one after another (the worst layout), the seed
+# prints in a quarter of the render bound on a loaded machine; 50 took more than half of it
+# (benchmarks/footnotes.py; benchmarks/README.md, "Footnotes"). Real documents have a few notes.
+MAX_FOOTNOTES = 25
+
+
+def footnote_count(text: str) -> int:
+    """The distinct footnotes ``text`` calls: each prints as a note of its own (a note called again
+    prints its number, and a note never called does not print)."""
+    if not text or "[^" not in text:
+        return 0
+    env: dict = {}
+    _md.parse(text.replace("\r\n", "\n"), env)
+    return len((env.get("footnotes") or {}).get("list") or {})
+
+
+def validate_footnotes(text: str) -> None:
+    """A field validator (every Markdown field has it: core.rendered.MarkdownField): at most
+    MAX_FOOTNOTES distinct footnotes."""
+    if not text or text.count("[^") <= MAX_FOOTNOTES:
+        return  # no more calls than that: the parse is not needed
+    count = footnote_count(text)
+    if count > MAX_FOOTNOTES:
+        raise ValidationError(
+            _("Te veel voetnoten: %(count)s verschillende; ten hoogste %(max)s per tekst."),
+            code="footnotes",
+            params={"count": count, "max": MAX_FOOTNOTES},
+        )
 
 
 def render(text: str, *, prefix: str = "", footnotes: str = "end") -> SafeString:

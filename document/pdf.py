@@ -86,6 +86,11 @@ def failure_message(failure: dict) -> str:
     return _("Dit document is te complex om af te drukken: %(why)s") % {"why": why}
 
 
+class Outdated(Exception):
+    """A render stopped because the response's revision moved on while it ran (``keep_going``):
+    nobody will be served that PDF. Not a failure: nothing is recorded, the next revision renders."""
+
+
 class RefusedURL(ValueError):
     """A URL the PDF renderer may not load. WeasyPrint logs it and renders without it."""
 
@@ -171,12 +176,27 @@ def render_html(response, *, document=None, as_of=None) -> str:
         )
 
 
-def render_pdf(response, *, fetcher=None, document=None, as_of=None) -> bytes:
+def render_pdf(response, *, fetcher=None, document=None, as_of=None, keep_going=None) -> bytes:
     """The response as a tagged PDF/UA-1 document (title, author and language in its metadata).
 
-    Within the render bounds (``write_pdf``): raises ``TooComplex`` past them."""
+    Within the render bounds (``write_pdf``): raises ``TooComplex`` past them, and ``Outdated``
+    when ``keep_going`` (asked about once a second during the render) returns False."""
     # A stable identifier: the same response gives the same document ID in every version.
-    return write_pdf(render_html(response, document=document, as_of=as_of), identifier=response.slug, fetcher=fetcher)
+    html = render_html(response, document=document, as_of=as_of)
+    return write_pdf(html, identifier=response.slug, fetcher=fetcher, keep_going=keep_going)
+
+
+def unchanged(response) -> bool:
+    """Whether ``response`` is still at the revision it was read at (one query). A database that
+    cannot answer just now counts as unchanged: the render goes on."""
+    from django.db import DatabaseError
+
+    from responses.models import ManagementResponse
+
+    try:
+        return ManagementResponse.objects.filter(pk=response.pk, revision=response.revision).exists()
+    except DatabaseError:
+        return True
 
 
 # A run of this many characters without a break opportunity gets one (U+200B, zero width) after
@@ -198,7 +218,7 @@ def breakable(html: str) -> str:
     return _TEXT.sub(text, html)
 
 
-def write_pdf(html: str, *, identifier: str | None = None, fetcher=None) -> bytes:
+def write_pdf(html: str, *, identifier: str | None = None, fetcher=None, keep_going=None) -> bytes:
     """``html`` (a print template, stylesheet under STATIC_ORIGIN) as a tagged PDF/UA-1 file.
 
     Every PDF of the application is made here, by WeasyPrint in a child process bounded in time
@@ -206,7 +226,8 @@ def write_pdf(html: str, *, identifier: str | None = None, fetcher=None) -> byte
     that would take minutes or gigabytes to lay out ends with ``TooComplex``, and the process that
     asked (the task worker) goes on, its memory unchanged by the render. ``identifier`` seeds the
     PDF's document ID (stable across versions of one thing). The render always loads through
-    ``StaticFilesFetcher``; a ``fetcher`` given here gets the URLs that were refused.
+    ``StaticFilesFetcher``; a ``fetcher`` given here gets the URLs that were refused. ``keep_going``
+    (core/bounded.py): asked about once a second; False stops the render with ``Outdated``.
     """
     # Rows stored before core.text cleaned every save may still hold U+2029 and the like.
     html = breakable(printable(html))
@@ -219,7 +240,10 @@ def write_pdf(html: str, *, identifier: str | None = None, fetcher=None) -> byte
             seconds=settings.PDF_RENDER_SECONDS,
             memory_mib=settings.PDF_RENDER_MEMORY_MIB,
             preload=["document.render_process"],
+            keep_going=keep_going,
         )
+    except bounded.Abandoned:
+        raise Outdated() from None
     except bounded.TimeLimit:
         raise TooComplex("time", f"{settings.PDF_RENDER_SECONDS:g} s") from None
     except bounded.MemoryLimit:
@@ -399,6 +423,8 @@ def rendering(etag: str):
     cache = caches[CACHE_ALIAS]
     try:
         yield
+    except Outdated:
+        logger.info("PDF %s not finished: its revision moved on", etag)
     except TooComplex as error:
         logger.warning("PDF %s not made: %s", etag, error)
         cache.set(_failed(etag), {"reason": error.reason, "detail": error.detail}, timeout=FAILURE_TIMEOUT)
@@ -454,9 +480,13 @@ def render_in_background(response_id: int, etag: str) -> bool:
 
 
 def _render_and_store(response, etag):
+    # Stopped when the response moves on while it renders (``unchanged``, once a second): nobody
+    # would be served this PDF, and under steady edits the render of the latest revision, which a
+    # reader's request or the debounced task queues, then starts at once when the edits stop,
+    # instead of after the end of an outdated one (benchmarks/steady.py).
     store(
         etag,
-        render_pdf(response),
+        render_pdf(response, keep_going=lambda: unchanged(response)),
         latest=latest_key(response.pk),
         label={"revision": response.revision, "public": response.is_published},
     )

@@ -16,6 +16,8 @@ import yaml
 from django.conf import settings
 
 from actions.models import Action, ActionLink, ProgressUpdate
+from core.rendered import MarkdownField
+from core.richtext import MAX_FOOTNOTES, footnote_count
 from core.text import clean_text, unstorable
 from evidence.models import Evidence
 from recommendations.models import Recommendation, RecommendationGroup, RecommendationPart, Theme
@@ -355,6 +357,12 @@ class _Reader:
             limit = _max_length(model, field or key)
             if limit and len(value) > limit:
                 self.error(line, where, f"too long: {len(value)} characters, at most {limit}")
+            elif isinstance(model._meta.get_field(field or key), MarkdownField) and value.count("[^") > MAX_FOOTNOTES:
+                # The forms' limit (core.richtext.validate_footnotes): a text with hundreds of notes
+                # would not print within the render's bound.
+                count = footnote_count(value)
+                if count > MAX_FOOTNOTES:
+                    self.error(line, where, f"too many footnotes: {count} distinct notes, at most {MAX_FOOTNOTES}")
         return value
 
     def flag(self, mapping, key, path, *, default=False):

@@ -35,6 +35,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.richtext import MAX_FOOTNOTES, footnote_count
 from recommendations.models import Recommendation
 
 MAX_BYTES = 2 * 1024 * 1024  # the upload
@@ -53,6 +54,7 @@ class Field:
     max_length: int = 0
     kind: str = "text"  # "text", "code" (text, or a whole number: "3"), "agreement", "bool"
     required: bool = False
+    markdown: bool = False  # a Markdown field: at most MAX_FOOTNOTES distinct footnotes (core.richtext)
 
 
 FIELDS = [
@@ -73,6 +75,7 @@ FIELDS = [
         gettext_lazy("De tekst van de aanbeveling (verplicht); Markdown: alinea's en lijsten."),
         20_000,
         required=True,
+        markdown=True,
     ),
     Field(
         "agreement",
@@ -81,13 +84,18 @@ FIELDS = [
         kind="agreement",
     ),
     Field(
-        "response_text", gettext_lazy("Managementrespons"), gettext_lazy("Wat het management doet en waarom."), 20_000
+        "response_text",
+        gettext_lazy("Managementrespons"),
+        gettext_lazy("Wat het management doet en waarom."),
+        20_000,
+        markdown=True,
     ),
     Field(
         "justification",
         gettext_lazy("Motivering"),
         gettext_lazy("Waarom (gedeeltelijk) niet akkoord: verplicht bij die niveaus."),
         10_000,
+        markdown=True,
     ),
     Field(
         "justification_not_in_source",
@@ -491,6 +499,11 @@ def _convert(f, value, words):
     text = value.replace("\r\n", "\n").strip()
     if f.max_length and len(text) > f.max_length:
         return None, _("te lang (%(length)s tekens; ten hoogste %(max)s).") % {"length": len(text), "max": f.max_length}
+    if f.markdown and text.count("[^") > MAX_FOOTNOTES and (count := footnote_count(text)) > MAX_FOOTNOTES:
+        return None, _("te veel voetnoten (%(count)s verschillende; ten hoogste %(max)s per tekst).") % {
+            "count": count,
+            "max": MAX_FOOTNOTES,
+        }
     if f.kind == "agreement" and text:
         code = words.get(text.casefold())
         if code is None:

@@ -313,6 +313,19 @@ BAD_FILES = {
             "“Gedeeltelijk akkoord”, “Niet akkoord” of leeg."
         ],
     ),
+    "too many footnotes": (
+        lambda: workbook_bytes(
+            [
+                row(
+                    text="Tekst."
+                    + "".join(f"[^{n}]" for n in range(26))
+                    + "\n\n"
+                    + "\n".join(f"[^{n}]: Noot." for n in range(26))
+                )
+            ]
+        ),
+        ["rij 2, kolom F (Aanbeveling): te veel voetnoten (26 verschillende; ten hoogste 25 per tekst)."],
+    ),
     "missing justification": (
         lambda: workbook_bytes([row(agreement="Niet akkoord")]),
         ["rij 2, kolom I (Motivering): geef een motivering: bij “niet akkoord” legt u uit waarom."],

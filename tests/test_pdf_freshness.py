@@ -197,6 +197,45 @@ def test_work_past_its_memory_bound_is_stopped_and_the_caller_is_unchanged():
     assert bounded.resident_bytes() - before < 20 * 1024 * 1024
 
 
+def test_work_no_longer_wanted_is_stopped_at_the_next_look():
+    began = time.monotonic()
+    with pytest.raises(bounded.Abandoned):
+        bounded.run(
+            time.sleep,
+            30,
+            seconds=60,
+            memory_mib=200,
+            keep_going=lambda: time.monotonic() - began < 0.5,
+            check_every=0.2,
+        )
+    assert time.monotonic() - began < 5  # not the child's 30 s
+    assert bounded.run(len, "abc", seconds=60, memory_mib=200, keep_going=lambda: True, check_every=0.1) == 3
+
+
+@pytest.mark.pdf
+def test_a_render_whose_revision_moves_on_is_stopped_and_no_failure_is_recorded(db, settings, monkeypatch):
+    # Under steady edits the render in progress is always of an outdated revision: stopped, the
+    # render of the latest one starts as soon as the edits stop (benchmarks/steady.py).
+    settings.PDF_RENDER_SECONDS = 120
+    response = ManagementResponseFactory(status="published", introduction=HOSTILE["500 notes in one paragraph"])
+    etag = pdf.pdf_etag(response)
+    real = pdf.unchanged
+
+    def an_edit_arrives_meanwhile(rendered):
+        ManagementResponse.objects.get(pk=rendered.pk).save()  # someone saves: a new revision
+        return real(rendered)
+
+    monkeypatch.setattr(pdf, "unchanged", an_edit_arrives_meanwhile)
+    began = time.monotonic()
+
+    assert pdf.render_in_background(response.pk, etag) is False
+
+    assert time.monotonic() - began < 15  # this text alone renders for longer than 30 s
+    assert pdf.failure(etag) is None  # not "too complex": the next revision may render
+    assert pdf.cached_pdf_or_none(etag) is None
+    assert pdf.pdf_etag(ManagementResponse.objects.get(pk=response.pk)) != etag
+
+
 HOSTILE = {
     "500 calls of one note": "Tekst" + "[^1]" * 500 + "\n\n[^1]: De noot.",
     "19,000 calls of one note": "Tekst" + "[^1]" * 19_000 + "\n\n[^1]: De noot.",
