@@ -1,0 +1,933 @@
+"""The matrix shape: a block per recommendation (UNEG, UN Executive Board management responses).
+
+What it reads, in document order (docs/reading.md says more):
+
+* a band per recommendation: a line that starts with "Recommendation N." / "RECOMMENDATION N." /
+  "AANBEVELING N." (the number followed by a full stop or a colon, or alone), its text possibly on
+  the same line; a band counts only when its block holds a response ("Management response: ...",
+  "IEO response: ...") or a key-action table, so the report's own list of recommendations in a long
+  evaluation report is passed over and the annex with the response is found;
+* the recommendation's text and its sub-recommendations ("(a)", "(i)" indented under it, or
+  "N.1." numbered under recommendation N);
+* the response: "Management response: <agreement word>" followed by paragraphs, or a response
+  written as prose ("IEO response: The IEO partially accepts ..."), whose agreement is found in
+  its words (partially ... accept/agree/concur; reject/disagree; agree/accept/welcome);
+* the key-action table: its header row gives the columns (by their words: action, time frame or
+  completion date, responsible unit or section, status or stage, comments, documents; a
+  "Tracking" header over two sub-headers is split); each row an action: number (when printed),
+  bold title and narrative, time frame, units (one per line, a line that continues a name joins
+  it), status, comment;
+* group and theme headings between the blocks ("Area 1. ...") and the cover and title block on
+  page 1; the chapters before the first band and after the last table.
+
+Agreement and status words are mapped through the vocabulary presets (responses/vocabulary.py)
+and a few more words in English and Dutch; the document's own words are kept as the response's
+vocabulary. Everything is a rule of the shape: nothing depends on a document's title or symbol.
+"""
+
+import datetime
+import re
+from collections import Counter
+
+from django.utils.translation import gettext_lazy as _
+
+from responses import vocabulary
+
+from ..found import Found
+from ..source import Line, Source
+
+SHAPE = "matrix"
+
+BAND = re.compile(
+    r"^(?P<word>RECOMMENDATION|Recommendation|AANBEVELING|Aanbeveling)\s+(?P<number>\d{1,3}[a-z]?|[IVX]{1,5})"
+    r"(?:\s*[.:]\s*|\s*$)(?P<rest>.*)$"
+)
+RESPONSE = re.compile(
+    r"^(?P<who>Management\s+response|Managementrespons|Management\s+Response|Reactie\s+van\s+het\s+management"
+    r"|(?:[A-Z][\w-]*\s+){1,3}response)\s*:\s*(?P<rest>.*)$"
+)
+LANGUAGE_OF_BAND = {"recommendation": "en", "aanbeveling": "nl"}
+
+# Words beyond the presets' (lower case): agreement and status as documents word them.
+MORE_AGREEMENT = {
+    "agree": "agree",
+    "agreed": "agree",
+    "fully agree": "agree",
+    "accept": "agree",
+    "fully accepted": "agree",
+    "aanvaard": "agree",
+    "partially agree": "partially_agree",
+    "partly agree": "partially_agree",
+    "partially agreed": "partially_agree",
+    "partially accept": "partially_agree",
+    "gedeeltelijk aanvaard": "partially_agree",
+    "disagree": "disagree",
+    "not accepted": "disagree",
+    "reject": "disagree",
+    "verworpen": "disagree",
+    "niet aanvaard": "disagree",
+}
+MORE_STATUS = {
+    "not started": "to_start",
+    "not yet started": "to_start",
+    "niet gestart": "to_start",
+    "ongoing": "in_progress",
+    "in progress": "in_progress",
+    "under way": "in_progress",
+    "underway": "in_progress",
+    "lopend": "in_progress",
+    "complete": "realised",
+    "completed": "realised",
+    "implemented": "realised",
+    "done": "realised",
+    "afgerond": "realised",
+    "not applicable": "not_applicable",
+    "canceled": "cancelled",
+}
+COLUMN_WORDS = [
+    ("comments", re.compile(r"comment|opmerking|remark", re.I)),
+    ("status", re.compile(r"status|stage|stand van zaken", re.I)),
+    ("documents", re.compile(r"document", re.I)),
+    ("units", re.compile(r"responsib|unit|section|division|lead|verantwoordelijk|dienst", re.I)),
+    ("time_frame", re.compile(r"time|date|deadline|frame|termijn|tijdspad|timeline|completion|period|planning", re.I)),
+    ("action", re.compile(r"action|actie", re.I)),
+]
+# A line that ends like this does not end a unit's name; a name ending like this is complete.
+CONTINUES = re.compile(r"(?:,|&|-|–|\b(?:and|of|for|the|on|in|to|en|van|voor|de|het))$", re.I)
+UNIT_END = re.compile(
+    r"(?:\)|\b(?:unit|office|section|division|team|group|bureau|department|directorate|centre|center|branch"
+    r"|services?|secretariat|ministry|IEO|cluster|dienst|afdeling|units|offices|teams|bureaux|country offices))$",
+    re.I,
+)
+PART = re.compile(r"^(?P<label>\((?:[a-z]{1,2}|[ivx]{1,5})\)|(?P<dotted>\d{1,3})\.\d{1,2}\.?)\s+(?P<text>.*)$")
+ACTION_NUMBER = re.compile(
+    r"^(?P<number>\d{1,3}(?:\.\d{1,3})*[a-z]?)\.?(?:\s+(?P<parts>\((?:[a-z]{1,2}|[ivx]{1,5})\)"
+    r"(?:\s*,\s*\((?:[a-z]{1,2}|[ivx]{1,5})\))*))?\s+(?P<title>\S.*)$"
+)
+BULLET = re.compile(r"^[•▪◦●‣∙·\-–]\s+")
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "januari"),
+            ("february", "februari"),
+            ("march", "maart"),
+            ("april",),
+            ("may", "mei"),
+            ("june", "juni"),
+            ("july", "juli"),
+            ("august", "augustus"),
+            ("september",),
+            ("october", "oktober"),
+            ("november",),
+            ("december",),
+        ],
+        start=1,
+    )
+    for name in names
+}
+DAY_DATE = re.compile(r"\b(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})\b")
+MONTH_DATE = re.compile(r"\b([A-Za-z]+)\s+(\d{4})\b")
+
+
+# --- words -------------------------------------------------------------------------------------
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text.strip().strip("*:.").strip()).lower()
+
+
+def agreement_of(word: str) -> str:
+    """The agreement key of a document's word ("Partially accepted" -> partially_agree), or ""."""
+    key = _norm(word)
+    for preset in vocabulary.PRESETS.values():
+        for value, printed in preset.items():
+            if value in vocabulary.AGREEMENT_KEYS and printed.lower() == key:
+                return value
+    return MORE_AGREEMENT.get(key, "")
+
+
+def status_of(word: str) -> str:
+    key = _norm(word)
+    if not key:
+        return ""
+    for preset in vocabulary.PRESETS.values():
+        for value, printed in preset.items():
+            if value in vocabulary.STATUS_KEYS and printed.lower() == key:
+                return value
+    return MORE_STATUS.get(key, "")
+
+
+def agreement_in_prose(text: str) -> str:
+    """The agreement a response states in words ("The IEO partially accepts ..."), or ""."""
+    t = " ".join(text.lower().split())[:600]
+    agree = r"(?:agree|accept|concur|support|endorse|akkoord|aanvaard)"
+    if re.search(rf"\b(?:partially|partly|in part)\b.{{0,40}}\b{agree}|\b{agree}\w*\b.{{0,40}}\b(?:partially|partly|in part)\b", t):
+        return "partially_agree"
+    if re.search(r"gedeeltelijk (?:akkoord|aanvaard)", t):
+        return "partially_agree"
+    if re.search(r"\b(?:disagrees?|rejects?|rejected|does not (?:agree|accept|support)|not accept\w*|niet akkoord|verwerpt)\b", t):
+        return "disagree"
+    if re.search(rf"\b{agree}\w*|\bwelcome[sd]?\b", t):
+        return "agree"
+    return ""
+
+
+def parse_date(text: str):
+    """A date printed in words: "2 December 2024" -> date; "February 2025" -> "2025-02"; else None."""
+    match = DAY_DATE.search(text)
+    if match and match.group(2).lower() in MONTHS:
+        try:
+            return datetime.date(int(match.group(3)), MONTHS[match.group(2).lower()], int(match.group(1)))
+        except ValueError:
+            return None
+    match = MONTH_DATE.search(text)
+    if match and match.group(1).lower() in MONTHS:
+        return f"{match.group(2)}-{MONTHS[match.group(1).lower()]:02d}"
+    return None
+
+
+# --- lines -------------------------------------------------------------------------------------
+
+
+def _rows(lines: list[Line]) -> list[list[Line]]:
+    """Lines side by side (same page, same height) as visual rows, in reading order."""
+    rows: list[list[Line]] = []
+    for line in lines:
+        if rows and rows[-1][0].page == line.page and abs(rows[-1][0].top - line.top) < 0.4 * line.size:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    for row in rows:
+        row.sort(key=lambda line: line.x0)
+    return rows
+
+
+def _body(source: Source) -> list[Line]:
+    """The lines to read: running headers and footers out (also a running title that repeats the
+    first page's title on later pages), in reading order."""
+    lines = [line for line in source.lines if not line.running and line.text.strip()]
+    lines.sort(key=lambda line: (line.page, round(line.top, 0), line.x0))
+    if source.kind == "pdf" and source.pages > 1 and source.page_height:
+        firsts = [line for line in lines if line.page == 1]
+        title = " ".join(line.text for line in _title_lines(firsts)).lower()
+        margin = 0.1 * source.page_height
+        lines = [
+            line
+            for line in lines
+            if not (
+                line.page > 1
+                and line.top < margin
+                and len(line.text) > 12
+                and title.startswith(line.text.rstrip(".… ").lower())
+            )
+        ]
+    return lines
+
+
+def _title_lines(lines: list[Line]) -> list[Line]:
+    """The title on the first page: the lines in its largest bold type (the cover's symbol aside)."""
+    bold = [line for line in lines if line.bold and len(line.text) > 3 and not BAND.match(line.text)]
+    if not bold:
+        return []
+    size = max(line.size for line in bold)
+    first = next(i for i, line in enumerate(lines) if line in bold and line.size == size)
+    out = []
+    for line in lines[first:]:
+        if line.bold and abs(line.size - size) < 0.5:
+            out.append(line)
+        elif out:
+            break
+    return out
+
+
+def _paragraphs(lines: list[Line]) -> list[list[Line]]:
+    """Lines grouped in paragraphs: a gap larger than the usual line spacing, or a list item, starts one."""
+    out: list[list[Line]] = []
+    previous = None
+    for line in lines:
+        gap = line.top - previous.bottom if previous is not None and previous.page == line.page else None
+        starts = (
+            previous is None
+            or gap is None
+            or gap > 0.45 * line.size
+            or BULLET.match(line.text)
+            or re.match(r"^\d{1,3}\.\s", line.text)
+        )
+        if starts:
+            out.append([line])
+        else:
+            out[-1].append(line)
+        previous = line
+    return out
+
+
+def _join(lines: list[Line]) -> str:
+    text = ""
+    for line in lines:
+        piece = line.text.strip()
+        if not text:
+            text = piece
+        elif text.endswith("-") and len(text) > 1 and text[-2].isalpha() and piece[:1].islower():
+            text = text[:-1] + piece
+        else:
+            text += " " + piece
+    return text
+
+
+def _markdown(lines: list[Line]) -> str:
+    """Lines as Markdown paragraphs; bullets become "- " items."""
+    out = []
+    for paragraph in _paragraphs(lines):
+        text = _join(paragraph)
+        if BULLET.match(text):
+            text = BULLET.sub("- ", text)
+            if out and out[-1].startswith("- "):
+                out[-1] += "\n" + text
+                continue
+        out.append(text)
+    return "\n\n".join(out)
+
+
+# --- score -------------------------------------------------------------------------------------
+
+
+def score(source: Source) -> float:
+    """How much the document looks like the matrix: bands that have a response or key actions."""
+    lines = _body(source)
+    blocks = _blocks(lines)
+    if not blocks:
+        return 0.0
+    return min(1.0, 0.5 + 0.1 * len(blocks))
+
+
+def _blocks(lines: list[Line]) -> list[tuple[int, int]]:
+    """(start, end) of each recommendation's block: a band to the next, when it holds a response or
+    key actions; the last run of such blocks (an evaluation report lists its recommendations first,
+    its annex answers them)."""
+    starts = []
+    rows = _rows(lines)
+    index = {id(line): i for i, line in enumerate(lines)}
+    for row in rows:
+        first = row[0]
+        if BAND.match(first.text.strip()) and (first.bold or (first.runs and first.runs[0].bold)):
+            starts.append(index[id(first)])
+    blocks = []
+    for k, start in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else len(lines)
+        inside = lines[start:end]
+        if any(RESPONSE.match(line.text.strip()) for line in inside) or _header_row(_rows(inside)) is not None:
+            blocks.append((start, end))
+    # The last run of consecutive answered blocks.
+    runs: list[list[tuple[int, int]]] = []
+    for block in blocks:
+        if runs and runs[-1][-1][1] == block[0]:
+            runs[-1].append(block)
+        else:
+            runs.append([block])
+    return runs[-1] if runs else []
+
+
+def _header_row(rows: list[list[Line]]):
+    """The index of the first row that is a key-action table's header, or None."""
+    for i, row in enumerate(rows):
+        if len(row) < 2:
+            continue
+        keys = [_column_key(line.text) for line in row]
+        if "action" in keys and len({k for k in keys if k}) >= 2 and all(len(line.text) < 60 for line in row):
+            return i
+    return None
+
+
+def _column_key(text: str) -> str:
+    for key, words in COLUMN_WORDS:
+        if words.search(text):
+            return key
+    return ""
+
+
+# --- read --------------------------------------------------------------------------------------
+
+
+class _Reader:
+    def __init__(self, source: Source):
+        self.source = source
+        self.lines = _body(source)
+        self.found = Found(data={}, shape=SHAPE)
+        self.agreement_words: dict[str, str] = {}
+        self.status_words: dict[str, str] = {}
+        self.actions: list[dict] = []
+        self.action_pages: list[int] = []
+        self.by_number: dict[str, dict] = {}
+        self.by_content: dict[tuple, dict] = {}
+        self.columns_seen: list[tuple[str, str]] = []
+
+    def read(self) -> Found:
+        blocks = _blocks(self.lines)
+        first = blocks[0][0] if blocks else len(self.lines)
+        response, chapters_before = self.front(self.lines[:first])
+        loose: list[dict] = []
+        groups: list[dict] = []
+        recs_in_order = []
+        tail: list[Line] = []
+        for k, (start, end) in enumerate(blocks):
+            rec, tail = self.block(self.lines[start:end])
+            recs_in_order.append((rec, self.lines[start].page))
+            target = loose
+            if groups:
+                themes = groups[-1]["themes"]
+                target = themes[-1]["recommendations"]
+            target.append(rec)
+            if k + 1 < len(blocks) and tail:
+                self.headings(tail, groups)
+        chapters_after = self.chapters(tail, "after") if blocks else []
+        language = response.pop("_language", "") or "en"
+        if blocks:
+            word = BAND.match(self.lines[blocks[0][0]].text.strip()).group("word").lower()
+            language = LANGUAGE_OF_BAND.get(word, language)
+        response["language"] = language
+        response["layout"] = "matrix"
+        if chapters_before or chapters_after:
+            response["chapters"] = chapters_before + chapters_after
+        vocab = self.vocabulary()
+        if vocab:
+            response["vocabulary"] = vocab
+        if self.columns_seen:
+            response["columns"] = [{"key": key, "header": header} for key, header in self.columns_seen]
+        actions = self.nested_actions()
+        self.found.data = {
+            "format": "managementresponse/3",
+            "response": response,
+            "actions": actions,
+            "recommendations": loose,
+            "groups": groups,
+        }
+        for i, (rec, page) in enumerate(recs_in_order):
+            self.found.pages[f"recommendations[{i}]"] = page
+        if not blocks:
+            self.found.notes.append(_("Geen aanbevelingen gevonden in de vorm van een matrix."))
+        return self.found
+
+    # The cover, the title block and the chapters before the recommendations.
+    def front(self, lines: list[Line]):
+        page1 = [line for line in lines if line.page == 1]
+        title_lines = _title_lines(page1)
+        title = _join(title_lines)
+        response = {
+            "slug": "",
+            "title": title,
+            "organisation": "",
+            "responsible_team": "",
+            "language": "",
+            "layout": "matrix",
+            "status": "draft",
+            "published_on": None,
+            "evaluation": {"title": "", "evaluators": "", "delivered_on": None},
+            "introduction": "",
+        }
+        if not title:
+            self.found.unread.append(("response", "title"))
+        cover, rest = [], lines
+        if title_lines:
+            at = lines.index(title_lines[0])
+            cover = lines[:at]
+            rest = lines[at + len(title_lines) :]
+        cover_items = []
+        cover_date = None
+        for line in cover:
+            text = line.text.strip()
+            label = ""
+            if line.runs and line.runs[0].bold and len(line.runs) > 1 and line.runs[0].text.strip().endswith(":"):
+                label, text = line.runs[0].text.strip(), "".join(run.text for run in line.runs[1:]).strip()
+            elif re.match(r"^(Distr\.|Original)\s*:", text):
+                label, text = text.split(":", 1)[0] + ":", text.split(":", 1)[1].strip()
+            cover_items.append({"label": label, "value": text})
+            date = parse_date(text) if not label else None
+            if date and cover_date is None and re.fullmatch(r"\d{1,2} \w+ \d{4}", text):
+                cover_date = date
+        if cover_items:
+            response["cover"] = cover_items
+        # The product's own title block: organisation, "In response to: ..., delivered in ...", the date.
+        own = False
+        for i, line in enumerate(rest[:6]):
+            match = re.match(r"^(In response to|Antwoord op):\s*(?P<rest>.*)$", line.text.strip())
+            if not match:
+                continue
+            own = True
+            response["_language"] = "en" if match.group(1).startswith("In") else "nl"
+            text = _join([line] + [x for x in rest[i + 1 : i + 3] if x.size == line.size and x.top - line.bottom < line.size][:0])
+            text = re.match(r"^(In response to|Antwoord op):\s*(?P<rest>.*)$", text).group("rest")
+            delivered = re.search(r",\s*(delivered (?:in|on)|opgeleverd (?:in|op))\s+(?P<date>.+)$", text)
+            if delivered:
+                response["evaluation"]["delivered_on"] = parse_date(delivered.group("date"))
+                text = text[: delivered.start()]
+            response["evaluation"]["title"] = text.strip()
+            if i > 0:
+                organisation = _join(rest[:i])
+                name, _sep, team = organisation.partition(" · ")
+                response["organisation"] = name.strip()
+                response["responsible_team"] = team.strip()
+            for after in rest[i + 1 : i + 4]:
+                published = re.search(r"(Published|Gepubliceerd) (?:on|in|op) (?P<date>.+)$", after.text)
+                if published:
+                    response["published_on"] = parse_date(published.group("date"))
+                    response["status"] = "published"
+                    rest = rest[rest.index(after) + 1 :]
+                    break
+                printed = re.search(r"(?:printed on|afgedrukt op) (?P<date>.+)$", after.text, re.I)
+                if printed:
+                    # A draft carries its publication date, else the day it was printed.
+                    date = parse_date(printed.group("date"))
+                    response["published_on"] = None if date == datetime.date.today() else date
+                    rest = rest[rest.index(after) + 1 :]
+                    break
+            else:
+                rest = rest[i + 1 :]
+            break
+        if not own:
+            response["published_on"] = cover_date
+            for field in ("organisation", "evaluation.title"):
+                self.found.unread.append(("response", field))
+        return response, self.chapters(rest, "before")
+
+    def chapters(self, lines: list[Line], placement: str) -> list[dict]:
+        """Chapters: a bold heading line larger than or as large as the text, then its paragraphs."""
+        lines = [line for line in lines if not re.match(r"^\*\s", line.text)]
+        if not lines:
+            return []
+        body_size = Counter(round(line.size) for line in lines).most_common(1)[0][0]
+        out: list[dict] = []
+        body: list[Line] = []
+
+        def close():
+            if out or body:
+                if not out:
+                    out.append({"placement": placement, "heading": "", "body": ""})
+                out[-1]["body"] = _markdown(body)
+
+        for line in lines:
+            heading = line.bold and line.size >= body_size + 1 and len(line.text) < 120
+            if heading and not (out and not body and out[-1]["heading"] and line.size == lines[0].size and False):
+                close()
+                body = []
+                out.append({"placement": placement, "heading": line.text.strip(), "body": ""})
+            else:
+                body.append(line)
+        close()
+        return out
+
+    def headings(self, lines: list[Line], groups: list[dict]):
+        """Group and theme headings between two blocks: the larger a group, the smaller a theme."""
+        lines = [line for line in lines if line.bold and not re.match(r"^\*\s", line.text)]
+        if not lines:
+            return
+        sizes = sorted({round(line.size, 1) for line in lines}, reverse=True)
+        for line in lines:
+            text = line.text.strip()
+            if round(line.size, 1) == sizes[0] and (len(sizes) > 1 or not groups):
+                groups.append({"title": text, "themes": [{"section": "", "heading": "", "recommendations": []}]})
+            elif groups:
+                themes = groups[-1]["themes"]
+                if not themes[-1]["recommendations"] and not themes[-1]["heading"]:
+                    themes[-1]["heading"] = text
+                else:
+                    themes.append({"section": "", "heading": text, "recommendations": []})
+            section = re.match(r"^(\d+(?:\.\d+)+)\s+(.*)$", text)
+            if section and groups and groups[-1]["themes"][-1]["heading"] == text:
+                groups[-1]["themes"][-1].update(section=section.group(1), heading=section.group(2))
+
+    # One recommendation's block.
+    def block(self, lines: list[Line]):
+        band = BAND.match(lines[0].text.strip())
+        number = band.group("number")
+        rows = _rows(lines)
+        header_at = _header_row(rows)
+        response_at = next((i for i, line in enumerate(lines) if RESPONSE.match(line.text.strip())), None)
+        header_line = lines.index(rows[header_at][0]) if header_at is not None else len(lines)
+        text_end = min(x for x in (response_at, header_line) if x is not None)
+        text_lines = lines[1:text_end]
+        rest = band.group("rest").strip()
+        if rest:
+            first = lines[0]
+            text_lines = [
+                Line(rest, first.page, first.x0, first.top, first.x1, first.bottom, first.size, False)
+            ] + text_lines
+        text, parts = self.text_and_parts(text_lines, number)
+        rec = {
+            "number": number,
+            "location": "",
+            "text": text,
+            "agreement": "",
+            "response": "",
+            "justification": "",
+        }
+        if parts:
+            rec["parts"] = parts
+        tail_from = len(lines)
+        if response_at is not None and response_at < header_line:
+            end = header_line
+            if header_at is None:
+                end = _response_end(lines, response_at)
+                tail_from = end
+            self.response(rec, lines[response_at:end])
+        elif response_at is None:
+            self.found.unread.append((f"recommendation {number}", "agreement"))
+        links, tail = [], []
+        if header_at is not None:
+            links, tail = self.table(rows[header_at:], rec)
+        else:
+            tail = lines[tail_from:]
+        rec["actions"] = links
+        return rec, tail
+
+    def text_and_parts(self, lines: list[Line], number: str):
+        parts: list[dict] = []
+        text_lines: list[Line] = []
+        part_lines: list[Line] = []
+        top_x = None
+
+        def close():
+            if part_lines:
+                parts_target = parts
+                label, body = part_lines[0]._label, _markdown(part_lines)  # type: ignore[attr-defined]
+                if top_x is not None and part_lines[0].x0 > top_x + 5 and parts:
+                    parts_target = parts[-1].setdefault("parts", [])
+                parts_target.append({"label": label, "text": body})
+
+        for line in lines:
+            match = PART.match(line.text.strip())
+            if match and (match.group("dotted") is None or match.group("dotted") == number):
+                close()
+                if top_x is None:
+                    top_x = line.x0
+                stripped = Line(match.group("text"), line.page, line.x0, line.top, line.x1, line.bottom, line.size)
+                object.__setattr__(stripped, "_label", match.group("label"))
+                part_lines = [stripped]
+            elif part_lines:
+                part_lines.append(line)
+            else:
+                text_lines.append(line)
+        close()
+        return _markdown(text_lines), parts
+
+    def response(self, rec: dict, lines: list[Line]):
+        head = RESPONSE.match(lines[0].text.strip())
+        rest = head.group("rest").strip()
+        word_agreement = agreement_of(rest) if rest else ""
+        if word_agreement:
+            rec["agreement"] = word_agreement
+            self.agreement_words.setdefault(word_agreement, rest.strip("*"))
+            paragraphs = [_join(p) for p in _paragraphs(lines[1:])]
+            own_print = True
+        else:
+            paragraphs = [_join(p) for p in _paragraphs(lines)]
+            rec["agreement"] = agreement_in_prose(" ".join(paragraphs)[len(head.group("who")) :])
+            own_print = False
+            if not rec["agreement"]:
+                self.found.unread.append((f"recommendation {rec['number']}", "agreement"))
+        # The product's own print puts the justification after the response: for a level that needs
+        # one, the last of several paragraphs (or the only one of a disagreement).
+        if own_print and rec["agreement"] in ("partially_agree", "disagree") and paragraphs:
+            if len(paragraphs) > 1 or rec["agreement"] == "disagree":
+                rec["justification"] = paragraphs.pop()
+        rec["response"] = "\n\n".join(paragraphs)
+
+    # The key-action table.
+    def table(self, rows: list[list[Line]], rec: dict):
+        header = rows[0]
+        columns = [{"x0": line.x0, "x1": line.x1, "texts": [line.text.strip()]} for line in header]
+        size = header[0].size
+        i = 1
+        while i < len(rows):
+            row = rows[i]
+            if row[0].page != header[0].page or not all(line.bold for line in row):
+                break
+            overlapping = [self.column_of(line, columns) for line in row]
+            if any(c == 0 and line.x0 < columns[0]["x1"] for c, line in zip(overlapping, row, strict=True)):
+                break
+            counts = Counter(overlapping)
+            split = {c for c, n in counts.items() if n > 1}
+            new_columns = []
+            for c, column in enumerate(columns):
+                if c in split:
+                    group = " ".join(column["texts"])
+                    for line, oc in zip(row, overlapping, strict=True):
+                        if oc == c:
+                            new_columns.append({"x0": line.x0, "x1": line.x1, "texts": [f"{group}: {line.text.strip()}"]})
+                else:
+                    for line, oc in zip(row, overlapping, strict=True):
+                        if oc == c:
+                            column["texts"].append(line.text.strip())
+                            column["x0"], column["x1"] = min(column["x0"], line.x0), max(column["x1"], line.x1)
+                    new_columns.append(column)
+            columns = new_columns
+            i += 1
+        for column in columns:
+            column["header"] = _join_header(column["texts"])
+            column["key"] = _column_key(column["header"].split(":")[-1]) or _column_key(column["header"])
+        if not self.columns_seen:
+            self.columns_seen = [(c["key"], c["header"]) for c in columns if c["key"]]
+        header_texts = {_norm(line.text) for line in header}
+        left = min(c["x0"] for c in columns)
+        # Body rows.
+        table_rows: list[dict] = []
+        previous = None
+        tail: list[Line] = []
+        for j in range(i, len(rows)):
+            row = rows[j]
+            if {_norm(line.text) for line in row} <= header_texts | {""} or (
+                row[0].bold and all(_column_key(line.text) for line in row) and len(row) > 1 and table_rows
+                and {_norm(line.text) for line in row} & header_texts
+            ):
+                continue  # a header repeated on a new page, or its second line
+            ends = (
+                row[0].x0 < left - 4
+                or abs(row[0].size - size) > 1.5
+                or any(line.x1 > columns[-1]["x1"] + 60 and len(columns) > 1 and line.x0 < columns[1]["x0"] - 5 and line.x1 > columns[1]["x0"] + 5 for line in row)
+            )
+            if ends:
+                tail = [line for r in rows[j:] for line in r]
+                break
+            cells = [self.column_of(line, columns) for line in row]
+            starts_row = 0 in cells and (
+                not table_rows
+                or (previous is not None and previous[0].page == row[0].page and row[0].top - max(x.bottom for x in previous) > 0.6 * size)
+                or (previous is not None and previous[0].page != row[0].page and ACTION_NUMBER.match(row[0].text.strip()))
+            )
+            if starts_row:
+                table_rows.append({c: [] for c in range(len(columns))} | {"page": row[0].page})
+            if not table_rows:
+                continue
+            for line, c in zip(row, cells, strict=True):
+                table_rows[-1][c].append(line)
+            previous = row
+        links = []
+        for cells in table_rows:
+            link = self.action(cells, columns, rec)
+            if link is not None:
+                links.append(link)
+        return links, tail
+
+    @staticmethod
+    def column_of(line: Line, columns: list[dict]) -> int:
+        best, best_overlap = 0, 0.0
+        for c, column in enumerate(columns):
+            overlap = min(line.x1, column["x1"]) - max(line.x0, column["x0"])
+            if overlap > best_overlap:
+                best, best_overlap = c, overlap
+        if best_overlap > 0:
+            # A left-aligned cell starts at its column's left edge: prefer the column whose header
+            # starts where the line starts.
+            for c, column in enumerate(columns):
+                if abs(column["x0"] - line.x0) < 2:
+                    return c
+            return best
+        distances = [min(abs(line.x0 - c["x1"]), abs(line.x1 - c["x0"])) for c in columns]
+        return distances.index(min(distances))
+
+    def action(self, cells: dict, columns: list[dict], rec: dict):
+        by_key = {}
+        for c, column in enumerate(columns):
+            if column["key"] and column["key"] not in by_key:
+                by_key[column["key"]] = cells.get(c, [])
+        action_lines = by_key.get("action", [])
+        if not action_lines:
+            return None
+        bold = [line for line in action_lines if line.bold]
+        if bold and len(bold) < len(action_lines) and action_lines[0].bold:
+            n = next(k for k, line in enumerate(action_lines) if not line.bold)
+            title_lines, narrative_lines = action_lines[:n], action_lines[n:]
+        else:
+            title_lines, narrative_lines = action_lines, []
+        title = _join(title_lines)
+        number, link_parts, numbered = "", [], True
+        match = ACTION_NUMBER.match(title)
+        if match:
+            number, title = match.group("number"), match.group("title")
+            if match.group("parts"):
+                link_parts = re.findall(r"\([a-z]{1,5}\)", match.group("parts"))
+        status_word = _join(by_key.get("status", []))
+        status = status_of(status_word)
+        if status_word and status:
+            self.status_words.setdefault(status, status_word)
+        elif status_word:
+            self.found.notes.append(_("Onbekend statuswoord: %(word)s") % {"word": status_word})
+        comment = _join(by_key.get("comments", []))
+        action = {
+            "number": number,
+            "label": "",
+            "title": title,
+            "status": status,
+            "status_note": "",
+            "time_frame": _join(by_key.get("time_frame", [])),
+            "responsible_units": [],
+            "starts_on": None,
+            "due_date": None,
+            "narrative": _markdown(narrative_lines),
+            "progress": [{"date": None, "status": status, "comment": comment, "by": ""}] if comment else [],
+        }
+        units, lead = _units(by_key.get("units", []), columns)
+        action["responsible_units"] = units
+        if lead:
+            action["lead_unit"] = True
+        documents = _join(by_key.get("documents", []))
+        if documents:
+            action["supporting_documents"] = documents
+        if number and number in self.by_number:
+            action = self.by_number[number]
+        else:
+            content = (title, action["narrative"], action["time_frame"], tuple(units))
+            if not number and content in self.by_content:
+                action = self.by_content[content]
+            else:
+                if not number:
+                    numbered = False
+                    action["numbered"] = False
+                self.actions.append(action)
+                self.action_pages.append(cells["page"])
+                if number:
+                    self.by_number[number] = action
+                else:
+                    self.by_content[content] = action
+        if link_parts:
+            return {"action": action, "qualifier": "", "parts": link_parts}
+        del numbered
+        return {"action": action}
+
+    def nested_actions(self) -> list[dict]:
+        """Number the unnumbered, nest N.M under N when both are read, in the document's order."""
+        taken = {a["number"] for a in self.actions if a["number"]}
+        counter = 0
+        for action in self.actions:
+            if not action["number"]:
+                counter += 1
+                while str(counter) in taken:
+                    counter += 1
+                action["number"] = str(counter)
+                taken.add(action["number"])
+        numbered = [a for a in self.actions if a.get("numbered", True)]
+        if numbered and len(numbered) == len(self.actions):
+            self.actions.sort(key=lambda a: [int(p) if p.isdigit() else p for p in re.split(r"[.]", a["number"])])
+        top: list[dict] = []
+        by_number: dict[str, dict] = {}
+        for action in self.actions:
+            parent_number = action["number"].rsplit(".", 1)[0] if "." in action["number"] else None
+            parent = by_number.get(parent_number) if parent_number else None
+            if parent is not None and "parts" in parent:
+                if action["status"] and action["status"] == parent["status"]:
+                    action["status"] = "inherited"
+                parent["parts"].append(action)
+            else:
+                action["parts"] = []
+                top.append(action)
+            by_number[action["number"]] = action
+        for i, action in enumerate(_flatten(top)):
+            for entry in action["progress"]:
+                if entry["date"] is None:
+                    self.found.unread.append((f"actions[{i}]", "progress.date"))
+        # Links hold action numbers.
+        return top
+
+    def vocabulary(self) -> dict:
+        words = {**self.agreement_words, **self.status_words}
+        if not words:
+            return {}
+        best, best_hits = "", -1
+        for name, preset in vocabulary.PRESETS.items():
+            hits = sum(1 for key, word in words.items() if preset.get(key, "").lower() == word.lower())
+            misses = sum(1 for key, word in words.items() if preset.get(key, "").lower() != word.lower())
+            if hits - misses > best_hits:
+                best, best_hits = name, hits - misses
+        preset = vocabulary.PRESETS.get(best, {})
+        typed = {key: word for key, word in words.items() if preset.get(key, "").lower() != word.lower()}
+        out: dict = {"preset": best}
+        if typed:
+            out["words"] = typed
+        return out
+
+
+def _response_end(lines: list[Line], start: int) -> int:
+    """Where a response without a key-action table ends: at a heading (bold, larger), a footnote
+    ("* ..."), or type of another size."""
+    size = lines[start].size
+    for i in range(start + 1, len(lines)):
+        line = lines[i]
+        if (line.bold and line.size >= size + 0.9) or re.match(r"^\*\s", line.text) or abs(line.size - size) > 1.5:
+            return i
+    return len(lines)
+
+
+def _flatten(actions: list[dict]) -> list[dict]:
+    out = []
+    for action in actions:
+        out.append(action)
+        out.extend(action.get("parts") or [])
+    return out
+
+
+def _join_header(texts: list[str]) -> str:
+    text = ""
+    for piece in texts:
+        if not text:
+            text = piece
+        elif text.endswith("-"):
+            text += piece
+        else:
+            text += " " + piece
+    return text
+
+
+def _units(lines: list[Line], columns: list[dict]) -> tuple[list[str], bool]:
+    """A cell's units: one per line, but a line that continues a name (the previous ends in "and" or
+    a comma, this one starts in lower case, or the name so far does not end like a unit's name and
+    the line would not have fitted after it) joins it. The lead unit is the first when it alone is bold."""
+    if not lines:
+        return [], False
+    names: list[list[Line]] = []
+    for line in lines:
+        if not names:
+            names.append([line])
+            continue
+        previous = names[-1][-1]
+        so_far = _join(names[-1])
+        text = line.text.strip()
+        continues = (
+            CONTINUES.search(previous.text.strip())
+            or text[:1].islower()
+            or text[:1] in "(&"
+            or (line.bold == previous.bold and not UNIT_END.search(so_far))
+        )
+        if line.bold != previous.bold:
+            continues = False
+        if continues:
+            names[-1].append(line)
+        else:
+            names.append([line])
+    units = [_join(name) for name in names]
+    lead = len(names) > 1 and all(line.bold for line in names[0]) and not any(line.bold for n in names[1:] for line in n)
+    return units, lead
+
+
+def read(source: Source) -> Found:
+    found = _Reader(source).read()
+    _links_to_numbers(found.data)
+    return found
+
+
+def _links_to_numbers(data: dict):
+    def fix(rec):
+        links = []
+        for link in rec.get("actions") or []:
+            number = link["action"]["number"]
+            if "parts" in link:
+                links.append({"action": number, "qualifier": "", "parts": link["parts"]})
+            else:
+                links.append(number)
+        rec["actions"] = links
+
+    for rec in data.get("recommendations") or []:
+        fix(rec)
+    for group in data.get("groups") or []:
+        for theme in group["themes"]:
+            for rec in theme["recommendations"]:
+                fix(rec)
