@@ -241,6 +241,20 @@ def _title_lines(lines: list[Line]) -> list[Line]:
     return out
 
 
+def _bold_runs(lines: list[Line]) -> list[list[Line]]:
+    """Consecutive bold lines of one size, one under the other."""
+    runs: list[list[Line]] = []
+    for line in lines:
+        if not line.bold or len(line.text.strip()) < 3:
+            continue
+        last = runs[-1][-1] if runs else None
+        if last and abs(last.size - line.size) < 0.5 and abs(last.x0 - line.x0) < 3 and 0 < line.top - last.top < 2 * line.size:
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    return runs
+
+
 def _paragraphs(lines: list[Line]) -> list[list[Line]]:
     """Lines grouped in paragraphs: a gap larger than the usual line spacing, or a list item, starts one."""
     out: list[list[Line]] = []
@@ -361,6 +375,7 @@ class _Reader:
         self.by_number: dict[str, dict] = {}
         self.by_content: dict[tuple, dict] = {}
         self.columns_seen: list[tuple[str, str]] = []
+        self.edges: dict[str, set] = {}
 
     def read(self) -> Found:
         blocks = _blocks(self.lines)
@@ -411,7 +426,15 @@ class _Reader:
     # The cover, the title block and the chapters before the recommendations.
     def front(self, lines: list[Line]):
         page1 = [line for line in lines if line.page == 1]
-        title_lines = _title_lines(page1)
+        # A UN cover block (symbol, "Distr.:", date, "Original:") stands above the title: the title
+        # is the largest bold type below it.
+        marks = [line.bottom for line in page1 if re.match(r"^(Distr\.|Original)\s*:", line.text.strip())]
+        title_lines = []
+        if marks:
+            runs = [run for run in _bold_runs(page1) if run[0].top > max(marks)]
+            if runs:
+                title_lines = max(runs, key=lambda run: (run[0].size, -run[0].top))
+        title_lines = title_lines or _title_lines(page1)
         title = _join(title_lines)
         response = {
             "slug": "",
@@ -486,6 +509,9 @@ class _Reader:
             break
         if not own:
             response["published_on"] = cover_date
+            evaluation = _evaluation_in_title(title)
+            if evaluation:
+                response["evaluation"]["title"] = evaluation
             for field in ("organisation", "evaluation.title"):
                 self.found.unread.append(("response", field))
         return response, self.chapters(rest, "before")
@@ -620,8 +646,10 @@ class _Reader:
             paragraphs = [_join(p) for p in _paragraphs(lines[1:])]
             own_print = True
         else:
-            paragraphs = [_join(p) for p in _paragraphs(lines)]
-            rec["agreement"] = agreement_in_prose(" ".join(paragraphs)[len(head.group("who")) :])
+            first = lines[0]
+            label = Line(rest, first.page, first.x0, first.top, first.x1, first.bottom, first.size)
+            paragraphs = [_join(p) for p in _paragraphs(([label] if rest else []) + lines[1:])]
+            rec["agreement"] = agreement_in_prose(" ".join(paragraphs))
             own_print = False
             if not rec["agreement"]:
                 self.found.unread.append((f"recommendation {rec['number']}", "agreement"))
@@ -667,7 +695,7 @@ class _Reader:
             column["key"] = _column_key(column["header"].split(":")[-1]) or _column_key(column["header"])
         if not self.columns_seen:
             self.columns_seen = [(c["key"], c["header"]) for c in columns if c["key"]]
-        header_texts = {_norm(line.text) for line in header}
+        header_texts = {_norm(line.text) for row in rows[:i] for line in row}
         left = min(c["x0"] for c in columns)
         # Body rows.
         table_rows: list[dict] = []
@@ -680,6 +708,8 @@ class _Reader:
                 and {_norm(line.text) for line in row} & header_texts
             ):
                 continue  # a header repeated on a new page, or its second line
+            if not table_rows and not tail:
+                left = min(left, row[0].x0)  # headers may be centred over their columns
             ends = (
                 row[0].x0 < left - 4
                 or abs(row[0].size - size) > 1.5
@@ -688,7 +718,7 @@ class _Reader:
             if ends:
                 tail = [line for r in rows[j:] for line in r]
                 break
-            cells = [self.column_of(line, columns) for line in row]
+            cells = [self.column_of(line, columns, self.edges) for line in row]
             starts_row = 0 in cells and (
                 not table_rows
                 or (previous is not None and previous[0].page == row[0].page and row[0].top - max(x.bottom for x in previous) > 0.6 * size)
@@ -709,7 +739,10 @@ class _Reader:
         return links, tail
 
     @staticmethod
-    def column_of(line: Line, columns: list[dict]) -> int:
+    def column_of(line: Line, columns: list[dict], edges: dict | None = None) -> int:
+        """The column a line sits in: the header it overlaps most (a left-aligned header that starts
+        where the line starts first), else the column whose cells start where it starts, else the
+        nearest header."""
         best, best_overlap = 0, 0.0
         for c, column in enumerate(columns):
             overlap = min(line.x1, column["x1"]) - max(line.x0, column["x0"])
@@ -721,7 +754,12 @@ class _Reader:
             for c, column in enumerate(columns):
                 if abs(column["x0"] - line.x0) < 2:
                     return c
+            if edges is not None:
+                edges.setdefault(columns[best]["header"], set()).add(round(line.x0))
             return best
+        for c, column in enumerate(columns):
+            if edges and any(abs(x - line.x0) < 3 for x in edges.get(column.get("header", ""), ())):
+                return c
         distances = [min(abs(line.x0 - c["x1"]), abs(line.x1 - c["x0"])) for c in columns]
         return distances.index(min(distances))
 
@@ -777,8 +815,8 @@ class _Reader:
             action = self.by_number[number]
         else:
             content = (title, action["narrative"], action["time_frame"], tuple(units))
-            if not number and content in self.by_content:
-                action = self.by_content[content]
+            if False:
+                pass
             else:
                 if not number:
                     numbered = False
@@ -846,6 +884,17 @@ class _Reader:
         return out
 
 
+def _evaluation_in_title(title: str) -> str:
+    """The evaluation a title names: "Management response to the X" or "X and <office> response"."""
+    match = re.match(r"^(?:Management\s+response|Managementresponse)\s+(?:to|on|op)\s+(?:the\s+|de\s+|het\s+)?(.+)$", title, re.I)
+    if match:
+        return match.group(1)[:1].upper() + match.group(1)[1:]
+    match = re.match(r"^(.+?),?\s+(?:and|with)\s+(?:the\s+)?(?:[A-Z][\w-]*\s+){0,4}(?:management\s+)?response$", title)
+    if match:
+        return match.group(1)
+    return ""
+
+
 def _response_end(lines: list[Line], start: int) -> int:
     """Where a response without a key-action table ends: at a heading (bold, larger), a footnote
     ("* ..."), or type of another size."""
@@ -855,6 +904,23 @@ def _response_end(lines: list[Line], start: int) -> int:
         if (line.bold and line.size >= size + 0.9) or re.match(r"^\*\s", line.text) or abs(line.size - size) > 1.5:
             return i
     return len(lines)
+
+
+UNIT_HEAD = r"(?:Office|Bureau|Division|Department|Unit|Section|Directorate|Branch|Team|Group|Secretariat|Centre|Center|Regional|Country)\b"
+
+
+def _split_units(name: str) -> list[str]:
+    """Units named in one line: "X and the IEO" is two, "Office A, Global Centre B and Office C" three;
+    "Office of Budget, Performance and Compliance" one (a piece of one word is not a unit)."""
+    pieces = re.split(rf"(?:,\s+|\s+and\s+)(?=the\s+[A-Z]|{UNIT_HEAD})|,\s+(?=[A-Z]\w*\s+[A-Z])", name)
+    out: list[str] = []
+    for piece in pieces:
+        piece = re.sub(r"^the\s+", "", piece.strip())
+        if out and len(piece.split()) < 2 and not re.fullmatch(r"[A-Z]{2,}", piece):
+            out[-1] += (", " if "," in name else " and ") + piece
+        elif piece:
+            out.append(piece)
+    return out
 
 
 def _flatten(actions: list[dict]) -> list[dict]:
@@ -903,7 +969,7 @@ def _units(lines: list[Line], columns: list[dict]) -> tuple[list[str], bool]:
             names[-1].append(line)
         else:
             names.append([line])
-    units = [_join(name) for name in names]
+    units = [unit for name in names for unit in _split_units(_join(name))]
     lead = len(names) > 1 and all(line.bold for line in names[0]) and not any(line.bold for n in names[1:] for line in n)
     return units, lead
 
