@@ -206,7 +206,15 @@ def _rows(lines: list[Line]) -> list[list[Line]]:
 def _body(source: Source) -> list[Line]:
     """The lines to read: running headers and footers out (also a running title that repeats the
     first page's title on later pages), in reading order."""
-    lines = [line for line in source.lines if not line.running and line.text.strip()]
+    # A line marked running whose text occurs more often in the body is body text (a list item
+    # that many recommendations share, at the top of a page).
+    running = Counter(line.text for line in source.lines if line.running)
+    body = Counter(line.text for line in source.lines if not line.running)
+    lines = [
+        line
+        for line in source.lines
+        if line.text.strip() and (not line.running or body[line.text] > running[line.text])
+    ]
     lines.sort(key=lambda line: (line.page, round(line.top, 0), line.x0))
     if source.kind == "pdf" and source.pages > 1 and source.page_height:
         firsts = [line for line in lines if line.page == 1]
@@ -380,13 +388,27 @@ class _Reader:
     def read(self) -> Found:
         blocks = _blocks(self.lines)
         first = blocks[0][0] if blocks else len(self.lines)
-        response, chapters_before = self.front(self.lines[:first])
+        # Headings right before the first band (no text between) open its group and theme, when
+        # the document has group headings between its blocks too.
+        lead = first
+        while lead > 0 and self.lines[lead - 1].bold and self.lines[lead - 1].size >= 0.9 * self.lines[first].size and first - lead < 3:
+            lead -= 1
+        self.band_size = self.lines[first].size if blocks else 0.0
+        tails = []
+        for start, end in blocks:
+            tails.append(self.block(self.lines[start:end]))
+        has_groups = any(self._group_heading(line) for _rec, tail in tails[:-1] for line in tail)
+        if not has_groups:
+            lead = first
+        response, chapters_before = self.front(self.lines[:lead])
         loose: list[dict] = []
         groups: list[dict] = []
         recs_in_order = []
         tail: list[Line] = []
-        for k, (start, end) in enumerate(blocks):
-            rec, tail = self.block(self.lines[start:end])
+        if lead < first:
+            self.headings(self.lines[lead:first], groups)
+        for k, (start, _end) in enumerate(blocks):
+            rec, tail = tails[k]
             recs_in_order.append((rec, self.lines[start].page))
             target = loose
             if groups:
@@ -542,15 +564,18 @@ class _Reader:
         close()
         return out
 
+    def _group_heading(self, line: Line) -> bool:
+        """A group's heading is bold and larger than the bands; a theme's is not larger."""
+        return line.bold and line.size > self.band_size + 0.9 and not re.match(r"^\*\s", line.text)
+
     def headings(self, lines: list[Line], groups: list[dict]):
         """Group and theme headings between two blocks: the larger a group, the smaller a theme."""
         lines = [line for line in lines if line.bold and not re.match(r"^\*\s", line.text)]
         if not lines:
             return
-        sizes = sorted({round(line.size, 1) for line in lines}, reverse=True)
         for line in lines:
             text = line.text.strip()
-            if round(line.size, 1) == sizes[0] and (len(sizes) > 1 or not groups):
+            if self._group_heading(line):
                 groups.append({"title": text, "themes": [{"section": "", "heading": "", "recommendations": []}]})
             elif groups:
                 themes = groups[-1]["themes"]
