@@ -416,8 +416,14 @@ def _cell_of(line: Line, cell_boxes):
 
 def _page_lines(page, number: int, links: list[Link]) -> list[Line]:
     words = page.extract_words(
-        keep_blank_chars=False, use_text_flow=False, extra_attrs=["fontname", "size"], x_tolerance=1.5
+        keep_blank_chars=False,
+        use_text_flow=False,
+        extra_attrs=["fontname", "size"],
+        x_tolerance=1.5,
+        return_chars=bool(links),
     )
+    if links:  # a link may cover part of a word ("link;"): split such words at the link's edge
+        words = [piece for word in words for piece in _split_at_links(word, links)]
     # Rows of words: a word joins the row whose main words its middle lies within (a raised
     # footnote call joins its line; a line of the next column at the same height too, split below).
     rows: list[dict] = []
@@ -441,6 +447,27 @@ def _page_lines(page, number: int, links: list[Link]) -> list[Line]:
             lines.append(_line(segment, number, links))
     lines.sort(key=lambda line: (round(line.top), line.x0))
     return lines
+
+
+def _split_at_links(word: dict, links: list[Link]) -> list[dict]:
+    chars = word.get("chars") or []
+    targets = [_uri_at(char, links) for char in chars]
+    if len(set(targets)) <= 1:
+        return [word]
+    pieces = []
+    start = 0
+    for index in range(1, len(chars) + 1):
+        if index == len(chars) or targets[index] != targets[start]:
+            part = chars[start:index]
+            piece = dict(word)
+            piece.update(
+                text="".join(char["text"] for char in part),
+                x0=min(char["x0"] for char in part),
+                x1=max(char["x1"] for char in part),
+            )
+            pieces.append(piece)
+            start = index
+    return pieces
 
 
 def _uri_at(word, links: list[Link]) -> str:
@@ -495,12 +522,12 @@ def _line(words: list[dict], page: int, links: list[Link]) -> Line:
 
 
 def _mark_running(source: Source, heights: list[float]) -> None:
-    """Mark running headers and footers: a line in the top or bottom tenth of its page whose text
+    """Mark running headers and footers: a line in the top or bottom margin of its page whose text
     (digits aside) comes back at the same height on other pages, or a page number alone there."""
     in_margin = []
     for index, line in enumerate(source.lines):
         height = heights[line.page - 1] if line.page - 1 < len(heights) else 842.0
-        if line.table < 0 and (line.bottom < 0.1 * height or line.top > 0.9 * height):
+        if line.table < 0 and (line.top < 0.075 * height or line.top > 0.93 * height):
             in_margin.append(index)
     key = {i: (re.sub(r"\d+", "#", source.lines[i].text.strip()), round(source.lines[i].top / 4)) for i in in_margin}
     pages_of = Counter()
