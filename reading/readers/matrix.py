@@ -934,7 +934,7 @@ def _response_end(lines: list[Line], start: int) -> int:
 UNIT_HEAD = r"(?:Office|Bureau|Division|Department|Unit|Section|Directorate|Branch|Team|Group|Secretariat|Centre|Center|Regional|Country)\b"
 
 
-def _split_units(name: str) -> list[str]:
+def split_units(name: str) -> list[str]:
     """Units named in one line: "X and the IEO" is two, "Office A, Global Centre B and Office C" three;
     "Office of Budget, Performance and Compliance" one (a piece of one word is not a unit)."""
     pieces = re.split(rf"(?:,\s+|\s+and\s+)(?=the\s+[A-Z]|{UNIT_HEAD})|,\s+(?=[A-Z]\w*\s+[A-Z])", name)
@@ -994,7 +994,7 @@ def _units(lines: list[Line], columns: list[dict]) -> tuple[list[str], bool]:
             names[-1].append(line)
         else:
             names.append([line])
-    units = [unit for name in names for unit in _split_units(_join(name))]
+    units = [unit for name in names for unit in split_units(_join(name))]
     lead = len(names) > 1 and all(line.bold for line in names[0]) and not any(line.bold for n in names[1:] for line in n)
     return units, lead
 
