@@ -35,6 +35,7 @@ from responses import vocabulary
 
 from ..found import Found
 from ..source import Line, Source
+from . import audit
 
 SHAPE = "matrix"
 
@@ -46,6 +47,7 @@ RESPONSE = re.compile(
     r"^(?P<who>Management\s+response|Managementrespons|Management\s+Response|Reactie\s+van\s+het\s+management"
     r"|(?:[A-Z][\w-]*\s+){1,3}response)\s*:\s*(?P<rest>.*)$"
 )
+SYMBOL = re.compile(r"[A-Z]{1,5}(?:/[A-Z0-9.()]+){1,5}")
 LANGUAGE_OF_BAND = {"recommendation": "en", "aanbeveling": "nl"}
 
 # Words beyond the presets' (lower case): agreement and status as documents word them.
@@ -69,6 +71,9 @@ MORE_AGREEMENT = {
 }
 MORE_STATUS = {
     "not started": "to_start",
+    "not implemented": "to_start",
+    "under implementation": "in_progress",
+    "closure requested": "realised",
     "not yet started": "to_start",
     "niet gestart": "to_start",
     "ongoing": "in_progress",
@@ -210,10 +215,24 @@ def _body(source: Source) -> list[Line]:
     # that many recommendations share, at the top of a page).
     running = Counter(line.text for line in source.lines if line.running)
     body = Counter(line.text for line in source.lines if not line.running)
+    height = source.page_height or 842.0
+
+    def is_running(line: Line) -> bool:
+        if line.running:
+            return len(line.text) < 12 or body[line.text] <= running[line.text]
+        # The same text marked running on two pages or more is running in the margins elsewhere too.
+        return running[line.text] >= 2 and (line.top < 0.15 * height or line.top > 0.85 * height)
+
+    lines = [line for line in source.lines if line.text.strip() and not is_running(line)]
+    # A document symbol ("DP/FPA/2025/2") alone at the top of a later page is its running header.
+    first_of_page: dict[int, Line] = {}
+    for line in lines:
+        if line.page not in first_of_page or line.top < first_of_page[line.page].top:
+            first_of_page[line.page] = line
     lines = [
         line
-        for line in source.lines
-        if line.text.strip() and (not line.running or body[line.text] > running[line.text])
+        for line in lines
+        if not (line.page > 1 and first_of_page[line.page] is line and SYMBOL.fullmatch(line.text.strip()))
     ]
     lines.sort(key=lambda line: (line.page, round(line.top, 0), line.x0))
     if source.kind == "pdf" and source.pages > 1 and source.page_height:
@@ -317,7 +336,7 @@ def _markdown(lines: list[Line]) -> str:
 def score(source: Source) -> float:
     """How much the document looks like the matrix: bands that have a response or key actions."""
     lines = _body(source)
-    blocks = _blocks(lines)
+    blocks = _blocks(lines) or audit.starts(lines)
     if not blocks:
         return 0.0
     return min(1.0, 0.5 + 0.1 * len(blocks))
@@ -388,6 +407,9 @@ class _Reader:
     def read(self) -> Found:
         blocks = _blocks(self.lines)
         first = blocks[0][0] if blocks else len(self.lines)
+        audit_starts = [] if blocks else audit.starts(self.lines)
+        if audit_starts:
+            return self.read_audit(audit_starts[0])
         # Headings right before the first band (no text between) open its group and theme, when
         # the document has group headings between its blocks too.
         lead = first
@@ -443,6 +465,28 @@ class _Reader:
             self.found.pages[f"recommendations[{i}]"] = page
         if not blocks:
             self.found.notes.append(_("Geen aanbevelingen gevonden in de vorm van een matrix."))
+        return self.found
+
+    def read_audit(self, first: int) -> Found:
+        """The Board of Auditors form (audit.py)."""
+        response, chapters_before = self.front(self.lines[:first])
+        groups, loose, pages, tail = audit.read(self, self.lines, first)
+        response["language"] = response.pop("_language", "") or "en"
+        chapters = chapters_before + self.chapters(tail, "after")
+        if chapters:
+            response["chapters"] = chapters
+        vocab = self.vocabulary()
+        if vocab:
+            response["vocabulary"] = vocab
+        self.found.data = {
+            "format": "managementresponse/3",
+            "response": response,
+            "actions": self.nested_actions(),
+            "recommendations": loose,
+            "groups": groups,
+        }
+        for i, page in enumerate(pages):
+            self.found.pages[f"recommendations[{i}]"] = page
         return self.found
 
     # The cover, the title block and the chapters before the recommendations.
@@ -931,13 +975,16 @@ def _response_end(lines: list[Line], start: int) -> int:
     return len(lines)
 
 
+UNIT_WORD = r"(?:Unit|Office|Division|Section|Team|Group|Bureau|Department|Directorate|Centre|Center|Branch|Secretariat)"
 UNIT_HEAD = r"(?:Office|Bureau|Division|Department|Unit|Section|Directorate|Branch|Team|Group|Secretariat|Centre|Center|Regional|Country)\b"
 
 
 def split_units(name: str) -> list[str]:
     """Units named in one line: "X and the IEO" is two, "Office A, Global Centre B and Office C" three;
     "Office of Budget, Performance and Compliance" one (a piece of one word is not a unit)."""
-    pieces = re.split(rf"(?:,\s+|\s+and\s+)(?=the\s+[A-Z]|{UNIT_HEAD})|,\s+(?=[A-Z]\w*\s+[A-Z])", name)
+    pieces = re.split(rf"(?:,\s+|\s+and\s+)(?=the\s+[A-Z]|all\s|{UNIT_HEAD})|,\s+(?=[A-Z]\w*\s+[A-Z])", name)
+    # "X Division and Supply Chain Unit": a name that ends like a unit's, then another.
+    pieces = [p for piece in pieces for p in _after_unit_word(piece)]
     out: list[str] = []
     for piece in pieces:
         piece = re.sub(r"^the\s+", "", piece.strip())
@@ -946,6 +993,20 @@ def split_units(name: str) -> list[str]:
         elif piece:
             out.append(piece)
     return out
+
+
+def _after_unit_word(name: str) -> list[str]:
+    """Split at " and " that follows a unit's word ("Division and Supply Chain Unit")."""
+    out: list[str] = []
+    rest = name
+    while True:
+        match = re.search(rf"\b{UNIT_WORD}\s+and\s+(?=[A-Z])", rest)
+        if not match:
+            out.append(rest)
+            return out
+        word_end = match.start() + len(match.group(0).split()[0])
+        out.append(rest[:word_end])
+        rest = rest[match.end() :]
 
 
 def _flatten(actions: list[dict]) -> list[dict]:
