@@ -47,6 +47,9 @@ RESPONSE = re.compile(
     r"^(?P<who>Management\s+response|Managementrespons|Management\s+Response|Reactie\s+van\s+het\s+management"
     r"|(?:[A-Z][\w-]*\s+){1,3}response)\s*:\s*(?P<rest>.*)$"
 )
+# "In July 2024, the United Nations Board of Auditors formally issued its audit report ...": the
+# month the report answered was delivered.
+ISSUED = re.compile(r"\bIn ([A-Z][a-z]+) (\d{4}), the [^.]{0,120}?\b(?:issued|published|delivered|submitted) its\b")
 SYMBOL = re.compile(r"[A-Z]{1,5}(?:/[A-Z0-9.()]+){1,5}")
 LANGUAGE_OF_BAND = {"recommendation": "en", "aanbeveling": "nl"}
 
@@ -413,7 +416,7 @@ class _Reader:
         # Headings right before the first band (no text between) open its group and theme, when
         # the document has group headings between its blocks too.
         lead = first
-        while lead > 0 and self.lines[lead - 1].bold and self.lines[lead - 1].size >= 0.9 * self.lines[first].size and first - lead < 3:
+        while blocks and lead > 0 and self.lines[lead - 1].bold and self.lines[lead - 1].size >= 0.9 * self.lines[first].size and first - lead < 3:
             lead -= 1
         self.band_size = self.lines[first].size if blocks else 0.0
         tails = []
@@ -575,6 +578,10 @@ class _Reader:
             break
         if not own:
             response["published_on"] = cover_date
+            response["organisation"] = _organisation(title, [item["value"] for item in cover_items])
+            issued = ISSUED.search(" ".join(line.text.strip() for line in rest))
+            if issued:
+                response["evaluation"]["delivered_on"] = parse_date(f"{issued.group(1)} {issued.group(2)}")
             evaluation = _evaluation_in_title(title)
             if evaluation:
                 response["evaluation"]["title"] = evaluation
@@ -951,6 +958,33 @@ class _Reader:
         if typed:
             out["words"] = typed
         return out
+
+
+# The funds and programmes whose Executive Boards publish management responses: their acronyms and
+# the series of their documents' symbols (a title's leading acronym, "UNCDF: Report ...", wins).
+ORGANISATIONS = {
+    "UNCDF": "United Nations Capital Development Fund",
+    "UNFPA": "United Nations Population Fund",
+    "UNOPS": "United Nations Office for Project Services",
+    "UNICEF": "United Nations Children’s Fund",
+    "UN-Women": "United Nations Entity for Gender Equality and the Empowerment of Women",
+    "UNV": "United Nations Volunteers",
+    "UNDP": "United Nations Development Programme",
+}
+SYMBOL_SERIES = [("DP/FPA/", "UNFPA"), ("DP/OPS/", "UNOPS"), ("E/ICEF/", "UNICEF"), ("UNW/", "UN-Women"), ("DP/", "UNDP")]
+
+
+def _organisation(title: str, cover: list[str]) -> str:
+    """The organisation a UN Executive Board document speaks for: the acronym that opens its title
+    ("UNCDF: ...", "UNICEF report on ..."), else its symbol's series ("DP/FPA/2025/2": UNFPA)."""
+    match = re.match(r"^([A-Z][A-Za-z-]{2,9})\b", title)
+    if match and match.group(1) in ORGANISATIONS:
+        return ORGANISATIONS[match.group(1)]
+    for value in cover:
+        for prefix, acronym in SYMBOL_SERIES:
+            if SYMBOL.fullmatch(value.strip()) and value.strip().startswith(prefix):
+                return ORGANISATIONS[acronym]
+    return ""
 
 
 def _evaluation_in_title(title: str) -> str:
