@@ -25,6 +25,7 @@ and a few more words in English and Dutch; the document's own words are kept as 
 vocabulary. Everything is a rule of the shape: nothing depends on a document's title or symbol.
 """
 
+import dataclasses
 import datetime
 import re
 from collections import Counter
@@ -227,6 +228,8 @@ def _body(source: Source) -> list[Line]:
         return running[line.text] >= 2 and (line.top < 0.15 * height or line.top > 0.85 * height)
 
     lines = [line for line in source.lines if line.text.strip() and not is_running(line)]
+    if source.kind == "docx":
+        return _docx_geometry(lines)
     # A document symbol ("DP/FPA/2025/2") alone at the top of a later page is its running header.
     first_of_page: dict[int, Line] = {}
     for line in lines:
@@ -253,6 +256,38 @@ def _body(source: Source) -> list[Line]:
             )
         ]
     return lines
+
+
+def _docx_geometry(lines: list[Line]) -> list[Line]:
+    """A DOCX's paragraphs laid out as a page would print them, so that one reading serves both:
+    each paragraph a line of its own, apart from the next; a table's cells side by side, a row's
+    paragraphs under each other in their cell, rows apart."""
+    out: list[Line] = []
+    y = 0.0
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.table < 0 or line.cell is None:
+            out.append(dataclasses.replace(line, page=line.page, top=y, bottom=y + line.size, x1=line.x0 + 400))
+            y += 2.5 * line.size
+            i += 1
+            continue
+        row_key = (line.table, line.cell[0])
+        row = []
+        while i < len(lines) and (lines[i].table, lines[i].cell[0] if lines[i].cell else None) == row_key:
+            row.append(lines[i])
+            i += 1
+        depth: Counter = Counter()
+        tallest = 0.0
+        for cell_line in row:
+            column = cell_line.cell[1]
+            top = y + depth[column] * 1.2 * cell_line.size
+            depth[column] += 1
+            x0 = 50.0 + column * 120.0
+            out.append(dataclasses.replace(cell_line, top=top, bottom=top + cell_line.size, x0=x0, x1=x0 + 100.0))
+            tallest = max(tallest, top + cell_line.size)
+        y = tallest + 1.5 * line.size
+    return out
 
 
 def _title_lines(lines: list[Line]) -> list[Line]:
@@ -503,7 +538,8 @@ class _Reader:
             runs = [run for run in _bold_runs(page1) if run[0].top > max(marks)]
             if runs:
                 title_lines = max(runs, key=lambda run: (run[0].size, -run[0].top))
-        title_lines = title_lines or _title_lines(page1)
+        styled = [line for line in page1 if line.style == "Title"]  # Word's own title style
+        title_lines = title_lines or styled[:1] or _title_lines(page1)
         title = _join(title_lines)
         response = {
             "slug": "",
@@ -566,7 +602,7 @@ class _Reader:
                     response["status"] = "published"
                     rest = rest[rest.index(after) + 1 :]
                     break
-                printed = re.search(r"(?:printed on|afgedrukt op) (?P<date>.+)$", after.text, re.I)
+                printed = re.search(r"(?:printed on|afgedrukt op|^(?:draft|concept|ontwerp)\s*·)\s*(?P<date>.+)$", after.text, re.I)
                 if printed:
                     # A draft carries its publication date, else the day it was printed.
                     date = parse_date(printed.group("date"))
