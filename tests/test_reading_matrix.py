@@ -76,7 +76,9 @@ def large_pdf(db):
     with override_settings(PDF_RENDER_SECONDS=900):
         response = synthetic_response(actions=8, parts=3, slug="synthetisch-matrix")
         ManagementResponse.objects.filter(pk=response.pk).update(layout="matrix", language="nl")
-        Action.objects.filter(response=response).update(narrative=SENTENCE + "\n\n- een eerste punt;\n- een tweede punt.")
+        Action.objects.filter(response=response).update(
+            narrative=SENTENCE + "\n\n- een eerste punt;\n- een tweede punt."
+        )
         recommendations = Recommendation.objects.filter(theme__group__response=response).order_by(
             "theme__group__order", "theme__order", "order"
         )
@@ -187,13 +189,17 @@ def test_a_response_in_prose_gives_its_agreement():
 
 
 def test_agreement_and_status_words_map_in_english_and_dutch():
-    assert [matrix.agreement_of(w) for w in ("Accepted", "Partially agree", "Niet akkoord", "Gedeeltelijk akkoord")] == [
+    assert [
+        matrix.agreement_of(w) for w in ("Accepted", "Partially agree", "Niet akkoord", "Gedeeltelijk akkoord")
+    ] == [
         "agree",
         "partially_agree",
         "disagree",
         "partially_agree",
     ]
-    assert [matrix.status_of(w) for w in ("Under way", "Not initiated", "in uitvoering", "gerealiseerd", "Ongoing")] == [
+    assert [
+        matrix.status_of(w) for w in ("Under way", "Not initiated", "in uitvoering", "gerealiseerd", "Ongoing")
+    ] == [
         "in_progress",
         "to_start",
         "in_progress",
@@ -207,7 +213,9 @@ def test_units_named_together_are_split_by_their_names():
         "Bureau for Policy and Programme Support",
         "IEO",
     ]
-    assert matrix.split_units("Office of Budget, Performance and Compliance") == ["Office of Budget, Performance and Compliance"]
+    assert matrix.split_units("Office of Budget, Performance and Compliance") == [
+        "Office of Budget, Performance and Compliance"
+    ]
     assert matrix.split_units("Programme Management Support Unit, Inclusive Governance") == [
         "Programme Management Support Unit",
         "Inclusive Governance",

@@ -16,7 +16,9 @@ import re
 
 from ..source import Line
 
-START = re.compile(r"^(?:\d{1,3}\.\s+)?(?P<text>In paragraph (?P<paragraph>\d{1,4}),?\s+(?:[^,]{0,40},\s+)?the Board recommend(?:ed|s)\b.*)$")
+START = re.compile(
+    r"^(?:\d{1,3}\.\s+)?(?P<text>In paragraph (?P<paragraph>\d{1,4}),?\s+(?:[^,]{0,40},\s+)?the Board recommend(?:ed|s)\b.*)$"
+)
 FIELD = re.compile(
     r"^(?P<label>Department\(s\) responsible|Departments? responsible|Business units? responsible|Units? responsible|"
     r"Status|Priority|Target date|Original target date|Revised target date|Implementation date)\s*:?\s*(?P<value>.*)$",
@@ -39,7 +41,7 @@ def _bold_from_paragraph(line: Line) -> bool:
     return "In paragraph" in text or line.bold
 
 
-def read(reader, lines: list[Line], begin: int):
+def read(reader, lines: list[Line], begin: int):  # noqa: C901 -- text, fields, response: one block as printed
     """Recommendations in groups from the first "In paragraph N" on: (groups, loose, pages, tail)."""
     from .matrix import _join, split_units, status_of
 
@@ -215,7 +217,11 @@ def _paragraphs(lines: list[Line]) -> list[str]:
 
     out: list[list[Line]] = []
     for line in lines:
-        if not out or NUMBER.match(line.text.strip()) or (out and line.top - out[-1][-1].bottom > 0.6 * line.size and line.page == out[-1][-1].page):
+        if (
+            not out
+            or NUMBER.match(line.text.strip())
+            or (out and line.top - out[-1][-1].bottom > 0.6 * line.size and line.page == out[-1][-1].page)
+        ):
             out.append([line])
         else:
             out[-1].append(line)

@@ -30,6 +30,7 @@ import datetime
 import re
 from collections import Counter
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from responses import vocabulary
@@ -171,11 +172,16 @@ def agreement_in_prose(text: str) -> str:
     """The agreement a response states in words ("The IEO partially accepts ..."), or ""."""
     t = " ".join(text.lower().split())[:600]
     agree = r"(?:agree|accept|concur|support|endorse|akkoord|aanvaard)"
-    if re.search(rf"\b(?:partially|partly|in part)\b.{{0,40}}\b{agree}|\b{agree}\w*\b.{{0,40}}\b(?:partially|partly|in part)\b", t):
+    if re.search(
+        rf"\b(?:partially|partly|in part)\b.{{0,40}}\b{agree}|\b{agree}\w*\b.{{0,40}}\b(?:partially|partly|in part)\b",
+        t,
+    ):
         return "partially_agree"
     if re.search(r"gedeeltelijk (?:akkoord|aanvaard)", t):
         return "partially_agree"
-    if re.search(r"\b(?:disagrees?|rejects?|rejected|does not (?:agree|accept|support)|not accept\w*|niet akkoord|verwerpt)\b", t):
+    if re.search(
+        r"\b(?:disagrees?|rejects?|rejected|does not (?:agree|accept|support)|not accept\w*|niet akkoord|verwerpt)\b", t
+    ):
         return "disagree"
     if re.search(rf"\b{agree}\w*|\bwelcome[sd]?\b", t):
         return "agree"
@@ -313,7 +319,12 @@ def _bold_runs(lines: list[Line]) -> list[list[Line]]:
         if not line.bold or len(line.text.strip()) < 3:
             continue
         last = runs[-1][-1] if runs else None
-        if last and abs(last.size - line.size) < 0.5 and abs(last.x0 - line.x0) < 3 and 0 < line.top - last.top < 2 * line.size:
+        if (
+            last
+            and abs(last.size - line.size) < 0.5
+            and abs(last.x0 - line.x0) < 3
+            and 0 < line.top - last.top < 2 * line.size
+        ):
             runs[-1].append(line)
         else:
             runs.append([line])
@@ -442,7 +453,7 @@ class _Reader:
         self.columns_seen: list[tuple[str, str]] = []
         self.edges: dict[str, set] = {}
 
-    def read(self) -> Found:
+    def read(self) -> Found:  # noqa: C901 -- the document's parts in document order read best as one pass
         blocks = _blocks(self.lines)
         first = blocks[0][0] if blocks else len(self.lines)
         audit_starts = [] if blocks else audit.starts(self.lines)
@@ -451,7 +462,13 @@ class _Reader:
         # Headings right before the first band (no text between) open its group and theme, when
         # the document has group headings between its blocks too.
         lead = first
-        while blocks and lead > 0 and self.lines[lead - 1].bold and self.lines[lead - 1].size >= 0.9 * self.lines[first].size and first - lead < 3:
+        while (
+            blocks
+            and lead > 0
+            and self.lines[lead - 1].bold
+            and self.lines[lead - 1].size >= 0.9 * self.lines[first].size
+            and first - lead < 3
+        ):
             lead -= 1
         self.band_size = self.lines[first].size if blocks else 0.0
         tails = []
@@ -499,7 +516,7 @@ class _Reader:
             "recommendations": loose,
             "groups": groups,
         }
-        for i, (rec, page) in enumerate(recs_in_order):
+        for i, (_rec, page) in enumerate(recs_in_order):
             self.found.pages[f"recommendations[{i}]"] = page
         if not blocks:
             self.found.notes.append(_("Geen aanbevelingen gevonden in de vorm van een matrix."))
@@ -528,7 +545,7 @@ class _Reader:
         return self.found
 
     # The cover, the title block and the chapters before the recommendations.
-    def front(self, lines: list[Line]):
+    def front(self, lines: list[Line]):  # noqa: C901 -- cover, title block and chapters, in print order
         page1 = [line for line in lines if line.page == 1]
         # A UN cover block (symbol, "Distr.:", date, "Original:") stands above the title: the title
         # is the largest bold type below it.
@@ -583,7 +600,7 @@ class _Reader:
                 continue
             own = True
             response["_language"] = "en" if match.group(1).startswith("In") else "nl"
-            text = _join([line] + [x for x in rest[i + 1 : i + 3] if x.size == line.size and x.top - line.bottom < line.size][:0])
+            text = line.text.strip()
             text = re.match(r"^(In response to|Antwoord op):\s*(?P<rest>.*)$", text).group("rest")
             delivered = re.search(r",\s*(delivered (?:in|on)|opgeleverd (?:in|op))\s+(?P<date>.+)$", text)
             if delivered:
@@ -602,11 +619,13 @@ class _Reader:
                     response["status"] = "published"
                     rest = rest[rest.index(after) + 1 :]
                     break
-                printed = re.search(r"(?:printed on|afgedrukt op|^(?:draft|concept|ontwerp)\s*·)\s*(?P<date>.+)$", after.text, re.I)
+                printed = re.search(
+                    r"(?:printed on|afgedrukt op|^(?:draft|concept|ontwerp)\s*·)\s*(?P<date>.+)$", after.text, re.I
+                )
                 if printed:
                     # A draft carries its publication date, else the day it was printed.
                     date = parse_date(printed.group("date"))
-                    response["published_on"] = None if date == datetime.date.today() else date
+                    response["published_on"] = None if date == timezone.localdate() else date
                     rest = rest[rest.index(after) + 1 :]
                     break
             else:
@@ -687,9 +706,7 @@ class _Reader:
         rest = band.group("rest").strip()
         if rest:
             first = lines[0]
-            text_lines = [
-                Line(rest, first.page, first.x0, first.top, first.x1, first.bottom, first.size, False)
-            ] + text_lines
+            text_lines = [Line(rest, first.page, first.x0, first.top, first.x1, first.bottom, first.size), *text_lines]
         text, parts = self.text_and_parts(text_lines, number)
         rec = {
             "number": number,
@@ -722,12 +739,13 @@ class _Reader:
         parts: list[dict] = []
         text_lines: list[Line] = []
         part_lines: list[Line] = []
+        label = ""
         top_x = None
 
         def close():
             if part_lines:
                 parts_target = parts
-                label, body = part_lines[0]._label, _markdown(part_lines)  # type: ignore[attr-defined]
+                body = _markdown(part_lines)
                 if top_x is not None and part_lines[0].x0 > top_x + 5 and parts:
                     parts_target = parts[-1].setdefault("parts", [])
                 parts_target.append({"label": label, "text": body})
@@ -738,9 +756,8 @@ class _Reader:
                 close()
                 if top_x is None:
                     top_x = line.x0
-                stripped = Line(match.group("text"), line.page, line.x0, line.top, line.x1, line.bottom, line.size)
-                object.__setattr__(stripped, "_label", match.group("label"))
-                part_lines = [stripped]
+                label = match.group("label")
+                part_lines = [dataclasses.replace(line, text=match.group("text"), runs=())]
             elif part_lines:
                 part_lines.append(line)
             else:
@@ -767,13 +784,13 @@ class _Reader:
                 self.found.unread.append((f"recommendation {rec['number']}", "agreement"))
         # The product's own print puts the justification after the response: for a level that needs
         # one, the last of several paragraphs (or the only one of a disagreement).
-        if own_print and rec["agreement"] in ("partially_agree", "disagree") and paragraphs:
-            if len(paragraphs) > 1 or rec["agreement"] == "disagree":
-                rec["justification"] = paragraphs.pop()
+        needs = rec["agreement"] in ("partially_agree", "disagree")
+        if own_print and needs and paragraphs and (len(paragraphs) > 1 or rec["agreement"] == "disagree"):
+            rec["justification"] = paragraphs.pop()
         rec["response"] = "\n\n".join(paragraphs)
 
     # The key-action table.
-    def table(self, rows: list[list[Line]], rec: dict):
+    def table(self, rows: list[list[Line]], rec: dict):  # noqa: C901 -- header, then rows, as printed
         header = rows[0]
         columns = [{"x0": line.x0, "x1": line.x1, "texts": [line.text.strip()]} for line in header]
         size = header[0].size
@@ -793,7 +810,9 @@ class _Reader:
                     group = " ".join(column["texts"])
                     for line, oc in zip(row, overlapping, strict=True):
                         if oc == c:
-                            new_columns.append({"x0": line.x0, "x1": line.x1, "texts": [f"{group}: {line.text.strip()}"]})
+                            new_columns.append(
+                                {"x0": line.x0, "x1": line.x1, "texts": [f"{group}: {line.text.strip()}"]}
+                            )
                 else:
                     for line, oc in zip(row, overlapping, strict=True):
                         if oc == c:
@@ -816,7 +835,10 @@ class _Reader:
         for j in range(i, len(rows)):
             row = rows[j]
             if {_norm(line.text) for line in row} <= header_texts | {""} or (
-                row[0].bold and all(_column_key(line.text) for line in row) and len(row) > 1 and table_rows
+                row[0].bold
+                and all(_column_key(line.text) for line in row)
+                and len(row) > 1
+                and table_rows
                 and {_norm(line.text) for line in row} & header_texts
             ):
                 continue  # a header repeated on a new page, or its second line
@@ -825,7 +847,13 @@ class _Reader:
             ends = (
                 row[0].x0 < left - 4
                 or abs(row[0].size - size) > 1.5
-                or any(line.x1 > columns[-1]["x1"] + 60 and len(columns) > 1 and line.x0 < columns[1]["x0"] - 5 and line.x1 > columns[1]["x0"] + 5 for line in row)
+                or any(
+                    line.x1 > columns[-1]["x1"] + 60
+                    and len(columns) > 1
+                    and line.x0 < columns[1]["x0"] - 5
+                    and line.x1 > columns[1]["x0"] + 5
+                    for line in row
+                )
             )
             if ends:
                 tail = [line for r in rows[j:] for line in r]
@@ -833,8 +861,16 @@ class _Reader:
             cells = [self.column_of(line, columns, self.edges) for line in row]
             starts_row = 0 in cells and (
                 not table_rows
-                or (previous is not None and previous[0].page == row[0].page and row[0].top - max(x.bottom for x in previous) > 0.6 * size)
-                or (previous is not None and previous[0].page != row[0].page and ACTION_NUMBER.match(row[0].text.strip()))
+                or (
+                    previous is not None
+                    and previous[0].page == row[0].page
+                    and row[0].top - max(x.bottom for x in previous) > 0.6 * size
+                )
+                or (
+                    previous is not None
+                    and previous[0].page != row[0].page
+                    and ACTION_NUMBER.match(row[0].text.strip())
+                )
             )
             if starts_row:
                 table_rows.append({c: [] for c in range(len(columns))} | {"page": row[0].page})
@@ -875,7 +911,7 @@ class _Reader:
         distances = [min(abs(line.x0 - c["x1"]), abs(line.x1 - c["x0"])) for c in columns]
         return distances.index(min(distances))
 
-    def action(self, cells: dict, columns: list[dict], rec: dict):
+    def action(self, cells: dict, columns: list[dict], rec: dict):  # noqa: C901 -- one field per column
         by_key = {}
         for c, column in enumerate(columns):
             if column["key"] and column["key"] not in by_key:
@@ -1007,7 +1043,13 @@ ORGANISATIONS = {
     "UNV": "United Nations Volunteers",
     "UNDP": "United Nations Development Programme",
 }
-SYMBOL_SERIES = [("DP/FPA/", "UNFPA"), ("DP/OPS/", "UNOPS"), ("E/ICEF/", "UNICEF"), ("UNW/", "UN-Women"), ("DP/", "UNDP")]
+SYMBOL_SERIES = [
+    ("DP/FPA/", "UNFPA"),
+    ("DP/OPS/", "UNOPS"),
+    ("E/ICEF/", "UNICEF"),
+    ("UNW/", "UN-Women"),
+    ("DP/", "UNDP"),
+]
 
 
 def _organisation(title: str, cover: list[str]) -> str:
@@ -1025,7 +1067,9 @@ def _organisation(title: str, cover: list[str]) -> str:
 
 def _evaluation_in_title(title: str) -> str:
     """The evaluation a title names: "Management response to the X" or "X and <office> response"."""
-    match = re.match(r"^(?:Management\s+response|Managementresponse)\s+(?:to|on|op)\s+(?:the\s+|de\s+|het\s+)?(.+)$", title, re.I)
+    match = re.match(
+        r"^(?:Management\s+response|Managementresponse)\s+(?:to|on|op)\s+(?:the\s+|de\s+|het\s+)?(.+)$", title, re.I
+    )
     if match:
         return match.group(1)[:1].upper() + match.group(1)[1:]
     match = re.match(r"^(.+?),?\s+(?:and|with)\s+(?:the\s+)?(?:[A-Z][\w-]*\s+){0,4}(?:management\s+)?response$", title)
@@ -1045,7 +1089,9 @@ def _response_end(lines: list[Line], start: int) -> int:
     return len(lines)
 
 
-UNIT_WORD = r"(?:Unit|Office|Division|Section|Team|Group|Bureau|Department|Directorate|Centre|Center|Branch|Secretariat)"
+UNIT_WORD = (
+    r"(?:Unit|Office|Division|Section|Team|Group|Bureau|Department|Directorate|Centre|Center|Branch|Secretariat)"
+)
 UNIT_HEAD = r"(?:Office|Bureau|Division|Department|Unit|Section|Directorate|Branch|Team|Group|Secretariat|Centre|Center|Regional|Country)\b"
 
 
@@ -1126,7 +1172,9 @@ def _units(lines: list[Line], columns: list[dict]) -> tuple[list[str], bool]:
         else:
             names.append([line])
     units = [unit for name in names for unit in split_units(_join(name))]
-    lead = len(names) > 1 and all(line.bold for line in names[0]) and not any(line.bold for n in names[1:] for line in n)
+    lead = (
+        len(names) > 1 and all(line.bold for line in names[0]) and not any(line.bold for n in names[1:] for line in n)
+    )
     return units, lead
 
 
