@@ -231,7 +231,8 @@ def _body(source: Source) -> list[Line]:
         if line.running:
             return len(line.text) < 12 or body[line.text] <= running[line.text]
         # The same text marked running on two pages or more is running in the margins elsewhere too.
-        return running[line.text] >= 2 and (line.top < 0.15 * height or line.top > 0.85 * height)
+        margin = line.top < 0.15 * height or line.top > 0.85 * height
+        return line.page > 1 and running[line.text] >= 2 and margin
 
     lines = [line for line in source.lines if line.text.strip() and not is_running(line)]
     if source.kind == "docx":
