@@ -30,6 +30,7 @@ def in_languages(make) -> dict[str, str]:
     return out
 
 
+@cache
 def label(msgid: str, **params) -> dict[str, str]:
     """A fixed label of our templates in each language: ``{"nl": "I. Inleiding", "en": "I. Introduction"}``."""
     return in_languages(lambda: gettext(msgid) % params if params else gettext(msgid))
@@ -119,14 +120,14 @@ def vocabulary_of(found: dict[str, str], language: str) -> dict:
     def same(words, key):
         return normal(words.get(key, "")) == normal(found[key])
 
-    layout_words = dict(own)
     with translation.override(language):  # the table prints a status's own label
         status_labels = {str(key): str(word) for key, word in Action.Status.choices}
-    if all(same(layout_words, key) or same(status_labels, key) for key in found):
+    differing = [key for key in found if not (same(own, key) or same(status_labels, key))]
+    if not differing:
         return {"preset": "", "words": {}}
     best, best_count = "", -1
     for name, words in vocabulary.PRESETS.items():
-        count = sum(same(words, key) for key in found)
+        count = sum(same(words, key) for key in differing)
         if count > best_count:
             best, best_count = name, count
     typed = {key: word for key, word in found.items() if not same(vocabulary.PRESETS[best], key)}
