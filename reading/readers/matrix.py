@@ -247,7 +247,9 @@ def _body(source: Source) -> list[Line]:
         for line in lines
         if not (line.page > 1 and first_of_page[line.page] is line and SYMBOL.fullmatch(line.text.strip()))
     ]
-    lines.sort(key=lambda line: (line.page, round(line.top, 0), line.x0))
+    # Reading order: lines side by side (tops within a fraction of the type size) left to right.
+    lines.sort(key=lambda line: (line.page, line.top))
+    lines = [line for row in _rows(lines) for line in row]
     if source.kind == "pdf" and source.pages > 1 and source.page_height:
         firsts = [line for line in lines if line.page == 1]
         title = " ".join(line.text for line in _title_lines(firsts)).lower()
