@@ -181,6 +181,28 @@ def test_a_real_document_reads_at_095_with_every_recommendation(tmp_path, origin
     assert re.search(r"recommendations (\d+)/\1 read, 0 extra", last), report
 
 
+@pytest.mark.parametrize(
+    "path", [DATA / "documents" / "dp-2025-6.pdf", DATA / "documents" / "dp-2025-3.pdf"], ids=lambda p: p.stem
+)
+def test_what_the_matrix_reader_finds_imports_as_a_draft(db, path):
+    from interchange.importer import import_response
+    from interchange.parse import parse
+
+    found = read_document(path.read_bytes(), path.name, layout="matrix")
+    text = yaml.safe_dump(found.data, allow_unicode=True, sort_keys=False)
+    response = import_response(parsed=parse(text.encode(), "read.yaml"))
+    assert response.status == "draft"
+    assert response.layout == "matrix"
+    assert response.recommendations.count() == len(list(_recommendations(found.data)))
+
+
+def _recommendations(data):
+    yield from data["recommendations"]
+    for group in data["groups"]:
+        for theme in group["themes"]:
+            yield from theme["recommendations"]
+
+
 def test_a_response_in_prose_gives_its_agreement():
     assert matrix.agreement_in_prose("The IEO welcomes the recommendation, concurring partially with 1.1") == (
         "partially_agree"

@@ -31,6 +31,7 @@ import re
 from collections import Counter
 
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from responses import vocabulary
@@ -455,6 +456,7 @@ class _Reader:
         self.by_content: dict[tuple, dict] = {}
         self.columns_seen: list[tuple[str, str]] = []
         self.edges: dict[str, set] = {}
+        self.document_date: datetime.date | None = None
 
     def read(self) -> Found:  # noqa: C901 -- the document's parts in document order read best as one pass
         blocks = _blocks(self.lines)
@@ -511,6 +513,8 @@ class _Reader:
             response["vocabulary"] = vocab
         if self.columns_seen:
             response["columns"] = [{"key": key, "header": header} for key, header in self.columns_seen]
+        published = response.get("published_on")
+        self.document_date = published if isinstance(published, datetime.date) else None
         actions = self.nested_actions()
         self.found.data = {
             "format": "managementresponse/3",
@@ -634,6 +638,7 @@ class _Reader:
             else:
                 rest = rest[i + 1 :]
             break
+        response["slug"] = slugify(title)[:50].strip("-") or "ingelezen"  # as the table reader names it
         if not own:
             response["published_on"] = cover_date
             response["organisation"] = _organisation(title, [item["value"] for item in cover_items])
@@ -643,8 +648,12 @@ class _Reader:
             evaluation = _evaluation_in_title(title)
             if evaluation:
                 response["evaluation"]["title"] = evaluation
-            for field in ("organisation", "evaluation.title"):
-                self.found.unread.append(("response", field))
+            if not response["organisation"]:
+                self.found.unread.append(("response", "organisation"))
+            if not response["evaluation"]["title"]:
+                # An import needs one: the document's title, marked for the reviewer.
+                response["evaluation"]["title"] = title
+                self.found.unread.append(("response", "evaluation.title"))
         return response, self.chapters(rest, "before")
 
     def chapters(self, lines: list[Line], placement: str) -> list[dict]:
@@ -1013,6 +1022,9 @@ class _Reader:
         for i, action in enumerate(_flatten(top)):
             for entry in action["progress"]:
                 if entry["date"] is None:
+                    # The document gives no date to its comments: the document's own date, else the
+                    # day it was read, for the reviewer to check (an import needs one).
+                    entry["date"] = self.document_date or timezone.localdate()
                     self.found.unread.append((f"actions[{i}]", "progress.date"))
         # Links hold action numbers.
         return top
