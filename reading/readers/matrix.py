@@ -457,6 +457,7 @@ class _Reader:
         self.columns_seen: list[tuple[str, str]] = []
         self.edges: dict[str, set] = {}
         self.document_date: datetime.date | None = None
+        self.blocks_read = 0
 
     def read(self) -> Found:  # noqa: C901 -- the document's parts in document order read best as one pass
         blocks = _blocks(self.lines)
@@ -707,6 +708,7 @@ class _Reader:
 
     # One recommendation's block.
     def block(self, lines: list[Line]):
+        self.blocks_read += 1  # the recommendation's place in document order (found.py names items so)
         band = BAND.match(lines[0].text.strip())
         number = band.group("number")
         rows = _rows(lines)
@@ -738,7 +740,7 @@ class _Reader:
                 tail_from = end
             self.response(rec, lines[response_at:end])
         elif response_at is None:
-            self.found.unread.append((f"recommendation {number}", "agreement"))
+            self.found.unread.append((f"recommendations[{self.blocks_read - 1}]", "agreement"))
         links, tail = [], []
         if header_at is not None:
             links, tail = self.table(rows[header_at:], rec)
@@ -793,7 +795,7 @@ class _Reader:
             rec["agreement"] = agreement_in_prose(" ".join(paragraphs))
             own_print = False
             if not rec["agreement"]:
-                self.found.unread.append((f"recommendation {rec['number']}", "agreement"))
+                self.found.unread.append((f"recommendations[{self.blocks_read - 1}]", "agreement"))
         # The product's own print puts the justification after the response: for a level that needs
         # one, the last of several paragraphs (or the only one of a disagreement).
         needs = rec["agreement"] in ("partially_agree", "disagree")
