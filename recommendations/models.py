@@ -24,7 +24,7 @@ class RecommendationGroup(NormalisedText, Versioned):
         related_name="recommendation_groups",
         verbose_name=_("managementresponse"),
     )
-    title = models.CharField(_("titel"), max_length=300)
+    title = models.CharField(_("titel"), max_length=500)  # a UN report title can pass 300 characters (E/ICEF/2025/14)
     order = models.PositiveIntegerField(_("volgorde"), default=0)
 
     history = HistoricalRecords(bases=[AuditedHistory])

@@ -3,6 +3,8 @@ document's own words, its own columns, units with a lead, supporting documents, 
 unnumbered actions, lists that keep their start, month dates, and interchange version 3."""
 
 import datetime
+import html
+import re
 from pathlib import Path
 
 import pytest
@@ -341,7 +343,7 @@ def test_the_project_team_set_lead_unit_documents_and_an_unnumbered_action(admin
 
 # Each with the whole document's text (page furniture left out: running headers, page and job
 # numbers); the regenerated PDF must reproduce it as shared/tools/fidelity.py measures.
-PUBLIC_DOCUMENTS = ["dp-2025-6", "dp-fpa-2025-4-part-ii", "dp-2025-4"]
+PUBLIC_DOCUMENTS = ["dp-2025-6", "dp-fpa-2025-4-part-ii", "dp-2025-4", "e-icef-2025-14"]
 
 
 @pytest.mark.pdf
@@ -352,6 +354,19 @@ def test_a_public_management_response_regenerates_its_own_text(db, tmp_path, nam
     words, order = fidelity(reference, pdf_text(pdf.render_pdf(response), tmp_path))
     assert words >= 0.98
     assert order >= 0.95
+
+
+def test_a_un_report_title_over_300_characters_heads_its_group_and_an_empty_theme_still_prints(db):
+    response = import_file(DATA / "e-icef-2025-14.yaml")
+    titles = list(response.recommendation_groups.order_by("order").values_list("title", flat=True))
+    governance = next(title for title in titles if title.endswith("(JIU/REP/2023/7)"))
+    assert len(governance) == 308
+    assert len(titles) == 7
+    page = html.unescape(re.sub(r"<[^>]+>", " ", pdf.render_html(response)))
+    text = " ".join(page.split())
+    assert governance in text
+    assert "1. No recommendations addressed to UNICEF." in text
+    assert "2. No recommendations addressed to the executive head." in text
 
 
 def test_evaluation_staff_write_sub_recommendations_and_the_team_links_an_action_to_some(admin_client, db):
