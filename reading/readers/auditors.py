@@ -208,7 +208,7 @@ def _rows(lines: list[Line]) -> list[list[Line]]:
             rows[-1].append(line)
         else:
             rows.append([line])
-    return rows
+    return [sorted(row, key=lambda line: line.x0) for row in rows]
 
 
 def _same_row(first: Line, line: Line) -> bool:
