@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from django.db import transaction
 from django.test import override_settings
 
@@ -210,3 +211,84 @@ def test_an_actions_title_is_the_first_sentence_cut_at_a_comma_past_300_characte
     assert len(title) <= 300
     assert title.endswith("review the rules")
     assert rest.endswith("and report. Then more.")
+
+
+STATUS_PRINTED = {"in_progress": "Under implementation", "realised": "Closure requested", "to_start": "Not implemented"}
+
+
+def auditors_docx(truth: dict) -> bytes:
+    """A Word document laid out in the Board of Auditors shape from a truth file: the title, then per
+    chapter (14 pt bold) and section (12 pt bold) each recommendation as a numbered paragraph in bold,
+    its fields as a two-column table (label | value) and the "Management response:" paragraphs.
+    Made here, in the test: no real Word report of this shape was found (tests/data/documents/README.md)."""
+    import io
+
+    import docx
+    from docx.shared import Pt
+
+    document = docx.Document()
+    document.styles["Normal"].font.size = Pt(10)
+
+    def paragraph(text, size=10, bold=False, number=""):
+        p = document.add_paragraph()
+        if number:
+            p.add_run(f"{number}. ").font.size = Pt(size)
+        run = p.add_run(text)
+        run.bold = bold
+        run.font.size = Pt(size)
+
+    response = truth["response"]
+    paragraph("DP/2025/3")
+    paragraph("Distr.: General")
+    paragraph("2 December 2024")
+    title = document.add_paragraph(style="Title")
+    title.add_run(response["title"]).bold = True
+    paragraph(  # DP/2025/3's summary and overview, as printed
+        "In July 2024, the United Nations Board of Auditors formally issued its audit report for UNDP "
+        "(A/79/5/Add.1) and awarded UNDP an unqualified (clean) audit opinion for the year ended 31 December 2023."
+    )
+    paragraph("I. Overview", size=14, bold=True)
+    paragraph(
+        "The Board of Auditors issued 30 audit recommendations for the period under review. Management "
+        "agreed with all recommendations and has started to implement them.",
+        number="1",
+    )
+    actions = {action["number"]: action for action in truth["actions"]}
+    number = 1
+    for group in truth["groups"]:
+        paragraph(group["title"], size=14, bold=True)
+        for theme in group["themes"]:
+            paragraph(theme["heading"], size=12, bold=True)
+            for recommendation in theme["recommendations"]:
+                number += 1
+                paragraph(recommendation["text"], bold=True, number=str(number))
+                action = actions[recommendation["actions"][0]]
+                units = action["responsible_units"]
+                printed_units = ", ".join(units[:-1]) + " and " + units[-1] if len(units) > 1 else units[0]
+                table = document.add_table(rows=0, cols=2)
+                for label, value in (
+                    ("Department(s) responsible:", printed_units),
+                    ("Status:", STATUS_PRINTED[action["status"]]),
+                    ("Priority:", "Medium"),
+                    ("Target date:", action["time_frame"]),
+                ):
+                    cells = table.add_row().cells
+                    cells[0].text, cells[1].text = label, value
+                number += 1
+                for n, text in enumerate(recommendation["response"].split("\n\n")):
+                    paragraph(("Management response: " if n == 0 else "") + text, number=str(number + n))
+                number += recommendation["response"].count("\n\n")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_the_shape_in_word_reads_the_same(tmp_path):
+    truth = yaml.safe_load((DOCUMENTS / "dp-2025-3.truth.yaml").read_text(encoding="utf-8"))
+    found = read_document(auditors_docx(truth), "dp-2025-3.docx")
+    assert found.shape == "auditors"
+    status, summary = fieldscore(found.data, "dp-2025-3", tmp_path)
+    assert status == 0, summary
+    assert summary.splitlines()[-1] == FIGURES["dp-2025-3"]
+    assert found.data["response"]["title"] == truth["response"]["title"]
+    assert found.data["groups"][1]["themes"][0]["heading"].startswith("Report of the Board of Auditors")

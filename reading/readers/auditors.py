@@ -644,7 +644,8 @@ class _Reader:
         for line in lines:
             text = line.text.strip()
             starts = (
-                previous is None
+                self.source.kind == "docx"  # a line is a paragraph
+                or previous is None
                 or previous.text.rstrip().endswith((".", ":", ";"))
                 or (previous.page == line.page and line.top - previous.bottom > 0.55 * line.size)
             )
@@ -752,12 +753,23 @@ class _Reader:
         organisation."""
         if not page_one:
             return "", ""
-        left = min(line.x0 for line in page_one)
-        agenda = [i for i, line in enumerate(page_one) if abs(line.x0 - left) < 2 and line.size <= self.body_size + 0.5]
-        start = agenda[-1] + 1 if agenda else 0
+        if self.source.kind == "docx":  # Word: the paragraph in the Title style, else the biggest in bold
+            titled = [i for i, line in enumerate(page_one) if line.style == "Title"]
+            biggest = max((line.size for line in page_one if line.bold), default=0.0)
+            start = (
+                titled[0]
+                if titled
+                else next((i for i, line in enumerate(page_one) if line.bold and line.size == biggest), 0)
+            )
+        else:
+            left = min(line.x0 for line in page_one)
+            agenda = [
+                i for i, line in enumerate(page_one) if abs(line.x0 - left) < 2 and line.size <= self.body_size + 0.5
+            ]
+            start = agenda[-1] + 1 if agenda else 0
         block: list[Line] = []
         for line in page_one[start:]:
-            if not line.bold:
+            if not line.bold or (block and self.source.kind == "docx" and line.style != block[-1].style):
                 if block:
                     break
                 continue
