@@ -148,7 +148,7 @@ def seed_pdfs(django_db_setup, django_db_blocker):
 
     # Two renders of the seed take seconds alone; on a machine shared by five test runs they may
     # pass WeasyPrint's 180 s bound for a request, so the fixture gives them more.
-    with override_settings(PDF_RENDER_SECONDS=900), django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), override_settings(PDF_RENDER_SECONDS=900), transaction.atomic():
         response = import_file(SEED)
         table_pdf = pdf.render_pdf(response)
         ManagementResponse.objects.filter(pk=response.pk).update(layout="matrix")
@@ -160,6 +160,7 @@ def seed_pdfs(django_db_setup, django_db_blocker):
 
 
 @pytest.mark.pdf
+@pytest.mark.django_db  # so that the test database is made when this test runs alone
 def test_the_products_own_pdfs_and_word_file_do_not_look_like_a_board_of_auditors_report(seed_pdfs):
     for name, data in seed_pdfs.items():
         source = read_source(data, f"seed-{name}")
