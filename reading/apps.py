@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ReadingConfig(AppConfig):
     name = "reading"
     verbose_name = _("Documenten inlezen")
+
+    def ready(self):
+        from core import bounded
+
+        # The reading libraries load once, in the fork server, whoever starts it (a PDF render
+        # or a reading): not in every reading's process (core/bounded.py, reading/child.py).
+        if "reading.child" not in bounded.PRELOAD:
+            bounded.PRELOAD.append("reading.child")

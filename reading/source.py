@@ -31,6 +31,7 @@ hard breaks), ``top`` is the paragraph's index in the document, ``x0`` its inden
 list item's text starts with its number or bullet as Word prints it ("1.", "a)", "•").
 """
 
+import functools
 import io
 import re
 import zipfile
@@ -164,7 +165,7 @@ def read_source(data: bytes, filename: str) -> Source:
     memory = _limit("READING_MEMORY_MIB", 1024)
     try:
         # The fork server is shared with the PDF renderer: whichever starts it names what it
-        # preloads, so both are named here (the renderer's, and the reading libraries).
+        # preloads, so the renderer's is named here too (reading.child is in bounded.PRELOAD).
         result = bounded.run(
             "reading.child:parse",
             kind,
@@ -268,6 +269,12 @@ _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _ITALIC = re.compile(r"italic|oblique", re.IGNORECASE)
 
 
+@functools.cache
+def _font_style(fontname: str) -> tuple[bool, bool]:
+    """(bold, italic) from a font's name ("ABCDEF+Carlito-BoldItalic")."""
+    return bool(_BOLD.search(fontname)), bool(_ITALIC.search(fontname))
+
+
 def _pdf(data: bytes, limits: dict) -> Source:
     import pdfplumber
     import pypdfium2 as pdfium
@@ -338,7 +345,7 @@ def _pdf_source(pdf, pages: int) -> Source:
                 box = (float(link["x0"]), float(link["top"]), float(link["x1"]), float(link["bottom"]))
                 links.append(Link(str(uri), number, *box))
         source.links.extend(links)
-        for line in _page_lines(page, number, links):
+        for line in _page_lines(page, number, links, cell_boxes):
             where = _cell_of(line, cell_boxes)
             if where is not None:
                 line = _replace(line, table=where[0], cell=(where[1], where[2]))
@@ -439,7 +446,7 @@ def _pdfium_source(data: bytes, pages: int) -> Source:
                         for c, box in enumerate(row.cells):
                             if box is not None:
                                 cell_boxes.append((first + index, r, c, box))
-                for line in _lines_of_words(words, number, links):
+                for line in _lines_of_words(words, number, links, cell_boxes):
                     where = _cell_of(line, cell_boxes)
                     if where is not None:
                         line = _replace(line, table=where[0], cell=(where[1], where[2]))
@@ -473,6 +480,8 @@ def _pdfium_words(page, height: float) -> list[dict]:
         flags = ctypes.c_int()
         matrix = raw.FS_MATRIX()
         fonts: dict[bytes, str] = {}
+        styles: dict[int, tuple[str, float]] = {}
+        box = raw.FS_RECTF()
         current: dict | None = None
         for index in range(count):
             code = raw.FPDFText_GetUnicode(text.raw, index)
@@ -483,14 +492,21 @@ def _pdfium_words(page, height: float) -> list[dict]:
                 continue
             if code == 0x02:  # pdfium's mark for a hyphen that ends a line: the hyphen as printed
                 code = 0x2D
-            raw.FPDFText_GetFontInfo(text.raw, index, name, 256, ctypes.byref(flags))
-            fontname = fonts.setdefault(name.value, name.value.decode("latin-1"))
-            size = raw.FPDFText_GetFontSize(text.raw, index)
-            if raw.FPDFText_GetMatrix(text.raw, index, ctypes.byref(matrix)):
-                size *= abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5 or 1.0
-            left, bottom, right, top = text.get_charbox(index, loose=True)
+            handle = raw.FPDFText_GetTextObject(text.raw, index)
+            key = ctypes.cast(handle, ctypes.c_void_p).value if handle else None
+            style = styles.get(key) if key is not None else None
+            if style is None:  # the first character of a text object: its font and size
+                raw.FPDFText_GetFontInfo(text.raw, index, name, 256, ctypes.byref(flags))
+                size = raw.FPDFText_GetFontSize(text.raw, index)
+                if raw.FPDFText_GetMatrix(text.raw, index, ctypes.byref(matrix)):
+                    size *= abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5 or 1.0
+                style = (fonts.setdefault(name.value, name.value.decode("latin-1")), round(size, 2))
+                if key is not None:
+                    styles[key] = style
+            fontname, size = style
+            raw.FPDFText_GetLooseCharBox(text.raw, index, ctypes.byref(box))
+            left, right, top, bottom = box.left, box.right, box.top, box.bottom
             char = {"text": chr(code), "x0": left, "x1": right, "top": height - top, "bottom": height - bottom}
-            size = round(size, 2)
             if (
                 current is not None
                 and current["fontname"] == fontname
@@ -597,6 +613,13 @@ def _replace(line: Line, **changes) -> Line:
     return Line(**values)
 
 
+def _cell_at(x: float, y: float, cell_boxes):
+    for table, r, c, (x0, top, x1, bottom) in cell_boxes:
+        if x0 - 1 <= x <= x1 + 1 and top - 1 <= y <= bottom + 1:
+            return table, r, c
+    return None
+
+
 def _cell_of(line: Line, cell_boxes):
     x = (line.x0 + min(line.x1, line.x0 + 20)) / 2
     y = (line.top + line.bottom) / 2
@@ -606,7 +629,7 @@ def _cell_of(line: Line, cell_boxes):
     return None
 
 
-def _page_lines(page, number: int, links: list[Link]) -> list[Line]:
+def _page_lines(page, number: int, links: list[Link], cell_boxes=()) -> list[Line]:
     words = page.extract_words(
         keep_blank_chars=False,
         use_text_flow=False,
@@ -616,11 +639,15 @@ def _page_lines(page, number: int, links: list[Link]) -> list[Line]:
     )
     if links:  # a link may cover part of a word ("link;"): split such words at the link's edge
         words = [piece for word in words for piece in _split_at_links(word, links)]
-    return _lines_of_words(words, number, links)
+    return _lines_of_words(words, number, links, cell_boxes)
 
 
-def _lines_of_words(words: list[dict], number: int, links: list[Link]) -> list[Line]:
-    """Printed lines from words (dicts with text, x0, x1, top, bottom, size, fontname)."""
+def _lines_of_words(words: list[dict], number: int, links: list[Link], cell_boxes=()) -> list[Line]:
+    """Printed lines from words (dicts with text, x0, x1, top, bottom, size, fontname); a line is
+    also split where its words pass from one table cell into the next (``cell_boxes``)."""
+    if cell_boxes:
+        for word in words:
+            word["cell"] = _cell_at((word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2, cell_boxes)
     # Rows of words: a word joins the row whose main words its middle lies within (a raised
     # footnote call joins its line; a line of the next column at the same height too, split below).
     rows: list[dict] = []
@@ -636,7 +663,10 @@ def _lines_of_words(words: list[dict], number: int, links: list[Link]) -> list[L
     for row in rows:
         segment: list[dict] = []
         for word in sorted(row["words"], key=lambda w: w["x0"]):
-            if segment and word["x0"] - segment[-1]["x1"] > 1.2 * max(word["size"], segment[-1]["size"]):
+            if segment and (
+                word["x0"] - segment[-1]["x1"] > 1.2 * max(word["size"], segment[-1]["size"])
+                or word.get("cell") != segment[-1].get("cell")
+            ):
                 lines.append(_line(segment, number, links))
                 segment = []
             segment.append(word)
@@ -688,8 +718,7 @@ def _line(words: list[dict], page: int, links: list[Link]) -> Line:
     previous = None
     for word in words:
         superscript = float(word["size"]) < size * 0.85 and word["bottom"] < baseline - 0.15 * size
-        bold = bool(_BOLD.search(word["fontname"]))
-        italic = bool(_ITALIC.search(word["fontname"]))
+        bold, italic = _font_style(word["fontname"])
         uri = _uri_at(word, links) if links else ""
         gap = "" if previous is None or word["x0"] - previous["x1"] < 0.12 * size else " "
         text += gap + word["text"]

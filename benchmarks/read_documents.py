@@ -3,7 +3,7 @@ about 20 pages and the same response as Word, from the bytes to the interchange 
 
 Run from the repository root:
 
-    .venv/bin/python benchmarks/reading.py [--runs 5]
+    .venv/bin/python benchmarks/read_documents.py [--runs 5]
 
 A throwaway SQLite database in a temporary folder (nothing of yours is touched), with a response
 made by benchmarks/synthetic.py (60 recommendations, 5 actions with 3 parts each, long Markdown
