@@ -38,7 +38,6 @@ from responses import vocabulary
 
 from ..found import Found
 from ..source import Line, Source
-from . import audit
 
 SHAPE = "matrix"
 
@@ -389,7 +388,7 @@ def _markdown(lines: list[Line]) -> str:
 def score(source: Source) -> float:
     """How much the document looks like the matrix: bands that have a response or key actions."""
     lines = _body(source)
-    blocks = _blocks(lines) or audit.starts(lines)
+    blocks = _blocks(lines)
     if not blocks:
         return 0.0
     return min(1.0, 0.5 + 0.1 * len(blocks))
@@ -462,9 +461,6 @@ class _Reader:
     def read(self) -> Found:  # noqa: C901 -- the document's parts in document order read best as one pass
         blocks = _blocks(self.lines)
         first = blocks[0][0] if blocks else len(self.lines)
-        audit_starts = [] if blocks else audit.starts(self.lines)
-        if audit_starts:
-            return self.read_audit(audit_starts[0])
         # Headings right before the first band (no text between) open its group and theme, when
         # the document has group headings between its blocks too.
         lead = first
@@ -530,29 +526,6 @@ class _Reader:
             self.found.notes.append(_("Geen aanbevelingen gevonden in de vorm van een matrix."))
         return self.found
 
-    def read_audit(self, first: int) -> Found:
-        """The Board of Auditors form (audit.py)."""
-        response, chapters_before = self.front(self.lines[:first])
-        groups, loose, pages, tail = audit.read(self, self.lines, first)
-        response["language"] = response.pop("_language", "") or "en"
-        chapters = chapters_before + self.chapters(tail, "after")
-        if chapters:
-            response["chapters"] = chapters
-        vocab = self.vocabulary()
-        if vocab:
-            response["vocabulary"] = vocab
-        self.found.data = {
-            "format": "managementresponse/3",
-            "response": response,
-            "actions": self.nested_actions(),
-            "recommendations": loose,
-            "groups": groups,
-        }
-        for i, page in enumerate(pages):
-            self.found.pages[f"recommendations[{i}]"] = page
-        return self.found
-
-    # The cover, the title block and the chapters before the recommendations.
     def front(self, lines: list[Line]):  # noqa: C901 -- cover, title block and chapters, in print order
         page1 = [line for line in lines if line.page == 1]
         # A UN cover block (symbol, "Distr.:", date, "Original:") stands above the title: the title

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from interchange.exporter import dump
 from reading.read import read_document
+from reading.readers import READERS
 from reading.source import Unreadable
 
 
@@ -16,7 +17,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--layout", choices=["auto", "table", "matrix"], default="auto")
+        shapes = ["auto", *dict.fromkeys(["table", "matrix", *(reader.SHAPE for reader in READERS)])]
+        parser.add_argument("--layout", choices=shapes, default="auto")
         parser.add_argument("-o", "--output", type=Path, help="File to write; standard output if omitted.")
 
     def handle(self, *args, file, layout, output, **options):
