@@ -588,7 +588,7 @@ def matrix_layout(w, document):
                 w.text_paragraph(action.latest_comment, container=table.cell(tr))
                 w.text_paragraph(action.status_document_label, container=table.cell(tr))
             w.paragraph()
-    if document.recommendations:
+    if document.recommendations and not document.has_own_note:  # the note of the starred header above
         w.text_paragraph(
             _("* De uitvoering wordt opgevolgd in de databank van %(organisation)s.")
             % {"organisation": response.organisation},

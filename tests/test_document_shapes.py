@@ -414,3 +414,41 @@ def test_a_comparison_names_statuses_in_the_documents_words(db):
     new = parse(text.encode(), "new.yaml")
     changes = [change for item in compare(old, new).items for change in item.changes if change.field == "status"]
     assert [(change.old, change.new) for change in changes] == [("Under way", "Completed")]
+
+
+def test_the_matrix_prints_its_tracking_note_only_when_the_document_has_none(admin_client, db):
+    """Our "* Implementation is tracked ..." explains the asterisk of the layout's own header
+    "Tracking*: Comments": not printed beside a note of the document's own, nor under headers
+    the response typed itself (issue 22)."""
+    ours = "* Implementation is tracked in the database of UNDP."
+    response = ManagementResponseFactory(layout="matrix", language="en", organisation="UNDP")
+    rec = RecommendationFactory(response=response, theme=None, number="1", text="Strengthen guidance.")
+    ActionLinkFactory(recommendation=rec, action=ActionFactory(response=response, number="1.1"))
+
+    def printed():
+        response.refresh_from_db()
+        return page_of(admin_client, response), pdf.render_html(response)
+
+    for text in printed():
+        assert ">Tracking*: Comments</th>" in text
+        assert ours in text
+
+    note = Chapter.objects.create(
+        response=response, placement="after", body="\\* Implementation status is tracked in the ERC."
+    )
+    for text in printed():
+        assert "Implementation status is tracked in the ERC." in text
+        assert ours not in text
+
+    note.delete()
+    response.columns = [{"key": "action", "header": "Key action"}, {"key": "comments", "header": "Comments"}]
+    response.save()
+    for text in printed():
+        assert ">Comments</th>" in text
+        assert ours not in text
+    # A list item or italics at the start of a line is not a note.
+    Chapter.objects.create(response=response, body="* a list item\n\n*Italics* in a sentence.")
+    response.columns = []
+    response.save()
+    for text in printed():
+        assert ours in text
