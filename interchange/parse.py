@@ -20,6 +20,7 @@ from core.text import clean_text, unstorable
 from evidence.models import Evidence
 from recommendations.models import Recommendation, RecommendationGroup, RecommendationPart, Theme
 from responses import vocabulary
+from responses.layouts import introduction_chapter
 from responses.models import Chapter, ManagementResponse
 
 from .spec import END_MARKER, EXPORTED_KEY, FORMAT, FORMAT_V1, FORMAT_V2, VERSIONS
@@ -594,14 +595,19 @@ def _parse_response(r, top):
         "validation_policy": r.choice(
             m, "validation", path, M.ValidationPolicy.values, what="validation policy", default=M.ValidationPolicy.NONE
         ),
-        "introduction": r.text(m, "introduction", path, multiline=True, model=M),
     }
+    # The introduction of versions 1 to 3 (exports no longer write it): the first chapter.
+    introduction = r.text(m, "introduction", path, multiline=True, model=Chapter, field="body")
     if r.version == 1:
         result["published_on"] = r.date(m, "published_on", path)
     else:
         result["published_on"], result["published_precision"] = r.date(m, "published_on", path, month=True)
     if r.version >= 3:
         result.update(_parse_document_style(r, m, path))
+    if "introduction" in m:
+        language = result["language"] if result["language"] in _languages() else settings.LANGUAGE_CODE
+        first = introduction_chapter(result["layout"], language, introduction)
+        result["chapters"] = ([first] if first else []) + result.get("chapters", [])
     if result["slug"] and not SLUG.match(result["slug"]):
         r.error(
             m.key_lines["slug"],

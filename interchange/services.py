@@ -96,7 +96,7 @@ def _fail(pending, problems):
 def structure_copy(source: ManagementResponse, *, title: str, slug: str) -> dict:
     """The interchange structure (``as_data``) of ``source`` under a new title and slug, as a draft.
 
-    Kept: metadata, introduction, layout, groups, themes, recommendations (numbers, locations,
+    Kept: metadata, chapters (the introduction first), layout, groups, themes, recommendations (numbers, locations,
     texts), actions with their parts and facts, and the links. Left out: agreements and
     management responses, statuses (not reported yet; parts inherit), the progress log.
     """

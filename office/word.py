@@ -500,11 +500,19 @@ def bookmark_of(action):
     return f"actie_{action.pk}"
 
 
+def chapters(w, chapter_list):
+    """Chapters before or after the recommendations, each its heading and text (print/_chapters.html)."""
+    for chapter in chapter_list:
+        if chapter.heading:
+            w.heading(chapter.heading, 1)
+        HTML(w, heading_offset=2).blocks(print_html(chapter, "body"))
+
+
 def table_layout(w, document):
-    """I. introduction, II. the actions chapter, III. the recommendations table (print/layouts/table.html)."""
+    """The chapters before (the first: I. introduction), II. the actions chapter, III. the
+    recommendations table, the chapters after (print/layouts/table.html)."""
     response = w.response
-    w.heading(_("I. Inleiding"), 1)
-    HTML(w, heading_offset=2).blocks(print_html(response, "introduction"))
+    chapters(w, document.chapters_before)
     w.heading(_("II. Acties als antwoord op de aanbevelingen"), 1)
     for action in document.actions:
         w.heading(f"{action.heading_label} {action.title}", 2, bookmark=bookmark_of(action))
@@ -550,13 +558,14 @@ def table_layout(w, document):
                     hyperlink.append(w.run(link.citation, style="Hyperlink"))
                 finish_cell(cell)
     w.paragraph()
+    chapters(w, document.chapters_after)
 
 
 def matrix_layout(w, document):
-    """Per recommendation its band, text, management response and key actions (print/layouts/matrix.html)."""
+    """The chapters before (the introduction first), per recommendation its band, text, management
+    response and key actions, the chapters after (print/layouts/matrix.html)."""
     response = w.response
-    if response.introduction:
-        HTML(w, heading_offset=2).blocks(print_html(response, "introduction"))
+    chapters(w, document.chapters_before)
     for index, rec in enumerate(document.recommendations, start=1):
         w.heading(_("AANBEVELING %(number)s.") % {"number": rec.number or index}, 1)
         HTML(w, heading_offset=2).blocks(print_html(rec, "text"))
@@ -594,6 +603,7 @@ def matrix_layout(w, document):
             % {"organisation": response.organisation},
             italic=True,
         )
+    chapters(w, document.chapters_after)
 
 
 LAYOUTS = {"table": table_layout, "matrix": matrix_layout}

@@ -286,7 +286,7 @@ def test_an_unknown_column_is_refused_next_to_its_field(admin_client, db):
 
 
 def test_evaluation_staff_add_edit_move_and_delete_chapters(admin_client, db):
-    response = ManagementResponseFactory()
+    response = ManagementResponseFactory(layout="matrix", introduction="")
     url = f"/responses/{response.slug}/chapters/"
     admin_client.post(url, {"placement": "before", "heading": "I. Overview", "body": "1. One."})
     admin_client.post(url, {"placement": "after", "heading": "Draft decision", "body": "The Board."})

@@ -103,7 +103,7 @@ def test_seed_texts_are_word_for_word(seed_response):
         "Blijf inzetten op kennisdeling tussen de projecten",
     ]:
         assert sentence in reference
-        assert sentence in (seed_response.introduction + export_response(seed_response))
+        assert sentence in (seed_response.chapters.first().body + export_response(seed_response))
 
 
 def test_export_import_export_is_byte_identical(seed_response, tmp_path):
@@ -263,7 +263,10 @@ def test_an_export_is_laid_out_for_people(seed_response):
     assert text.startswith("format: managementresponse/3\nexported: true\nresponse:\n  slug: leerecosystemen\n")
     assert "\nactions:\n- number: '1'\n  label: ''\n" in text  # a list's "- " at its key's indentation
     assert "\n  parts:\n  - number: '1.1'\n" in text
-    assert "\n  introduction: |-\n    Deze ‘management response’ is" in text  # a literal block, unicode as is
+    # The introduction is the first chapter: a literal block, unicode as is.
+    assert (
+        "\n  chapters:\n  - placement: before\n    heading: I. Inleiding\n    body: |-\n      Deze ‘management" in text
+    )
     assert text.endswith("\n...\n")  # the end line
 
 
