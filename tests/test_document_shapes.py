@@ -202,12 +202,12 @@ def test_a_hand_written_file_without_the_end_line_imports_with_a_note(db):
     text = BOARD.read_text(encoding="utf-8").replace("exported: true\n", "").removesuffix("...\n")
     parsed = parse(text.encode(), "hand.yaml")
     assert parsed.slug == "board-response"
-    assert "does not end with the line '...'" in parsed.notes[0]
+    assert "eindigt niet op de regel '...'" in parsed.notes[0]
 
 
 def test_an_export_without_the_end_line_is_refused(db):
     text = BOARD.read_text(encoding="utf-8").removesuffix("...\n")
-    with pytest.raises(InterchangeError, match="does not end with the line"):
+    with pytest.raises(InterchangeError, match="eindigt niet op de regel"):
         parse(text.encode(), "cut.yaml")
 
 
@@ -220,12 +220,12 @@ def test_version_3_keys_are_refused_in_a_version_2_file(db):
     text = BOARD.read_text(encoding="utf-8").replace("managementresponse/3", "managementresponse/2")
     with pytest.raises(InterchangeError) as caught:
         parse(text.encode(), "v2.yaml")
-    assert any("unknown field 'exported'" in e for e in caught.value.errors)
+    assert any("onbekend veld 'exported'" in e for e in caught.value.errors)
 
 
 def test_a_link_to_an_unknown_part_is_refused_with_its_line(db):
     text = BOARD.read_text(encoding="utf-8").replace("    - (b)\n- number: '2'", "    - (z)\n- number: '2'")
-    with pytest.raises(InterchangeError, match=r"board.yaml:\d+: .*no sub-recommendation '\(z\)'"):
+    with pytest.raises(InterchangeError, match=r"board.yaml:\d+: .*geen deelaanbeveling '\(z\)'"):
         parse(text.encode(), "board.yaml")
 
 

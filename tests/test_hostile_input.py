@@ -118,16 +118,16 @@ def seed_with(old, new):
 
 
 HOSTILE_FILES = {
-    "alias bomb": (ALIAS_BOMB, "anchors and aliases"),
+    "alias bomb": (ALIAS_BOMB, "ankers en -aliassen"),
     "alias in the seed": (
         seed_with("  organisation: Europa WSE\n", "  organisation: &o Europa WSE\n  responsible_team: *o\n"),
-        "anchors and aliases",
+        "ankers en -aliassen",
     ),
-    "alias cycle": ("format: &x [*x]\n...\n", "anchors and aliases"),
-    "mapping cycle": ("a: &m {b: *m}\n...\n", "anchors and aliases"),
-    "deep lists": ("x: " + "[" * 10_000 + "]" * 10_000 + "\n...\n", "nested too deeply|nesting depth"),
-    "deep mappings": ("x: " + "{a: " * 5_000 + "1" + "}" * 5_000 + "\n...\n", "nested too deeply|nesting depth"),
-    "deep block nesting": ("".join("  " * i + "k:\n" for i in range(200)) + "...\n", "nested too deeply"),
+    "alias cycle": ("format: &x [*x]\n...\n", "ankers en -aliassen"),
+    "mapping cycle": ("a: &m {b: *m}\n...\n", "ankers en -aliassen"),
+    "deep lists": ("x: " + "[" * 10_000 + "]" * 10_000 + "\n...\n", "te diep genest|nesting depth"),
+    "deep mappings": ("x: " + "{a: " * 5_000 + "1" + "}" * 5_000 + "\n...\n", "te diep genest|nesting depth"),
+    "deep block nesting": ("".join("  " * i + "k:\n" for i in range(200)) + "...\n", "te diep genest"),
     "NUL escape": (seed_with("  organisation: Europa WSE\n", '  organisation: "Europa\\0WSE"\n'), r"U\+0000"),
     "lone surrogate escape": (
         seed_with("  organisation: Europa WSE\n", '  organisation: "Europa\\ud800WSE"\n'),
@@ -135,12 +135,12 @@ HOSTILE_FILES = {
     ),
     "2 MB recommendation text": (
         seed_with("text: Blijf een doordachte", "text: " + "x" * 2_000_000 + " Blijf een doordachte"),
-        "text: too long: 2000128 characters, at most 20000",
+        "text: te lang: 2000128 tekens, ten hoogste 20000",
     ),
-    "over-long qualifier": (seed_with("qualifier: (systematisch leren)", "qualifier: " + "q" * 201), "at most 200"),
+    "over-long qualifier": (seed_with("qualifier: (systematisch leren)", "qualifier: " + "q" * 201), "ten hoogste 200"),
     "cut short": (
         seed_text()[: len(seed_text()) // 2].rsplit("\n", 1)[0] + "\n",
-        r"does not end with the line '\.\.\.'",
+        r"eindigt niet op de regel '\.\.\.'",
     ),
     "cut short mid-line": (seed_text()[: len(seed_text()) // 3], None),
 }
@@ -180,7 +180,7 @@ def test_an_oversized_file_is_refused_before_it_is_read(seed_response, tmp_path)
         out.write(seed_text().replace("\n...\n", "\n"))
         out.write("# " + "x" * (MAX_FILE_BYTES + 10) + "\n...\n")
     before = database_snapshot()
-    with pytest.raises(CommandError, match=r"the file is too large") as excinfo:
+    with pytest.raises(CommandError, match=r"het bestand is te groot") as excinfo:
         call_command("import_response", str(path), "--replace")
     assert len(str(excinfo.value).splitlines()) == 1
     assert database_snapshot() == before
