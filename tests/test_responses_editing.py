@@ -254,3 +254,15 @@ def test_a_save_in_the_admin_makes_a_form_opened_before_it_stale(client, admin_c
     assert stale.status_code == 409
     seed_response.refresh_from_db()
     assert seed_response.title == "Via de beheerpagina"
+
+
+def test_a_conflict_names_its_moment_as_pages_write_dates_in_english_too(seed_response):
+    """Not "Dec. 2, 2026, 1:39 a.m." beside "2 December 2026" elsewhere (issue 22)."""
+    from django.utils import timezone, translation
+
+    from core.editing import last_change
+
+    seed_response.updated_at = timezone.make_aware(datetime.datetime(2026, 12, 2, 13, 39))
+    for language, expected in (("en", "2 December 2026 13:39"), ("nl", "2 december 2026 13:39")):
+        with translation.override(language):
+            assert last_change(seed_response)[1] == expected
