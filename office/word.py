@@ -484,16 +484,22 @@ def title_block(writer):
     evaluation = _("Antwoord op: %(title)s") % {"title": response.evaluation_title}
     if response.evaluation_delivered_on:
         delivered = date_filter(response.evaluation_delivered_on, response.evaluation_delivered_format)
-        evaluation += ", " + _("opgeleverd op %(date)s") % {"date": delivered}
+        if response.evaluation_delivered_in_month:  # "delivered in February 2025", not "on"
+            evaluation += ", " + _("opgeleverd in %(date)s") % {"date": delivered}
+        else:
+            evaluation += ", " + _("opgeleverd op %(date)s") % {"date": delivered}
     w.text_paragraph(evaluation)
+    # Every date labelled, as print/response.html labels it: never a bare date under the title.
+    printed = date_filter(response.document_date(), response.document_date_format)
     if not response.is_published:
-        w.text_paragraph(
-            f"{response.get_status_display().capitalize()} · {date_filter(response.document_date(), 'j F Y')}"
-        )
+        status = response.get_status_display().capitalize()
+        w.text_paragraph(f"{status} · " + _("afgedrukt op %(date)s") % {"date": printed})
+    elif response.published_on and response.published_in_month:
+        w.text_paragraph(_("Gepubliceerd in %(date)s") % {"date": date_filter(response.published_on, "F Y")})
     elif response.published_on:
         w.text_paragraph(_("Gepubliceerd op %(date)s") % {"date": date_filter(response.published_on, "j F Y")})
     else:
-        w.text_paragraph(date_filter(response.document_date(), "j F Y"))
+        w.text_paragraph(_("Afgedrukt op %(date)s") % {"date": printed})
 
 
 def bookmark_of(action):
