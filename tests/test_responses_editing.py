@@ -262,7 +262,7 @@ def test_a_conflict_names_its_moment_as_pages_write_dates_in_english_too(seed_re
 
     from core.editing import last_change
 
-    seed_response.updated_at = timezone.make_aware(datetime.datetime(2026, 12, 2, 13, 39))
+    seed_response.updated_at = datetime.datetime(2026, 12, 2, 13, 39, tzinfo=timezone.get_current_timezone())
     for language, expected in (("en", "2 December 2026 13:39"), ("nl", "2 december 2026 13:39")):
         with translation.override(language):
             assert last_change(seed_response)[1] == expected
