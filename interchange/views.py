@@ -34,6 +34,11 @@ def new_context(request, **forms):
     return context
 
 
+def problems_context(problems, more=0):
+    """What the preview lists when a file is refused: its problems, and how many more there are."""
+    return {"problems": problems, "more_problems": more, "problem_count": len(problems) + more}
+
+
 def copy_sources(user):
     return ManagementResponse.objects.visible_to(user).order_by("title")
 
@@ -70,13 +75,10 @@ def response_upload(request):
     try:
         parsed = parse(raw, source=upload.name)
     except InterchangeError as exc:
-        context["problems"] = exc.errors
+        context.update(problems_context(exc.errors, exc.more))
         return render(request, "interchange/upload_preview.html", context, status=422)
     if ManagementResponse.objects.filter(slug=parsed.slug).exists():
-        context["problems"] = [
-            _("%(file)s: er bestaat al een managementresponse met slug “%(slug)s”; wijzig response.slug.")
-            % {"file": upload.name, "slug": parsed.slug}
-        ]
+        context.update(problems_context([services.slug_taken_message(upload.name, parsed.slug)]))
         return render(request, "interchange/upload_preview.html", context, status=422)
     token = get_random_string(24)
     request.session[UPLOAD_SESSION_KEY] = {"token": token, "name": upload.name, "text": raw.decode("utf-8")}
@@ -104,10 +106,10 @@ def response_upload_confirm(request):
         parsed = parse(pending["text"].encode("utf-8"), source=pending["name"])
         response = services.import_upload(parsed=parsed, user=request.user)
     except InterchangeError as exc:
-        context["problems"] = exc.errors
+        context.update(problems_context(exc.errors, exc.more))
         return render(request, "interchange/upload_preview.html", context, status=422)
     except SlugExists:
-        context["problems"] = [services.slug_taken_message(pending["name"], parsed.slug)]
+        context.update(problems_context([services.slug_taken_message(pending["name"], parsed.slug)]))
         return render(request, "interchange/upload_preview.html", context, status=422)
     del request.session[UPLOAD_SESSION_KEY]
     messages.success(request, _("Managementresponse ingeladen uit %(file)s.") % {"file": pending["name"]})

@@ -117,6 +117,17 @@ def test_a_part_shows_the_status_it_inherits(client, seed_response):
     assert "(zoals de hoofdactie)" in page
 
 
+def test_an_inherited_status_says_so_in_the_interfaces_language(client, seed_response, project_member):
+    """The status word is the document's (Dutch, marked so); "as the main action" is the interface's."""
+    client.force_login(project_member)
+    part = Action.objects.get(number="1.3")
+    for address in (part.get_absolute_url(), reverse("actions:status", args=[part.pk])):
+        page = client.get(address, headers={"accept-language": "en"}).content.decode()
+        assert '<span lang="nl">Status: gerealiseerd</span>' in page
+        assert '<span class="status-line__inherited" lang="en">(as the main action)</span>' in page
+        assert "zoals de hoofdactie" not in page
+
+
 def test_yaml_export_downloads_the_interchange_file(client, seed_response):
     http = client.get(reverse("interchange:export", args=[seed_response.slug]))
     assert http["Content-Disposition"] == 'attachment; filename="leerecosystemen.yaml"'
