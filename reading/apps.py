@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class ReadingConfig(AppConfig):
     name = "reading"
     verbose_name = _("Documenten inlezen")
+
+    def ready(self):
+        from document import panels
+        from interchange import ways
+
+        from . import views
+
+        ways.register("reading/_new_option.html", views.new_page_context)  # the fourth way on /responses/new/
+        panels.register(views.document_panel)  # the original's download on the document page
