@@ -46,7 +46,8 @@ def start_reading(*, upload, file_type, layout: str, user) -> Reading:
             reading = Reading.objects.create(
                 original=original, file_name=upload.name, layout=layout, created_by=user
             )
-            transaction.on_commit(lambda: read_document_task.enqueue(str(reading.pk)))
+            # The task row is written in this transaction too (the database backend): both or neither.
+            read_document_task.enqueue(str(reading.pk))
     except Exception:
         storage.delete(key)
         raise

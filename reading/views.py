@@ -100,7 +100,9 @@ def review_page(request, pk):
     """What the reader found, to correct and accept; the accept creates the draft (all or nothing)."""
     reading = reading_of(request, pk)
     if reading.response_id:
-        return render(request, "reading/accepted.html", {"reading": reading}, status=200)
+        stale = request.method == "POST"  # an accept after the accept
+        context = {"reading": reading, "stale": stale}
+        return render(request, "reading/accepted.html", context, status=CONFLICT if stale else 200)
     if reading.state != Reading.State.READ:
         return redirect(reading)
     found = Reading.objects.values_list("found", flat=True).get(pk=reading.pk)
