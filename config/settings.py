@@ -282,6 +282,13 @@ PDF_DEBOUNCE_SECONDS = float(os.environ.get("PDF_DEBOUNCE_SECONDS", "3600" if TE
 # past them the PDF's page says the document is too complex to print.
 PDF_RENDER_SECONDS = float(os.environ.get("PDF_RENDER_SECONDS", "180"))
 PDF_RENDER_MEMORY_MIB = int(os.environ.get("PDF_RENDER_MEMORY_MIB", "1536"))
+# Reading a PDF or Word document (reading/source.py, docs/reading.md): the upload's size, the pages
+# read, a DOCX's unpacked size, and the bounds of the child process that reads it.
+READING_MAX_BYTES = int(os.environ.get("READING_MAX_BYTES", str(20 * 1024 * 1024)))
+READING_MAX_PAGES = int(os.environ.get("READING_MAX_PAGES", "300"))
+READING_MAX_UNPACKED_BYTES = int(os.environ.get("READING_MAX_UNPACKED_BYTES", str(100 * 1024 * 1024)))
+READING_SECONDS = float(os.environ.get("READING_SECONDS", "120"))
+READING_MEMORY_MIB = int(os.environ.get("READING_MEMORY_MIB", "1024"))
 
 # Django 6.1 mailers: the console in development, SMTP (EMAIL_HOST, ...) in production.
 MAILERS: dict[str, dict[str, Any]] = {

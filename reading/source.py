@@ -1,20 +1,66 @@
 """A document's text as the readers see it: lines with their page, position and font, and tables.
 
-``read_source(data, filename)`` opens a PDF (pdfplumber/pypdfium2) or a DOCX (python-docx) within
-limits (size, pages, unpacked bytes, time) and returns a ``Source``; a document it cannot read
-raises ``Unreadable`` with a message for the user (encrypted, no text layer, too large, damaged).
-Nothing here touches the database.
+``read_source(data, filename)`` opens a PDF (pdfplumber, with pypdfium2 for the first checks) or a
+DOCX (python-docx) within limits and returns a ``Source``; a document it cannot read raises
+``Unreadable`` with a message for the user. Nothing here touches the database.
+
+The limits (settings, see config/settings.py):
+
+* ``READING_MAX_BYTES``: the upload's size;
+* ``READING_MAX_PAGES``: pages of a PDF (counted before any text is read), or of a DOCX (its page
+  breaks);
+* a DOCX is a ZIP: its members' sizes are checked from the ZIP's directory before anything is
+  unpacked (``READING_MAX_UNPACKED_BYTES`` in all, a ratio of ``MAX_RATIO`` per member), then every
+  member is unpacked with a hard cap, so a directory that lies is caught too (as office/sheet.py
+  does for XLSX); python-docx's XML parser resolves no entities;
+* the work itself runs in a child process (core/bounded.py) within ``READING_SECONDS`` and
+  ``READING_MEMORY_MIB``: a PDF whose streams unpack to gigabytes (a decompression bomb), or whose
+  pages take minutes to parse, ends the child, not the worker, and is refused.
+
+The child knows no Django (no settings, no translations): it gets the limits as arguments and
+returns a ``Source`` or a refusal code; the caller turns a code into a message.
+
+Lines come in reading order: page by page, top to bottom, left to right. A PDF line is split where
+a gap wider than about a word's space separates its words (the columns of a table become lines of
+their own). Every line knows the table it sits in (``table``, an index into ``Source.tables``) and
+its cell (``cell``: row, column), so a reader may use the lines with their fonts or the table's
+cells. Running headers, footers and page numbers are marked (``running``), not removed.
+
+In a DOCX, ``page`` counts the document's page breaks (Word's own where it saved them, else the
+hard breaks), ``top`` is the paragraph's index in the document, ``x0`` its indent in points, and a
+list item's text starts with its number or bullet as Word prints it ("1.", "a)", "•").
 """
 
+import io
+import re
+import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+MAX_RATIO = 200  # a DOCX member's unpacked / packed size, for members larger than a megabyte
+MAX_MEMBERS = 2_000
 
 
 class Unreadable(Exception):
     """A document that cannot be read; ``message`` says why, for the user (a translatable text)."""
 
-    def __init__(self, message):
+    def __init__(self, message, code: str = ""):
         self.message = message
+        self.code = code  # "encrypted", "no_text", "pages", "size", "damaged", "bomb", "complex", "kind"
         super().__init__(str(message))
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of a line in one style: ``superscript`` for a footnote call (smaller and raised)."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    superscript: bool = False
 
 
 @dataclass(frozen=True)
@@ -30,14 +76,40 @@ class Line:
     size: float
     bold: bool = False
     italic: bool = False
+    runs: tuple[Run, ...] = ()  # the line's text in style runs (joined, they give ``text``)
+    table: int = -1  # index of the table it sits in (Source.tables), -1 outside tables
+    cell: tuple[int, int] | None = None  # (row, column) in that table
+    running: bool = False  # a running header or footer, or a page number
+    style: str = ""  # DOCX: the paragraph's style name ("Heading 2", "List Bullet")
 
 
 @dataclass
 class Table:
-    """A table as printed: its page (where it starts) and its rows of cell texts (lines joined by newlines)."""
+    """A table as printed: its page (where it starts) and its rows of cell texts (lines joined by newlines).
+
+    A cell merged into its neighbour reads "". PDF tables are per page (a table that runs over three
+    pages is three tables, each with its header row as printed); the box is in points (PDF) or in
+    paragraph indexes (DOCX: ``top`` and ``bottom`` are the first and last paragraph's)."""
 
     page: int
     rows: list[list[str]]
+    x0: float = 0.0
+    top: float = 0.0
+    x1: float = 0.0
+    bottom: float = 0.0
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink's target and the box of its text (PDF: the link annotation's)."""
+
+    uri: str
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str = ""  # DOCX: the link's text
 
 
 @dataclass
@@ -46,7 +118,647 @@ class Source:
     pages: int
     lines: list[Line] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    page_height: float = 0.0  # PDF: of the first page, in points
+
+    def body(self) -> list[Line]:
+        """The lines without running headers, footers and page numbers."""
+        return [line for line in self.lines if not line.running]
+
+    def table_lines(self, index: int) -> list[Line]:
+        return [line for line in self.lines if line.table == index]
+
+
+# --- the entry point (the caller's process) ---------------------------------------------------
+
+
+def _limit(name, default):
+    return getattr(settings, name, default)
 
 
 def read_source(data: bytes, filename: str) -> Source:
-    raise NotImplementedError("reading/source.py: being written (issue 21)")
+    """The document in ``data`` (its kind from its first bytes, else from ``filename``), read
+    within the limits of the settings; ``Unreadable`` with a message when it cannot be."""
+    from core import bounded
+
+    max_bytes = _limit("READING_MAX_BYTES", 20 * 1024 * 1024)
+    if not data:
+        raise Unreadable(_("Het bestand is leeg."), "empty")
+    if len(data) > max_bytes:
+        raise Unreadable(
+            _("Het bestand is te groot om in te lezen (ten hoogste %(mb)s MB).") % {"mb": max_bytes // (1024 * 1024)},
+            "size",
+        )
+    kind = sniff(data, filename)
+    if kind is None:
+        raise Unreadable(_("Dit is geen PDF- of Word-document (.pdf, .docx)."), "kind")
+    limits = {
+        "pages": _limit("READING_MAX_PAGES", 300),
+        "unpacked": _limit("READING_MAX_UNPACKED_BYTES", 100 * 1024 * 1024),
+    }
+    seconds = _limit("READING_SECONDS", 120.0)
+    memory = _limit("READING_MEMORY_MIB", 1024)
+    try:
+        result = bounded.run(
+            "reading.source:parse", kind, data, limits, seconds=seconds, memory_mib=memory, preload=["reading.source"]
+        )
+    except bounded.TimeLimit:
+        raise Unreadable(
+            _(
+                "Het document is te zwaar om in te lezen: het lezen duurde langer dan %(seconds)s seconden. "
+                "Is het een gewone PDF of Word-document? Laad anders het uitwisselingsbestand op."
+            )
+            % {"seconds": f"{seconds:g}"},
+            "complex",
+        ) from None
+    except bounded.MemoryLimit:
+        raise Unreadable(
+            _(
+                "Het document is te zwaar om in te lezen: het vroeg meer dan %(mib)s MiB geheugen "
+                "(een bestand dat zich uitpakt tot een enorme omvang?)."
+            )
+            % {"mib": memory},
+            "bomb",
+        ) from None
+    except bounded.ChildFailed:
+        raise Unreadable(_damaged(kind), "damaged") from None
+    if isinstance(result, Source):
+        return result
+    code, params = result
+    raise Unreadable(_message(code, kind, params), code)
+
+
+def sniff(data: bytes, filename: str) -> str | None:
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return "pdf"
+    if data[:4] == b"PK\x03\x04":
+        return "docx"
+    name = filename.lower()
+    if name.endswith(".pdf"):
+        return "pdf"
+    if name.endswith(".docx"):
+        return "docx"
+    return None
+
+
+def _damaged(kind):
+    if kind == "pdf":
+        return _("De PDF is beschadigd of onvolledig: hij kan niet gelezen worden. Sla hem opnieuw op als PDF.")
+    return _("Het Word-document is beschadigd of geen .docx (een ouder .doc?): sla het in Word opnieuw op als .docx.")
+
+
+def _message(code, kind, params):
+    if code == "encrypted":
+        return _(
+            "De PDF is beveiligd met een wachtwoord: hij kan niet gelezen worden. "
+            "Sla hem op zonder beveiliging en laad hem opnieuw op."
+        )
+    if code == "no_text":
+        return _(
+            "Er staat geen tekst in dit document: het is een afbeelding (een scan?). "
+            "Typ het in of laad het uitwisselingsbestand op."
+        )
+    if code == "pages":
+        return (
+            _(
+                "Het document heeft %(pages)s pagina's; ten hoogste %(max)s worden ingelezen. "
+                "Laad alleen het deel met de managementresponse op."
+            )
+            % params
+        )
+    if code == "bomb":
+        return _("Het Word-document is uitgepakt te groot (ten hoogste %(mb)s MB): het lijkt een zip-bom.") % params
+    return _damaged(kind)
+
+
+# --- the child process: no Django here ---------------------------------------------------------
+
+
+class _Refused(Exception):
+    def __init__(self, code, **params):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def parse(kind: str, data: bytes, limits: dict):
+    """In the child: a ``Source``, or ``(code, params)`` for a document refused."""
+    try:
+        return _pdf(data, limits) if kind == "pdf" else _docx(data, limits)
+    except _Refused as refused:
+        return refused.code, refused.params
+
+
+# PDF ---------------------------------------------------------------------------------------------
+
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+_ITALIC = re.compile(r"italic|oblique", re.IGNORECASE)
+
+
+def _pdf(data: bytes, limits: dict) -> Source:
+    import pdfplumber
+    import pypdfium2 as pdfium
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psparser import PSException
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        if "password" in str(error).lower():
+            raise _Refused("encrypted") from None
+        raise _Refused("damaged") from None
+    try:
+        pages = len(document)
+    finally:
+        document.close()
+    if pages == 0:
+        raise _Refused("damaged")
+    if pages > limits["pages"]:
+        raise _Refused("pages", pages=pages, max=limits["pages"])
+    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            return _pdf_source(pdf, pages)
+    except (PdfminerException, MalformedPDFException) as error:
+        # pdfplumber wraps what pdfminer raised, a MemoryError (a stream that unpacks to
+        # gigabytes) included: that one must reach core.bounded as what it is.
+        cause = error.args[0] if error.args else None
+        if isinstance(cause, MemoryError):
+            raise MemoryError from None
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise _Refused("encrypted") from None
+        raise _Refused("damaged") from None
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise _Refused("encrypted") from None
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AssertionError):
+        raise _Refused("damaged") from None
+
+
+def _pdf_source(pdf, pages: int) -> Source:
+    source = Source(kind="pdf", pages=pages)
+    chars = 0
+    images = 0
+    heights = []
+    for number, page in enumerate(pdf.pages, start=1):
+        heights.append(float(page.height))
+        chars += len(page.chars)
+        images += len(page.images)
+        tables = [t for t in page.find_tables() if len(t.rows) >= 1]
+        first = len(source.tables)
+        cell_boxes = []
+        for index, table in enumerate(tables):
+            rows = [[cell or "" for cell in row] for row in table.extract()]
+            x0, top, x1, bottom = table.bbox
+            source.tables.append(Table(number, rows, float(x0), float(top), float(x1), float(bottom)))
+            for r, row in enumerate(table.rows):
+                for c, box in enumerate(row.cells):
+                    if box is not None:
+                        cell_boxes.append((first + index, r, c, box))
+        for line in _page_lines(page, number):
+            where = _cell_of(line, cell_boxes)
+            if where is not None:
+                line = _replace(line, table=where[0], cell=(where[1], where[2]))
+            source.lines.append(line)
+        for link in page.hyperlinks:
+            uri = link.get("uri")
+            if uri:
+                source.links.append(
+                    Link(
+                        str(uri),
+                        number,
+                        float(link["x0"]),
+                        float(link["top"]),
+                        float(link["x1"]),
+                        float(link["bottom"]),
+                    )
+                )
+        page.flush_cache()  # pdfplumber keeps every page's objects otherwise
+    if not any(line.text.strip() for line in source.lines):
+        raise _Refused("no_text")
+    source.page_height = heights[0] if heights else 0.0
+    _mark_running(source, heights)
+    return source
+
+
+def _replace(line: Line, **changes) -> Line:
+    values = {name: getattr(line, name) for name in Line.__dataclass_fields__}
+    values.update(changes)
+    return Line(**values)
+
+
+def _cell_of(line: Line, cell_boxes):
+    x = (line.x0 + min(line.x1, line.x0 + 20)) / 2
+    y = (line.top + line.bottom) / 2
+    for table, r, c, (x0, top, x1, bottom) in cell_boxes:
+        if x0 - 1 <= x <= x1 + 1 and top - 1 <= y <= bottom + 1:
+            return table, r, c
+    return None
+
+
+def _page_lines(page, number: int) -> list[Line]:
+    words = page.extract_words(
+        keep_blank_chars=False, use_text_flow=False, extra_attrs=["fontname", "size"], x_tolerance=1.5
+    )
+    # Rows of words: a word joins the row whose main words its middle lies within (a raised
+    # footnote call joins its line; a line of the next column at the same height too, split below).
+    rows: list[dict] = []
+    for word in sorted(words, key=lambda w: (round(w["top"], 1), w["x0"])):
+        middle = (word["top"] + word["bottom"]) / 2
+        for row in reversed(rows[-8:]):
+            if row["top"] - 0.5 <= middle <= row["bottom"] + 0.5:
+                row["words"].append(word)
+                break
+        else:
+            rows.append({"top": word["top"], "bottom": word["bottom"], "words": [word]})
+    lines = []
+    for row in rows:
+        segment: list[dict] = []
+        for word in sorted(row["words"], key=lambda w: w["x0"]):
+            if segment and word["x0"] - segment[-1]["x1"] > 1.2 * max(word["size"], segment[-1]["size"]):
+                lines.append(_line(segment, number))
+                segment = []
+            segment.append(word)
+        if segment:
+            lines.append(_line(segment, number))
+    lines.sort(key=lambda line: (round(line.top), line.x0))
+    return lines
+
+
+def _line(words: list[dict], page: int) -> Line:
+    sizes = Counter()
+    for word in words:
+        sizes[round(float(word["size"]), 1)] += len(word["text"])
+    size = sizes.most_common(1)[0][0]
+    main = [w for w in words if round(float(w["size"]), 1) >= size * 0.85] or words
+    baseline = max(w["bottom"] for w in main)
+    runs: list[Run] = []
+    text = ""
+    previous = None
+    for word in words:
+        superscript = float(word["size"]) < size * 0.85 and word["bottom"] < baseline - 0.15 * size
+        bold = bool(_BOLD.search(word["fontname"]))
+        italic = bool(_ITALIC.search(word["fontname"]))
+        gap = "" if previous is None or word["x0"] - previous["x1"] < 0.12 * size else " "
+        piece = gap + word["text"]
+        text += piece
+        if runs and (runs[-1].bold, runs[-1].italic, runs[-1].superscript) == (bold, italic, superscript):
+            runs[-1] = Run(runs[-1].text + piece, bold, italic, superscript)
+        else:
+            runs.append(Run(piece, bold, italic, superscript))
+        previous = word
+    plain = [run for run in runs if not run.superscript and run.text.strip()]
+    return Line(
+        text=text,
+        page=page,
+        x0=float(min(w["x0"] for w in words)),
+        top=float(min(w["top"] for w in main)),
+        x1=float(max(w["x1"] for w in words)),
+        bottom=float(baseline),
+        size=float(size),
+        bold=bool(plain) and all(run.bold for run in plain),
+        italic=bool(plain) and all(run.italic for run in plain),
+        runs=tuple(runs),
+    )
+
+
+def _mark_running(source: Source, heights: list[float]) -> None:
+    """Mark running headers and footers: a line in the top or bottom tenth of its page whose text
+    (digits aside) comes back at the same height on other pages, or a page number alone there."""
+    in_margin = []
+    for index, line in enumerate(source.lines):
+        height = heights[line.page - 1] if line.page - 1 < len(heights) else 842.0
+        if line.table < 0 and (line.bottom < 0.1 * height or line.top > 0.9 * height):
+            in_margin.append(index)
+    key = {i: (re.sub(r"\d+", "#", source.lines[i].text.strip()), round(source.lines[i].top / 4)) for i in in_margin}
+    pages_of = Counter()
+    for i in in_margin:
+        pages_of[key[i]] += 1
+    for i in in_margin:
+        line = source.lines[i]
+        text = line.text.strip()
+        page_number = bool(re.fullmatch(r"(?:[-–]\s*)?\d{1,4}(?:\s*[-–])?|\d{1,4}\s*(?:/|of|van)\s*\d{1,4}", text))
+        if page_number or (source.pages > 1 and pages_of[key[i]] >= 2):
+            source.lines[i] = _replace(line, running=True)
+
+
+# DOCX --------------------------------------------------------------------------------------------
+
+
+def _docx(data: bytes, limits: dict) -> Source:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    copy = _unpacked_docx(data, limits["unpacked"])
+    try:
+        document = docx.Document(copy)
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile):
+        raise _Refused("damaged") from None
+    except Exception as error:  # lxml's XMLSyntaxError and the like: a damaged part
+        if type(error).__module__.startswith(("lxml", "docx")):
+            raise _Refused("damaged") from None
+        raise
+    source = _DocxReader(document).read()
+    if source.pages > limits["pages"]:
+        raise _Refused("pages", pages=source.pages, max=limits["pages"])
+    if not any(line.text.strip() for line in source.lines):
+        raise _Refused("no_text")
+    return source
+
+
+def _unpacked_docx(data: bytes, unpacked: int) -> io.BytesIO:
+    """The DOCX's members, checked and copied (stored, uncompressed) into a new ZIP for python-docx."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise _Refused("damaged") from None
+    names = {m.filename for m in members}
+    if "[Content_Types].xml" not in names or "word/document.xml" not in names or len(members) > MAX_MEMBERS:
+        raise _Refused("damaged")
+    bomb = _Refused("bomb", mb=unpacked // (1024 * 1024))
+    if sum(m.file_size for m in members) > unpacked:
+        raise bomb
+    for m in members:
+        if m.file_size > 1024 * 1024 and m.file_size > MAX_RATIO * max(m.compress_size, 1):
+            raise bomb
+    copy = io.BytesIO()
+    budget = unpacked
+    try:
+        with zipfile.ZipFile(copy, "w", zipfile.ZIP_STORED) as out:
+            for m in members:
+                with archive.open(m) as member:
+                    content = member.read(budget + 1)  # the directory may lie: read no more than allowed
+                budget -= len(content)
+                if budget < 0:
+                    raise bomb
+                out.writestr(m.filename, content)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError):
+        raise _Refused("damaged") from None
+    copy.seek(0)
+    return copy
+
+
+_ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl")]
+_ROMAN += [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in _ROMAN:
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def _letters(n: int) -> str:
+    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+
+
+def _format_number(n: int, fmt: str) -> str:
+    if fmt == "lowerLetter":
+        return _letters(n)
+    if fmt == "upperLetter":
+        return _letters(n).upper()
+    if fmt == "lowerRoman":
+        return _roman(n)
+    if fmt == "upperRoman":
+        return _roman(n).upper()
+    if fmt == "none":
+        return ""
+    return str(n)
+
+
+class _DocxReader:
+    """Walks the body of a python-docx ``Document`` in order: paragraphs, tables (cell by cell)."""
+
+    def __init__(self, document):
+        from docx.oxml.ns import qn
+
+        self.qn = qn
+        self.document = document
+        self.source = Source(kind="docx", pages=1)
+        self.page = 1
+        self.index = 0
+        self.counters: dict[str, dict[int, int]] = {}
+        self.levels = self._numbering()
+        body = document.element.body
+        self.rendered_breaks = bool(body.xpath(".//w:lastRenderedPageBreak"))
+
+    def read(self) -> Source:
+        self._block(self.document.element.body, table=-1, cell=None)
+        self.source.pages = self.page
+        return self.source
+
+    # numbering: {numId: {ilvl: (start, numFmt, lvlText)}}
+    def _numbering(self):
+        qn = self.qn
+        try:
+            numbering = self.document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return {}
+        abstract = {}
+        for node in numbering.findall(qn("w:abstractNum")):
+            levels = {}
+            for lvl in node.findall(qn("w:lvl")):
+                ilvl = int(lvl.get(qn("w:ilvl"), "0"))
+                start = lvl.find(qn("w:start"))
+                fmt = lvl.find(qn("w:numFmt"))
+                text = lvl.find(qn("w:lvlText"))
+                levels[ilvl] = (
+                    int(start.get(qn("w:val"), "1")) if start is not None else 1,
+                    fmt.get(qn("w:val"), "decimal") if fmt is not None else "decimal",
+                    text.get(qn("w:val"), "") if text is not None else "",
+                )
+            abstract[node.get(qn("w:abstractNumId"))] = levels
+        nums = {}
+        for node in numbering.findall(qn("w:num")):
+            ref = node.find(qn("w:abstractNumId"))
+            levels = dict(abstract.get(ref.get(qn("w:val")) if ref is not None else None, {}))
+            for override in node.findall(qn("w:lvlOverride")):
+                ilvl = int(override.get(qn("w:ilvl"), "0"))
+                start = override.find(qn("w:startOverride"))
+                if start is not None and ilvl in levels:
+                    _s, fmt, text = levels[ilvl]
+                    levels[ilvl] = (int(start.get(qn("w:val"), "1")), fmt, text)
+            nums[node.get(qn("w:numId"))] = levels
+        return nums
+
+    def _num_pr(self, paragraph):
+        """(numId, ilvl) of a paragraph: its own numPr, else its style's (through the base styles)."""
+        qn = self.qn
+        ppr = paragraph.paragraph_format.element.pPr
+        num_pr = ppr.find(qn("w:numPr")) if ppr is not None else None
+        ilvl = None
+        if num_pr is not None:
+            level = num_pr.find(qn("w:ilvl"))
+            ilvl = int(level.get(qn("w:val"))) if level is not None else None
+            num = num_pr.find(qn("w:numId"))
+            if num is not None:
+                return num.get(qn("w:val")), ilvl or 0
+        style = paragraph.style
+        depth = 0
+        while style is not None and depth < 10:
+            sppr = style.element.pPr
+            node = sppr.find(qn("w:numPr")) if sppr is not None else None
+            if node is not None:
+                num = node.find(qn("w:numId"))
+                level = node.find(qn("w:ilvl"))
+                if num is not None:
+                    return num.get(qn("w:val")), ilvl if ilvl is not None else (
+                        int(level.get(qn("w:val"))) if level is not None else 0
+                    )
+            style = style.base_style
+            depth += 1
+        return None
+
+    def _label(self, paragraph) -> tuple[str, int]:
+        """The number or bullet Word prints before the paragraph, and its level (-1: none)."""
+        found = self._num_pr(paragraph)
+        if found is None:
+            return "", -1
+        num_id, ilvl = found
+        levels = self.levels.get(num_id)
+        if not levels or num_id == "0" or ilvl not in levels:
+            return "", -1
+        start, fmt, text = levels[ilvl]
+        counters = self.counters.setdefault(num_id, {})
+        counters[ilvl] = counters.get(ilvl, start - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+        if fmt == "bullet":
+            return "•", ilvl
+
+        def level_number(match):
+            k = int(match.group(1)) - 1
+            level_start, level_fmt, _text = levels.get(k, (1, "decimal", ""))
+            return _format_number(counters.get(k, level_start), level_fmt)
+
+        return re.sub(r"%(\d)", level_number, text), ilvl
+
+    def _block(self, element, table: int, cell):
+        qn = self.qn
+        for child in element.iterchildren():
+            if child.tag == qn("w:p"):
+                self._paragraph(child, table, cell)
+            elif child.tag == qn("w:tbl"):
+                if table >= 0:  # a table in a cell: its text belongs to the cell
+                    for tc in child.iter(qn("w:tc")):
+                        self._block(tc, table, cell)
+                else:
+                    self._table(child)
+            elif child.tag == qn("w:sdt"):
+                content = child.find(qn("w:sdtContent"))
+                if content is not None:
+                    self._block(content, table, cell)
+
+    def _paragraph(self, p, table: int, cell) -> Line | None:
+        from docx.text.paragraph import Paragraph
+
+        qn = self.qn
+        paragraph = Paragraph(p, self.document)
+        ppr = p.pPr
+        if ppr is not None and ppr.find(qn("w:pageBreakBefore")) is not None and not self.rendered_breaks:
+            self.page += 1
+        rendered = "./w:r/w:lastRenderedPageBreak|./w:hyperlink/w:r/w:lastRenderedPageBreak"
+        if self.rendered_breaks and self.index > 0 and p.xpath(rendered):
+            self.page += 1
+        label, level = self._label(paragraph)
+        runs: list[Run] = []
+        page = self.page
+        for item in paragraph.iter_inner_content():
+            item_runs = item.runs if hasattr(item, "runs") else [item]
+            for run in item_runs:
+                text = run.text.replace("\t", " ")
+                if text:
+                    bold = self._bold(run, paragraph)
+                    italic = bool(run.italic if run.italic is not None else self._style_font(paragraph.style, "italic"))
+                    superscript = bool(run.font.superscript)
+                    if runs and (runs[-1].bold, runs[-1].italic, runs[-1].superscript) == (bold, italic, superscript):
+                        runs[-1] = Run(runs[-1].text + text, bold, italic, superscript)
+                    else:
+                        runs.append(Run(text, bold, italic, superscript))
+                if not self.rendered_breaks and run.element.xpath("./w:br[@w:type='page']"):
+                    self.page += 1
+            if hasattr(item, "url") and item.url:
+                self.source.links.append(
+                    Link(item.url, page, 0.0, float(self.index), 0.0, float(self.index + 1), item.text)
+                )
+        if label:
+            runs.insert(0, Run(label + " "))
+        text = "".join(run.text for run in runs)
+        style = paragraph.style.name if paragraph.style is not None else ""
+        indent = paragraph.paragraph_format.left_indent
+        x0 = float(indent.pt) if indent is not None else (18.0 * (level + 1) if level >= 0 else 0.0)
+        size = self._size(paragraph, runs)
+        plain = [run for run in runs if run.text.strip() and not run.superscript]
+        line = Line(
+            text=text,
+            page=page,
+            x0=x0,
+            top=float(self.index),
+            x1=0.0,
+            bottom=float(self.index + 1),
+            size=size,
+            bold=bool(plain) and all(run.bold for run in plain[1 if label else 0 :] or plain),
+            italic=bool(plain) and all(run.italic for run in plain),
+            runs=tuple(runs),
+            table=table,
+            cell=cell,
+            style=style or "",
+        )
+        self.index += 1
+        if text.strip():
+            self.source.lines.append(line)
+        return line
+
+    def _style_font(self, style, name):
+        depth = 0
+        while style is not None and depth < 10:
+            value = getattr(style.font, name)
+            if value is not None:
+                return value
+            style = style.base_style
+            depth += 1
+        return None
+
+    def _bold(self, run, paragraph) -> bool:
+        if run.bold is not None:
+            return bool(run.bold)
+        if run.style is not None and run.style.font.bold is not None:
+            return bool(run.style.font.bold)
+        return bool(self._style_font(paragraph.style, "bold"))
+
+    def _size(self, paragraph, runs) -> float:
+        for run in paragraph.runs:
+            if run.text.strip() and run.font.size is not None:
+                return float(run.font.size.pt)
+        size = self._style_font(paragraph.style, "size")
+        return float(size.pt) if size is not None else 11.0
+
+    def _table(self, tbl):
+        qn = self.qn
+        index = len(self.source.tables)
+        table = Table(page=self.page, rows=[], top=float(self.index))
+        self.source.tables.append(table)
+        for r, tr in enumerate(tbl.findall(qn("w:tr"))):
+            row: list[str] = []
+            for tc in tr.findall(qn("w:tc")):
+                tcpr = tc.find(qn("w:tcPr"))
+                span = 1
+                continued = False
+                if tcpr is not None:
+                    grid = tcpr.find(qn("w:gridSpan"))
+                    span = int(grid.get(qn("w:val"), "1")) if grid is not None else 1
+                    merge = tcpr.find(qn("w:vMerge"))
+                    continued = merge is not None and merge.get(qn("w:val"), "continue") == "continue"
+                first = len(self.source.lines)
+                self._block(tc, index, (r, len(row)))
+                texts = [line.text for line in self.source.lines[first:]]
+                row.append("" if continued else "\n".join(texts))
+                row.extend([""] * (span - 1))
+            table.rows.append(row)
+        table.bottom = float(max(self.index - 1, 0))
