@@ -12,7 +12,7 @@ READABLE = {filetypes.PDF, filetypes.DOCX}
 
 
 def max_bytes() -> int:
-    return getattr(settings, "READING_MAX_BYTES", 20 * 1024 * 1024)
+    return settings.READING_MAX_BYTES
 
 
 class DocumentForm(forms.Form):

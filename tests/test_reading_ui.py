@@ -6,6 +6,7 @@ the reading itself (the task worker with the real readers) in the tests that upl
 
 import hashlib
 import html
+import io
 
 import pytest
 import yaml
@@ -191,27 +192,41 @@ def test_a_reading_is_its_uploaders_and_the_administrators_only(client, uploader
     assert ManagementResponse.objects.count() == 0
 
 
+def scanned_pdf():
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (600, 800), "white").save(out, "PDF")
+    return out.getvalue()
+
+
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("kapot.pdf", b"%PDF-1.7\n%%EOF\n", "beschadigd"),
+        ("scan.pdf", scanned_pdf(), "Er staat geen tekst in dit document"),
+    ],
+)
 def test_a_document_the_reader_cannot_read_leaves_its_message_next_to_the_file_field_and_nothing_else(
-    client, django_user_model, roles
+    client, django_user_model, roles, name, content, message
 ):
     user = make_user(django_user_model, "erik", roles[EVALUATION_STAFF])
     client.force_login(user)
-    # A PDF with nothing to read: a header and no body (damaged). The reader says why, in the worker.
-    upload(client, "kapot.pdf", b"%PDF-1.7\n%%EOF\n")
+    upload(client, name, content)
     reading = Reading.objects.get()
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     reading.refresh_from_db()
     assert reading.state == "failed"
-    assert reading.error
+    assert message in reading.error  # the reader's own message (reading.source.Unreadable)
     assert (Original.objects.count(), stored_files(), ManagementResponse.objects.count()) == (0, [], 0)
     answer = client.get(reading.get_absolute_url())
     page = html.unescape(answer.content.decode())
     assert answer.status_code == 422
     assert "Er is niets bewaard" in page
-    after_field = page.split('name="document-file"')[1][:800]
-    before_field = page.split('name="document-file"')[0][-800:]
-    assert html.unescape(reading.error) in before_field + after_field
+    field = page.split('name="document-file"')[0].rsplit('class="field"', 1)[1] + page.split('name="document-file"')[1][:800]
+    assert message in field
+    assert '<meta http-equiv="refresh"' not in page
 
 
 # --- The review -----------------------------------------------------------------------------------
