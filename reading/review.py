@@ -62,7 +62,7 @@ RESPONSE_FIELDS = [
     Spec("organisation", _("Organisatie")),
     Spec("slug", _("Slug")),
     Spec("evaluation.title", _("Evaluatie")),
-    Spec("evaluation.evaluators", _("Evaluatoren")),
+    Spec("evaluation.evaluators", _("Evaluatoren"), AREA),
     Spec("evaluation.delivered_on", _("Opgeleverd op (JJJJ-MM-DD of JJJJ-MM)")),
     Spec("published_on", _("Datum van het document (JJJJ-MM-DD of JJJJ-MM)")),
     Spec("language", _("Taal van het document"), CHOICE, _languages),
@@ -101,6 +101,12 @@ class Field:
     choices: list = field(default_factory=list)
     unread: bool = False
     problems: list = field(default_factory=list)
+
+    @property
+    def rows(self):
+        """A textarea's height: its text, about 60 characters a row, within 3 to 14 rows."""
+        lines = sum(1 + len(line) // 60 for line in self.value.splitlines()) if self.value else 0
+        return min(14, max(3, lines + 1))
 
     @property
     def id(self):

@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
@@ -31,6 +32,8 @@ from .forms import DocumentForm
 from .models import Original, Reading
 
 RETRY_SECONDS = 2
+# The shapes the readers know (reading/readers), as the review page names them.
+SHAPES = {"table": _lazy("tabel"), "matrix": _lazy("matrix")}
 
 
 def new_page_context(request):
@@ -140,7 +143,7 @@ def _review(request, reading, found, *, problems=None, stale=False, status=200):
         "reading": reading,
         "items": items,
         "notes": found.get("notes") or [],
-        "shape": found.get("shape") or "",
+        "shape": SHAPES.get(found.get("shape") or "", found.get("shape") or ""),
         "unread_count": sum(1 for item in items for f in item.fields if f.unread),
         "problem_count": sum(len(item.problems) for item in items) + len(general),
         "general_problems": general,
