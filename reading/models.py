@@ -53,6 +53,9 @@ class Original(models.Model):
         return self.file_name
 
     def get_absolute_url(self):
+        """Its download under the response it is attached to (none before the review is accepted)."""
+        if self.response is None:
+            return ""
         return reverse("reading:original", kwargs={"slug": self.response.slug, "pk": self.pk})
 
 

@@ -17,6 +17,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action
@@ -212,7 +213,7 @@ def _set(item: Item, key: str, value: str) -> None:
             progress[-1]["comment"] = value
         elif value:
             # A comment the reader missed and the reviewer typed: the log's first entry, dated today.
-            today = datetime.date.today().isoformat()
+            today = timezone.localdate().isoformat()
             progress.append({"date": today, "status": data.get("status") or "", "comment": value, "by": ""})
         return
     if key == "actions":

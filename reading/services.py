@@ -43,9 +43,7 @@ def start_reading(*, upload, file_type, layout: str, user) -> Reading:
                 sha256=storage_sha256(upload),
                 uploaded_by=user,
             )
-            reading = Reading.objects.create(
-                original=original, file_name=upload.name, layout=layout, created_by=user
-            )
+            reading = Reading.objects.create(original=original, file_name=upload.name, layout=layout, created_by=user)
             # The task row is written in this transaction too (the database backend): both or neither.
             read_document_task.enqueue(str(reading.pk))
     except Exception:

@@ -125,10 +125,13 @@ def review_page(request, pk):
     except InterchangeError as exc:
         return _review(request, reading, found, problems=exc.errors, status=INVALID)
     except SlugExists:
-        problem = "review:0: response.slug: " + _("Er bestaat al een managementresponse met deze slug; kies een andere.")
+        problem = "review:0: response.slug: " + _(
+            "Er bestaat al een managementresponse met deze slug; kies een andere."
+        )
         return _review(request, reading, found, problems=[problem], status=INVALID)
     messages.success(
-        request, _("Ontwerp aangemaakt uit %(file)s. Het oorspronkelijke document hangt eraan.") % {"file": reading.file_name}
+        request,
+        _("Ontwerp aangemaakt uit %(file)s. Het oorspronkelijke document hangt eraan.") % {"file": reading.file_name},
     )
     return redirect(response)
 

@@ -586,9 +586,7 @@ def reading_world(user, response):
 
     waiting = start("mr-2024-07.pdf")
     read = start("gelezen.pdf")
-    Reading.objects.filter(pk=read.pk).update(
-        state="read", found=services.found_as_json(found_from_interchange(SEED))
-    )
+    Reading.objects.filter(pk=read.pk).update(state="read", found=services.found_as_json(found_from_interchange(SEED)))
     attached = start("origineel.pdf").original
     Original.objects.filter(pk=attached.pk).update(response=response)
     return waiting, read, attached

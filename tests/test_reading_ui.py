@@ -100,9 +100,18 @@ def test_a_pdf_is_stored_with_its_sha256_and_its_reading_queued(client, uploader
     assert answer.status_code == 302
     assert answer["Location"] == reading.get_absolute_url()
     original = reading.original
-    assert (original.file_name, original.size, original.content_type) == ("verslag.pdf", len(PDF_BYTES), "application/pdf")
+    assert (original.file_name, original.size, original.content_type) == (
+        "verslag.pdf",
+        len(PDF_BYTES),
+        "application/pdf",
+    )
     assert original.sha256 == hashlib.sha256(PDF_BYTES).hexdigest()
-    assert (original.uploaded_by, original.response, reading.layout, reading.state) == (uploader, None, "table", "waiting")
+    assert (original.uploaded_by, original.response, reading.layout, reading.state) == (
+        uploader,
+        None,
+        "table",
+        "waiting",
+    )
     assert evidence_storage().open(original.storage_key).read() == PDF_BYTES
     assert DBTaskResult.objects.filter(task_path="reading.tasks.read_document_task", status="READY").count() == 1
     assert ManagementResponse.objects.count() == 0
@@ -174,7 +183,9 @@ def test_the_progress_page_waits_with_202_and_polls_its_fragment_with_htmx(clien
     assert fragment.content.decode().lstrip().startswith('<div class="reading-status"')
     Reading.objects.filter(pk=reading.pk).update(state="reading", progress=10)
     assert 'value="10"' in client.get(reading.get_absolute_url()).content.decode()
-    Reading.objects.filter(pk=reading.pk).update(state="read", found=services.found_as_json(found_from_interchange(SEED)))
+    Reading.objects.filter(pk=reading.pk).update(
+        state="read", found=services.found_as_json(found_from_interchange(SEED))
+    )
     review = reverse("reading:review", kwargs={"pk": reading.pk})
     assert client.get(reading.get_absolute_url())["Location"] == review
     assert client.get(reading.get_absolute_url(), headers={"HX-Request": "true"})["HX-Redirect"] == review
@@ -224,7 +235,10 @@ def test_a_document_the_reader_cannot_read_leaves_its_message_next_to_the_file_f
     page = html.unescape(answer.content.decode())
     assert answer.status_code == 422
     assert "Er is niets bewaard" in page
-    field = page.split('name="document-file"')[0].rsplit('class="field"', 1)[1] + page.split('name="document-file"')[1][:800]
+    field = (
+        page.split('name="document-file"')[0].rsplit('class="field"', 1)[1]
+        + page.split('name="document-file"')[1][:800]
+    )
     assert message in field
     assert '<meta http-equiv="refresh"' not in page
 
@@ -247,7 +261,8 @@ def test_the_review_shows_every_item_with_its_page_and_marks_what_was_not_read(c
     assert actions > 5  # the actions and their parts, each an item
     assert page.count('class="fieldset review-item') == 1 + len(seed["response"].get("chapters") or []) + 19 + actions
     assert Action.objects.count() == 0  # nothing imported yet
-    assert "p. 1</span>" in page and "p. 3</span>" in page
+    assert "p. 1</span>" in page
+    assert "p. 3</span>" in page
     # Every recommendation's fields and every action's fields are there.
     values = form_values(page)
     assert values["recommendations[0].location"] == "p. 190"
@@ -371,7 +386,9 @@ def test_a_matrix_review_shows_time_frames_units_and_latest_comments(client, upl
     units = [v for k, v in values.items() if k.endswith(".responsible_units") and v]
     frames = [v for k, v in values.items() if k.endswith(".time_frame") and v]
     comments = [v for k, v in values.items() if k.endswith(".comment") and v]
-    assert units and frames and comments
+    assert units
+    assert frames
+    assert comments
     assert 'lang="en"' in page
 
 
@@ -403,7 +420,8 @@ def test_the_original_downloads_for_whoever_may_read_the_response(client, create
     assert "sandbox" in answer["Content-Security-Policy"]
     # The document page names it with its SHA-256.
     page = client.get(created.response.get_absolute_url()).content.decode()
-    assert f'href="{url}"' in page and created.sha256 in page
+    assert f'href="{url}"' in page
+    assert created.sha256 in page
 
 
 def test_the_original_of_a_draft_is_404_for_others_and_the_address_must_name_its_response(
