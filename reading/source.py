@@ -61,6 +61,7 @@ class Run:
     bold: bool = False
     italic: bool = False
     superscript: bool = False
+    uri: str = ""  # the target of the hyperlink the text is in
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class Line:
     table: int = -1  # index of the table it sits in (Source.tables), -1 outside tables
     cell: tuple[int, int] | None = None  # (row, column) in that table
     running: bool = False  # a running header or footer, or a page number
+    footnote: bool = False  # in the footnote area at the foot of a page (its text is in Source.notes)
     style: str = ""  # DOCX: the paragraph's style name ("Heading 2", "List Bullet")
 
 
@@ -120,10 +122,11 @@ class Source:
     tables: list[Table] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     page_height: float = 0.0  # PDF: of the first page, in points
+    notes: dict[str, str] = field(default_factory=dict)  # footnotes: number as printed -> text
 
     def body(self) -> list[Line]:
-        """The lines without running headers, footers and page numbers."""
-        return [line for line in self.lines if not line.running]
+        """The lines without running headers, footers, page numbers and footnotes."""
+        return [line for line in self.lines if not line.running and not line.footnote]
 
     def table_lines(self, index: int) -> list[Line]:
         return [line for line in self.lines if line.table == index]
@@ -159,8 +162,16 @@ def read_source(data: bytes, filename: str) -> Source:
     seconds = _limit("READING_SECONDS", 120.0)
     memory = _limit("READING_MEMORY_MIB", 1024)
     try:
+        # The fork server is shared with the PDF renderer: whichever starts it names what it
+        # preloads, so both are named here (the renderer's, and the reading libraries).
         result = bounded.run(
-            "reading.source:parse", kind, data, limits, seconds=seconds, memory_mib=memory, preload=["reading.source"]
+            "reading.child:parse",
+            kind,
+            data,
+            limits,
+            seconds=seconds,
+            memory_mib=memory,
+            preload=["document.render_process", "reading.child"],
         )
     except bounded.TimeLimit:
         raise Unreadable(
@@ -317,30 +328,83 @@ def _pdf_source(pdf, pages: int) -> Source:
                 for c, box in enumerate(row.cells):
                     if box is not None:
                         cell_boxes.append((first + index, r, c, box))
-        for line in _page_lines(page, number):
+        links = []
+        for link in page.hyperlinks:
+            uri = link.get("uri")
+            if uri:
+                box = (float(link["x0"]), float(link["top"]), float(link["x1"]), float(link["bottom"]))
+                links.append(Link(str(uri), number, *box))
+        source.links.extend(links)
+        for line in _page_lines(page, number, links):
             where = _cell_of(line, cell_boxes)
             if where is not None:
                 line = _replace(line, table=where[0], cell=(where[1], where[2]))
             source.lines.append(line)
-        for link in page.hyperlinks:
-            uri = link.get("uri")
-            if uri:
-                source.links.append(
-                    Link(
-                        str(uri),
-                        number,
-                        float(link["x0"]),
-                        float(link["top"]),
-                        float(link["x1"]),
-                        float(link["bottom"]),
-                    )
-                )
         page.flush_cache()  # pdfplumber keeps every page's objects otherwise
     if not any(line.text.strip() for line in source.lines):
         raise _Refused("no_text")
     source.page_height = heights[0] if heights else 0.0
     _mark_running(source, heights)
+    _mark_footnotes(source)
     return source
+
+
+_NOTE_START = re.compile(r"(\d{1,3})\s+(\S.*)")
+
+
+def _mark_footnotes(source: Source) -> None:
+    """Mark the footnote area of each page: the small lines (at most 85% of the body's size) after
+    the last line of normal size, outside tables, the first starting with the note's number. Their
+    text goes to ``Source.notes`` by number; the calls are the superscript runs of the body."""
+    body_size = _body_size(source.lines)
+    if not body_size:
+        return
+    calls = {run.text.strip() for line in source.lines for run in line.runs if run.superscript}
+    by_page: dict[int, list[int]] = {}
+    for index, line in enumerate(source.lines):
+        if not line.running:
+            by_page.setdefault(line.page, []).append(index)
+    for indexes in by_page.values():
+        tail = []
+        for index in reversed(indexes):
+            line = source.lines[index]
+            if line.table >= 0 or line.size > 0.85 * body_size:
+                break
+            tail.append(index)
+        tail.reverse()
+        while tail and not _starts_note(source.lines[tail[0]], calls):
+            tail.pop(0)
+        current = None
+        for index in tail:
+            line = source.lines[index]
+            match = _NOTE_START.fullmatch(line.text.strip())
+            if match and match.group(1) in calls and match.group(1) not in source.notes:
+                current = match.group(1)
+                source.notes[current] = match.group(2)
+            elif current is not None:
+                source.notes[current] = join_lines(source.notes[current], line.text.strip())
+            source.lines[index] = _replace(line, footnote=True)
+
+
+def _body_size(lines: list[Line]) -> float:
+    """The size most of the text outside tables is printed in."""
+    sizes: Counter = Counter()
+    for line in lines:
+        if not line.running and line.table < 0:
+            sizes[round(line.size, 1)] += len(line.text)
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def _starts_note(line: Line, calls) -> bool:
+    match = _NOTE_START.fullmatch(line.text.strip())
+    return bool(match) and match.group(1) in calls
+
+
+def join_lines(text: str, more: str) -> str:
+    """Two printed lines as one text: with a space, or without after a word broken at its hyphen."""
+    if text.endswith("-") and len(text) > 1 and text[-2].isalpha() and more[:1].isalpha():
+        return text + more
+    return f"{text} {more}" if text else more
 
 
 def _replace(line: Line, **changes) -> Line:
@@ -358,10 +422,16 @@ def _cell_of(line: Line, cell_boxes):
     return None
 
 
-def _page_lines(page, number: int) -> list[Line]:
+def _page_lines(page, number: int, links: list[Link]) -> list[Line]:
     words = page.extract_words(
-        keep_blank_chars=False, use_text_flow=False, extra_attrs=["fontname", "size"], x_tolerance=1.5
+        keep_blank_chars=False,
+        use_text_flow=False,
+        extra_attrs=["fontname", "size"],
+        x_tolerance=1.5,
+        return_chars=bool(links),
     )
+    if links:  # a link may cover part of a word ("link;"): split such words at the link's edge
+        words = [piece for word in words for piece in _split_at_links(word, links)]
     # Rows of words: a word joins the row whose main words its middle lies within (a raised
     # footnote call joins its line; a line of the next column at the same height too, split below).
     rows: list[dict] = []
@@ -378,16 +448,46 @@ def _page_lines(page, number: int) -> list[Line]:
         segment: list[dict] = []
         for word in sorted(row["words"], key=lambda w: w["x0"]):
             if segment and word["x0"] - segment[-1]["x1"] > 1.2 * max(word["size"], segment[-1]["size"]):
-                lines.append(_line(segment, number))
+                lines.append(_line(segment, number, links))
                 segment = []
             segment.append(word)
         if segment:
-            lines.append(_line(segment, number))
+            lines.append(_line(segment, number, links))
     lines.sort(key=lambda line: (round(line.top), line.x0))
     return lines
 
 
-def _line(words: list[dict], page: int) -> Line:
+def _split_at_links(word: dict, links: list[Link]) -> list[dict]:
+    chars = word.get("chars") or []
+    targets = [_uri_at(char, links) for char in chars]
+    if len(set(targets)) <= 1:
+        return [word]
+    pieces = []
+    start = 0
+    for index in range(1, len(chars) + 1):
+        if index == len(chars) or targets[index] != targets[start]:
+            part = chars[start:index]
+            piece = dict(word)
+            piece.update(
+                text="".join(char["text"] for char in part),
+                x0=min(char["x0"] for char in part),
+                x1=max(char["x1"] for char in part),
+            )
+            pieces.append(piece)
+            start = index
+    return pieces
+
+
+def _uri_at(word, links: list[Link]) -> str:
+    x = (word["x0"] + word["x1"]) / 2
+    y = (word["top"] + word["bottom"]) / 2
+    for link in links:
+        if link.x0 - 0.5 <= x <= link.x1 + 0.5 and link.top - 0.5 <= y <= link.bottom + 0.5:
+            return link.uri
+    return ""
+
+
+def _line(words: list[dict], page: int, links: list[Link]) -> Line:
     sizes = Counter()
     for word in words:
         sizes[round(float(word["size"]), 1)] += len(word["text"])
@@ -401,13 +501,18 @@ def _line(words: list[dict], page: int) -> Line:
         superscript = float(word["size"]) < size * 0.85 and word["bottom"] < baseline - 0.15 * size
         bold = bool(_BOLD.search(word["fontname"]))
         italic = bool(_ITALIC.search(word["fontname"]))
+        uri = _uri_at(word, links) if links else ""
         gap = "" if previous is None or word["x0"] - previous["x1"] < 0.12 * size else " "
-        piece = gap + word["text"]
-        text += piece
-        if runs and (runs[-1].bold, runs[-1].italic, runs[-1].superscript) == (bold, italic, superscript):
-            runs[-1] = Run(runs[-1].text + piece, bold, italic, superscript)
+        text += gap + word["text"]
+        style = (bold, italic, superscript, uri)
+        if runs and (runs[-1].bold, runs[-1].italic, runs[-1].superscript, runs[-1].uri) == style:
+            runs[-1] = Run(runs[-1].text + gap + word["text"], *style)
+        elif gap and runs:  # the space stays with the run before: a link's text starts at its first word
+            last = runs[-1]
+            runs[-1] = Run(last.text + gap, last.bold, last.italic, last.superscript, last.uri)
+            runs.append(Run(word["text"], *style))
         else:
-            runs.append(Run(piece, bold, italic, superscript))
+            runs.append(Run(word["text"], *style))
         previous = word
     plain = [run for run in runs if not run.superscript and run.text.strip()]
     return Line(
@@ -425,12 +530,12 @@ def _line(words: list[dict], page: int) -> Line:
 
 
 def _mark_running(source: Source, heights: list[float]) -> None:
-    """Mark running headers and footers: a line in the top or bottom tenth of its page whose text
+    """Mark running headers and footers: a line in the top or bottom margin of its page whose text
     (digits aside) comes back at the same height on other pages, or a page number alone there."""
     in_margin = []
     for index, line in enumerate(source.lines):
         height = heights[line.page - 1] if line.page - 1 < len(heights) else 842.0
-        if line.table < 0 and (line.bottom < 0.1 * height or line.top > 0.9 * height):
+        if line.table < 0 and (line.top < 0.075 * height or line.top > 0.93 * height):
             in_margin.append(index)
     key = {i: (re.sub(r"\d+", "#", source.lines[i].text.strip()), round(source.lines[i].top / 4)) for i in in_margin}
     pages_of = Counter()
@@ -547,6 +652,31 @@ class _DocxReader:
         self.levels = self._numbering()
         body = document.element.body
         self.rendered_breaks = bool(body.xpath(".//w:lastRenderedPageBreak"))
+        self.footnotes = self._footnotes()
+
+    def _footnotes(self) -> dict[str, str]:
+        """The footnotes part's notes: {w:id: text} (python-docx has no footnote API)."""
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+        from docx.oxml import parse_xml
+
+        qn = self.qn
+        for rel in self.document.part.rels.values():
+            if rel.reltype == RT.FOOTNOTES and not rel.is_external:
+                root = parse_xml(rel.target_part.blob)
+                notes = {}
+                for note in root.findall(qn("w:footnote")):
+                    if note.get(qn("w:type")) in ("separator", "continuationSeparator", "continuationNotice"):
+                        continue
+                    paragraphs = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in note.iter(qn("w:p"))]
+                    notes[note.get(qn("w:id"))] = "\n\n".join(p.strip() for p in paragraphs if p.strip())
+                return notes
+        return {}
+
+    def _note(self, note_id) -> str:
+        """The number Word prints for a footnote reference (notes are numbered in order of their call)."""
+        number = str(len(self.source.notes) + 1)
+        self.source.notes[number] = self.footnotes.get(note_id, "")
+        return number
 
     def read(self) -> Source:
         self._block(self.document.element.body, table=-1, cell=None)
@@ -671,16 +801,22 @@ class _DocxReader:
         page = self.page
         for item in paragraph.iter_inner_content():
             item_runs = item.runs if hasattr(item, "runs") else [item]
+            uri = (getattr(item, "url", "") or "") if hasattr(item, "runs") else ""
             for run in item_runs:
                 text = run.text.replace("\t", " ")
+                superscript = bool(run.font.superscript)
+                reference = run.element.find(qn("w:footnoteReference"))
+                if reference is not None:
+                    text = self._note(reference.get(qn("w:id")))
+                    superscript = True
                 if text:
                     bold = self._bold(run, paragraph)
                     italic = bool(run.italic if run.italic is not None else self._style_font(paragraph.style, "italic"))
-                    superscript = bool(run.font.superscript)
-                    if runs and (runs[-1].bold, runs[-1].italic, runs[-1].superscript) == (bold, italic, superscript):
-                        runs[-1] = Run(runs[-1].text + text, bold, italic, superscript)
+                    style = (bold, italic, superscript, uri)
+                    if runs and (runs[-1].bold, runs[-1].italic, runs[-1].superscript, runs[-1].uri) == style:
+                        runs[-1] = Run(runs[-1].text + text, *style)
                     else:
-                        runs.append(Run(text, bold, italic, superscript))
+                        runs.append(Run(text, *style))
                 if not self.rendered_breaks and run.element.xpath("./w:br[@w:type='page']"):
                     self.page += 1
             if hasattr(item, "url") and item.url:

@@ -1,4 +1,6 @@
 """The shapes the product reads (docs/reading.md). Each reader module has ``score(source) -> float``
 (0 to 1: how much the document looks like its shape) and ``read(source) -> Found``."""
 
-READERS: list = []
+from . import table
+
+READERS: list = [table]
