@@ -14,7 +14,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
@@ -33,7 +33,7 @@ from .models import Original, Reading
 
 RETRY_SECONDS = 2
 # The shapes the readers know (reading/readers), as the review page names them.
-SHAPES = {"table": _lazy("tabel"), "matrix": _lazy("matrix")}
+SHAPES = {"table": pgettext_lazy("shape", "tabel"), "matrix": pgettext_lazy("shape", "matrix")}
 
 
 def new_page_context(request):
