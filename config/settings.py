@@ -289,6 +289,9 @@ READING_MAX_PAGES = int(os.environ.get("READING_MAX_PAGES", "300"))
 READING_MAX_UNPACKED_BYTES = int(os.environ.get("READING_MAX_UNPACKED_BYTES", str(100 * 1024 * 1024)))
 READING_SECONDS = float(os.environ.get("READING_SECONDS", "120"))
 READING_MEMORY_MIB = int(os.environ.get("READING_MEMORY_MIB", "1024"))
+# "pdfium" (pypdfium2: characters, links, paths; pdfplumber's table finder) or "pdfplumber" (pdfminer,
+# about three times slower; the same lines and tables).
+READING_PDF_ENGINE = os.environ.get("READING_PDF_ENGINE", "pdfium")
 
 # Django 6.1 mailers: the console in development, SMTP (EMAIL_HOST, ...) in production.
 MAILERS: dict[str, dict[str, Any]] = {

@@ -90,11 +90,16 @@ def _child(connection, function, args, memory_bytes, seconds):
     connection.close()
 
 
+# Modules the fork server preloads beside those a call names: an app that runs work here adds its
+# own in ``AppConfig.ready()`` (the server is shared: whichever call starts it names what it loads).
+PRELOAD: list[str] = []
+
+
 def run(function, *args, seconds: float, memory_mib: int, preload=()):
     """``function(*args)`` in a child of the fork server, within ``seconds`` and ``memory_mib`` MiB
     (see the module). ``preload``: modules the fork server imports when it starts."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(list(preload))  # for the server's start (the first call)
+    context.set_forkserver_preload(list(dict.fromkeys([*preload, *PRELOAD])))  # for the server's start
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(
         target=_child, args=(sender, function, args, memory_mib * 1024 * 1024, seconds), daemon=True

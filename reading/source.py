@@ -158,12 +158,13 @@ def read_source(data: bytes, filename: str) -> Source:
     limits = {
         "pages": _limit("READING_MAX_PAGES", 300),
         "unpacked": _limit("READING_MAX_UNPACKED_BYTES", 100 * 1024 * 1024),
+        "engine": _limit("READING_PDF_ENGINE", "pdfium"),
     }
     seconds = _limit("READING_SECONDS", 120.0)
     memory = _limit("READING_MEMORY_MIB", 1024)
     try:
         # The fork server is shared with the PDF renderer: whichever starts it names what it
-        # preloads, so both are named here (the renderer's, and the reading libraries).
+        # preloads, so the renderer's is named here too (reading.child is in bounded.PRELOAD).
         result = bounded.run(
             "reading.child:parse",
             kind,
@@ -288,6 +289,8 @@ def _pdf(data: bytes, limits: dict) -> Source:
         raise _Refused("damaged")
     if pages > limits["pages"]:
         raise _Refused("pages", pages=pages, max=limits["pages"])
+    if limits.get("engine", "pdfium") == "pdfium":
+        return _pdfium_source(data, pages)
     from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
     try:
@@ -407,6 +410,187 @@ def join_lines(text: str, more: str) -> str:
     return f"{text} {more}" if text else more
 
 
+def _pdfium_source(data: bytes, pages: int) -> Source:
+    """The PDF through pdfium (C, about ten times pdfminer's speed): characters with their boxes,
+    fonts and sizes, link annotations, and the page's paths, whose edges pdfplumber's table finder
+    (``TableFinder``, its "lines" strategy) turns into table cells."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(data)
+    source = Source(kind="pdf", pages=pages)
+    heights = []
+    try:
+        for number in range(1, pages + 1):
+            page = document[number - 1]
+            try:
+                height = float(page.get_height())
+                heights.append(height)
+                words = _pdfium_words(page, height)
+                links = _pdfium_links(document, page, number, height)
+                source.links.extend(links)
+                tables = _pdfium_tables(page, height)
+                first = len(source.tables)
+                cell_boxes = []
+                for index, table in enumerate(tables):
+                    x0, top, x1, bottom = table.bbox
+                    source.tables.append(Table(number, [], float(x0), float(top), float(x1), float(bottom)))
+                    for r, row in enumerate(table.rows):
+                        source.tables[-1].rows.append([""] * len(row.cells))
+                        for c, box in enumerate(row.cells):
+                            if box is not None:
+                                cell_boxes.append((first + index, r, c, box))
+                for line in _lines_of_words(words, number, links):
+                    where = _cell_of(line, cell_boxes)
+                    if where is not None:
+                        line = _replace(line, table=where[0], cell=(where[1], where[2]))
+                        row = source.tables[where[0]].rows[where[1]]
+                        row[where[2]] = f"{row[where[2]]}\n{line.text}" if row[where[2]] else line.text
+                    source.lines.append(line)
+            finally:
+                page.close()
+    finally:
+        document.close()
+    if not any(line.text.strip() for line in source.lines):
+        raise _Refused("no_text")
+    source.page_height = heights[0] if heights else 0.0
+    _mark_running(source, heights)
+    _mark_footnotes(source)
+    return source
+
+
+def _pdfium_words(page, height: float) -> list[dict]:
+    """The page's words as pdfplumber's ``extract_words`` gives them (x_tolerance 1.5, split where
+    the font or size changes), each with its characters."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    text = page.get_textpage()
+    words: list[dict] = []
+    try:
+        count = text.count_chars()
+        name = ctypes.create_string_buffer(256)
+        flags = ctypes.c_int()
+        matrix = raw.FS_MATRIX()
+        fonts: dict[bytes, str] = {}
+        current: dict | None = None
+        for index in range(count):
+            code = raw.FPDFText_GetUnicode(text.raw, index)
+            if code in (0x20, 0x0A, 0x0D, 0xA0, 0x09) or raw.FPDFText_IsGenerated(text.raw, index) == 1:
+                current = None
+                continue
+            if code in (0x200B, 0xAD, 0xFFFE):  # zero-width break opportunities, soft hyphens
+                continue
+            if code == 0x02:  # pdfium's mark for a hyphen that ends a line: the hyphen as printed
+                code = 0x2D
+            raw.FPDFText_GetFontInfo(text.raw, index, name, 256, ctypes.byref(flags))
+            fontname = fonts.setdefault(name.value, name.value.decode("latin-1"))
+            size = raw.FPDFText_GetFontSize(text.raw, index)
+            if raw.FPDFText_GetMatrix(text.raw, index, ctypes.byref(matrix)):
+                size *= abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5 or 1.0
+            left, bottom, right, top = text.get_charbox(index, loose=True)
+            char = {"text": chr(code), "x0": left, "x1": right, "top": height - top, "bottom": height - bottom}
+            size = round(size, 2)
+            if (
+                current is not None
+                and current["fontname"] == fontname
+                and current["size"] == size
+                and 0 <= left - current["x1"] <= 1.5
+                and abs(char["top"] - current["top"]) < 1
+            ):
+                current["text"] += char["text"]
+                current["x1"] = max(current["x1"], right)
+                current["bottom"] = max(current["bottom"], char["bottom"])
+                current["chars"].append(char)
+            else:
+                current = {
+                    "text": char["text"],
+                    "x0": left,
+                    "x1": right,
+                    "top": char["top"],
+                    "bottom": char["bottom"],
+                    "size": size,
+                    "fontname": fontname,
+                    "chars": [char],
+                }
+                words.append(current)
+    finally:
+        text.close()
+    return words
+
+
+def _pdfium_links(document, page, number: int, height: float) -> list[Link]:
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    links = []
+    position = ctypes.c_int(0)
+    link = raw.FPDF_LINK()
+    while raw.FPDFLink_Enumerate(page.raw, ctypes.byref(position), ctypes.byref(link)):
+        action = raw.FPDFLink_GetAction(link)
+        if not action or raw.FPDFAction_GetType(action) != raw.PDFACTION_URI:
+            continue
+        size = raw.FPDFAction_GetURIPath(document.raw, action, None, 0)
+        if size <= 1 or size > 10_000:
+            continue
+        buffer = ctypes.create_string_buffer(size)
+        raw.FPDFAction_GetURIPath(document.raw, action, buffer, size)
+        rect = raw.FS_RECTF()
+        if not raw.FPDFLink_GetAnnotRect(link, ctypes.byref(rect)):
+            continue
+        uri = buffer.value.decode("utf-8", "replace")
+        top, bottom = height - max(rect.top, rect.bottom), height - min(rect.top, rect.bottom)
+        links.append(
+            Link(uri, number, float(min(rect.left, rect.right)), top, float(max(rect.left, rect.right)), bottom)
+        )
+    return links
+
+
+class _Edges:
+    """What pdfplumber's ``TableFinder`` reads of a page: its edges and its box."""
+
+    def __init__(self, edges, bbox):
+        self.edges = edges
+        self.bbox = bbox
+
+
+def _pdfium_tables(page, height: float):
+    import pypdfium2.raw as raw
+    from pdfplumber.table import TableFinder
+    from pdfplumber.utils import obj_to_edges
+
+    edges = []
+    for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_PATH,)):
+        left, bottom, right, top = obj.get_bounds()
+        box = {
+            "x0": left,
+            "x1": right,
+            "top": height - top,
+            "bottom": height - bottom,
+            "doctop": height - top,
+            "y0": bottom,
+            "y1": top,
+            "width": right - left,
+            "height": top - bottom,
+        }
+        if box["width"] < 1.5 or box["height"] < 1.5:  # a rule: one edge
+            if box["width"] >= box["height"]:
+                middle = (box["top"] + box["bottom"]) / 2
+                box.update(top=middle, bottom=middle, height=0, orientation="h", object_type="line")
+            else:
+                middle = (left + right) / 2
+                box.update(x0=middle, x1=middle, width=0, orientation="v", object_type="line")
+            edges.append(box)
+        else:
+            edges.extend(obj_to_edges({**box, "object_type": "rect"}))
+        if len(edges) > 20_000:  # a page of drawings, not of tables
+            return []
+    if not edges:
+        return []
+    return TableFinder(_Edges(edges, (0, 0, float(page.get_width()), height))).tables
+
+
 def _replace(line: Line, **changes) -> Line:
     values = {name: getattr(line, name) for name in Line.__dataclass_fields__}
     values.update(changes)
@@ -432,6 +616,11 @@ def _page_lines(page, number: int, links: list[Link]) -> list[Line]:
     )
     if links:  # a link may cover part of a word ("link;"): split such words at the link's edge
         words = [piece for word in words for piece in _split_at_links(word, links)]
+    return _lines_of_words(words, number, links)
+
+
+def _lines_of_words(words: list[dict], number: int, links: list[Link]) -> list[Line]:
+    """Printed lines from words (dicts with text, x0, x1, top, bottom, size, fontname)."""
     # Rows of words: a word joins the row whose main words its middle lies within (a raised
     # footnote call joins its line; a line of the next column at the same height too, split below).
     rows: list[dict] = []
@@ -653,6 +842,11 @@ class _DocxReader:
         body = document.element.body
         self.rendered_breaks = bool(body.xpath(".//w:lastRenderedPageBreak"))
         self.footnotes = self._footnotes()
+        from docx.enum.style import WD_STYLE_TYPE
+
+        self.styles = {style.style_id: style for style in document.styles}
+        self.default_style = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+        self.style_fonts: dict = {}
 
     def _footnotes(self) -> dict[str, str]:
         """The footnotes part's notes: {w:id: text} (python-docx has no footnote API)."""
@@ -729,7 +923,7 @@ class _DocxReader:
             num = num_pr.find(qn("w:numId"))
             if num is not None:
                 return num.get(qn("w:val")), ilvl or 0
-        style = paragraph.style
+        style = self._style_of(paragraph)
         depth = 0
         while style is not None and depth < 10:
             sppr = style.element.pPr
@@ -811,7 +1005,9 @@ class _DocxReader:
                     superscript = True
                 if text:
                     bold = self._bold(run, paragraph)
-                    italic = bool(run.italic if run.italic is not None else self._style_font(paragraph.style, "italic"))
+                    italic = bool(
+                        run.italic if run.italic is not None else self._style_font(self._style_of(paragraph), "italic")
+                    )
                     style = (bold, italic, superscript, uri)
                     if runs and (runs[-1].bold, runs[-1].italic, runs[-1].superscript, runs[-1].uri) == style:
                         runs[-1] = Run(runs[-1].text + text, *style)
@@ -826,7 +1022,8 @@ class _DocxReader:
         if label:
             runs.insert(0, Run(label + " "))
         text = "".join(run.text for run in runs)
-        style = paragraph.style.name if paragraph.style is not None else ""
+        paragraph_style = self._style_of(paragraph)
+        style = paragraph_style.name if paragraph_style is not None else ""
         indent = paragraph.paragraph_format.left_indent
         x0 = float(indent.pt) if indent is not None else (18.0 * (level + 1) if level >= 0 else 0.0)
         size = self._size(paragraph, runs)
@@ -851,7 +1048,21 @@ class _DocxReader:
             self.source.lines.append(line)
         return line
 
+    def _style_of(self, paragraph):
+        """The paragraph's style, from a table of the document's styles made once (python-docx
+        looks a style up by walking all of them, for every paragraph)."""
+        style_id = paragraph.paragraph_format.element.style  # the w:p element: its pStyle
+        return self.styles.get(style_id) if style_id else self.default_style
+
     def _style_font(self, style, name):
+        if style is None:
+            return None
+        key = (style.style_id, name)
+        if key not in self.style_fonts:
+            self.style_fonts[key] = self._walk_font(style, name)
+        return self.style_fonts[key]
+
+    def _walk_font(self, style, name):
         depth = 0
         while style is not None and depth < 10:
             value = getattr(style.font, name)
@@ -864,15 +1075,16 @@ class _DocxReader:
     def _bold(self, run, paragraph) -> bool:
         if run.bold is not None:
             return bool(run.bold)
-        if run.style is not None and run.style.font.bold is not None:
-            return bool(run.style.font.bold)
-        return bool(self._style_font(paragraph.style, "bold"))
+        run_style = self.styles.get(run.element.style) if run.element.style else None
+        if run_style is not None and run_style.font.bold is not None:
+            return bool(run_style.font.bold)
+        return bool(self._style_font(self._style_of(paragraph), "bold"))
 
     def _size(self, paragraph, runs) -> float:
         for run in paragraph.runs:
             if run.text.strip() and run.font.size is not None:
                 return float(run.font.size.pt)
-        size = self._style_font(paragraph.style, "size")
+        size = self._style_font(self._style_of(paragraph), "size")
         return float(size.pt) if size is not None else 11.0
 
     def _table(self, tbl):

@@ -30,6 +30,7 @@ def in_languages(make) -> dict[str, str]:
     return out
 
 
+@cache
 def label(msgid: str, **params) -> dict[str, str]:
     """A fixed label of our templates in each language: ``{"nl": "I. Inleiding", "en": "I. Introduction"}``."""
     return in_languages(lambda: gettext(msgid) % params if params else gettext(msgid))

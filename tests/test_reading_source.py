@@ -61,13 +61,13 @@ def pdf_bytes(pages, *, streams=None):
 
 LETTER = [
     [
-        (72, 770, 8, "Managementresponse evaluatie"),
+        (72, 800, 8, "Managementresponse evaluatie"),
         (72, 700, 16, "**I. Inleiding"),
         (72, 670, 11, "De evaluatie beveelt aan om te blijven inzetten."),
         (72, 40, 8, "1"),
     ],
     [
-        (72, 770, 8, "Managementresponse evaluatie"),
+        (72, 800, 8, "Managementresponse evaluatie"),
         (72, 700, 11, "Tweede pagina, tweede alinea."),
         (72, 40, 8, "2"),
     ],

@@ -181,3 +181,36 @@ def test_the_table_shape_scores_its_own_documents_high_and_plain_text_low(seed_r
     from tests.test_reading_source import LETTER, pdf_bytes
 
     assert table.score(read_source(pdf_bytes(LETTER), "brief.pdf")) == 0.0
+
+
+@pytest.mark.pdf
+def test_both_pdf_engines_give_the_same_lines_tables_links_and_notes(seed_pdf, settings):
+    _truth, data = seed_pdf
+    settings.READING_PDF_ENGINE = "pdfium"
+    pdfium = read_source(data, "seed.pdf")
+    settings.READING_PDF_ENGINE = "pdfplumber"
+    plumber = read_source(data, "seed.pdf")
+
+    def seen(source):  # positions to the point: the libraries round differently below that
+        return [
+            (
+                line.page,
+                line.text,
+                line.runs,
+                line.bold,
+                line.table,
+                line.cell,
+                line.running,
+                line.footnote,
+                round(line.x0),
+                round(line.top),
+                round(line.size, 1),
+            )
+            for line in source.lines
+        ]
+
+    assert seen(pdfium) == seen(plumber)
+    assert [t.rows for t in pdfium.tables] == [t.rows for t in plumber.tables]
+    assert [link.uri for link in pdfium.links] == [link.uri for link in plumber.links]
+    assert pdfium.notes == plumber.notes
+    assert len(pdfium.tables) == 4

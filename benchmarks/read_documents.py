@@ -3,7 +3,7 @@ about 20 pages and the same response as Word, from the bytes to the interchange 
 
 Run from the repository root:
 
-    .venv/bin/python benchmarks/reading.py [--runs 5]
+    .venv/bin/python benchmarks/read_documents.py [--runs 5]
 
 A throwaway SQLite database in a temporary folder (nothing of yours is touched), with a response
 made by benchmarks/synthetic.py (60 recommendations, 5 actions with 3 parts each, long Markdown
@@ -72,7 +72,9 @@ def main():
     read_document(pdf_data, "warm.pdf")  # the fork server's start, once per process
     source = read_source(pdf_data, "response.pdf")
     print(f"Python {platform.python_version()}, {os.cpu_count()} cores; loop {before:.2f} s")
-    print(f"PDF: {source.pages} pages, {len(source.lines)} lines, {len(source.tables)} tables, {len(pdf_data) // 1024} kB")
+    print(
+        f"PDF: {source.pages} pages, {len(source.lines)} lines, {len(source.tables)} tables, {len(pdf_data) // 1024} kB"
+    )
     seconds, _source = median(lambda: read_source(pdf_data, "response.pdf"), ARGS.runs)
     print(f"  open the PDF (lines, tables, links):  {seconds:.2f} s ({seconds / source.pages * 1000:.0f} ms a page)")
     seconds, found = median(lambda: read_document(pdf_data, "response.pdf"), ARGS.runs)
