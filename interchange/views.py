@@ -13,7 +13,7 @@ from responses.forms import NewResponseForm
 from responses.models import ManagementResponse
 from responses.services import create_response, unique_slug
 
-from . import services
+from . import services, ways
 from .exporter import export_response
 from .forms import CopyForm, UploadForm
 from .importer import SlugExists
@@ -29,7 +29,9 @@ def new_context(request, **forms):
         "blank_form": NewResponseForm(),
         "upload_form": UploadForm(),
         "copy_form": CopyForm(queryset=copy_sources(request.user)),
+        "more_ways": ways.templates(),
     }
+    context.update(ways.context(request))  # the ways apps above this one add (interchange/ways.py)
     context.update(forms)
     return context
 

@@ -188,13 +188,13 @@ def test_matrix_page_query_count_does_not_grow(client, db, django_assert_num_que
     # row), 1 actions (with parts), 1 their latest comments, 1 groups, 1 themes (none),
     # 1 recommendations, 1 their links, 1 published versions, and for the fragments rendered
     # now (all, on a first visit) 1 stored HTML of their recommendations and 1 of their actions,
-    # 1 sub-recommendations, 1 chapters
-    with django_assert_num_queries(13):
+    # 1 sub-recommendations, 1 chapters, 1 the documents it was read from (document/panels.py)
+    with django_assert_num_queries(14):
         page = client.get(response.get_absolute_url())
     assert page.content.decode().count('class="matrix-rec"') == size
     # Again: the document part from the cache by the response's revision: the response's key
-    # columns and its published versions, nothing of the document's rows.
-    with django_assert_num_queries(2):
+    # columns, its published versions and the documents it was read from, nothing of the document's rows.
+    with django_assert_num_queries(3):
         page = client.get(response.get_absolute_url())
     assert page.content.decode().count('class="matrix-rec"') == size
 
