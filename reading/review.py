@@ -68,7 +68,6 @@ RESPONSE_FIELDS = [
     Spec("published_on", _("Datum van het document (JJJJ-MM-DD of JJJJ-MM)")),
     Spec("language", _("Taal van het document"), CHOICE, _languages),
     Spec("layout", _("Opmaak"), CHOICE, _layouts),
-    Spec("introduction", _("Inleiding"), AREA),
 ]
 CHAPTER_FIELDS = [Spec("heading", _("Titel")), Spec("body", _("Tekst"), AREA)]
 RECOMMENDATION_FIELDS = [

@@ -342,9 +342,9 @@ def test_bad_values_are_shown_next_to_their_fields_and_nothing_is_created(client
     assert answer.status_code == 422
     assert "Niet aangemaakt: 2 problemen" in page
     date_field = page.split('name="response.evaluation.delivered_on"')[1].split("</div>")[0]
-    assert "'eind september' is not a date" in date_field
+    assert "'eind september' is geen datum" in date_field
     links_field = page.split('name="recommendations[2].actions"')[1].split("</div>")[0]
-    assert "links to action '77', which does not exist" in links_field
+    assert "verwijst naar actie '77', die niet bestaat" in links_field
     assert 'aria-invalid="true"' in page
     assert 'value="eind september"' in page  # the input is kept
     assert (ManagementResponse.objects.count(), Recommendation.objects.count(), Original.objects.get().response) == (
