@@ -131,6 +131,8 @@ def test_the_seeds_own_word_document_reads_back_at_fieldscore_one(seed_response,
 
 def test_an_english_document_with_board_words_maps_them_and_keeps_them_as_its_vocabulary(seed_response, tmp_path):
     ManagementResponse.objects.filter(pk=seed_response.pk).update(language="en", vocabulary_preset="executive_board")
+    # The introduction is the first chapter, its heading data in the document's language.
+    seed_response.chapters.filter(heading="I. Inleiding").update(heading="I. Introduction")
     response = ManagementResponse.objects.get(pk=seed_response.pk)
     found = read_document(docx_bytes(response), "response.docx")
     data = found.data
@@ -227,7 +229,10 @@ def test_chapters_a_publication_date_and_recommendations_without_a_group_read_ba
 
     data = yaml.safe_load(SEED.read_text(encoding="utf-8"))
     data["response"]["published_on"] = datetime.date(2025, 3, 31)
+    # The introduction stays the first chapter ("I. Inleiding": the title block ends at the first
+    # numbered chapter; docs/reading.md), a free chapter after it.
     data["response"]["chapters"] = [
+        *data["response"]["chapters"][:1],
         {"placement": "before", "heading": "Samenvatting", "body": "Een korte samenvatting.\n\n- een;\n- twee."},
         {"placement": "after", "heading": "Bijlage", "body": "Tekst van de bijlage."},
     ]
