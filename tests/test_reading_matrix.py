@@ -155,10 +155,6 @@ NOT_YET = {
     "annex IV's two-column table are not read yet",
     "dp-2025-12-add-1": "JIU reports in prose ('Recommendation N. <bold text> <response>' paragraphs) and "
     "annex II's two-column table: not read yet",
-    "e-icef-2025-ab-l3-add1": "internal audit follow-up: a two-column table (agreed action | current status) per "
-    "audit report: not read yet",
-    "e-icef-2025-14": "JIU reports: annex I's two-column table (recommendation | remarks) prints both columns "
-    "close together; source.py joins them into one line, so the reader cannot part them",
 }
 
 
