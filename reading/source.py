@@ -693,7 +693,7 @@ def _column_edges(rows: list[dict]) -> Counter:
 
 def _column_gap(rows: list[dict], index: int, before: dict, word: dict, edges: Counter) -> bool:
     """Whether the gap between two words of a row parts two columns, judged by the rows printed
-    just above and below it (at most a line and a half away) and by the page's column edges
+    just above and below it (at most one and a half times the size away) and by the page's column edges
     (``_column_edges``). A neighbour row "runs through" the gap when one of its words overlaps the
     gap's middle half (a column's ragged edge stays out); it "shares the edge" when one of its
     words starts where the second word starts (within 1.5 points) after a clear space.
@@ -702,21 +702,22 @@ def _column_gap(rows: list[dict], index: int, before: dict, word: dict, edges: C
     * a narrower gap (up to 1.2 times the size) parts two columns printed close together when
       there are neighbours, none runs through it, and at least four rows of the page start a word
       there: a column's left edge;
-    * a wider gap parts them, unless it is at most three times the size, a neighbour runs through
-      it (the stretched space of a justified line) and fewer than two share the edge (two do where a
-      short last line of the left column stands beside the right column's text).
+    * a wider gap parts them where the type changes size across it, else unless a neighbour runs through it (the stretched space of a justified
+      line) and fewer than two share the edge (two do where a short last line of the left column
+      stands beside the right column's text; past three times the size, one that does and a
+      column's edge on the page are enough).
     """
     size = max(float(word["size"]), float(before["size"]))
     gap = word["x0"] - before["x1"]
     if gap <= 0.6 * size:
         return False
-    if gap > 3 * size:
-        return True
+    if gap > 1.2 * size and abs(float(word["size"]) - float(before["size"])) > 0.15 * size:
+        return True  # a wide gap between two sizes of type: two blocks side by side
     top = rows[index]["top"]
     near = [
         rows[j]
         for j in range(max(0, index - 3), min(len(rows), index + 4))
-        if j != index and 0.5 < abs(rows[j]["top"] - top) <= 1.6 * size
+        if j != index and 0.5 < abs(rows[j]["top"] - top) <= 1.5 * size
     ]
     start, end = before["x1"] + max(1.0, 0.25 * gap), word["x0"] - max(1.0, 0.25 * gap)  # its middle
     through = any(any(w["x0"] < end and w["x1"] > start for w in row["words"]) for row in near)
@@ -727,10 +728,10 @@ def _column_gap(rows: list[dict], index: int, before: dict, word: dict, edges: C
         if any(abs(w["x0"] - edge) <= 1.5 for w in row["words"])
         and not any(w["x0"] < edge - 1 and w["x1"] > edge - 0.6 * size for w in row["words"])
     )
+    support = sum(edges[x] for x in (round(edge) - 1, round(edge), round(edge) + 1))
     if gap <= 1.2 * size:
-        support = sum(edges[x] for x in (round(edge) - 1, round(edge), round(edge) + 1))
         return bool(near) and not through and support >= 4
-    return not through or sharing >= 2
+    return not through or sharing >= 2 or (gap > 3 * size and sharing >= 1 and support >= 4)
 
 
 def _split_at_links(word: dict, links: list[Link]) -> list[dict]:

@@ -25,6 +25,7 @@ documents); the score says how many items the two-column tables hold.
 
 import calendar
 import datetime
+import itertools
 import re
 
 from django.utils.translation import gettext_lazy as _
@@ -168,6 +169,8 @@ class _Reader:
         base = matrix.read(self.source)
         found = Found(data={}, shape=SHAPE, pages=dict(base.pages), notes=[])
         response = base.data["response"]
+        if not response.get("organisation"):
+            response["organisation"] = self.organisation()
         for key in [k for k in found.pages if not k.startswith("response")]:
             del found.pages[key]
         groups, actions = self.items(found)
@@ -184,11 +187,20 @@ class _Reader:
             found.notes.append(_("Er zijn geen aanbevelingen gevonden."))
         return found
 
+    def organisation(self) -> str:
+        """The organisation an Executive Board document's cover names on the line before "Executive
+        Board" (the board's organisation, in bold)."""
+        page_one = [line for line in self.lines if line.page == 1]
+        for above, line in itertools.pairwise(page_one):
+            if line.text.strip() == "Executive Board" and above.bold and above.x0 <= line.x0 + 1:
+                return above.text.strip()
+        return ""
+
     def items(self, found: Found) -> tuple[list[dict], list[dict]]:  # noqa: C901 -- the table read in print order
         tables = _tables(self.source, self.rows)
         if not tables:
             return [], []
-        starts = {index: table for index, table in tables}
+        starts = dict(tables)
         first, table = tables[0]
         groups: list[dict] = []
         group: dict | None = None
@@ -356,7 +368,7 @@ def _paragraphs(lines: list[Line]) -> str:
     clearly more than the line spacing, or on another page after a short line."""
     if not lines:
         return ""
-    gaps = [b.top - a.top for a, b in zip(lines, lines[1:], strict=False) if a.page == b.page and b.top > a.top]
+    gaps = [b.top - a.top for a, b in itertools.pairwise(lines) if a.page == b.page and b.top > a.top]
     spacing = sorted(gaps)[len(gaps) // 2] if gaps else lines[0].size * 1.2
     paragraphs: list[str] = []
     current = ""
