@@ -153,8 +153,6 @@ NOT_YET = {
     "wording ('Audit report of the United Nations Board of Auditors for UNCDF (A/79/5/Add.2)'), printed nowhere (0.8333)",
     "dp-fpa-2025-4-part-ii": "JIU reports: chapter II's 'Recommendation N.' paragraphs without their text and "
     "annex IV's two-column table are not read yet",
-    "dp-2025-12-add-1": "JIU reports in prose ('Recommendation N. <bold text> <response>' paragraphs) and "
-    "annex II's two-column table: not read yet",
 }
 
 

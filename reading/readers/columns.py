@@ -44,17 +44,32 @@ ITEM = re.compile(
     r"^(?:(?:Recommendation|Aanbeveling)\s+(?P<number>\d{1,3}[a-z]?)|(?P<plain>\d{1,3})\.)(?:\s+|$)(?P<rest>.*)$"
 )
 THEME = re.compile(r"^(?P<section>\d{1,2}\.)\s+(?P<heading>.*\brecommendations?\b.*)$", re.I)
+PROSE = re.compile(r"^(?:\d{1,3}\.\s+)?Recommendation\s+(?P<number>\d{1,3})\.\s+(?P<rest>.*)$")
 MONTH_YEAR = re.compile(r"\b([A-Z][a-z]+)\s+(\d{4})\b")
 
 
 def _lines(source: Source) -> list[Line]:
     """The matrix reader's body (running headers out, in reading order) without the footnotes and
-    the rule above them."""
-    return [
+    the rule above them; the lines of a drawn table row by row, each cell's lines together (left
+    cell first), whatever their heights."""
+    lines = [
         line
         for line in matrix._body(source)  # noqa: SLF001 -- the same body as the matrix reader's
         if not line.footnote and not re.fullmatch(r"_{5,}", line.text.strip())
     ]
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and lines[j].table >= 0 and lines[j].table == lines[i].table:
+            j += 1
+        if j > i:
+            out.extend(sorted(lines[i:j], key=lambda line: (line.cell or (0, 0), line.top, line.x0)))
+            i = j
+        else:
+            out.append(lines[i])
+            i += 1
+    return out
 
 
 def _rows(lines: list[Line]) -> list[list[Line]]:
@@ -78,7 +93,7 @@ class _Table:
 
 def _header(rows: list[list[Line]], index: int, size: float) -> _Table | None:
     row = rows[index]
-    if len(row) != 2 or any(line.bold or line.table >= 0 or line.size > size + 0.5 for line in row):
+    if len(row) != 2 or any((line.bold and line.table < 0) or line.size > size + 1.5 for line in row):
         return None
     left, right = row
     if len(left.text.split()) > 8 or len(right.text.split()) > 8:
@@ -155,6 +170,8 @@ class _Item:
         self.decision: list[str] = []
         self.right: list[Line] = []
         self.in_text = False
+        self.prose_text = ""  # an item read from a paragraph (``_Reader.prose``)
+        self.prose_response = ""
 
 
 class _Reader:
@@ -170,7 +187,7 @@ class _Reader:
         found = Found(data={}, shape=SHAPE, pages=dict(base.pages), notes=[])
         response = base.data["response"]
         if not response.get("organisation"):
-            response["organisation"] = self.organisation()
+            response["organisation"] = self.organisation() or self.acronym_name(response.get("title") or "")
         for key in [k for k in found.pages if not k.startswith("response")]:
             del found.pages[key]
         groups, actions = self.items(found)
@@ -195,6 +212,24 @@ class _Reader:
             if line.text.strip() == "Executive Board" and above.bold and above.x0 <= line.x0 + 1:
                 return above.text.strip()
         return ""
+
+    def acronym_name(self, title: str) -> str:
+        """The name behind the first acronym of the title ("Report of UNDP on ..."), as the text
+        prints it with the acronym after it ("United Nations Development Programme (UNDP)"); else
+        the acronym."""
+        match = re.search(r"\b([A-Z]{3,8})\b", title)
+        if not match:
+            return ""
+        acronym = match.group(1)
+        text = " ".join(line.text for line in self.lines[:400])
+        for candidate in re.finditer(
+            r"((?:[A-Z][\w’'-]*\s+(?:(?:of|for|on|and|the)\s+)*){2,8})\(" + re.escape(acronym) + r"\)", text
+        ):
+            name = candidate.group(1).strip()
+            initials = "".join(word[0] for word in name.split() if word[0].isupper())
+            if initials == acronym:
+                return name
+        return acronym
 
     def items(self, found: Found) -> tuple[list[dict], list[dict]]:  # noqa: C901 -- the table read in print order
         tables = _tables(self.source, self.rows)
@@ -290,14 +325,109 @@ class _Reader:
                 else:
                     item.right.append(line)
         close_heading()
-        return self.build(items, groups, found)
+        prose = self.prose(self.rows[begin][0])
+        before = [prose[0][1]["_group"]] if prose else []
+        return self.build(prose + items, before + groups, found)
+
+    def prose(self, stop: Line) -> list:  # noqa: C901 -- paragraphs, headings and notes in print order
+        """Before the table: paragraphs "N. Recommendation M. <the recommendation in bold> <the
+        response>" (a document that answers some recommendations in prose and the others in the
+        table), each an item whose response is the rest of its paragraph; a bold heading before
+        them is their theme."""
+        before = [
+            line
+            for line in self.lines
+            if (line.page, line.top) < (stop.page, stop.top)
+            and line.table < 0
+            and line.size >= self.size - 1
+            and not re.fullmatch(r"[\d\s/().–-]+", line.text.strip())
+        ]  # without notes in a smaller type, page numbers and job numbers
+        gaps = [b.top - a.top for a, b in itertools.pairwise(before) if a.page == b.page and b.top > a.top]
+        spacing = sorted(gaps)[len(gaps) // 2] if gaps else 12.0
+        group: dict = {"title": "", "themes": []}
+        out: list = []
+        theme: dict | None = None
+        heading: list[str] = []
+        item: _Item | None = None
+        bold_part = True
+        notes_on = 0  # the page whose footnotes are being passed
+        for previous, line in zip([None, *before], before, strict=False):
+            text = _text(line)
+            new_paragraph = (
+                previous is None
+                or (previous.page == line.page and line.top - previous.top > 1.35 * spacing)
+                or (previous.page != line.page and re.match(r"^\d{1,3}\.\s+\S", text) is not None)
+            )
+            if line.page == notes_on:
+                continue
+            if new_paragraph and re.match(r"^\d{1,2}\s+[A-Z]", line.text.strip()) and item is not None:
+                notes_on = line.page  # a footnote under the paragraph: the paragraph goes on overleaf
+                continue
+            match = PROSE.match(text)
+            if new_paragraph and match and any(run.bold and "Recommendation" in run.text for run in line.runs):
+                if theme is None or heading:
+                    theme = {"section": "", "heading": " ".join(heading), "recommendations": []}
+                    group["themes"].append(theme)
+                    heading = []
+                item = _Item(match, line.page)
+                item.heading = []
+                out.append((item, theme, None))
+                bold_part = True
+                runs = list(line.runs)
+                label = re.match(r"^\s*(?:\d{1,3}\.\s+)?", "".join(run.text for run in runs)).end()
+                self.prose_runs(item, runs, label, bold_part)
+                bold_part = item.in_text is False
+                continue
+            if new_paragraph:
+                item = None
+                if line.bold and re.match(r"^[IVX]{1,5}\.\s+\S", text) and not out:
+                    group["title"] = text  # the chapter the paragraphs stand in
+                if line.bold:
+                    heading = (
+                        [text]
+                        if not heading or previous is None or previous.page != line.page or not previous.bold
+                        else [*heading, text]
+                    )
+                continue
+            if item is not None:
+                self.prose_runs(item, list(line.runs), 0, not item.in_text)
+            elif line.bold and heading:
+                heading.append(text)
+                if group["title"] and group["title"] in heading[0] and not out:
+                    group["title"] = " ".join(heading)
+        for entry in out:
+            entry[1]["_group"] = group
+        return out
+
+    @staticmethod
+    def prose_runs(item: "_Item", runs, skip: int, bold_part: bool) -> None:
+        """The bold words go to the item's text until the first roman ones; the rest to its response."""
+        seen = 0
+        for run in runs:
+            text = run.text
+            if seen + len(text) <= skip:
+                seen += len(text)
+                continue
+            if seen < skip:
+                text = text[skip - seen :]
+            seen += len(run.text)
+            if run.superscript:
+                continue
+            if (not item.in_text and run.bold) or (not text.strip() and not item.in_text):
+                item.prose_text = join_lines(item.prose_text, text.strip()) if text.strip() else item.prose_text
+            else:
+                item.in_text = True
+                item.prose_response = (
+                    join_lines(item.prose_response, text.strip()) if text.strip() else item.prose_response
+                )
 
     def build(self, items, groups, found: Found) -> tuple[list[dict], list[dict]]:
         actions: list[dict] = []
         for count, (item, theme, table) in enumerate(items):
-            text = _paragraphs(item.left)
+            text = _paragraphs(item.left) or item.prose_text.removeprefix("Recommendation").strip()
+            text = re.sub(r"^\d{1,3}\.\s+", "", text) if item.prose_text else text
             heading = " ".join(item.heading)
-            response = _paragraphs(item.right)
+            response = _paragraphs(item.right) or item.prose_response
             rec = {
                 "number": item.number,
                 "location": "",
@@ -308,7 +438,7 @@ class _Reader:
                 "actions": [],
             }
             found.pages[f"recommendations[{count}]"] = item.page
-            if table.status:
+            if table is not None and table.status:
                 agreed = re.search(r"\bagreed\b", f"{table.left.text} {text}", re.I)  # "Agreed action ..."
                 rec["agreement"] = "agree" if agreed else ""
                 if rec["agreement"]:
@@ -338,15 +468,21 @@ class _Reader:
                 rec["actions"] = [item.number]
             else:
                 decision = " ".join(item.decision)
-                key = matrix.agreement_of(decision) or _agreement(decision)
+                key = matrix.agreement_of(decision) or _agreement(decision) if decision else _in_prose(response)
                 if key and decision:
                     self.used.setdefault(key, decision.split(" and ")[0] if key == "agree" else decision)
                 rec["agreement"] = key
                 rec["response"] = response
             theme["recommendations"].append(rec)
+        for theme in [t for _item, t, _table in items]:
+            theme.pop("_group", None)
         for group in groups:
             group["themes"] = [theme for theme in group["themes"] if theme["heading"] or theme["recommendations"]]
         groups[:] = [group for group in groups if group["themes"]]
+        for group in groups:  # the interchange format names every group and theme
+            group["title"] = _fit(group["title"] or group["themes"][0]["heading"] or _("Aanbevelingen"))
+            for theme in group["themes"]:
+                theme["heading"] = _fit(theme["heading"] or group["title"])
         return groups, actions
 
 
@@ -360,6 +496,37 @@ def _agreement(decision: str) -> str:
         return "partially_agree"
     if re.match(r"^(?:accepted|agreed)\b", text):
         return "agree"
+    return ""
+
+
+def _fit(text: str, limit: int = 300) -> str:
+    """A heading within the ``limit`` a heading holds: cut at a word, with an ellipsis."""
+    text = str(text).strip()
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+
+
+def _in_prose(text: str) -> str:
+    """The agreement remarks state in words, from the first sentence that states one: "does not
+    accept" disagrees; "will consider", "under consideration", "does not consider the
+    recommendation relevant" leave it open; "accepts", "is compliant with", "considers it (to be)
+    implemented" agree."""
+    for sentence in re.split(r"(?<=[.;])\s+", " ".join(text.split())):
+        if re.search(r"\b(?:does not accept|not accepted|rejects)\b", sentence):
+            return "disagree"
+        if re.search(
+            r"\b(?:will consider|under consideration|careful consideration"
+            r"|does not consider (?:the|this) recommendation relevant)",
+            sentence,
+        ):
+            return ""
+        if re.search(
+            r"\b(?:accepts?|accepted|is compliant with"
+            r"|considers? (?:it|the recommendation|this recommendation)(?: to be)? implemented)\b",
+            sentence,
+        ):
+            return "agree"
     return ""
 
 
