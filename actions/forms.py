@@ -178,6 +178,12 @@ class ActionForm(VersionedForm):
         if instance.pk is None:
             del self.fields["version"]  # nothing to be stale against yet
         self.fields["number"].widget.attrs["autofocus"] = True
+        if instance.response.layout == instance.response.Layout.MATRIX:
+            # The model's hints speak of the table layout (its citations, its chapter II headings).
+            self.fields["number"].help_text = _("Zoals de tabel met kernacties het drukt: 1.1, 2.3.")
+            self.fields["label"].help_text = _(
+                "Alleen voor de opmaak als tabel: hoe de titel in hoofdstuk II het nummer drukt. De matrix drukt het nummer."
+            )
         # Owners are chosen among the response's members (and whoever owns it already).
         owners = self.fields["owners"]
         owners.queryset = owner_choices(instance.response_id, instance).order_by("first_name", "last_name", "username")

@@ -195,7 +195,7 @@ def concurrent(options, env):
         from django.db import connection
 
         from interchange.exporter import export_response
-        from responses.models import ManagementResponse, ResponseVersion
+        from responses.models import Chapter, ManagementResponse, ResponseVersion
 
         slugs = []
         for n in range(3):
@@ -204,9 +204,9 @@ def concurrent(options, env):
             response.pk = None
             response.slug = f"lang-{n}"
             response.title = f"Lange inleiding {n}"
-            response.introduction = text
             response.status = ManagementResponse.Status.PUBLISHED
             response.save()
+            intro = Chapter.objects.create(response=response, heading="I. Inleiding", body=text)
             ResponseVersion.objects.create(
                 response=response,
                 number=1,
@@ -215,8 +215,8 @@ def concurrent(options, env):
                 pdf=b"%PDF",
                 sha256=f"{n}" * 64,
             )
-            response.introduction = twenty_words_changed(text)
-            response.save()
+            intro.body = twenty_words_changed(text)
+            intro.save()
             slugs.append(response.slug)
         connection.close()
 

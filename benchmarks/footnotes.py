@@ -78,7 +78,8 @@ def main():
     call_command("migrate", verbosity=0)
     seed = import_file(Path(ROOT / "responses/seed/leerecosystemen.yaml"), replace=True)
     seed.refresh_from_db()
-    introduction = seed.introduction
+    chapter = seed.chapters.order_by("order").first()  # the introduction, the seed's first chapter
+    introduction = chapter.body
 
     def render():
         start = time.perf_counter()
@@ -115,15 +116,15 @@ def main():
         for count in (int(c) for c in args.counts.split(",")):
             row = []
             for layout in ("packed", "paragraph", "paragraphs"):
-                seed.introduction = notes_text(count, layout=layout, lead=introduction)
-                seed.save()
+                chapter.body = notes_text(count, layout=layout, lead=introduction)
+                chapter.save()
                 row.append(figure(*render(), expected=count))
             load = " ".join(f"{x:.1f}" for x in os.getloadavg())
             print(f"| {count} | {' | '.join(row)} | {load} |", flush=True)
 
     # Every text of the seed at the limit: as many notes as a document can hold without more texts.
-    seed.introduction = notes_text(limit, prefix="i", lead=introduction)
-    seed.save()
+    chapter.body = notes_text(limit, prefix="i", lead=introduction)
+    chapter.save()
     texts = 1
     for rec in Recommendation.objects.for_response(seed):
         rec.text = notes_text(limit, prefix=f"r{rec.pk}-", lead=rec.text)

@@ -36,7 +36,7 @@ OLD_COMMIT = "d0d60f0"
 
 CASES = {
     "20,000 `[` (a recommendation text)": "'[' * 20_000",
-    "100,000 `[` (an introduction)": "'[' * 100_000",
+    "100,000 `[` (a chapter: the introduction)": "'[' * 100_000",
     "99,000 `[` (through the preview)": "'[' * 99_000",
     "19,000 footnote calls": "'Tekst' + '[^1]' * 19_000 + '\\n\\n[^1]: De noot.'",
     "50,000 `![`": "'![' * 50_000",

@@ -8,7 +8,7 @@ from django.db import transaction
 from actions.models import Action, ActionLink
 from core import revision
 from recommendations.models import Recommendation, RecommendationGroup, Theme
-from responses.models import ManagementResponse
+from responses.models import Chapter, ManagementResponse
 
 SENTENCE = (
     "De evaluatie beveelt aan om te blijven inzetten op de ondersteuning en opvolging van "
@@ -35,9 +35,9 @@ def _build(actions, parts, groups, themes_per_group, recommendations, slug):
         slug=slug,
         organisation="Europa WSE",
         evaluation_title="Synthetische evaluatie",
-        introduction=(SENTENCE * 6 + "\n\n") * 3,
         status="published",
     )
+    Chapter.objects.create(response=response, heading="I. Inleiding", body=(SENTENCE * 6 + "\n\n") * 3)
     narrative = (SENTENCE * 5 + "\n\n") * 2 + LIST + SENTENCE * 3 + "Met een voetnoot.[^1]\n\n[^1]: " + SENTENCE
     all_actions = []
     for a in range(actions):

@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     # "new" before a response's slug: interchange's /responses/new/ must win over /responses/<slug>/.
     path("", include("interchange.urls")),
+    path("", include("reading.urls")),
     path("", include("responses.urls")),
     path("", include("document.urls")),
     path("", include("publishing.urls")),

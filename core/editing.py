@@ -187,7 +187,9 @@ def last_change(current):
     who = None
     if current.updated_by_id is not None:  # no query for a record nobody has saved in the app
         who = current.updated_by.get_full_name() or current.updated_by.get_username()
-    return who, date_format(timezone.localtime(current.updated_at), "DATETIME_FORMAT")
+    return who, date_format(
+        timezone.localtime(current.updated_at), "j F Y H:i"
+    )  # "2 December 2026 13:39", as pages write dates
 
 
 def changed_by_message(current):

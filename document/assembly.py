@@ -19,6 +19,7 @@ read ``link.action``; nothing the document shows reads ``rec.theme`` or
 ``theme.group``, which are not set).
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Subquery
@@ -27,6 +28,11 @@ from actions.models import Action, ActionLink, ProgressUpdate, action_tree
 from core import rendered
 from recommendations.models import Recommendation, RecommendationGroup, RecommendationPart, Theme
 from responses.models import Chapter
+
+# A line of Markdown that starts with an asterisk as text ("\\*" escaped, or "*" before a word with
+# no other asterisk on the line; not "* " (a list item), "**" (bold) or "*...*" (italics)): a
+# document's own footnote to a starred header.
+OWN_NOTE = re.compile(r"^[ \t]*(\\\*|\*(?=[^\s*])(?![^*\n]*\*))", re.MULTILINE)
 
 
 @dataclass
@@ -48,6 +54,21 @@ class Document:
         # Each recommendation's place in the document, printed when it has no number of its own.
         for position, rec in enumerate(self.recommendations, start=1):
             rec.position = position
+
+    @property
+    def has_own_note(self) -> bool:
+        """Whether the document carries an asterisk note of its own: a chapter line that starts
+        with one ("\\* Implementation status is tracked in the ERC"), not a list item or bold text."""
+        return any(OWN_NOTE.search(chapter.body) for chapter in self.chapters_before + self.chapters_after)
+
+    @property
+    def prints_tracking_note(self) -> bool:
+        """Whether the matrix prints its own "* Implementation is tracked in the database of ..."
+        note: it explains the asterisk of the layout's own header "Tracking*: Comments", so only
+        when that header prints (the comments column without a header the response typed), and
+        only when the document has no note of its own."""
+        starred = ("comments", "") in self.response.column_list
+        return bool(self.recommendations) and starred and not self.has_own_note
 
     @property
     def recommendations(self):

@@ -163,10 +163,14 @@ def check_footnotes(document):
                 )
             )
 
-    add(
-        response.introduction,
-        lambda: (reverse("responses:edit", kwargs={"slug": response.slug}), str(_("Inleiding"))),
-    )
+    for chapter in document.chapters_before + document.chapters_after:
+        add(
+            chapter.body,
+            lambda chapter=chapter: (
+                reverse("responses:chapter", kwargs={"slug": response.slug, "pk": chapter.pk}),
+                chapter.heading or str(_("Hoofdstuk")),
+            ),
+        )
     for rec in document.recommendations:
         for text in (rec.text, rec.response_text, rec.justification):
             add(text, lambda rec=rec: _rec(rec))

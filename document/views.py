@@ -7,7 +7,7 @@ from responses import permissions
 from responses.access import get_visible_response
 from responses.versions import version_list
 
-from . import checks, fragments, pdf
+from . import checks, fragments, panels, pdf
 
 # What the document page reads of the row when the document part comes from the cache:
 # the part's key (fragments.part_key), the visibility and rights checks (status) and the
@@ -46,6 +46,7 @@ def response_detail(request, slug):
         # The checklist is for editors.
         "findings": checks.check_document(document) if rights.any else None,
         "versions": version_list(response),
+        "panels": panels.render_all(request, response),  # from apps above this one (document/panels.py)
     }
     return render(request, "document/detail.html", context)
 

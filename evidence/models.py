@@ -176,7 +176,10 @@ class ValidationDecision(models.Model):
     @staticmethod
     def audit_subject(record, names):
         action = names.get(("action", record.action_id), f"#{record.action_id}")
-        return _("actie %(action)s, %(date)s") % {"action": action, "date": date_format(record.decided_at.date())}
+        return _("actie %(action)s, %(date)s") % {
+            "action": action,
+            "date": date_format(record.decided_at.date(), "j F Y"),
+        }
 
     @property
     def by(self):

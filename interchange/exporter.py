@@ -143,7 +143,6 @@ def as_data(response: ManagementResponse) -> dict:
                 "evaluators": response.evaluators,
                 "delivered_on": _delivered_on(response),
             },
-            "introduction": response.introduction,
             **_document_style(response),
         },
         "actions": [action_data(a, True) for a in parts.get(None, [])],

@@ -17,7 +17,7 @@ from evidence.models import Evidence
 from recommendations.models import Recommendation, RecommendationGroup, RecommendationPart, Theme
 from responses.models import Chapter, ManagementResponse
 
-from .parse import MAX_FILE_BYTES, InterchangeError, ParsedResponse, parse
+from .parse import MAX_FILE_BYTES, InterchangeError, ParsedResponse, parse, too_large
 
 
 class SlugExists(Exception):
@@ -169,6 +169,6 @@ def import_file(path: Path, *, replace: bool = False) -> ManagementResponse:
     path = Path(path)
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:  # refused before reading it into memory
-        raise InterchangeError([f"{path}:1: the file is too large ({size:,} bytes; at most {MAX_FILE_BYTES:,})"])
+        raise InterchangeError([too_large(str(path), size)])
     parsed = parse(path.read_bytes(), source=str(path))
     return import_response(parsed=parsed, replace=replace)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import yaml
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from actions.models import Action, ActionLink, ProgressUpdate
 from core.rendered import MarkdownField
@@ -22,6 +24,7 @@ from core.text import clean_text, unstorable
 from evidence.models import Evidence
 from recommendations.models import Recommendation, RecommendationGroup, RecommendationPart, Theme
 from responses import vocabulary
+from responses.layouts import introduction_chapter
 from responses.models import Chapter, ManagementResponse
 
 from .spec import END_MARKER, EXPORTED_KEY, FORMAT, FORMAT_V1, FORMAT_V2, VERSIONS
@@ -31,7 +34,9 @@ MONTH = re.compile(r"^\d{4}-\d{2}$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 LINK = re.compile(r"^https?://\S+$", re.IGNORECASE)
 UNIT_MAX_LENGTH = 200
-MAX_ERRORS = 20
+# The problems a page lists; the rest are counted ("and 1,234 more"). A real file has a few; only
+# a damaged or hostile one comes near this (the size limit bounds how many a file can have).
+MAX_ERRORS = 1_000
 
 # Limits that keep a hostile or damaged file from costing more than a real one (benchmarks/hostile.py).
 # The largest response the forms allow is far beyond any real one; the seed is 30 kB.
@@ -42,11 +47,23 @@ LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class InterchangeError(Exception):
-    """A file that cannot be imported; ``errors`` holds one line per problem."""
+    """A file that cannot be imported; ``errors`` holds one line per problem ("file:line: where:
+    what", in the active language: the interface's), at most ``MAX_ERRORS``; ``more`` counts the rest."""
 
-    def __init__(self, errors):
-        self.errors = errors
-        super().__init__("\n".join(errors))
+    def __init__(self, errors, more=0):
+        self.errors = list(errors[:MAX_ERRORS])
+        self.more = more + max(0, len(errors) - MAX_ERRORS)
+        lines = self.errors + ([more_problems(self.more)] if self.more else [])
+        super().__init__("\n".join(lines))
+
+    @property
+    def lines(self):
+        """The problems as one list of lines, the count of those left out last."""
+        return self.errors + ([more_problems(self.more)] if self.more else [])
+
+
+def more_problems(count: int) -> str:
+    return ngettext("… en nog %(count)s probleem.", "… en nog %(count)s problemen.", count) % {"count": f"{count:,}"}
 
 
 # --- reading YAML while keeping line numbers --------------------------------------------
@@ -85,11 +102,12 @@ def _build(node, errors, source):
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
-                errors.append(f"{source}:{key_line}: a key must be a plain word")
+                errors.append(f"{source}:{key_line}: " + _("een sleutel moet een gewoon woord zijn"))
                 continue
             key = key_node.value
             if key in result:
-                errors.append(f"{source}:{key_line}: duplicate key '{key}' (first at line {result.key_lines[key]})")
+                message = _("sleutel '%(key)s' komt twee keer voor (eerst op regel %(line)s)")
+                errors.append(f"{source}:{key_line}: " + message % {"key": key, "line": result.key_lines[key]})
                 continue
             result[key] = _build(value_node, errors, source)
             result.key_lines[key] = key_line
@@ -110,11 +128,13 @@ def _check_events(text: str, source: str):
         for event in yaml.parse(text, Loader=LOADER):
             line = event.start_mark.line + 1
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-                raise InterchangeError([f"{source}:{line}: YAML anchors and aliases (& and *) are not supported"])
+                message = _("YAML-ankers en -aliassen (& en *) worden niet ondersteund")
+                raise InterchangeError([f"{source}:{line}: {message}"])
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise InterchangeError([f"{source}:{line}: nested too deeply (more than {MAX_DEPTH} levels)"])
+                    message = _("te diep genest (meer dan %(levels)s niveaus)") % {"levels": MAX_DEPTH}
+                    raise InterchangeError([f"{source}:{line}: {message}"])
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError:
@@ -138,16 +158,19 @@ def _says_exported(node) -> bool:
 
 def _load(raw: bytes, source: str):
     if len(raw) > MAX_FILE_BYTES:
-        raise InterchangeError([f"{source}:1: the file is too large ({len(raw):,} bytes; at most {MAX_FILE_BYTES:,})"])
+        raise InterchangeError([too_large(source, len(raw))])
     if b"\x00" in raw:
-        raise InterchangeError([f"{source}:1: not a text file (it contains NUL bytes); expected UTF-8 YAML"])
+        message = _("geen tekstbestand (het bevat NUL-bytes); verwacht: YAML in UTF-8")
+        raise InterchangeError([f"{source}:1: {message}"])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise InterchangeError(
-            [f"{source}:{line}: not a UTF-8 text file (byte 0x{raw[exc.start]:02x} at offset {exc.start})"]
-        ) from None
+        message = _("geen tekstbestand in UTF-8 (byte 0x%(byte)s op positie %(offset)s)") % {
+            "byte": f"{raw[exc.start]:02x}",
+            "offset": exc.start,
+        }
+        raise InterchangeError([f"{source}:{line}: {message}"]) from None
     _check_events(text, source)
     try:
         node = yaml.compose(text, Loader=LOADER)
@@ -155,30 +178,46 @@ def _load(raw: bytes, source: str):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         problem = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
-        raise InterchangeError([f"{source}:{line}: invalid YAML: {problem}"]) from None
+        # The YAML library's own words for the problem (English) follow ours.
+        raise InterchangeError(
+            [f"{source}:{line}: " + _("ongeldige YAML: %(problem)s") % {"problem": problem}]
+        ) from None
     except yaml.YAMLError as exc:
-        raise InterchangeError([f"{source}:1: invalid YAML: {' '.join(str(exc).split())}"]) from None
+        problem = " ".join(str(exc).split())
+        raise InterchangeError([f"{source}:1: " + _("ongeldige YAML: %(problem)s") % {"problem": problem}]) from None
     if node is None:
-        raise InterchangeError([f"{source}:1: the file is empty"])
+        raise InterchangeError([f"{source}:1: " + _("het bestand is leeg")])
     has_end = _has_end(text)
     if not has_end and _says_exported(node):
         lines = len(text.rstrip().splitlines())
-        raise InterchangeError(
-            [
-                f"{source}:{lines}: the file does not end with the line '{END_MARKER}'"
-                " (cut short? an exported file ends with it; see docs/interchange.md)"
-            ]
+        message = _(
+            "het bestand eindigt niet op de regel '%(end)s' (afgebroken? een geëxporteerd bestand eindigt ermee)"
         )
+        raise InterchangeError([f"{source}:{lines}: " + message % {"end": END_MARKER}])
     errors = []
     data = _build(node, errors, source)
     if errors:
         raise InterchangeError(errors)
     if not has_end and isinstance(data, Map):
-        data.notes = [
-            f"{source}: the file does not end with the line '{END_MARKER}' and does not say it is an export:"
-            " read as written by hand; check that nothing is missing at its end"
-        ]
+        note = _(
+            "het bestand eindigt niet op de regel '%(end)s' en zegt niet dat het een export is: gelezen als met"
+            " de hand geschreven; kijk na of er aan het einde niets ontbreekt"
+        )
+        data.notes = [f"{source}: " + note % {"end": END_MARKER}]
     return data
+
+
+def missing(key: str) -> str:
+    return _("verplicht veld '%(key)s' ontbreekt") % {"key": key}
+
+
+def too_long(length: int, limit: int) -> str:
+    return _("te lang: %(length)s tekens, ten hoogste %(limit)s") % {"length": length, "limit": limit}
+
+
+def too_large(source: str, size: int) -> str:
+    message = _("het bestand is te groot (%(size)s bytes; ten hoogste %(limit)s)")
+    return f"{source}:1: " + message % {"size": f"{size:,}", "limit": f"{MAX_FILE_BYTES:,}"}
 
 
 # --- the parsed response --------------------------------------------------------------
@@ -297,10 +336,13 @@ class _Reader:
     def __init__(self, source):
         self.source = source
         self.errors = []
+        self.more = 0  # the problems past MAX_ERRORS: counted, not written
         self.version = 2  # set from the file's format line
 
     def error(self, line, path, message):
-        if len(self.errors) < MAX_ERRORS:
+        if len(self.errors) >= MAX_ERRORS:
+            self.more += 1
+        else:
             # One printable line, whatever the file held (a lone surrogate cannot even be printed).
             text = f"{self.source}:{line}: {path}: {message}"
             text = " ".join(text.encode("utf-8", "backslashreplace").decode("utf-8").split())
@@ -308,14 +350,14 @@ class _Reader:
 
     def mapping(self, value, path, line, keys):
         if not isinstance(value, Map):
-            self.error(getattr(value, "line", line), path, "expected a mapping of keys to values")
+            self.error(getattr(value, "line", line), path, _("verwacht: sleutels met hun waarden"))
             return None
         for key in value:
             if key not in keys:
                 self.error(
                     value.key_lines[key],
                     f"{path}.{key}" if path else key,
-                    f"unknown field '{key}' (expected one of: {', '.join(keys)})",
+                    _("onbekend veld '%(key)s' (verwacht een van: %(keys)s)") % {"key": key, "keys": ", ".join(keys)},
                 )
         return value
 
@@ -324,7 +366,7 @@ class _Reader:
         if value is None:
             return []
         if not isinstance(value, Seq):
-            self.error(mapping.key_lines[key], f"{path}.{key}", "expected a list")
+            self.error(mapping.key_lines[key], f"{path}.{key}", _("verwacht: een lijst"))
             return []
         return value
 
@@ -337,11 +379,13 @@ class _Reader:
         if value is None:
             value = ""
         if not isinstance(value, str):
-            self.error(line, where, "expected text")
+            self.error(line, where, _("verwacht: tekst"))
             return ""
         bad = unstorable(value)
         if bad:
-            self.error(line, where, f"contains the character {bad}, which text cannot hold")
+            self.error(
+                line, where, _("bevat het teken %(character)s, dat een tekst niet kan bevatten") % {"character": bad}
+            )
             return ""
         value = clean_text(value.replace("\r\n", "\n"))
         if multiline or "\n" not in value:
@@ -350,19 +394,24 @@ class _Reader:
             value = " ".join(value.split())
         if required and not value:
             if key in mapping:
-                self.error(line, where, f"'{key}' must not be empty")
+                self.error(line, where, _("'%(key)s' mag niet leeg zijn") % {"key": key})
             else:
-                self.error(line, where, f"missing required field '{key}'")
+                self.error(line, where, missing(key))
         if model is not None:
             limit = _max_length(model, field or key)
             if limit and len(value) > limit:
-                self.error(line, where, f"too long: {len(value)} characters, at most {limit}")
+                self.error(line, where, too_long(len(value), limit))
             elif isinstance(model._meta.get_field(field or key), MarkdownField) and value.count("[^") > MAX_FOOTNOTES:
                 # The forms' limit (core.richtext.validate_footnotes): a text with hundreds of notes
                 # would not print within the render's bound.
                 count = footnote_count(value)
                 if count > MAX_FOOTNOTES:
-                    self.error(line, where, f"too many footnotes: {count} distinct notes, at most {MAX_FOOTNOTES}")
+                    self.error(
+                        line,
+                        where,
+                        _("te veel voetnoten (%(count)s verschillende; ten hoogste %(max)s per tekst).")
+                        % {"count": count, "max": MAX_FOOTNOTES},
+                    )
         return value
 
     def flag(self, mapping, key, path, *, default=False):
@@ -377,7 +426,7 @@ class _Reader:
         if value is False or str(value) in ("false", "False"):
             return False
         line = mapping.key_lines.get(key, mapping.line)
-        self.error(line, f"{path}.{key}", f"expected true or false, not '{value}'")
+        self.error(line, f"{path}.{key}", _("verwacht: true of false, niet '%(value)s'") % {"value": value})
         return False
 
     def choice(self, mapping, key, path, choices, *, what, default):
@@ -390,9 +439,14 @@ class _Reader:
             value = default
         value = str(value).strip()
         if value not in choices:
-            shown = ", ".join(c for c in choices if c)
-            extra = ", or leave empty when not decided" if "" in choices else ""
-            self.error(line, where, f"unknown {what} '{value}' (expected one of: {shown}{extra})")
+            values = {"what": what, "value": value, "expected": ", ".join(c for c in choices if c)}
+            if "" in choices:
+                message = _(
+                    "%(what)s '%(value)s' is onbekend (verwacht een van: %(expected)s, of leeg als nog niet beslist)"
+                )
+            else:
+                message = _("%(what)s '%(value)s' is onbekend (verwacht een van: %(expected)s)")
+            self.error(line, where, message % values)
         return value
 
     def date(self, mapping, key, path, *, month=False):
@@ -409,8 +463,11 @@ class _Reader:
         try:
             day = datetime.date.fromisoformat(value)
         except ValueError:
-            expected = "YYYY-MM-DD or YYYY-MM" if month else "YYYY-MM-DD"
-            self.error(mapping.key_lines[key], f"{path}.{key}", f"'{value}' is not a date (write {expected})")
+            if month:
+                message = _("'%(value)s' is geen datum (schrijf JJJJ-MM-DD of JJJJ-MM)")
+            else:
+                message = _("'%(value)s' is geen datum (schrijf JJJJ-MM-DD)")
+            self.error(mapping.key_lines[key], f"{path}.{key}", message % {"value": value})
             return (None, "day") if month else None
         return (day, "day") if month else day
 
@@ -420,11 +477,11 @@ class _Reader:
         for index, item in enumerate(self.sequence(mapping, key, path)):
             line = getattr(item, "line", mapping.key_lines.get(key, mapping.line))
             if not isinstance(item, str) or not item.strip():
-                self.error(line, f"{path}.{key}[{index}]", "expected a name")
+                self.error(line, f"{path}.{key}[{index}]", _("verwacht: een naam"))
                 continue
             name = " ".join(item.split())
             if len(name) > limit:
-                self.error(line, f"{path}.{key}[{index}]", f"too long: {len(name)} characters, at most {limit}")
+                self.error(line, f"{path}.{key}[{index}]", too_long(len(name), limit))
             names.append(name)
         return names
 
@@ -554,12 +611,13 @@ def _read(data, source) -> ParsedResponse:
         top_keys = ["format", EXPORTED_KEY, *top_keys[1:]]
     top = r.mapping(data, "", 1, top_keys)
     if top is None:
-        raise InterchangeError(r.errors)
+        raise InterchangeError(r.errors, r.more)
     if version is None:
         r.error(
             top.key_lines.get("format", 1),
             "format",
-            f"expected 'format: {FORMAT}' (or {FORMAT_V2}, {FORMAT_V1}), found {top.get('format')!r}",
+            _("verwacht 'format: %(format)s' (of %(v2)s, %(v1)s), gevonden: %(found)r")
+            % {"format": FORMAT, "v2": FORMAT_V2, "v1": FORMAT_V1, "found": top.get("format")},
         )
     if EXPORTED_KEY in top:
         r.flag(top, EXPORTED_KEY, "")
@@ -574,7 +632,7 @@ def _read(data, source) -> ParsedResponse:
     groups = _parse_groups(r, top, numbers)
     chapters = response.pop("chapters", [])
     if r.errors:
-        raise InterchangeError(r.errors)
+        raise InterchangeError(r.errors, r.more)
     return ParsedResponse(
         response=response, actions=actions, groups=groups, recommendations=recommendations, chapters=chapters
     )
@@ -582,7 +640,7 @@ def _read(data, source) -> ParsedResponse:
 
 def _parse_response(r, top):
     if "response" not in top:
-        r.error(1, "response", "missing required field 'response'")
+        r.error(1, "response", missing("response"))
         return {}
     keys = {1: V1_KEYS["response"], 2: RESPONSE_KEYS}.get(r.version, RESPONSE_KEYS_V3)
     m = r.mapping(top["response"], "response", top.key_lines["response"], keys)
@@ -595,29 +653,48 @@ def _parse_response(r, top):
         "title": r.text(m, "title", path, required=True, model=M),
         "organisation": r.text(m, "organisation", path, required=True, model=M),
         "responsible_team": r.text(m, "responsible_team", path, model=M),
-        "language": r.choice(m, "language", path, _languages(), what="language", default="nl"),
-        "layout": r.choice(m, "layout", path, M.Layout.values, what="layout", default=M.Layout.TABLE),
-        # Withdrawn is not a state a file can bring in: withdrawing takes a reason, in the application.
-        "status": r.choice(m, "status", path, [M.Status.DRAFT, M.Status.PUBLISHED], what="status", default="draft"),
-        "validation_policy": r.choice(
-            m, "validation", path, M.ValidationPolicy.values, what="validation policy", default=M.ValidationPolicy.NONE
+        "language": r.choice(m, "language", path, _languages(), what=pgettext("interchange", "taal"), default="nl"),
+        "layout": r.choice(
+            m, "layout", path, M.Layout.values, what=pgettext("interchange", "opmaak"), default=M.Layout.TABLE
         ),
-        "introduction": r.text(m, "introduction", path, multiline=True, model=M),
+        # Withdrawn is not a state a file can bring in: withdrawing takes a reason, in the application.
+        "status": r.choice(
+            m,
+            "status",
+            path,
+            [M.Status.DRAFT, M.Status.PUBLISHED],
+            what=pgettext("interchange", "status"),
+            default="draft",
+        ),
+        "validation_policy": r.choice(
+            m,
+            "validation",
+            path,
+            M.ValidationPolicy.values,
+            what=pgettext("interchange", "validatiebeleid"),
+            default=M.ValidationPolicy.NONE,
+        ),
     }
+    # The introduction of versions 1 to 3 (exports no longer write it): the first chapter.
+    introduction = r.text(m, "introduction", path, multiline=True, model=Chapter, field="body")
     if r.version == 1:
         result["published_on"] = r.date(m, "published_on", path)
     else:
         result["published_on"], result["published_precision"] = r.date(m, "published_on", path, month=True)
     if r.version >= 3:
         result.update(_parse_document_style(r, m, path))
+    if "introduction" in m:
+        language = result["language"] if result["language"] in _languages() else settings.LANGUAGE_CODE
+        first = introduction_chapter(result["layout"], language, introduction)
+        result["chapters"] = ([first] if first else []) + result.get("chapters", [])
     if result["slug"] and not SLUG.match(result["slug"]):
         r.error(
             m.key_lines["slug"],
             f"{path}.slug",
-            f"'{result['slug']}' is not a valid slug (letters, digits, - and _ only)",
+            _("'%(slug)s' is geen geldige slug (alleen letters, cijfers, - en _)") % {"slug": result["slug"]},
         )
     if "evaluation" not in m:
-        r.error(m.line, f"{path}.evaluation", "missing required field 'evaluation'")
+        r.error(m.line, f"{path}.evaluation", missing("evaluation"))
         return result
     e = r.mapping(m["evaluation"], f"{path}.evaluation", m.key_lines["evaluation"], EVALUATION_KEYS)
     if e is not None:
@@ -652,7 +729,8 @@ def _parse_actions(r, top):
                 r.error(
                     m.key_lines["number"],
                     f"{path}.number",
-                    f"duplicate action number '{number}' (first at line {numbers[number]})",
+                    _("actienummer '%(number)s' komt twee keer voor (eerst op regel %(line)s)")
+                    % {"number": number, "line": numbers[number]},
                 )
             else:
                 numbers[number] = m.key_lines["number"]
@@ -693,7 +771,7 @@ def _parse_units(r, m, path):
     if r.version == 1:
         unit = r.text(m, "responsible_unit", path)
         if len(unit) > UNIT_MAX_LENGTH:
-            r.error(m.key_lines["responsible_unit"], f"{path}.responsible_unit", "too long")
+            r.error(m.key_lines["responsible_unit"], f"{path}.responsible_unit", too_long(len(unit), UNIT_MAX_LENGTH))
         return [unit] if unit else []
     return r.names(m, "responsible_units", path, limit=UNIT_MAX_LENGTH)
 
@@ -742,7 +820,14 @@ def _parse_recommendation(r, item, rpath, line, numbers):
         location=r.text(m, "location", rpath, model=Recommendation),
         # A recommendation made only of its parts ("Recommendation 1." then 1.1, 1.2) has no text of its own.
         text=r.text(m, "text", rpath, required=not m.get("parts"), multiline=True, model=Recommendation),
-        agreement=r.choice(m, "agreement", rpath, Recommendation.Agreement.values, what="agreement level", default=""),
+        agreement=r.choice(
+            m,
+            "agreement",
+            rpath,
+            Recommendation.Agreement.values,
+            what=pgettext("interchange", "mate van akkoord"),
+            default="",
+        ),
         response_text=r.text(m, "response", rpath, multiline=True, model=Recommendation, field="response_text"),
         justification=r.text(m, "justification", rpath, multiline=True, model=Recommendation),
         justification_not_in_source=r.flag(m, "justification_not_in_source", rpath),
@@ -759,16 +844,16 @@ def _parse_status(r, m, path, *, is_part):
     S = Action.Status
     if r.version == 1:
         if not is_part and "status" not in m:
-            r.error(m.line, f"{path}.status", "missing required field 'status'")
+            r.error(m.line, f"{path}.status", missing("status"))
         statuses = (
             [s for s in S.values if s != S.INHERITED] if is_part else [s for s in S.values if s and s != S.INHERITED]
         )
-        status = r.choice(m, "status", path, statuses, what="status", default="" if is_part else None)
+        status = r.choice(m, "status", path, statuses, what=status_word(), default="" if is_part else None)
         if is_part and status == "":
             status = S.INHERITED
     else:
         statuses = S.values if is_part else [s for s in S.values if s != S.INHERITED]
-        status = r.choice(m, "status", path, statuses, what="status", default="")
+        status = r.choice(m, "status", path, statuses, what=status_word(), default="")
     return status, r.text(m, "status_note", path, model=Action)
 
 
@@ -781,16 +866,16 @@ def _parse_progress(r, m, path, *, is_part):
         if p is None:
             continue
         if "date" not in p:
-            r.error(p.line, f"{ppath}.date", "missing required field 'date'")
+            r.error(p.line, f"{ppath}.date", missing("date"))
         comment, by = r.text(p, "comment", ppath, multiline=True), r.text(p, "by", ppath)
         for key, value, field_name in (("comment", comment, "note"), ("by", by, "author_name")):
             limit = _max_length(ProgressUpdate, field_name)
             if len(value) > limit:
-                r.error(p.key_lines[key], f"{ppath}.{key}", f"too long: {len(value)} characters, at most {limit}")
+                r.error(p.key_lines[key], f"{ppath}.{key}", too_long(len(value), limit))
         entries.append(
             ParsedProgress(
                 date=r.date(p, "date", ppath),
-                status=r.choice(p, "status", ppath, statuses, what="status", default=""),
+                status=r.choice(p, "status", ppath, statuses, what=status_word(), default=""),
                 comment=comment,
                 by=by,
             )
@@ -802,7 +887,8 @@ def _parse_validation_and_evidence(r, m, path):
     """An action's optional ``validation`` and ``evidence`` (version 2; version 1 has neither)."""
     if r.version == 1:
         return "", []
-    validation = r.choice(m, "validation", path, VALIDATION_STATES, what="validation state", default="")
+    what = pgettext("interchange", "validatiestatus")
+    validation = r.choice(m, "validation", path, VALIDATION_STATES, what=what, default="")
     return validation, _parse_evidence(r, m, path)
 
 
@@ -815,7 +901,7 @@ def _parse_evidence(r, m, path):
         if e is None:
             continue
         if "date" not in e:
-            r.error(e.line, f"{epath}.date", "missing required field 'date'")
+            r.error(e.line, f"{epath}.date", missing("date"))
         reference = ParsedEvidence(
             title=r.text(e, "title", epath, required=True, model=Evidence),
             date=r.date(e, "date", epath),
@@ -825,18 +911,20 @@ def _parse_evidence(r, m, path):
         )
         line = e.line
         if bool(reference.link) == bool(reference.file):
-            r.error(line, epath, "give either 'link' or 'file' (with 'sha256'), not both or neither")
+            r.error(line, epath, _("geef 'link' of 'file' (met 'sha256'), niet beide of geen van beide"))
         elif reference.link:
             if not LINK.match(reference.link) or len(reference.link) > 2_000:
-                r.error(e.key_lines.get("link", line), f"{epath}.link", "expected an http(s) address")
+                r.error(e.key_lines.get("link", line), f"{epath}.link", _("verwacht: een http(s)-adres"))
             if reference.sha256:
-                r.error(e.key_lines.get("sha256", line), f"{epath}.sha256", "a link has no 'sha256'")
+                r.error(e.key_lines.get("sha256", line), f"{epath}.sha256", _("een link heeft geen 'sha256'"))
         else:
             if "/" in reference.file or "\\" in reference.file:
-                r.error(e.key_lines.get("file", line), f"{epath}.file", "a file name without folders")
+                r.error(e.key_lines.get("file", line), f"{epath}.file", _("een bestandsnaam zonder mappen"))
             if not SHA256.match(reference.sha256):
                 r.error(
-                    e.key_lines.get("sha256", line), f"{epath}.sha256", "expected the file's SHA-256 (64 hex digits)"
+                    e.key_lines.get("sha256", line),
+                    f"{epath}.sha256",
+                    _("verwacht: de SHA-256 van het bestand (64 hexadecimale cijfers)"),
                 )
         found.append(reference)
     return found
@@ -856,23 +944,26 @@ def _parse_links(r, m, rpath, rec, numbers):
             for pi, label in enumerate(r.sequence(lm, "parts", lpath)):
                 label = str(label).strip() if isinstance(label, str) else ""
                 if label not in known:
-                    shown = ", ".join(sorted(known)) or "none"
-                    r.error(line, f"{lpath}.parts[{pi}]", f"no sub-recommendation '{label}' (its parts: {shown})")
+                    shown = ", ".join(sorted(known)) or _("geen")
+                    message = _("geen deelaanbeveling '%(label)s' (haar delen: %(parts)s)")
+                    r.error(line, f"{lpath}.parts[{pi}]", message % {"label": label, "parts": shown})
                 elif label not in parts:
                     parts.append(label)
         elif isinstance(l_item, str):
             number, qualifier = l_item.strip(), ""
         else:
-            r.error(line, lpath, "expected an action number or a mapping with 'action' and 'qualifier'")
+            r.error(line, lpath, _("verwacht: een actienummer, of 'action' met 'qualifier'"))
             continue
         if not number:
             continue
         if number not in numbers:
-            known = ", ".join(sorted(numbers)) or "none"
-            r.error(line, lpath, f"links to action '{number}', which does not exist (actions: {known})")
+            known = ", ".join(sorted(numbers)) or _("geen")
+            message = _("verwijst naar actie '%(number)s', die niet bestaat (acties: %(known)s)")
+            r.error(line, lpath, message % {"number": number, "known": known})
             continue
         if number in seen:
-            r.error(line, lpath, f"links to action '{number}' twice (first at line {seen[number]})")
+            message = _("verwijst twee keer naar actie '%(number)s' (eerst op regel %(line)s)")
+            r.error(line, lpath, message % {"number": number, "line": seen[number]})
             continue
         seen[number] = line
         rec.links.append(ParsedLink(number=number, qualifier=qualifier, parts=parts))
@@ -899,11 +990,11 @@ def _parse_cover(r, m, path):
             continue
         label, value = r.text(c, "label", cpath), r.text(c, "value", cpath, multiline=True)
         if not label and not value:
-            r.error(c.line, cpath, "a cover line needs a label or a value")
+            r.error(c.line, cpath, _("een regel van het titelblok heeft een label of een waarde nodig"))
         for key, text in (("label", label), ("value", value)):
             if len(text) > COVER_MAX_LENGTH:
                 limit = COVER_MAX_LENGTH
-                r.error(c.key_lines[key], f"{cpath}.{key}", f"too long: {len(text)} characters, at most {limit}")
+                r.error(c.key_lines[key], f"{cpath}.{key}", too_long(len(text), limit))
         cover.append({"label": label, "value": value})
     return cover
 
@@ -916,13 +1007,13 @@ def _parse_vocabulary(r, m, path):
     if v is None:
         return "", {}
     presets = [key for key, _label in vocabulary.PRESET_CHOICES]
-    preset = r.choice(v, "preset", vpath, presets, what="vocabulary preset", default="")
+    preset = r.choice(v, "preset", vpath, presets, what=pgettext("interchange", "woordenschat"), default="")
     words = {}
     w = r.mapping(v["words"], f"{vpath}.words", v.key_lines["words"], list(vocabulary.KEYS)) if "words" in v else None
     for key in w or ():
         word = r.text(w, key, f"{vpath}.words")
         if len(word) > WORD_MAX_LENGTH:
-            r.error(w.key_lines[key], f"{vpath}.words.{key}", f"too long: at most {WORD_MAX_LENGTH}")
+            r.error(w.key_lines[key], f"{vpath}.words.{key}", too_long(len(word), WORD_MAX_LENGTH))
         if word and key in vocabulary.KEYS:
             words[key] = word
     return preset, words
@@ -939,18 +1030,19 @@ def _parse_columns(r, m, path):
         elif isinstance(item, str):
             key, header = item.strip(), ""
         else:
-            r.error(line, cpath, "expected a column key or a mapping with 'key' and 'header'")
+            r.error(line, cpath, _("verwacht: een kolomsleutel, of 'key' met 'header'"))
             continue
         if key not in vocabulary.COLUMN_KEYS:
-            r.error(line, cpath, f"unknown column '{key}' (expected one of: {', '.join(vocabulary.COLUMN_KEYS)})")
+            message = _("onbekende kolom '%(key)s' (verwacht een van: %(keys)s)")
+            r.error(line, cpath, message % {"key": key, "keys": ", ".join(vocabulary.COLUMN_KEYS)})
         elif key in [c["key"] for c in columns]:
-            r.error(line, cpath, f"column '{key}' twice")
+            r.error(line, cpath, _("kolom '%(key)s' komt twee keer voor") % {"key": key})
         elif len(header) > WORD_MAX_LENGTH:
-            r.error(line, f"{cpath}.header", f"too long: at most {WORD_MAX_LENGTH}")
+            r.error(line, f"{cpath}.header", too_long(len(header), WORD_MAX_LENGTH))
         else:
             columns.append({"key": key, "header": header})
     if columns and "action" not in [c["key"] for c in columns]:
-        r.error(m.key_lines["columns"], f"{path}.columns", "the columns must include 'action' (the key action)")
+        r.error(m.key_lines["columns"], f"{path}.columns", _("de kolommen moeten 'action' (de kernactie) bevatten"))
     return columns
 
 
@@ -964,7 +1056,9 @@ def _parse_chapters(r, m, path):
         placements = Chapter.Placement.values
         chapters.append(
             {
-                "placement": r.choice(c, "placement", cpath, placements, what="placement", default="before"),
+                "placement": r.choice(
+                    c, "placement", cpath, placements, what=pgettext("interchange", "plaats"), default="before"
+                ),
                 "heading": r.text(c, "heading", cpath, model=Chapter),
                 "body": r.text(c, "body", cpath, multiline=True, model=Chapter),
             }
@@ -974,6 +1068,10 @@ def _parse_chapters(r, m, path):
 
 COVER_MAX_LENGTH = 300
 WORD_MAX_LENGTH = 100
+
+
+def status_word():
+    return pgettext("interchange", "status")
 
 
 def _parse_parts(r, m, rpath, *, nested=False):

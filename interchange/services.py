@@ -3,8 +3,9 @@
 import hashlib
 import logging
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import acting_as
@@ -47,11 +48,18 @@ def queue_upload(*, text: str, file_name: str, user) -> PendingImport:
         size=len(data),
         created_by=user,
     )
-    import_upload_task.enqueue(str(pending.pk))
+    # The problems, if any, in the uploader's language (the progress page shows them to them).
+    import_upload_task.enqueue(str(pending.pk), translation.get_language())
     return pending
 
 
-def run_pending_import(pending_id: str) -> str:
+def run_pending_import(pending_id: str, *, language: str | None = None) -> str:
+    """``run_import`` in ``language`` (the uploader's interface language; default the site's)."""
+    with translation.override(language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE):
+        return run_import(pending_id)
+
+
+def run_import(pending_id: str) -> str:
     """The task's work: import a ``PendingImport`` as the confirm would have, all or nothing.
 
     The row is claimed first (queued or running -> running: a task run again after its worker
@@ -77,7 +85,7 @@ def run_pending_import(pending_id: str) -> str:
                 status=PendingImport.Status.DONE, response=response, finished_at=timezone.now(), text="", error=""
             )
     except InterchangeError as exc:
-        _fail(pending, exc.errors)
+        _fail(pending, exc.lines)
     except SlugExists:
         _fail(pending, [slug_taken_message(pending.file_name, parsed.slug)])
     except Exception:
@@ -96,7 +104,7 @@ def _fail(pending, problems):
 def structure_copy(source: ManagementResponse, *, title: str, slug: str) -> dict:
     """The interchange structure (``as_data``) of ``source`` under a new title and slug, as a draft.
 
-    Kept: metadata, introduction, layout, groups, themes, recommendations (numbers, locations,
+    Kept: metadata, chapters (the introduction first), layout, groups, themes, recommendations (numbers, locations,
     texts), actions with their parts and facts, and the links. Left out: agreements and
     management responses, statuses (not reported yet; parts inherit), the progress log.
     """

@@ -9,7 +9,8 @@ from django.tasks import task
 
 
 @task()
-def import_upload_task(pending_id: str) -> str:
+def import_upload_task(pending_id: str, language: str | None = None) -> str:
+    """``language``: the uploader's interface language, in which the problems are written."""
     from . import services
 
-    return services.run_pending_import(pending_id)
+    return services.run_pending_import(pending_id, language=language)

@@ -13,7 +13,7 @@ from responses.forms import NewResponseForm
 from responses.models import ManagementResponse
 from responses.services import create_response, unique_slug
 
-from . import services
+from . import services, ways
 from .exporter import export_response
 from .forms import CopyForm, UploadForm
 from .importer import SlugExists
@@ -29,9 +29,16 @@ def new_context(request, **forms):
         "blank_form": NewResponseForm(),
         "upload_form": UploadForm(),
         "copy_form": CopyForm(queryset=copy_sources(request.user)),
+        "more_ways": ways.templates(),
     }
+    context.update(ways.context(request))  # the ways apps above this one add (interchange/ways.py)
     context.update(forms)
     return context
+
+
+def problems_context(problems, more=0):
+    """What the preview lists when a file is refused: its problems, and how many more there are."""
+    return {"problems": problems, "more_problems": more, "problem_count": len(problems) + more}
 
 
 def copy_sources(user):
@@ -70,13 +77,10 @@ def response_upload(request):
     try:
         parsed = parse(raw, source=upload.name)
     except InterchangeError as exc:
-        context["problems"] = exc.errors
+        context.update(problems_context(exc.errors, exc.more))
         return render(request, "interchange/upload_preview.html", context, status=422)
     if ManagementResponse.objects.filter(slug=parsed.slug).exists():
-        context["problems"] = [
-            _("%(file)s: er bestaat al een managementresponse met slug “%(slug)s”; wijzig response.slug.")
-            % {"file": upload.name, "slug": parsed.slug}
-        ]
+        context.update(problems_context([services.slug_taken_message(upload.name, parsed.slug)]))
         return render(request, "interchange/upload_preview.html", context, status=422)
     token = get_random_string(24)
     request.session[UPLOAD_SESSION_KEY] = {"token": token, "name": upload.name, "text": raw.decode("utf-8")}
@@ -104,10 +108,10 @@ def response_upload_confirm(request):
         parsed = parse(pending["text"].encode("utf-8"), source=pending["name"])
         response = services.import_upload(parsed=parsed, user=request.user)
     except InterchangeError as exc:
-        context["problems"] = exc.errors
+        context.update(problems_context(exc.errors, exc.more))
         return render(request, "interchange/upload_preview.html", context, status=422)
     except SlugExists:
-        context["problems"] = [services.slug_taken_message(pending["name"], parsed.slug)]
+        context.update(problems_context([services.slug_taken_message(pending["name"], parsed.slug)]))
         return render(request, "interchange/upload_preview.html", context, status=422)
     del request.session[UPLOAD_SESSION_KEY]
     messages.success(request, _("Managementresponse ingeladen uit %(file)s.") % {"file": pending["name"]})

@@ -484,27 +484,41 @@ def title_block(writer):
     evaluation = _("Antwoord op: %(title)s") % {"title": response.evaluation_title}
     if response.evaluation_delivered_on:
         delivered = date_filter(response.evaluation_delivered_on, response.evaluation_delivered_format)
-        evaluation += ", " + _("opgeleverd op %(date)s") % {"date": delivered}
+        if response.evaluation_delivered_in_month:  # "delivered in February 2025", not "on"
+            evaluation += ", " + _("opgeleverd in %(date)s") % {"date": delivered}
+        else:
+            evaluation += ", " + _("opgeleverd op %(date)s") % {"date": delivered}
     w.text_paragraph(evaluation)
+    # Every date labelled, as print/response.html labels it: never a bare date under the title.
+    printed = date_filter(response.document_date(), response.document_date_format)
     if not response.is_published:
-        w.text_paragraph(
-            f"{response.get_status_display().capitalize()} · {date_filter(response.document_date(), 'j F Y')}"
-        )
+        status = response.get_status_display().capitalize()
+        w.text_paragraph(f"{status} · " + _("afgedrukt op %(date)s") % {"date": printed})
+    elif response.published_on and response.published_in_month:
+        w.text_paragraph(_("Gepubliceerd in %(date)s") % {"date": date_filter(response.published_on, "F Y")})
     elif response.published_on:
         w.text_paragraph(_("Gepubliceerd op %(date)s") % {"date": date_filter(response.published_on, "j F Y")})
     else:
-        w.text_paragraph(date_filter(response.document_date(), "j F Y"))
+        w.text_paragraph(_("Afgedrukt op %(date)s") % {"date": printed})
 
 
 def bookmark_of(action):
     return f"actie_{action.pk}"
 
 
+def chapters(w, chapter_list):
+    """Chapters before or after the recommendations, each its heading and text (print/_chapters.html)."""
+    for chapter in chapter_list:
+        if chapter.heading:
+            w.heading(chapter.heading, 1)
+        HTML(w, heading_offset=2).blocks(print_html(chapter, "body"))
+
+
 def table_layout(w, document):
-    """I. introduction, II. the actions chapter, III. the recommendations table (print/layouts/table.html)."""
+    """The chapters before (the first: I. introduction), II. the actions chapter, III. the
+    recommendations table, the chapters after (print/layouts/table.html)."""
     response = w.response
-    w.heading(_("I. Inleiding"), 1)
-    HTML(w, heading_offset=2).blocks(print_html(response, "introduction"))
+    chapters(w, document.chapters_before)
     w.heading(_("II. Acties als antwoord op de aanbevelingen"), 1)
     for action in document.actions:
         w.heading(f"{action.heading_label} {action.title}", 2, bookmark=bookmark_of(action))
@@ -550,13 +564,14 @@ def table_layout(w, document):
                     hyperlink.append(w.run(link.citation, style="Hyperlink"))
                 finish_cell(cell)
     w.paragraph()
+    chapters(w, document.chapters_after)
 
 
 def matrix_layout(w, document):
-    """Per recommendation its band, text, management response and key actions (print/layouts/matrix.html)."""
+    """The chapters before (the introduction first), per recommendation its band, text, management
+    response and key actions, the chapters after (print/layouts/matrix.html)."""
     response = w.response
-    if response.introduction:
-        HTML(w, heading_offset=2).blocks(print_html(response, "introduction"))
+    chapters(w, document.chapters_before)
     for index, rec in enumerate(document.recommendations, start=1):
         w.heading(_("AANBEVELING %(number)s.") % {"number": rec.number or index}, 1)
         HTML(w, heading_offset=2).blocks(print_html(rec, "text"))
@@ -588,12 +603,13 @@ def matrix_layout(w, document):
                 w.text_paragraph(action.latest_comment, container=table.cell(tr))
                 w.text_paragraph(action.status_document_label, container=table.cell(tr))
             w.paragraph()
-    if document.recommendations:
+    if document.recommendations and not document.has_own_note:  # the note of the starred header above
         w.text_paragraph(
             _("* De uitvoering wordt opgevolgd in de databank van %(organisation)s.")
             % {"organisation": response.organisation},
             italic=True,
         )
+    chapters(w, document.chapters_after)
 
 
 LAYOUTS = {"table": table_layout, "matrix": matrix_layout}

@@ -38,6 +38,7 @@ from interchange.exporter import as_data
 from interchange.parse import from_data, parse
 from recommendations.models import Recommendation
 from responses import vocabulary
+from responses.models import Chapter
 
 TOKENS = re.compile(r"\s+|[^\s]+")
 
@@ -304,7 +305,7 @@ class Change:
 
 @dataclass
 class ItemChanges:
-    kind: str  # "response", "recommendation", "action"
+    kind: str  # "response", "chapter", "recommendation", "action"
     name: str
     state: str = "changed"  # "changed", "added", "removed"
     changes: list = field(default_factory=list)
@@ -399,6 +400,24 @@ def _citation(link):
     return f"{_('Actie')} {link.number}{separator}{link.qualifier}"
 
 
+def _chapter_key(chapter):
+    return chapter["heading"] or " ".join(chapter["body"].split()[:8])
+
+
+def _chapter_name(key, chapter):
+    if chapter["heading"]:
+        return chapter["heading"]
+    return str(_("Hoofdstuk")) + (f": {key}…" if key else "")
+
+
+def compare_chapter(old, new, budget=None):
+    changes = []
+    placements = dict(Chapter.Placement.choices)
+    _value(changes, "placement", _("Plaats"), *(str(placements.get(c["placement"], "")) for c in (old, new)))
+    _rich(changes, "body", _("Tekst"), old["body"], new["body"], budget)
+    return changes
+
+
 def compare_recommendation(old, new, budget=None, words=None):
     changes = []
     agreements = (_agreement(old.agreement, words), _agreement(new.agreement, words))
@@ -455,10 +474,17 @@ def compare(old, new, *, old_label="", new_label="") -> Comparison:
     budget = Budget(COMPARISON_WORK)
     words = _vocabulary_of(new)  # one vocabulary for both sides: the document's as it is now
     _text(head, "title", _("Titel"), old.response["title"], new.response["title"], budget)
-    intro = (old.response["introduction"], new.response["introduction"])
-    _rich(head, "introduction", _("Inleiding"), *intro, budget)
     if head:
-        items.append(ItemChanges("response", str(_("Gegevens en inleiding")), "changed", head))
+        items.append(ItemChanges("response", str(_("Gegevens")), "changed", head))
+    # The chapters (the introduction is the first; a version frozen with an introduction reads it so).
+    items += _pair(
+        "chapter",
+        _keyed(old.chapters, _chapter_key),
+        _keyed(new.chapters, _chapter_key),
+        _chapter_name,
+        compare_chapter,
+        budget,
+    )
     items += _pair(
         "recommendation",
         _keyed(old.all_recommendations, _rec_key),

@@ -167,7 +167,12 @@ RESPONSES = Table(
         ),
         Column("recommendations", "integer", "How many recommendations it answers.", lambda s: s.recommendations),
         Column("actions", "integer", "How many actions and parts of actions it lists.", lambda s: s.actions),
-        Column("introduction", "string", "The introduction (Markdown).", lambda s: s.data["introduction"]),
+        Column(
+            "introduction",
+            "string",
+            "The introduction: the first chapter's text (Markdown).",
+            lambda s: s.data["introduction"],
+        ),
         Column("document_url", "string", "The response's page.", lambda s: s.document_url, link=True),
         Column("pdf_url", "string", "This version's PDF, as published.", lambda s: s.pdf_url, link=True),
         Column("pdf_sha256", "string", "The SHA-256 of that PDF.", lambda s: s.sha256),

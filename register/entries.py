@@ -149,7 +149,10 @@ def build_entry(version) -> Entry | None:
     except InterchangeError:
         logger.exception("The snapshot of %s v%s cannot be read: not in the register", version.response, version.number)
         return None
-    data = parsed.response
+    # The column "introduction": the first chapter before the recommendations (what the introduction
+    # became, migration responses.0015; a snapshot with an introduction reads it as that chapter).
+    first = next((c for c in parsed.chapters if c["placement"] == "before"), None)
+    data = {**parsed.response, "introduction": first["body"] if first else ""}
     slug = version.response.slug
     labels = document_labels(data)
 
@@ -242,7 +245,7 @@ def build_entry(version) -> Entry | None:
         data.get("responsible_team", ""),
         data.get("evaluation_title", ""),
         data.get("evaluators", ""),
-        data.get("introduction", ""),
+        *[text for chapter in parsed.chapters for text in (chapter["heading"], chapter["body"])],
         *[
             text
             for rec, *_ in placed

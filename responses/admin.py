@@ -22,7 +22,7 @@ class ManagementResponseAdmin(VersionedAdminMixin, admin.ModelAdmin):
             _("Evaluatie"),
             {"fields": ["evaluation_title", "evaluators", "evaluation_delivered_on", "evaluation_delivered_precision"]},
         ),
-        (_("Document"), {"fields": ["introduction", "status", "published_on"]}),
+        (_("Document"), {"fields": ["status", "published_on"]}),
         (_("Geschiedenis"), {"fields": ["created_at", "updated_at", "updated_by", "version"], "classes": ["collapse"]}),
     ]
 

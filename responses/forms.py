@@ -108,7 +108,8 @@ def role_choices():
 
 
 class ResponseForm(VersionedForm):
-    """The response's metadata and introduction (the document's title block and part I)."""
+    """The response's metadata, cover block, words and columns (the document's title block); its
+    introduction is its first chapter (``ChapterForm``)."""
 
     class Meta:
         model = ManagementResponse
@@ -127,7 +128,6 @@ class ResponseForm(VersionedForm):
             "published_on",
             "validation_policy",
             "published_precision",
-            "introduction",
             "cover",
             "vocabulary_preset",
             "vocabulary_words",
@@ -136,7 +136,6 @@ class ResponseForm(VersionedForm):
         field_classes = {"cover": CoverField, "columns": ColumnsField}
         widgets = {
             "evaluators": forms.Textarea(attrs={"rows": 2}),
-            "introduction": forms.Textarea(attrs={"rows": 16}),
             "evaluation_delivered_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "published_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
@@ -183,7 +182,6 @@ class ResponseForm(VersionedForm):
         self.fields["title"].widget.attrs["autofocus"] = True
         # A form without the field (an older page, a script) keeps the response's setting.
         self.fields["validation_policy"].required = False
-        live_preview(self, "introduction", url=self.instance.get_preview_url())
         if self.instance.is_withdrawn:
             # Withdrawn with a reason (responses.services.withdraw): only a new publication undoes it.
             del self.fields["status"]

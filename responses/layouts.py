@@ -13,6 +13,9 @@ layout's template; nothing else needs to know.
 
 from dataclasses import dataclass
 
+from django.utils import translation
+from django.utils.translation import gettext_noop
+
 
 @dataclass(frozen=True)
 class Layout:
@@ -30,6 +33,10 @@ class Layout:
     # the document load each action's latest comment, and a recommendation's fragment the
     # stored HTML of its actions.
     actions_in_recommendations: bool = False
+    # The heading of the introduction, the first chapter (a msgid, printed in the document's
+    # language): the table numbers its parts (I. introduction, II. actions, III. table); empty: the
+    # matrix prints an introduction without a heading, and none when it has no text.
+    introduction_heading: str = ""
 
 
 LAYOUTS = {
@@ -42,6 +49,7 @@ LAYOUTS = {
             "print/layouts/table.html",
             recommendation_template="document/_recommendation_row.html",
             action_template="document/_action_section.html",
+            introduction_heading=gettext_noop("I. Inleiding"),
         ),
         # UNEG: per recommendation its text, the management response and the key-action table.
         Layout(
@@ -59,3 +67,17 @@ DEFAULT = "table"
 
 def layout_for(response) -> Layout:
     return LAYOUTS.get(response.layout, LAYOUTS[DEFAULT])
+
+
+def introduction_chapter(layout: str, language: str, text: str) -> dict | None:
+    """The first chapter that an introduction (the field of version 1 to 3 of the interchange
+    format, and of the model before migration responses.0015) becomes: ``{"placement", "heading",
+    "body"}``, headed as the layout printed it, in the document's language; None when the layout
+    printed nothing for it (the matrix, without text)."""
+    heading = LAYOUTS.get(layout, LAYOUTS[DEFAULT]).introduction_heading
+    if not heading and not text:
+        return None
+    if heading:
+        with translation.override(language):
+            heading = translation.gettext(heading)
+    return {"placement": "before", "heading": heading, "body": text}

@@ -93,14 +93,7 @@ class ManagementResponse(NormalisedText, Versioned):
         default=Layout.TABLE,
         help_text=_("Hoe de pagina en de PDF het document opbouwen."),
     )
-    introduction = MarkdownField(
-        _("inleiding"),
-        blank=True,
-        max_length=100_000,
-        help_text=_("Markdown: alinea's, lijsten, links, voetnoten."),
-        rendered_field="introduction_html",
-    )
-    introduction_html = RenderedHTMLField(_("inleiding (HTML)"))
+    # The introduction is the first chapter (``Chapter``; migration 0015 made it one).
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.DRAFT)
     validation_policy = models.CharField(
         _("validatie door evaluatiemedewerkers"),

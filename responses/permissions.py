@@ -101,7 +101,7 @@ def _has_role(user, response, *roles) -> Answer:
 
 
 def can_edit_response(user, response) -> Answer:
-    """Metadata and introduction of the response."""
+    """Metadata of the response and its chapters (the introduction is the first)."""
     return _has_role(user, response, EVALUATION_STAFF)
 
 

@@ -5,7 +5,8 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from . import permissions
-from .models import ManagementResponse, Withdrawal
+from .layouts import introduction_chapter
+from .models import Chapter, ManagementResponse, Withdrawal
 
 
 def unique_slug(text, *, exclude_pk=None) -> str:
@@ -23,12 +24,18 @@ def unique_slug(text, *, exclude_pk=None) -> str:
 
 @transaction.atomic
 def create_response(*, form, user) -> ManagementResponse:
-    """A blank response from the new-response form; its creator becomes its evaluation staff."""
+    """A blank response from the new-response form; its creator becomes its evaluation staff.
+
+    A layout that heads its introduction (the table's "I. Inleiding") starts with that chapter,
+    empty, as its document has always printed it."""
     response = form.save(commit=False)
     if not response.slug:
         response.slug = unique_slug(response.title)
     response.updated_by = user
     response.save()
+    first = introduction_chapter(response.layout, response.language, "")
+    if first:
+        Chapter.objects.create(response=response, order=0, updated_by=user, **first)
     permissions.on_response_created(response, user)
     return response
 

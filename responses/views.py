@@ -150,7 +150,7 @@ def response_withdraw(request, slug):
 @login_required
 @keeps_input
 def response_edit(request, slug):
-    """The title block and the introduction: a page; with htmx the form swaps itself after saving."""
+    """The title block, cover, words and columns: a page; with htmx the form swaps itself after saving."""
     response = get_object_or_404(ManagementResponse.objects.select_related("updated_by"), slug=slug)
     permissions.require(permissions.can_edit_response(request.user, response))
     form = ResponseForm(request.POST or None, instance=response)
@@ -159,7 +159,7 @@ def response_edit(request, slug):
     if request.method == "POST":
         status = save_form(request, form)
         if status is None:
-            saved = _("Gegevens en inleiding opgeslagen.")
+            saved = _("Gegevens opgeslagen.")
             if not request.htmx:
                 messages.success(request, saved)
                 return redirect(response)

@@ -2,12 +2,14 @@ import factory
 
 from actions.models import Action, ActionLink
 from recommendations.models import Recommendation, RecommendationGroup, Theme
-from responses.models import ManagementResponse
+from responses.layouts import introduction_chapter
+from responses.models import Chapter, ManagementResponse
 
 
 class ManagementResponseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ManagementResponse
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Managementresponse evaluatie {n}")
     slug = factory.Sequence(lambda n: f"response-{n}")
@@ -15,8 +17,16 @@ class ManagementResponseFactory(factory.django.DjangoModelFactory):
     responsible_team = "team Ondernemen en Leren in Ecosystemen"
     evaluation_title = factory.Sequence(lambda n: f"Evaluatie van programma {n}")
     evaluators = "IDEA Consult"
-    introduction = "Deze managementresponse is een formele reactie."
     status = ManagementResponse.Status.PUBLISHED
+
+    @factory.post_generation
+    def introduction(obj, create, extracted, **kwargs):
+        """``introduction=text``: the first chapter, as the introduction became one (migration
+        responses.0015); headed "I. Inleiding" in the table layout, as a blank response starts."""
+        text = "Deze managementresponse is een formele reactie." if extracted is None else extracted
+        first = introduction_chapter(obj.layout, obj.language, text)
+        if create and first:
+            Chapter.objects.create(response=obj, order=0, **first)
 
 
 class RecommendationGroupFactory(factory.django.DjangoModelFactory):
@@ -77,3 +87,8 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
     action = factory.SubFactory(ActionFactory)
     status = factory.SelfAttribute("action.status")
     note = factory.Sequence(lambda n: f"Voortgang {n}: de werkgroep kwam samen.")
+
+
+def introduction_of(response):
+    """The response's introduction: its first chapter."""
+    return Chapter.objects.filter(response=response).order_by("order", "pk").first()

@@ -42,6 +42,8 @@ PAGES = {
     "document:detail": page(slug),
     "interchange:new": page(),
     "interchange:upload_progress": page(lambda s: {"pk": s.pending_import.pk}),
+    "reading:progress": page(lambda s: {"pk": s.waiting_reading.pk}),
+    "reading:review": page(lambda s: {"pk": s.read_reading.pk}),
     "responses:edit": page(slug),
     "responses:delete": page(slug),
     "responses:withdraw": page(slug),
@@ -118,6 +120,8 @@ NOT_PAGES = {
     "interchange:upload": "POST only (the upload form is on interchange:new)",
     "interchange:upload_confirm": "POST only",
     "interchange:copy": "POST only (the copy form is on interchange:new)",
+    "reading:upload": "POST only (the document form is on interchange:new)",
+    "reading:original": "a download (the document a response was read from, as an attachment)",
     "responses:member": "POST only (the people page's row forms)",
     "tracking:round_close": "POST only",
     "recommendations:group_move": "POST only",
@@ -255,6 +259,31 @@ def build_site(django_user_model, layout):
     pending = PendingImport.objects.create(
         file_name="groot.yaml", text="x", sha256="0" * 64, size=1, created_by=users["administrator"]
     )
+    waiting_reading, read_reading = reading_pages(users["administrator"], sides["nl"].response)
     for side in sides.values():
         side.pending_import = pending
+        side.waiting_reading, side.read_reading = waiting_reading, read_reading
     return SimpleNamespace(users=users, nl=sides["nl"], en=sides["en"])
+
+
+def reading_pages(user, response):
+    """The reading app's pages: a document of the administrator's waiting to be read, and one read
+    (what a reader finds in the seed; tests/reading_found.py), whose original hangs on ``response``
+    (its document page then shows the original's panel)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from evidence import filetypes
+    from reading import services
+    from reading.models import Original, Reading
+    from tests.fixtures import SEED
+    from tests.reading_found import found_from_interchange
+
+    def start(name):
+        upload = SimpleUploadedFile(name, b"%PDF-1.7\n%%EOF\n")
+        return services.start_reading(upload=upload, file_type=filetypes.PDF, layout="auto", user=user)
+
+    waiting, read = start("mr-2024-07.pdf"), start("leerecosystemen.pdf")
+    found = found_from_interchange(SEED, unread=[("recommendations[18]", "agreement")])
+    Reading.objects.filter(pk=read.pk).update(state="read", found=services.found_as_json(found))
+    Original.objects.filter(pk=read.original_id).update(response=response)
+    return waiting, read

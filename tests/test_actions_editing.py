@@ -357,6 +357,19 @@ def edit_data(action, **changes):
     return data
 
 
+def test_the_action_forms_hints_speak_of_the_responses_layout(client, project_member, action):
+    """The table's hints ("as cited in the table", "Spoor 2:") are not shown in the matrix (issue 22)."""
+    client.force_login(project_member)
+    url = reverse("actions:edit", args=[action.pk])
+    assert "Zoals in de tabel geciteerd" in client.get(url).content.decode()
+    action.response.layout = "matrix"
+    action.response.save()
+    html = client.get(url).content.decode()
+    assert "Zoals in de tabel geciteerd" not in html
+    assert "Zoals de tabel met kernacties het drukt: 1.1, 2.3." in html
+    assert "De matrix drukt het nummer." in html
+
+
 def test_project_team_edit_an_action_on_its_page(client, project_member, action):
     client.force_login(project_member)
 

@@ -181,12 +181,13 @@ def test_the_activity_feed_costs_the_same_whatever_the_size(
     grant(jan := make_user(django_user_model, "jan"), response, "reader")
     client.force_login(jan)
     # session, user, the response, the user's memberships, the count, the page of the
-    # union, then per model on the page its records with their users (response, group,
-    # theme, recommendation, membership: 5) and the members' names -> 12.
-    with django_assert_max_num_queries(12):
+    # union, then per model on the page its records with their users (response, its first
+    # chapter (the introduction), group, theme, recommendation, membership: 6) and the
+    # members' names -> 13.
+    with django_assert_max_num_queries(13):
         page = client.get(reverse("responses:activity", args=[response.slug]))
     html = page.content.decode()
-    assert html.count('class="timeline__entry') == min(changes + 5, 50)
+    assert html.count('class="timeline__entry') == min(changes + 6, 50)
     assert f"Versie {changes - 1}" in html  # newest first
 
 

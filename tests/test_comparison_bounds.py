@@ -18,7 +18,7 @@ from publishing import comparison
 from publishing.comparison import TEXT_WORK, TOKENS, Budget, diff_opcodes, word_diff
 from recommendations.models import Recommendation
 from responses.models import ManagementResponse, ResponseVersion
-from tests.factories import ManagementResponseFactory, RecommendationFactory, ThemeFactory
+from tests.factories import ManagementResponseFactory, RecommendationFactory, ThemeFactory, introduction_of
 
 SIZE = 100_000
 
@@ -159,8 +159,9 @@ def long_response(db):
     ResponseVersion.objects.create(
         response=response, number=1, note="v1", snapshot=export_response(response), pdf=b"%PDF", sha256="1" * 64
     )
-    response.introduction = twenty_words_changed(response.introduction)
-    response.save()
+    intro = introduction_of(response)
+    intro.body = twenty_words_changed(intro.body)
+    intro.save()
     return ManagementResponse.objects.get(pk=response.pk)
 
 

@@ -19,7 +19,13 @@ from actions.models import Action, ActionLink
 from document import pdf
 from interchange.exporter import export_response
 from responses.models import ManagementResponse
-from tests.factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory
+from tests.factories import (
+    ActionFactory,
+    ActionLinkFactory,
+    ManagementResponseFactory,
+    RecommendationFactory,
+    introduction_of,
+)
 from tests.test_admin_and_demo import admin_form
 from tests.test_responses_pdf import get_ready_pdf, pdf_text, words
 
@@ -110,7 +116,7 @@ def test_the_status_links_return_to_the_document_page_not_to_the_first_visitors_
     for url in [response.get_absolute_url() + "?ref=nieuwsbrief", response.get_absolute_url()]:
         html = admin_client.get(url).content.decode()
         assert f"?next={response.get_absolute_url()}" in html.replace("%2F", "/")
-        assert "nieuwsbrief" not in html.split('id="inleiding"')[1]
+        assert "nieuwsbrief" not in html.split('id="hoofdstuk-')[1]
 
 
 # --- every write path ----------------------------------------------------------------------
@@ -123,8 +129,19 @@ def test_the_response_form(admin_client, doc, tmp_path):
     from tests.test_responses_editing import form_data
 
     answer = admin_client.post(
-        reverse("responses:edit", args=[response.slug]), form_data(response, introduction="Nieuwe inleiding.")
+        reverse("responses:edit", args=[response.slug]), form_data(response, title="Nieuwe titel")
     )
+    assert answer.status_code == 302
+    shows(admin_client, response, tmp_path, on_page="Nieuwe titel", in_pdf="Nieuwe titel", gone=response.title)
+
+
+@pytest.mark.pdf
+def test_the_chapter_form(admin_client, doc, tmp_path):
+    response = doc["response"]
+    prime(admin_client, response)
+    intro = introduction_of(response)
+    data = {"placement": "before", "heading": intro.heading, "body": "Nieuwe inleiding.", "version": intro.version}
+    answer = admin_client.post(reverse("responses:chapter", args=[response.slug, intro.pk]), data)
     assert answer.status_code == 302
     shows(
         admin_client, response, tmp_path, on_page="Nieuwe inleiding.", in_pdf="Nieuwe inleiding.", gone="Oude inleiding"

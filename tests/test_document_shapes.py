@@ -204,12 +204,12 @@ def test_a_hand_written_file_without_the_end_line_imports_with_a_note(db):
     text = BOARD.read_text(encoding="utf-8").replace("exported: true\n", "").removesuffix("...\n")
     parsed = parse(text.encode(), "hand.yaml")
     assert parsed.slug == "board-response"
-    assert "does not end with the line '...'" in parsed.notes[0]
+    assert "eindigt niet op de regel '...'" in parsed.notes[0]
 
 
 def test_an_export_without_the_end_line_is_refused(db):
     text = BOARD.read_text(encoding="utf-8").removesuffix("...\n")
-    with pytest.raises(InterchangeError, match="does not end with the line"):
+    with pytest.raises(InterchangeError, match="eindigt niet op de regel"):
         parse(text.encode(), "cut.yaml")
 
 
@@ -222,12 +222,12 @@ def test_version_3_keys_are_refused_in_a_version_2_file(db):
     text = BOARD.read_text(encoding="utf-8").replace("managementresponse/3", "managementresponse/2")
     with pytest.raises(InterchangeError) as caught:
         parse(text.encode(), "v2.yaml")
-    assert any("unknown field 'exported'" in e for e in caught.value.errors)
+    assert any("onbekend veld 'exported'" in e for e in caught.value.errors)
 
 
 def test_a_link_to_an_unknown_part_is_refused_with_its_line(db):
     text = BOARD.read_text(encoding="utf-8").replace("    - (b)\n- number: '2'", "    - (z)\n- number: '2'")
-    with pytest.raises(InterchangeError, match=r"board.yaml:\d+: .*no sub-recommendation '\(z\)'"):
+    with pytest.raises(InterchangeError, match=r"board.yaml:\d+: .*geen deelaanbeveling '\(z\)'"):
         parse(text.encode(), "board.yaml")
 
 
@@ -288,7 +288,7 @@ def test_an_unknown_column_is_refused_next_to_its_field(admin_client, db):
 
 
 def test_evaluation_staff_add_edit_move_and_delete_chapters(admin_client, db):
-    response = ManagementResponseFactory()
+    response = ManagementResponseFactory(layout="matrix", introduction="")
     url = f"/responses/{response.slug}/chapters/"
     admin_client.post(url, {"placement": "before", "heading": "I. Overview", "body": "1. One."})
     admin_client.post(url, {"placement": "after", "heading": "Draft decision", "body": "The Board."})
@@ -429,3 +429,41 @@ def test_a_comparison_names_statuses_in_the_documents_words(db):
     new = parse(text.encode(), "new.yaml")
     changes = [change for item in compare(old, new).items for change in item.changes if change.field == "status"]
     assert [(change.old, change.new) for change in changes] == [("Under way", "Completed")]
+
+
+def test_the_matrix_prints_its_tracking_note_only_when_the_document_has_none(admin_client, db):
+    """Our "* Implementation is tracked ..." explains the asterisk of the layout's own header
+    "Tracking*: Comments": not printed beside a note of the document's own, nor under headers
+    the response typed itself (issue 22)."""
+    ours = "* Implementation is tracked in the database of UNDP."
+    response = ManagementResponseFactory(layout="matrix", language="en", organisation="UNDP")
+    rec = RecommendationFactory(response=response, theme=None, number="1", text="Strengthen guidance.")
+    ActionLinkFactory(recommendation=rec, action=ActionFactory(response=response, number="1.1"))
+
+    def printed():
+        response.refresh_from_db()
+        return page_of(admin_client, response), pdf.render_html(response)
+
+    for text in printed():
+        assert ">Tracking*: Comments</th>" in text
+        assert ours in text
+
+    note = Chapter.objects.create(
+        response=response, placement="after", body="\\* Implementation status is tracked in the ERC."
+    )
+    for text in printed():
+        assert "Implementation status is tracked in the ERC." in text
+        assert ours not in text
+
+    note.delete()
+    response.columns = [{"key": "action", "header": "Key action"}, {"key": "comments", "header": "Comments"}]
+    response.save()
+    for text in printed():
+        assert ">Comments</th>" in text
+        assert ours not in text
+    # A list item or italics at the start of a line is not a note.
+    Chapter.objects.create(response=response, body="* a list item\n\n*Italics* in a sentence.")
+    response.columns = []
+    response.save()
+    for text in printed():
+        assert ours in text

@@ -74,11 +74,11 @@ def test_a_response_without_evidence_exports_no_evidence_keys(db):
 @pytest.mark.parametrize(
     ("reference", "message"),
     [
-        ("{title: Verslag, date: 2025-01-01}", "give either 'link' or 'file'"),
-        ("{title: Verslag, date: 2025-01-01, file: a.pdf, sha256: abc}", "64 hex digits"),
-        ('{title: Verslag, date: 2025-01-01, link: "javascript:alert(1)"}', "http(s) address"),
-        ("{title: Verslag, date: 2025-01-01, file: ../a.pdf, sha256: " + "a" * 64 + "}", "without folders"),
-        ("{title: Verslag, file: a.pdf, sha256: " + "a" * 64 + "}", "missing required field 'date'"),
+        ("{title: Verslag, date: 2025-01-01}", "geef 'link' of 'file'"),
+        ("{title: Verslag, date: 2025-01-01, file: a.pdf, sha256: abc}", "64 hexadecimale cijfers"),
+        ('{title: Verslag, date: 2025-01-01, link: "javascript:alert(1)"}', "http(s)-adres"),
+        ("{title: Verslag, date: 2025-01-01, file: ../a.pdf, sha256: " + "a" * 64 + "}", "zonder mappen"),
+        ("{title: Verslag, file: a.pdf, sha256: " + "a" * 64 + "}", "verplicht veld 'date' ontbreekt"),
     ],
 )
 def test_a_bad_evidence_reference_is_reported_with_its_line(db, reference, message):

@@ -14,7 +14,6 @@ from core.richtext import MAX_FOOTNOTES, footnote_count
 from document import pdf
 from interchange.parse import InterchangeError, parse
 from recommendations.models import Recommendation
-from responses.models import ManagementResponse
 from tests.factories import ManagementResponseFactory
 from tests.fixtures import SEED
 from tests.pageforms import form_on
@@ -71,18 +70,18 @@ def test_a_text_at_the_limit_is_saved(client, evaluation_staff, rec):
     assert footnote_count(rec.justification) == MAX_FOOTNOTES
 
 
-def test_the_admin_shows_the_limit_next_to_the_field(admin_client, seed_response):
-    url = reverse("admin:responses_managementresponse_change", args=[seed_response.pk])
-    data = form_on(admin_client, url, "introduction")
-    data["introduction"] = with_notes(MAX_FOOTNOTES + 1)
+def test_the_admin_shows_the_limit_next_to_the_field(admin_client, rec):
+    url = reverse("admin:recommendations_recommendation_change", args=[rec.pk])
+    data = form_on(admin_client, url, "justification")
+    data["justification"] = with_notes(MAX_FOOTNOTES + 1)
 
     answer = admin_client.post(url, data)
 
     assert answer.status_code == 200  # the form again
     html = answer.content.decode()
-    field = html[html.index('id="id_introduction"') - 1500 : html.index('id="id_introduction"')]
+    field = html[html.index('id="id_justification"') - 1500 : html.index('id="id_justification"')]
     assert TOO_MANY in field
-    assert ManagementResponse.objects.get(pk=seed_response.pk).introduction == seed_response.introduction
+    assert Recommendation.objects.get(pk=rec.pk).justification == rec.justification
 
 
 def test_the_interchange_import_names_the_line_of_a_text_with_too_many_footnotes(db):
@@ -98,7 +97,9 @@ def test_the_interchange_import_names_the_line_of_a_text_with_too_many_footnotes
 
     assert any(
         error.startswith(f"seed.yaml:{number}: ")
-        and error.endswith(f"text: too many footnotes: {MAX_FOOTNOTES + 1} distinct notes, at most {MAX_FOOTNOTES}")
+        and error.endswith(
+            f"text: te veel voetnoten ({MAX_FOOTNOTES + 1} verschillende; ten hoogste {MAX_FOOTNOTES} per tekst)."
+        )
         for error in refused.value.errors
     ), refused.value.errors
 

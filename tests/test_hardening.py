@@ -13,8 +13,8 @@ from core.editing import VersionedAdminForm, VersionedForm
 from core.richtext import render
 from document.pdf import render_pdf
 from recommendations.models import Recommendation
-from responses.models import ManagementResponse
-from tests.factories import ActionFactory, ManagementResponseFactory, RecommendationFactory
+from responses.models import Chapter, ManagementResponse
+from tests.factories import ActionFactory, ManagementResponseFactory, RecommendationFactory, introduction_of
 from tests.test_responses_editing import form_data
 
 HTMX = {"HX-Request": "true"}
@@ -31,14 +31,19 @@ def test_line_and_paragraph_separators_become_newlines_on_save(db):
     assert action.narrative == "Alinea\n\nTwee"  # a paragraph break; the bell is gone
 
 
-def test_the_introduction_form_stores_no_paragraph_separator(client, evaluation_staff, seed_response):
+def test_the_response_and_chapter_forms_store_no_paragraph_separator(client, evaluation_staff, seed_response):
     client.force_login(evaluation_staff)
     url = reverse("responses:edit", args=[seed_response.slug])
-    data = form_data(seed_response, title="Titel\u2029met scheiding", introduction="Een\u2029twee")
+    data = form_data(seed_response, title="Titel\u2029met scheiding")
     assert client.post(url, data).status_code == 302
     seed_response.refresh_from_db()
-    assert "\u2029" not in seed_response.title + seed_response.introduction
-    assert seed_response.introduction == "Een\n\ntwee"
+    assert "\u2029" not in seed_response.title
+    intro = introduction_of(seed_response)
+    url = reverse("responses:chapter", args=[seed_response.slug, intro.pk])
+    data = {"placement": "before", "heading": intro.heading, "body": "Een\u2029twee", "version": intro.version}
+    assert client.post(url, data).status_code == 302
+    intro.refresh_from_db()
+    assert intro.body == "Een\n\ntwee"
 
 
 @pytest.mark.pdf
@@ -47,7 +52,8 @@ def test_a_pdf_prints_rows_stored_with_separators_before_the_fix(db):
     response = ManagementResponseFactory()
     rec = RecommendationFactory(theme__group__response=response)
     action = ActionFactory(response=response)
-    ManagementResponse.objects.filter(pk=response.pk).update(title="Titel\u2029x", introduction="In\u2029leiding")
+    ManagementResponse.objects.filter(pk=response.pk).update(title="Titel\u2029x")
+    Chapter.objects.filter(response=response).update(body="In\u2029leiding")
     Recommendation.objects.filter(pk=rec.pk).update(text="Tekst \u2029 van de aanbeveling\u2028en meer")
     Action.objects.filter(pk=action.pk).update(status_note="in\u20292025")
     ActionLink.objects.create(recommendation=rec, action=action)

@@ -21,7 +21,7 @@ from actions.models import Action, ActionLink
 from core.richtext import render
 from interchange.parse import MAX_FILE_BYTES, InterchangeError, parse
 from recommendations.models import Recommendation
-from responses.models import ManagementResponse
+from responses.models import Chapter, ManagementResponse
 from tests.fixtures import SEED
 
 BOUND = 5.0  # seconds; far below what the same inputs took before (benchmarks/README.md)
@@ -76,7 +76,7 @@ def test_footnotes_still_work_when_called_19000_times():
 
 
 def test_a_document_with_a_hostile_introduction_and_recommendation_answers_in_time(client, seed_response):
-    ManagementResponse.objects.filter(pk=seed_response.pk).update(introduction="[" * 100_000)
+    Chapter.objects.filter(response=seed_response).update(body="[" * 100_000)  # the introduction
     Recommendation.objects.for_response(seed_response).filter(order=0).update(text="[" * 20_000)
     answer, seconds = timed(client.get, seed_response.get_absolute_url())
     assert answer.status_code == 200
@@ -86,8 +86,8 @@ def test_a_document_with_a_hostile_introduction_and_recommendation_answers_in_ti
 @pytest.mark.parametrize("text", ["[" * 99_000, FOOTNOTE_CALLS])
 def test_the_preview_of_a_hostile_text_answers_in_time(client, evaluation_staff, seed_response, text):
     client.force_login(evaluation_staff)
-    url = reverse("responses:preview", args=[seed_response.slug]) + "?field=introduction"
-    answer, seconds = timed(client.post, url, {"introduction": text}, headers=HTMX)
+    url = reverse("responses:preview", args=[seed_response.slug]) + "?field=body"
+    answer, seconds = timed(client.post, url, {"body": text}, headers=HTMX)
     assert answer.status_code == 200
     assert seconds < BOUND, seconds
 
@@ -118,16 +118,16 @@ def seed_with(old, new):
 
 
 HOSTILE_FILES = {
-    "alias bomb": (ALIAS_BOMB, "anchors and aliases"),
+    "alias bomb": (ALIAS_BOMB, "ankers en -aliassen"),
     "alias in the seed": (
         seed_with("  organisation: Europa WSE\n", "  organisation: &o Europa WSE\n  responsible_team: *o\n"),
-        "anchors and aliases",
+        "ankers en -aliassen",
     ),
-    "alias cycle": ("format: &x [*x]\n...\n", "anchors and aliases"),
-    "mapping cycle": ("a: &m {b: *m}\n...\n", "anchors and aliases"),
-    "deep lists": ("x: " + "[" * 10_000 + "]" * 10_000 + "\n...\n", "nested too deeply|nesting depth"),
-    "deep mappings": ("x: " + "{a: " * 5_000 + "1" + "}" * 5_000 + "\n...\n", "nested too deeply|nesting depth"),
-    "deep block nesting": ("".join("  " * i + "k:\n" for i in range(200)) + "...\n", "nested too deeply"),
+    "alias cycle": ("format: &x [*x]\n...\n", "ankers en -aliassen"),
+    "mapping cycle": ("a: &m {b: *m}\n...\n", "ankers en -aliassen"),
+    "deep lists": ("x: " + "[" * 10_000 + "]" * 10_000 + "\n...\n", "te diep genest|nesting depth"),
+    "deep mappings": ("x: " + "{a: " * 5_000 + "1" + "}" * 5_000 + "\n...\n", "te diep genest|nesting depth"),
+    "deep block nesting": ("".join("  " * i + "k:\n" for i in range(200)) + "...\n", "te diep genest"),
     "NUL escape": (seed_with("  organisation: Europa WSE\n", '  organisation: "Europa\\0WSE"\n'), r"U\+0000"),
     "lone surrogate escape": (
         seed_with("  organisation: Europa WSE\n", '  organisation: "Europa\\ud800WSE"\n'),
@@ -135,12 +135,12 @@ HOSTILE_FILES = {
     ),
     "2 MB recommendation text": (
         seed_with("text: Blijf een doordachte", "text: " + "x" * 2_000_000 + " Blijf een doordachte"),
-        "text: too long: 2000128 characters, at most 20000",
+        "text: te lang: 2000128 tekens, ten hoogste 20000",
     ),
-    "over-long qualifier": (seed_with("qualifier: (systematisch leren)", "qualifier: " + "q" * 201), "at most 200"),
+    "over-long qualifier": (seed_with("qualifier: (systematisch leren)", "qualifier: " + "q" * 201), "ten hoogste 200"),
     "cut short": (
         seed_text()[: len(seed_text()) // 2].rsplit("\n", 1)[0] + "\n",
-        r"does not end with the line '\.\.\.'",
+        r"eindigt niet op de regel '\.\.\.'",
     ),
     "cut short mid-line": (seed_text()[: len(seed_text()) // 3], None),
 }
@@ -180,7 +180,7 @@ def test_an_oversized_file_is_refused_before_it_is_read(seed_response, tmp_path)
         out.write(seed_text().replace("\n...\n", "\n"))
         out.write("# " + "x" * (MAX_FILE_BYTES + 10) + "\n...\n")
     before = database_snapshot()
-    with pytest.raises(CommandError, match=r"the file is too large") as excinfo:
+    with pytest.raises(CommandError, match=r"het bestand is te groot") as excinfo:
         call_command("import_response", str(path), "--replace")
     assert len(str(excinfo.value).splitlines()) == 1
     assert database_snapshot() == before

@@ -149,6 +149,19 @@ def test_the_matrix_layout_in_word_has_a_key_action_table_per_recommendation(db)
     assert first[1].text == "January–April 2025"
     assert first[2].text == "Programme Management Support Unit, Inclusive Governance"
     assert "* Implementation is tracked in the database of Country Office." in texts
+    # The title block labels its dates: a month as a month, the draft's date as the day it was printed.
+    assert "In response to: Independent Country Programme Evaluation, delivered in February 2025" in texts
+    assert any(t.startswith("Draft · printed on ") for t in texts)
+
+
+def test_the_word_document_prints_the_chapters_and_the_seeds_labelled_date(seed_response):
+    from responses.models import Chapter
+
+    Chapter.objects.create(response=seed_response, placement="after", heading="Bijlage", body="Slotwoord.")
+    texts = [p.text for p in docx.Document(io.BytesIO(docx_bytes(seed_response))).paragraphs]
+    assert texts.index("I. Inleiding") < texts.index("II. Acties als antwoord op de aanbevelingen")
+    assert texts[-2:] == ["Bijlage", "Slotwoord."]
+    assert any(t.startswith("Afgedrukt op ") for t in texts[:6])  # published without a date: labelled
 
 
 def test_numbered_lists_restart_and_nested_lists_go_a_level_down(db):

@@ -168,10 +168,9 @@ def test_a_rendering_made_while_a_draft_is_not_offered_to_the_public_later(clien
 @WORKER
 def test_a_render_past_its_time_bound_says_so_on_the_pdf_page_and_the_worker_goes_on(client, settings):
     settings.PDF_RENDER_SECONDS = 5
-    hostile = ManagementResponseFactory(status="published", slug="te-complex")
-    hostile.introduction = "Tekst " + " ".join(f"w[^{n}]" for n in range(1000)) + "\n\n"
-    hostile.introduction += "\n".join(f"[^{n}]: Noot {n}." for n in range(1000))
-    hostile.save()
+    text = "Tekst " + " ".join(f"w[^{n}]" for n in range(1000)) + "\n\n"
+    text += "\n".join(f"[^{n}]: Noot {n}." for n in range(1000))
+    hostile = ManagementResponseFactory(status="published", slug="te-complex", introduction=text)
     plain = ManagementResponseFactory(status="published", slug="gewoon")
     assert get_pdf(client, hostile).status_code == 202
     assert get_pdf(client, plain).status_code == 202

@@ -24,6 +24,7 @@ from evidence.models import Evidence, ValidationDecision
 from interchange.exporter import export_response
 from interchange.models import PendingImport
 from publishing.models import Publication
+from reading.models import Original, Reading
 from recommendations.models import Recommendation, RecommendationGroup, Theme
 from responses.models import Chapter, ManagementResponse, Membership, ResponseVersion, Withdrawal
 from tests.factories import (
@@ -75,6 +76,8 @@ MODELS = [
     Chapter,
     Evidence,
     ValidationDecision,
+    Original,
+    Reading,
 ]
 
 
@@ -179,6 +182,16 @@ def uploader_only(role, published):
     return (202 if role == ADMIN else 404), 405
 
 
+def reading_review(role, published):
+    """A read document's review (the reading of ADA, the administrator): its uploader and administrators
+    see it and accept it (an accept without the page's version is stale: 409); anyone else 404."""
+    if role == ANONYMOUS:
+        return 302, 302
+    if role == ADMIN:
+        return 200, WRITE_OK
+    return 404, 404
+
+
 def admin_only(role, published):
     if role == ANONYMOUS:
         return 302, 302
@@ -244,6 +257,12 @@ CASES = {
     "interchange:copy": Case(
         lambda w: {}, creator(get_ok=405), lambda w: {"copy-source": w.response.pk, "copy-title": "Kopie"}
     ),
+    # From a document (the reading app): the upload as the other ways; a reading is its uploader's
+    # (here the administrator's) and the administrators'; the original as the response's pages.
+    "reading:upload": Case(lambda w: {}, creator(get_ok=405)),
+    "reading:progress": Case(lambda w: {"pk": w.waiting_reading.pk}, uploader_only),
+    "reading:review": Case(lambda w: {"pk": w.read_reading.pk}, reading_review, lambda w: {"version": "0"}),
+    "reading:original": Case(lambda w: {"slug": w.response.slug, "pk": w.original.pk}, page),
     "responses:delete": Case(
         lambda w: {"slug": w.response.slug}, admin_only, lambda w: {"recommendations": 0, "actions": 0}
     ),
@@ -527,7 +546,11 @@ def world(db, django_user_model):
         action=action, user=None, title="Verslag", date="2025-06-30", upload=upload("verslag.pdf", PDF)
     )
     publication = Publication.objects.create(response=response, note="Versie", requested_by=users[ADMIN])
+    waiting_reading, read_reading, original = reading_world(users[ADMIN], response)
     return SimpleNamespace(
+        waiting_reading=waiting_reading,
+        read_reading=read_reading,
+        original=original,
         evidence=evidence,
         publication=publication,
         pending_import=pending_import,
@@ -545,6 +568,28 @@ def world(db, django_user_model):
         version=version,
         users=users,
     )
+
+
+def reading_world(user, response):
+    """A document of the administrator's waiting to be read, one read (what a reader would find in the
+    seed), and the original a response was read from."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from evidence import filetypes
+    from reading import services
+    from tests.fixtures import SEED
+    from tests.reading_found import found_from_interchange
+
+    def start(name):
+        upload = SimpleUploadedFile(name, b"%PDF-1.7\n%%EOF\n")
+        return services.start_reading(upload=upload, file_type=filetypes.PDF, layout="auto", user=user)
+
+    waiting = start("mr-2024-07.pdf")
+    read = start("gelezen.pdf")
+    Reading.objects.filter(pk=read.pk).update(state="read", found=services.found_as_json(found_from_interchange(SEED)))
+    attached = start("origineel.pdf").original
+    Original.objects.filter(pk=attached.pk).update(response=response)
+    return waiting, read, attached
 
 
 def database():

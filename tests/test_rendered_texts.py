@@ -10,7 +10,13 @@ from core import rendered, richtext
 from document import pdf
 from recommendations.models import Recommendation
 from responses.models import ManagementResponse
-from tests.factories import ActionFactory, ManagementResponseFactory, RecommendationFactory, ThemeFactory
+from tests.factories import (
+    ActionFactory,
+    ManagementResponseFactory,
+    RecommendationFactory,
+    ThemeFactory,
+    introduction_of,
+)
 
 NOTE = "Tekst met een noot.[^1]\n\n[^1]: De noot."
 
@@ -33,7 +39,7 @@ def test_bulk_create_stores_the_html_too(db):
 
 def test_print_html_has_footnotes_at_their_call_and_screen_html_at_the_end(db):
     response = ManagementResponseFactory(introduction=NOTE)
-    stored = ManagementResponse.objects.get(pk=response.pk).introduction_html
+    stored = introduction_of(response).body_html
     assert re.search(r'<span class="footnote" id="fn-p[0-9a-f]{8}:1">De noot\.</span>', stored["print"])
     assert 'id="fn-rtxprefix:1"' in stored["screen"]
 

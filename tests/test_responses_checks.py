@@ -13,6 +13,7 @@ from tests.factories import (
     ManagementResponseFactory,
     RecommendationFactory,
     ThemeFactory,
+    introduction_of,
 )
 from tests.fixtures import grant, make_user
 
@@ -140,12 +141,13 @@ def test_a_footnote_call_without_its_note_is_an_error_until_the_note_is_written(
     assert codes(response) == []
 
 
-def test_a_footnote_call_in_the_introduction_links_to_the_edit_page(clean):
+def test_a_footnote_call_in_the_introduction_links_to_its_chapter(clean):
     response, _rec, _action = clean
-    response.introduction = "Inleiding[^1]."
-    response.save()
+    intro = introduction_of(response)
+    intro.body = "Inleiding[^1]."
+    intro.save()
     [finding] = run_checks(response)
-    assert finding.url == reverse("responses:edit", kwargs={"slug": response.slug})
+    assert finding.url == reverse("responses:chapter", kwargs={"slug": response.slug, "pk": intro.pk})
 
 
 def test_dangling_footnotes_reads_calls_and_notes():

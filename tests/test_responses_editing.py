@@ -1,4 +1,5 @@
-"""Editing the response itself: its title block, publication and introduction; the Markdown preview."""
+"""Editing the response itself: its title block and publication; its introduction (the first
+chapter); the Markdown preview."""
 
 import datetime
 
@@ -6,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from responses.models import ManagementResponse
+from tests.factories import introduction_of
 
 HTMX = {"HX-Request": "true"}
 
@@ -23,7 +25,6 @@ def form_data(response, **changes):
         "layout": response.layout,
         "status": response.status,
         "published_on": response.published_on or "2025-03-31",
-        "introduction": response.introduction,
         "version": response.version,
     }
     data.update(changes)
@@ -38,19 +39,35 @@ def edit_url(response):
     return reverse("responses:edit", args=[response.slug])
 
 
-def test_evaluation_staff_edit_the_introduction_and_see_it_in_the_document(client, evaluation_staff, seed_response):
+def test_evaluation_staff_edit_the_title_block_and_see_it_in_the_document(client, evaluation_staff, seed_response):
     client.force_login(evaluation_staff)
 
-    answer = client.post(edit_url(seed_response), form_data(seed_response, introduction="Een **nieuwe** inleiding."))
+    answer = client.post(edit_url(seed_response), form_data(seed_response, title="Een nieuwe titel"))
 
     assert answer.status_code == 302
     assert answer["Location"] == seed_response.get_absolute_url()
     page = client.get(answer["Location"]).content.decode()
-    assert "Gegevens en inleiding opgeslagen." in page
-    assert "Een <strong>nieuwe</strong> inleiding." in page
+    assert "Gegevens opgeslagen." in page
+    assert "Een nieuwe titel" in page
     seed_response.refresh_from_db()
     assert (seed_response.version, seed_response.updated_by) == (2, evaluation_staff)
     assert seed_response.published_on == datetime.date(2025, 3, 31)
+
+
+def test_evaluation_staff_edit_the_introduction_as_the_first_chapter(client, evaluation_staff, seed_response):
+    client.force_login(evaluation_staff)
+    intro = introduction_of(seed_response)
+    assert (intro.heading, intro.placement) == ("I. Inleiding", "before")
+    url = reverse("responses:chapter", args=[seed_response.slug, intro.pk])
+    data = {"placement": "before", "heading": intro.heading, "body": "Een **nieuwe** inleiding.", "version": 1}
+
+    answer = client.post(url, data)
+
+    assert answer.status_code == 302
+    page = client.get(seed_response.get_absolute_url()).content.decode()
+    assert "<h2>I. Inleiding</h2>" in page
+    assert "Een <strong>nieuwe</strong> inleiding." in page
+    assert page.index("I. Inleiding") < page.index("II. Acties als antwoord op de aanbevelingen")
 
 
 def test_with_htmx_the_form_comes_back_on_the_new_version(client, evaluation_staff, seed_response):
@@ -63,31 +80,24 @@ def test_with_htmx_the_form_comes_back_on_the_new_version(client, evaluation_sta
     assert html.lstrip().startswith('<form class="form" id="response-form"')
     assert 'name="version" value="2"' in html
     assert 'value="Nieuwe titel"' in html
-    assert "Gegevens en inleiding opgeslagen." in html  # the out-of-band message for the live region
+    assert "Gegevens opgeslagen." in html  # the out-of-band message for the live region
     # Saving again from the returned form is not mistaken for a stale edit.
     seed_response.refresh_from_db()
     again = client.post(edit_url(seed_response), form_data(seed_response, title="Derde titel"), headers=HTMX)
     assert again.status_code == 200
 
 
-def test_the_edit_page_shows_the_introduction_with_its_preview(client, evaluation_staff, seed_response):
+def test_the_edit_page_points_to_the_chapters_for_the_introduction(client, evaluation_staff, seed_response):
     client.force_login(evaluation_staff)
     html = client.get(edit_url(seed_response)).content.decode()
-    assert "<h1>Gegevens en inleiding bewerken</h1>" in html
-    assert f'hx-post="/responses/{seed_response.slug}/preview/?field=introduction"' in html
-    assert 'id="id_introduction_preview"' in html
-    assert "<p>De evaluatie resulteert in inzichten" in html  # the rendered preview of the seed's introduction
-
-
-def test_the_preview_button_shows_the_text_without_saving(client, evaluation_staff, seed_response):
-    client.force_login(evaluation_staff)
-    before = snapshot()
-    answer = client.post(
-        edit_url(seed_response), form_data(seed_response, introduction="- punt een\n- punt twee", _preview="1")
-    )
-    assert answer.status_code == 200
-    assert "<li>punt een</li>" in answer.content.decode()
-    assert snapshot() == before
+    assert "<h1>Gegevens bewerken</h1>" in html
+    assert "De inleiding is het eerste hoofdstuk voor de aanbevelingen." in html
+    assert f'href="/responses/{seed_response.slug}/chapters/"' in html
+    assert "id_introduction" not in html
+    intro = introduction_of(seed_response)
+    chapter = client.get(reverse("responses:chapter", args=[seed_response.slug, intro.pk])).content.decode()
+    assert f'hx-post="/responses/{seed_response.slug}/preview/?field=body"' in chapter
+    assert "<p>De evaluatie resulteert in inzichten" in chapter  # the rendered preview of the seed's introduction
 
 
 def test_a_published_response_needs_its_publication_date(client, evaluation_staff, seed_response):
@@ -109,7 +119,6 @@ def test_a_published_response_needs_its_publication_date(client, evaluation_staf
         ("language", "fr", "Selecteer een geldige keuze"),
         ("status", "archived", "Selecteer een geldige keuze"),
         ("evaluation_delivered_on", "31/02/2024", "Voer een geldige datum in."),
-        ("introduction", "x" * 100_001, "niet meer dan 100000 tekens"),
         ("title", "", "Dit veld is verplicht"),
     ],
 )
@@ -227,7 +236,7 @@ def test_a_preview_must_be_given_its_url_not_a_function_returning_it(db):
 
     response = ManagementResponseFactory()
     with pytest.raises(TypeError):
-        live_preview(ResponseForm(instance=response), "introduction", url=response.get_preview_url)
+        live_preview(ResponseForm(instance=response), "evaluators", url=response.get_preview_url)
 
 
 def test_a_save_in_the_admin_makes_a_form_opened_before_it_stale(client, admin_client, evaluation_staff, seed_response):
@@ -245,3 +254,15 @@ def test_a_save_in_the_admin_makes_a_form_opened_before_it_stale(client, admin_c
     assert stale.status_code == 409
     seed_response.refresh_from_db()
     assert seed_response.title == "Via de beheerpagina"
+
+
+def test_a_conflict_names_its_moment_as_pages_write_dates_in_english_too(seed_response):
+    """Not "Dec. 2, 2026, 1:39 a.m." beside "2 December 2026" elsewhere (issue 22)."""
+    from django.utils import timezone, translation
+
+    from core.editing import last_change
+
+    seed_response.updated_at = datetime.datetime(2026, 12, 2, 13, 39, tzinfo=timezone.get_current_timezone())
+    for language, expected in (("en", "2 December 2026 13:39"), ("nl", "2 december 2026 13:39")):
+        with translation.override(language):
+            assert last_change(seed_response)[1] == expected

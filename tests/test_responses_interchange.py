@@ -103,7 +103,7 @@ def test_seed_texts_are_word_for_word(seed_response):
         "Blijf inzetten op kennisdeling tussen de projecten",
     ]:
         assert sentence in reference
-        assert sentence in (seed_response.introduction + export_response(seed_response))
+        assert sentence in (seed_response.chapters.first().body + export_response(seed_response))
 
 
 def test_export_import_export_is_byte_identical(seed_response, tmp_path):
@@ -170,51 +170,51 @@ def assert_refused(path, *fragments, replace=True):
 
 def test_broken_yaml_syntax_is_refused(seed_response, tmp_path):
     path, _line = broken_copy(tmp_path, "groups:\n", "groups: [\n")
-    assert_refused(path, "invalid YAML")
+    assert_refused(path, "ongeldige YAML")
 
 
 def test_unknown_agreement_level_is_refused_with_its_line(seed_response, tmp_path):
     path, line = broken_copy(tmp_path, "agreement: partially_agree", "agreement: misschien")
-    assert_refused(path, f"{path}:{line}:", ".agreement", "unknown agreement level 'misschien'")
+    assert_refused(path, f"{path}:{line}:", ".agreement", "mate van akkoord 'misschien' is onbekend")
 
 
 def test_link_to_a_missing_action_is_refused(seed_response, tmp_path):
     path, line = broken_copy(tmp_path, "- '2.2'", "- '2.9'")
-    assert_refused(path, f"{path}:{line}:", "links to action '2.9', which does not exist")
+    assert_refused(path, f"{path}:{line}:", "verwijst naar actie '2.9', die niet bestaat")
 
 
 def test_duplicate_action_number_is_refused(seed_response, tmp_path):
     path, line = broken_copy(tmp_path, "number: '1.2'", "number: '1.1'")
-    assert_refused(path, f"{path}:{line}:", "duplicate action number '1.1'")
+    assert_refused(path, f"{path}:{line}:", "actienummer '1.1' komt twee keer voor")
 
 
 def test_missing_required_field_is_refused(seed_response, tmp_path):
     path, _line = broken_copy(tmp_path, "  organisation: Europa WSE\n", "")
-    assert_refused(path, "response.organisation", "missing required field 'organisation'")
+    assert_refused(path, "response.organisation", "verplicht veld 'organisation' ontbreekt")
 
 
 def test_a_file_that_is_not_text_is_refused(seed_response, tmp_path):
     path = tmp_path / "picture.yaml"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
-    assert_refused(path, "not a text file")
+    assert_refused(path, "geen tekstbestand")
 
 
 def test_a_file_in_another_encoding_is_refused(seed_response, tmp_path):
     path = tmp_path / "latin1.yaml"
     path.write_bytes(SEED.read_text(encoding="utf-8").encode("latin-1", errors="replace"))
-    assert_refused(path, "not a UTF-8 text file")
+    assert_refused(path, "geen tekstbestand in UTF-8")
 
 
 def test_an_unknown_field_is_refused_not_ignored(seed_response, tmp_path):
     path, line = broken_copy(
         tmp_path, "  organisation: Europa WSE\n", "  organisation: Europa WSE\n  organization: X\n"
     )
-    assert_refused(path, f"{path}:{line + 1}:", "unknown field 'organization'")
+    assert_refused(path, f"{path}:{line + 1}:", "onbekend veld 'organization'")
 
 
 def test_refused_import_of_a_new_slug_creates_nothing(db, tmp_path):
     path, _line = broken_copy(tmp_path, "agreement: partially_agree", "agreement: misschien")
-    assert_refused(path, "unknown agreement level", replace=False)
+    assert_refused(path, "is onbekend", replace=False)
     assert ManagementResponse.objects.count() == 0
 
 
@@ -263,7 +263,10 @@ def test_an_export_is_laid_out_for_people(seed_response):
     assert text.startswith("format: managementresponse/3\nexported: true\nresponse:\n  slug: leerecosystemen\n")
     assert "\nactions:\n- number: '1'\n  label: ''\n" in text  # a list's "- " at its key's indentation
     assert "\n  parts:\n  - number: '1.1'\n" in text
-    assert "\n  introduction: |-\n    Deze ‘management response’ is" in text  # a literal block, unicode as is
+    # The introduction is the first chapter: a literal block, unicode as is.
+    assert (
+        "\n  chapters:\n  - placement: before\n    heading: I. Inleiding\n    body: |-\n      Deze ‘management" in text
+    )
     assert text.endswith("\n...\n")  # the end line
 
 
@@ -362,5 +365,5 @@ def test_the_flag_that_the_document_gives_no_justification_is_read_written_and_c
     assert text.count("justification_not_in_source: true") == 1  # only where it is set
     wrong = tmp_path / "wrong.yaml"
     wrong.write_text(text.replace("justification_not_in_source: true", "justification_not_in_source: misschien"))
-    with pytest.raises(CommandError, match="justification_not_in_source: expected true or false, not 'misschien'"):
+    with pytest.raises(CommandError, match="justification_not_in_source: verwacht: true of false, niet 'misschien'"):
         call_command("import_response", str(wrong), "--replace")

@@ -127,25 +127,28 @@ def test_a_confirmation_without_the_previews_token_writes_nothing(client, evalua
 
 
 BAD_FILES = {
-    "broken YAML": (lambda: seed_with("groups:\n", "groups: [\n"), ["invalid YAML"]),
+    "broken YAML": (lambda: seed_with("groups:\n", "groups: [\n"), ["ongeldige YAML"]),
     "unknown agreement": (
         lambda: seed_with("agreement: partially_agree", "agreement: misschien"),
-        ["unknown agreement level 'misschien'"],
+        ["mate van akkoord 'misschien' is onbekend"],
     ),
-    "missing action": (lambda: seed_with("- '2.2'", "- '2.9'"), ["links to action '2.9', which does not exist"]),
-    "duplicate number": (lambda: seed_with("number: '1.2'", "number: '1.1'"), ["duplicate action number '1.1'"]),
+    "missing action": (lambda: seed_with("- '2.2'", "- '2.9'"), ["verwijst naar actie '2.9', die niet bestaat"]),
+    "duplicate number": (
+        lambda: seed_with("number: '1.2'", "number: '1.1'"),
+        ["actienummer '1.1' komt twee keer voor"],
+    ),
     "missing field": (
         lambda: seed_with("  organisation: Europa WSE\n", ""),
-        ["response.organisation", "missing required field 'organisation'"],
+        ["response.organisation", "verplicht veld 'organisation' ontbreekt"],
     ),
     "unknown field": (
         lambda: seed_with("  organisation: Europa WSE\n", "  organisation: Europa WSE\n  organization: X\n"),
-        ["unknown field 'organization'"],
+        ["onbekend veld 'organization'"],
     ),
-    "not text": (lambda: (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), None), ["not a text file"]),
+    "not text": (lambda: (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), None), ["geen tekstbestand"]),
     "other encoding": (
         lambda: (SEED.read_text(encoding="utf-8").encode("latin-1", errors="replace"), None),
-        ["not a UTF-8 text file"],
+        ["geen tekstbestand in UTF-8"],
     ),
 }
 

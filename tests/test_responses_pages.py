@@ -117,6 +117,17 @@ def test_a_part_shows_the_status_it_inherits(client, seed_response):
     assert "(zoals de hoofdactie)" in page
 
 
+def test_an_inherited_status_says_so_in_the_interfaces_language(client, seed_response, project_member):
+    """The status word is the document's (Dutch, marked so); "as the main action" is the interface's."""
+    client.force_login(project_member)
+    part = Action.objects.get(number="1.3")
+    for address in (part.get_absolute_url(), reverse("actions:status", args=[part.pk])):
+        page = client.get(address, headers={"accept-language": "en"}).content.decode()
+        assert '<span lang="nl">Status: gerealiseerd</span>' in page
+        assert '<span class="status-line__inherited" lang="en">(as the main action)</span>' in page
+        assert "zoals de hoofdactie" not in page
+
+
 def test_yaml_export_downloads_the_interchange_file(client, seed_response):
     http = client.get(reverse("interchange:export", args=[seed_response.slug]))
     assert http["Content-Disposition"] == 'attachment; filename="leerecosystemen.yaml"'
@@ -161,27 +172,28 @@ def test_document_page_query_count_does_not_grow_with_the_response(client, db, d
     # rest of its row, 1 actions (with parts; the table shows no progress comments, so none are
     # read), 1 groups, 1 themes, 1 recommendations, 1 links, 1 published versions, and for the
     # fragments rendered now (all, on a first visit) 1 stored HTML of their recommendations and
-    # 1 of their actions; 1 sub-recommendations, 1 chapters.
-    with django_assert_num_queries(12):
+    # 1 of their actions; 1 sub-recommendations, 1 chapters; 1 the documents it was read from
+    # (the reading app's panel, document/panels.py).
+    with django_assert_num_queries(13):
         page = client.get(response.get_absolute_url())
     assert page.content.decode().count('class="recommendation-row"') == size
     # A warm view: the part from the cache by the response's revision; nothing of the document is read.
-    # 1 response (PAGE_FIELDS), 1 published versions.
-    with django_assert_num_queries(2):
+    # 1 response (PAGE_FIELDS), 1 published versions, 1 the documents it was read from.
+    with django_assert_num_queries(3):
         client.get(response.get_absolute_url())
     # After an edit (a new revision), the part is assembled again, and the fragment that shows
     # the edit is rendered again: a table row, which cites its actions by number (no stored
-    # HTML of theirs to read). The sub-recommendations and chapters are 2 of the 11.
+    # HTML of theirs to read). The sub-recommendations and chapters are 2 of the 12, the originals 1.
     Recommendation.objects.for_response(response).last().save()
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get(response.get_absolute_url())
     # After a write that no fragment shows, none is rendered: no stored HTML to read.
     ManagementResponse.objects.filter(pk=response.pk).update(evaluation_title="Nieuwe titel")
     revision.touch(response.pk)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         page = client.get(response.get_absolute_url())
     assert "Nieuwe titel" in page.content.decode()
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         page = client.get(response.get_absolute_url())
     assert "Nieuwe titel" in page.content.decode()
 
@@ -193,15 +205,15 @@ def test_warm_document_page_query_count_for_a_logged_in_reader_and_an_editor(
     response = response_with(size)
     client.force_login(django_user_model.objects.create_user(username="lezer", password="pw"))
     client.get(response.get_absolute_url())
-    # 1 session, 1 user, 1 their roles, 1 response (PAGE_FIELDS), 1 published versions.
-    with django_assert_num_queries(5):
+    # 1 session, 1 user, 1 their roles, 1 response (PAGE_FIELDS), 1 published versions, 1 originals.
+    with django_assert_num_queries(6):
         client.get(response.get_absolute_url())
     client.force_login(django_user_model.objects.create_superuser(username="beheer", password="pw"))
     client.get(response.get_absolute_url())
     # An editor's part comes from the cache too; the checklist reads the document: 1 session,
     # 1 user, 1 response, 1 the rest of it, 7 the document's rows (sub-recommendations and
-    # chapters included), 1 published versions.
-    with django_assert_num_queries(12):
+    # chapters included), 1 published versions, 1 the documents it was read from.
+    with django_assert_num_queries(13):
         client.get(response.get_absolute_url())
 
 

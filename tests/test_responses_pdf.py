@@ -422,8 +422,9 @@ def test_any_edit_to_the_response_invalidates_the_cached_pdf(seed_response, edit
             seed_response.title += " (herzien)"
             seed_response.save()
         case "introduction":
-            seed_response.introduction += "\n\nEen extra alinea."
-            seed_response.save()
+            intro = seed_response.chapters.first()
+            intro.body += "\n\nEen extra alinea."
+            intro.save()
         case "recommendation_text":
             rec.text += " Extra."
             rec.save()

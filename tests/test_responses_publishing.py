@@ -16,7 +16,13 @@ from publishing.publish import OverrideNotAllowed, PublicationBlocked, publish
 from recommendations.models import Recommendation
 from responses.models import ManagementResponse, ResponseVersion
 from responses.permissions import EVALUATION_STAFF, PROJECT_TEAM
-from tests.factories import ActionFactory, ActionLinkFactory, ManagementResponseFactory, RecommendationFactory
+from tests.factories import (
+    ActionFactory,
+    ActionLinkFactory,
+    ManagementResponseFactory,
+    RecommendationFactory,
+    introduction_of,
+)
 from tests.fixtures import grant, make_user
 from tests.test_responses_pdf import WORKER, run_worker
 
@@ -169,8 +175,9 @@ def test_a_publication_whose_pdf_is_too_complex_fails_with_the_message_and_chang
     # (quadratic; docs/pdf.md), far past 1 s on any machine. (500 calls of one note print fast now.)
     calls = "".join(f"[^{n}]" for n in range(500))
     notes = "\n".join(f"[^{n}]: Noot {n}." for n in range(500))
-    response.introduction = f"Tekst{calls}\n\n{notes}"
-    response.save()
+    intro = introduction_of(response)
+    intro.body = f"Tekst{calls}\n\n{notes}"
+    intro.save()
     version_before = ManagementResponse.objects.get(pk=response.pk).version
     client.force_login(staff)
     url = reverse("publishing:publish", kwargs={"slug": response.slug})

@@ -146,10 +146,10 @@ def test_version_2_checks_its_new_keys_with_their_lines(db):
     with pytest.raises(InterchangeError) as excinfo:
         parse(bad.encode(), source="un.yaml")
     errors = excinfo.value.errors
-    assert any("response.layout: unknown layout 'poster'" in e for e in errors)
-    assert any("delivered_on: '2025-13' is not a date (write YYYY-MM-DD or YYYY-MM)" in e for e in errors)
-    assert any("actions[2].status: unknown status 'inherited'" in e for e in errors)
-    assert any("progress[0].date: 'yesterday' is not a date" in e for e in errors)
+    assert any("response.layout: opmaak 'poster' is onbekend" in e for e in errors)
+    assert any("delivered_on: '2025-13' is geen datum (schrijf JJJJ-MM-DD of JJJJ-MM)" in e for e in errors)
+    assert any("actions[2].status: status 'inherited' is onbekend" in e for e in errors)
+    assert any("progress[0].date: 'yesterday' is geen datum" in e for e in errors)
     assert all(re.match(r"un\.yaml:\d+: ", e) for e in errors)
 
 
@@ -157,7 +157,7 @@ def test_a_version_1_file_may_not_use_version_2_keys(db):
     text = SEED_V1.read_text(encoding="utf-8").replace("  language: nl\n", "  language: nl\n  layout: matrix\n")
     with pytest.raises(InterchangeError) as excinfo:
         parse(text.encode(), source="old.yaml")
-    assert "unknown field 'layout'" in excinfo.value.errors[0]
+    assert "onbekend veld 'layout'" in excinfo.value.errors[0]
 
 
 # --- the matrix layout: page and PDF ------------------------------------------------------
@@ -188,13 +188,13 @@ def test_matrix_page_query_count_does_not_grow(client, db, django_assert_num_que
     # row), 1 actions (with parts), 1 their latest comments, 1 groups, 1 themes (none),
     # 1 recommendations, 1 their links, 1 published versions, and for the fragments rendered
     # now (all, on a first visit) 1 stored HTML of their recommendations and 1 of their actions,
-    # 1 sub-recommendations, 1 chapters
-    with django_assert_num_queries(13):
+    # 1 sub-recommendations, 1 chapters, 1 the documents it was read from (document/panels.py)
+    with django_assert_num_queries(14):
         page = client.get(response.get_absolute_url())
     assert page.content.decode().count('class="matrix-rec"') == size
     # Again: the document part from the cache by the response's revision: the response's key
-    # columns and its published versions, nothing of the document's rows.
-    with django_assert_num_queries(2):
+    # columns, its published versions and the documents it was read from, nothing of the document's rows.
+    with django_assert_num_queries(3):
         page = client.get(response.get_absolute_url())
     assert page.content.decode().count('class="matrix-rec"') == size
 

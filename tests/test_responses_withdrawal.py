@@ -232,6 +232,6 @@ def test_a_file_cannot_bring_in_a_withdrawn_response(response, tmp_path):
     assert "status: withdrawn" in text
     path = tmp_path / "withdrawn.yaml"
     path.write_text(text.replace(f"slug: {response.slug}", "slug: elders-ingetrokken", 1), encoding="utf-8")
-    with pytest.raises(CommandError, match="unknown status 'withdrawn'"):
+    with pytest.raises(CommandError, match="status 'withdrawn' is onbekend"):
         call_command("import_response", str(path))
     assert not ManagementResponse.objects.filter(slug="elders-ingetrokken").exists()

@@ -714,7 +714,6 @@ class _Reader:
             "status": "draft",
             "published_on": None,
             "evaluation": {"title": "", "evaluators": "", "delivered_on": None},
-            "introduction": "",
         }
         self.found.pages["response"] = 1
         symbol = next(

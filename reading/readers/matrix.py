@@ -549,7 +549,6 @@ class _Reader:
             "status": "draft",
             "published_on": None,
             "evaluation": {"title": "", "evaluators": "", "delivered_on": None},
-            "introduction": "",
         }
         if not title:
             self.found.unread.append(("response", "title"))

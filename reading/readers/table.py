@@ -209,13 +209,10 @@ class _Reader:
         sections, table_index = self.sections(chapters)
         actions: list[dict] = []
         chapter_list: list[dict] = []
-        introduction = ""
         for n, (kind, heading, start, flow) in enumerate(sections):
-            if kind == "introduction":
-                introduction = md.markdown(flow, self.source.notes, left=self._left(flow))
-            elif kind == "actions":
+            if kind == "actions":
                 actions = self.actions(flow)
-            elif kind == "free":
+            elif kind in ("free", "introduction"):  # the introduction is the first chapter (as printed)
                 self.found.pages[f"chapters[{len(chapter_list)}]"] = self.body[start].page
                 chapter_list.append(
                     {
@@ -225,7 +222,6 @@ class _Reader:
                     }
                 )
         loose, groups = self.recommendations(actions)
-        response["introduction"] = introduction
         response["language"] = self.language
         if chapter_list:
             response["chapters"] = chapter_list

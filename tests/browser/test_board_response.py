@@ -71,7 +71,7 @@ def test_evaluation_staff_build_an_executive_board_response_from_nothing(
         "status | Implementation stage\ndocuments | Supporting documents"
     )
     page.get_by_role("button", name="Opslaan").click()
-    expect(page.get_by_text("Gegevens en inleiding opgeslagen.").first).to_be_visible()
+    expect(page.get_by_text("Gegevens opgeslagen.").first).to_be_visible()
     page.goto(live_server.url + response.get_absolute_url())
     expect(page.locator(".cover-block")).to_contain_text("E/ICEF/2099/7")
 

@@ -48,10 +48,9 @@ def test_a_reader_waits_for_the_new_pdf_or_opens_the_previous_one(live_server, p
 def test_a_pdf_too_complex_to_print_says_so(live_server, page, settings):
     page.add_init_script(CSP_LISTENER)
     settings.PDF_RENDER_SECONDS = 3
-    response = ManagementResponseFactory(status="published", slug="te-complex")
-    response.introduction = "Tekst " + " ".join(f"w[^{n}]" for n in range(1000)) + "\n\n"
-    response.introduction += "\n".join(f"[^{n}]: Noot {n}." for n in range(1000))
-    response.save()
+    text = "Tekst " + " ".join(f"w[^{n}]" for n in range(1000)) + "\n\n"
+    text += "\n".join(f"[^{n}]: Noot {n}." for n in range(1000))
+    response = ManagementResponseFactory(status="published", slug="te-complex", introduction=text)
     url = live_server.url + response.get_absolute_url() + "pdf/"
     page.goto(url)
     run_worker()

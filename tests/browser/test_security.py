@@ -64,7 +64,7 @@ def payload(server, n):
 
 # Every text a user can edit, by model.
 FIELDS = {
-    "response": ["title", "organisation", "responsible_team", "evaluation_title", "evaluators", "introduction"],
+    "response": ["title", "organisation", "responsible_team", "evaluation_title", "evaluators"],
     "group": ["title"],
     "theme": ["section", "heading"],
     "recommendation": ["number", "location", "text", "response_text", "justification"],
@@ -219,7 +219,8 @@ def test_no_payload_in_any_text_runs_or_calls_out_in_the_browser(
 def test_the_pdf_shows_the_payloads_as_text_and_fetches_nothing(seed_response, recording_server, administrator):
     from document import pdf
 
-    poison(seed_response, recording_server, administrator)
+    _rec, _action, written = poison(seed_response, recording_server, administrator)
+    body = next(n for key, name, n in written if (key, name) == ("chapter", "body"))
     fetcher = pdf.StaticFilesFetcher()
     data = pdf.render_pdf(seed_response, fetcher=fetcher)
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True)
@@ -227,8 +228,9 @@ def test_the_pdf_shows_the_payloads_as_text_and_fetches_nothing(seed_response, r
     # Plain-text fields print the payload literally; Markdown fields print their text without the markup.
     assert 'XSS1<img src="http://' in text
     assert 'onerror="window.__xss=1">' in text
-    assert "einde6" in text  # the introduction's text, after its stripped markup
-    assert "<script" not in text.split("einde6")[0][-400:]  # ... whose tags were removed, not printed
+    assert f"einde{body}" in text  # a chapter's text, after its stripped markup
+    printed_body = text.split(f"einde{body}")[0].rsplit(f"XSS{body}", 1)[-1]  # after its heading (plain text)
+    assert "<script" not in printed_body  # ... whose tags were removed, not printed
     # Nothing was fetched from the payloads' server; only its URLs were refused, without a request.
     assert recording_server.received == []
     assert all(url.startswith(recording_server.url) for url in fetcher.refused)

@@ -30,7 +30,7 @@ class Command(BaseCommand):
             with acting_as(actor):
                 response = import_file(file, replace=replace)
         except InterchangeError as exc:
-            raise CommandError("\n".join(exc.errors)) from None
+            raise CommandError("\n".join(exc.lines)) from None
         except SlugExists as exc:
             raise CommandError(
                 f"{file}: a response with slug '{exc}' already exists; use --replace to replace it"
