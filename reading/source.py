@@ -659,13 +659,16 @@ def _lines_of_words(words: list[dict], number: int, links: list[Link], cell_boxe
                 break
         else:
             rows.append({"top": word["top"], "bottom": word["bottom"], "words": [word]})
-    lines = []
+    rows.sort(key=lambda row: row["top"])
     for row in rows:
+        row["words"].sort(key=lambda w: w["x0"])
+    edges = _column_edges(rows)
+    lines = []
+    for index, row in enumerate(rows):
         segment: list[dict] = []
-        for word in sorted(row["words"], key=lambda w: w["x0"]):
+        for word in row["words"]:
             if segment and (
-                word["x0"] - segment[-1]["x1"] > 1.2 * max(word["size"], segment[-1]["size"])
-                or word.get("cell") != segment[-1].get("cell")
+                word.get("cell") != segment[-1].get("cell") or _column_gap(rows, index, segment[-1], word, edges)
             ):
                 lines.append(_line(segment, number, links))
                 segment = []
@@ -674,6 +677,61 @@ def _lines_of_words(words: list[dict], number: int, links: list[Link], cell_boxe
             lines.append(_line(segment, number, links))
     lines.sort(key=lambda line: (round(line.top), line.x0))
     return lines
+
+
+def _column_edges(rows: list[dict]) -> Counter:
+    """The left edges of a page's words that follow a clear space (over 0.6 times the size), by
+    rounded x: how many rows have a word starting there."""
+    edges: Counter = Counter()
+    for row in rows:
+        words = row["words"]
+        for i, word in enumerate(words):
+            if i == 0 or word["x0"] - words[i - 1]["x1"] > 0.6 * float(word["size"]):
+                edges[round(word["x0"])] += 1
+    return edges
+
+
+def _column_gap(rows: list[dict], index: int, before: dict, word: dict, edges: Counter) -> bool:
+    """Whether the gap between two words of a row parts two columns, judged by the rows printed
+    just above and below it (at most one and a half times the size away) and by the page's column edges
+    (``_column_edges``). A neighbour row "runs through" the gap when one of its words overlaps the
+    gap's middle half (a column's ragged edge stays out); it "shares the edge" when one of its
+    words starts where the second word starts (within 1.5 points) after a clear space.
+
+    * a gap no wider than 0.6 times the size is a word space;
+    * a narrower gap (up to 1.2 times the size) parts two columns printed close together when
+      there are neighbours, none runs through it, and at least four rows of the page start a word
+      there: a column's left edge;
+    * a wider gap parts them where the type changes size across it, else unless a neighbour runs through it (the stretched space of a justified
+      line) and fewer than two share the edge (two do where a short last line of the left column
+      stands beside the right column's text; past three times the size, one that does and a
+      column's edge on the page are enough).
+    """
+    size = max(float(word["size"]), float(before["size"]))
+    gap = word["x0"] - before["x1"]
+    if gap <= 0.6 * size:
+        return False
+    if gap > 1.2 * size and abs(float(word["size"]) - float(before["size"])) > 0.15 * size:
+        return True  # a wide gap between two sizes of type: two blocks side by side
+    top = rows[index]["top"]
+    near = [
+        rows[j]
+        for j in range(max(0, index - 3), min(len(rows), index + 4))
+        if j != index and 0.5 < abs(rows[j]["top"] - top) <= 1.5 * size
+    ]
+    start, end = before["x1"] + max(1.0, 0.25 * gap), word["x0"] - max(1.0, 0.25 * gap)  # its middle
+    through = any(any(w["x0"] < end and w["x1"] > start for w in row["words"]) for row in near)
+    edge = word["x0"]
+    sharing = sum(
+        1
+        for row in near
+        if any(abs(w["x0"] - edge) <= 1.5 for w in row["words"])
+        and not any(w["x0"] < edge - 1 and w["x1"] > edge - 0.6 * size for w in row["words"])
+    )
+    support = sum(edges[x] for x in (round(edge) - 1, round(edge), round(edge) + 1))
+    if gap <= 1.2 * size:
+        return bool(near) and not through and support >= 4
+    return not through or sharing >= 2 or (gap > 3 * size and sharing >= 1 and support >= 4)
 
 
 def _split_at_links(word: dict, links: list[Link]) -> list[dict]:

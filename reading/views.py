@@ -33,7 +33,11 @@ from .models import Original, Reading
 
 RETRY_SECONDS = 2
 # The shapes the readers know (reading/readers), as the review page names them.
-SHAPES = {"table": pgettext_lazy("shape", "tabel"), "matrix": pgettext_lazy("shape", "matrix")}
+SHAPES = {
+    "table": pgettext_lazy("shape", "tabel"),
+    "matrix": pgettext_lazy("shape", "matrix"),
+    "columns": pgettext_lazy("shape", "twee kolommen"),
+}
 
 
 def new_page_context(request):

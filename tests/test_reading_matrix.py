@@ -149,12 +149,6 @@ NOT_YET = {
     "wording ('Audit report of the United Nations Board of Auditors for UNCDF (A/79/5/Add.2)'), printed nowhere (0.8333)",
     "dp-fpa-2025-4-part-ii": "JIU reports: chapter II's 'Recommendation N.' paragraphs without their text and "
     "annex IV's two-column table are not read yet",
-    "dp-2025-12-add-1": "JIU reports in prose ('Recommendation N. <bold text> <response>' paragraphs) and "
-    "annex II's two-column table: not read yet",
-    "e-icef-2025-ab-l3-add1": "internal audit follow-up: a two-column table (agreed action | current status) per "
-    "audit report: not read yet",
-    "e-icef-2025-14": "JIU reports: annex I's two-column table (recommendation | remarks) prints both columns "
-    "close together; source.py joins them into one line, so the reader cannot part them",
 }
 
 
