@@ -224,6 +224,7 @@ def main():  # noqa: C901 -- a benchmark script reads best as one run from top t
     parser.add_argument("--duration", type=int, default=120, help="seconds of load")
     parser.add_argument("--restart-at", type=int, default=0, help="restart PostgreSQL this many seconds in")
     parser.add_argument("--label", default="", help="a name for this run in the output")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn's workers (README: 2-3 on 2 cores)")
     options = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="load-benchmark-"))
@@ -281,7 +282,7 @@ def main():  # noqa: C901 -- a benchmark script reads best as one run from top t
                 people[role].append({"session": login.cookies["sessionid"].value, "row": rows[index]})
         connection.close()
 
-        gunicorn = start_gunicorn(env, work / "access.log")
+        gunicorn = start_gunicorn(env, work / "access.log", workers=options.workers)
         _ms, _status, page = timed_get(BASE + PAGE)
         stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', page.decode()).group(1)
         people["stylesheet"] = stylesheet
@@ -394,7 +395,7 @@ def report(options, work, idle, probe, answers, lost, load_before, load_after, r
     print(f"Machine: {cpu}, {os.cpu_count()} cores; Python {platform.python_version()}")
     print(f"Load average before: {' '.join(load_before)}; after: {' '.join(load_after)}")
     print(
-        f"{options.users} users, {options.duration} s; gunicorn 2 workers of gunicorn.conf.py's threads; PostgreSQL 15 (throwaway); "
+        f"{options.users} users, {options.duration} s; gunicorn {options.workers} workers of gunicorn.conf.py's threads; PostgreSQL 15 (throwaway); "
         f"the task worker (run_worker --nice 10)"
     )
     if restarted:

@@ -71,7 +71,7 @@ def wait_for(url, timeout=60):
     raise RuntimeError(f"{url} did not answer")
 
 
-def start_gunicorn(env, access_log=None):
+def start_gunicorn(env, access_log=None, workers=2):
     """gunicorn as in production; with ``access_log``, each request's method, path, status and
     server time in microseconds (gunicorn's ``%(D)s``: from the parsed request to the sent answer)."""
     logging = (
@@ -82,7 +82,7 @@ def start_gunicorn(env, access_log=None):
             str(ROOT / ".venv/bin/gunicorn"),
             "config.wsgi",
             "--workers",
-            "2",
+            str(workers),
             "--bind",
             f"127.0.0.1:{PORT}",
             "--preload",
