@@ -99,7 +99,9 @@ def test_evaluation_staff_and_project_team_make_a_uneg_matrix_response_from_noth
         form.get_by_label("Nummer").fill(number)
         form.get_by_label("Aanbeveling", exact=True).fill(text)
         form.get_by_role("button", name="Toevoegen").click()
-        expect(page.locator(".rec-group--loose .rec-item__location", has_text=number)).to_have_count(1)
+        # The htmx re-render of the structure: up to 15 s, as in the board test (5 s was too short in
+        # the full parallel run).
+        expect(page.locator(".rec-group--loose .rec-item__location", has_text=number)).to_have_count(1, timeout=15_000)
     # Each gets its agreement and its management response text.
     for number, _text, agreement, response_text in RECOMMENDATIONS:
         rec = Recommendation.objects.get(response=response, number=number)
