@@ -9,7 +9,7 @@ Reading (``read``) refuses, each with a message that names the problem (and its 
 before anything is written:
   * an empty file, one over ``MAX_BYTES``, one that is not an XLSX (a ZIP with a workbook);
   * a ZIP bomb: the members' sizes are checked from the ZIP's directory before anything is
-    unpacked (``MAX_UNPACKED_BYTES`` in all, a ratio of ``MAX_RATIO`` per member), and every
+    unpacked (``MAX_UNPACKED_BYTES`` in all, a ratio of ``core.zipcopy.MAX_RATIO`` per member), and every
     member is then unpacked with a hard cap, so a directory that lies is caught too; only
     what passed is handed to openpyxl;
   * more than ``MAX_ROWS`` rows or ``MAX_COLUMNS`` columns: the sheet's dimension is checked
@@ -35,12 +35,12 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core import zipcopy
 from core.richtext import MAX_FOOTNOTES, footnote_count
 from recommendations.models import Recommendation
 
 MAX_BYTES = 2 * 1024 * 1024  # the upload
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # all members of the ZIP together, unpacked
-MAX_RATIO = 200  # unpacked / packed, per member larger than a megabyte
 MAX_MEMBERS = 500
 MAX_ROWS = 1_000  # recommendations per file
 MAX_COLUMNS = 50
@@ -281,26 +281,12 @@ def _unpacked(data: bytes) -> io.BytesIO:
     )
     if len(members) > MAX_MEMBERS:
         raise not_xlsx
-    if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
-        raise too_big
-    for m in members:
-        if m.file_size > 1024 * 1024 and m.file_size > MAX_RATIO * max(m.compress_size, 1):
-            raise too_big
-    copy = io.BytesIO()
-    budget = MAX_UNPACKED_BYTES
     try:
-        with zipfile.ZipFile(copy, "w", zipfile.ZIP_STORED) as out:
-            for m in members:
-                with archive.open(m) as member:
-                    content = member.read(budget + 1)  # the directory may lie: read no more than allowed
-                budget -= len(content)
-                if budget < 0:
-                    raise too_big
-                out.writestr(m.filename, content)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError):
+        return zipcopy.copy_within(archive, members, MAX_UNPACKED_BYTES)
+    except zipcopy.TooLarge:
+        raise too_big from None
+    except zipcopy.Damaged:
         raise not_xlsx from None
-    copy.seek(0)
-    return copy
 
 
 def _header_map():

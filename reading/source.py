@@ -10,7 +10,7 @@ The limits (settings, see config/settings.py):
 * ``READING_MAX_PAGES``: pages of a PDF (counted before any text is read), or of a DOCX (its page
   breaks);
 * a DOCX is a ZIP: its members' sizes are checked from the ZIP's directory before anything is
-  unpacked (``READING_MAX_UNPACKED_BYTES`` in all, a ratio of ``MAX_RATIO`` per member), then every
+  unpacked (``READING_MAX_UNPACKED_BYTES`` in all, a ratio of ``core.zipcopy.MAX_RATIO`` per member), then every
   member is unpacked with a hard cap, so a directory that lies is caught too (as office/sheet.py
   does for XLSX); python-docx's XML parser resolves no entities;
 * the work itself runs in a child process (core/bounded.py) within ``READING_SECONDS`` and
@@ -41,7 +41,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-MAX_RATIO = 200  # a DOCX member's unpacked / packed size, for members larger than a megabyte
+from core import zipcopy
+
 MAX_MEMBERS = 2_000
 
 
@@ -859,27 +860,12 @@ def _unpacked_docx(data: bytes, unpacked: int) -> io.BytesIO:
     names = {m.filename for m in members}
     if "[Content_Types].xml" not in names or "word/document.xml" not in names or len(members) > MAX_MEMBERS:
         raise _Refused("damaged")
-    bomb = _Refused("bomb", mb=unpacked // (1024 * 1024))
-    if sum(m.file_size for m in members) > unpacked:
-        raise bomb
-    for m in members:
-        if m.file_size > 1024 * 1024 and m.file_size > MAX_RATIO * max(m.compress_size, 1):
-            raise bomb
-    copy = io.BytesIO()
-    budget = unpacked
     try:
-        with zipfile.ZipFile(copy, "w", zipfile.ZIP_STORED) as out:
-            for m in members:
-                with archive.open(m) as member:
-                    content = member.read(budget + 1)  # the directory may lie: read no more than allowed
-                budget -= len(content)
-                if budget < 0:
-                    raise bomb
-                out.writestr(m.filename, content)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError):
+        return zipcopy.copy_within(archive, members, unpacked)
+    except zipcopy.TooLarge:
+        raise _Refused("bomb", mb=unpacked // (1024 * 1024)) from None
+    except zipcopy.Damaged:
         raise _Refused("damaged") from None
-    copy.seek(0)
-    return copy
 
 
 _ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl")]
