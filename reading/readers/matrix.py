@@ -41,10 +41,16 @@ from ..source import Line, Source
 
 SHAPE = "matrix"
 
+# "Recommendation 1.", "RECOMMENDATION 1:", "AANBEVELING 1"; "Evaluation recommendation 1." (UNDP's
+# annexes); "Recommendation 1 (priority: high)" (UNFPA, UNICEF): a note in brackets after the number.
 BAND = re.compile(
-    r"^(?P<word>RECOMMENDATION|Recommendation|AANBEVELING|Aanbeveling)\s+(?P<number>\d{1,3}[a-z]?|[IVX]{1,5})"
+    r"^(?:(?:Evaluation|EVALUATION)\s+)?(?P<word>RECOMMENDATION|Recommendation|(?<=Evaluation )recommendation|AANBEVELING|Aanbeveling)"
+    r"\s+(?P<number>\d{1,3}[a-z]?|[IVX]{1,5})(?:\s*\((?P<note>[^()]{1,40})\))?"
     r"(?:\s*[.:]\s*|\s*$)(?P<rest>.*)$"
 )
+# The product's own title block ("In response to: <evaluation>, delivered in ..."): a document that
+# prints it is our own print, whose justification follows the response as its last paragraph.
+OWN_TITLE_BLOCK = re.compile(r"^(?:In response to|Antwoord op):\s*")
 RESPONSE = re.compile(
     r"^(?P<who>Management\s+response|Managementrespons|Management\s+Response|Reactie\s+van\s+het\s+management"
     r"|(?:[A-Z][\w-]*\s+){1,3}response)\s*:\s*(?P<rest>.*)$"
@@ -66,10 +72,14 @@ MORE_AGREEMENT = {
     "partially agree": "partially_agree",
     "partly agree": "partially_agree",
     "partially agreed": "partially_agree",
+    "partly agreed": "partially_agree",
+    "partly accepted": "partially_agree",
     "partially accept": "partially_agree",
     "gedeeltelijk aanvaard": "partially_agree",
     "disagree": "disagree",
     "not accepted": "disagree",
+    "not agreed": "disagree",
+    "disagreed": "disagree",
     "reject": "disagree",
     "verworpen": "disagree",
     "niet aanvaard": "disagree",
@@ -361,8 +371,10 @@ def _join(lines: list[Line]) -> str:
         piece = line.text.strip()
         if not text:
             text = piece
-        elif text.endswith("-") and len(text) > 1 and text[-2].isalpha() and piece[:1].islower():
-            text = text[:-1] + piece
+        elif text.endswith("-") and len(text) > 1 and text[-2].isalpha() and piece[:1].isalpha():
+            text += piece  # a compound broken at its hyphen ("results-" "based"): nothing hyphenates by itself
+        elif text.endswith("–") and len(text) > 1 and text[-2].isalnum():
+            text += piece  # a range broken at its dash: "January–" "June 2026"
         else:
             text += " " + piece
     return text
@@ -457,6 +469,8 @@ class _Reader:
         self.edges: dict[str, set] = {}
         self.document_date: datetime.date | None = None
         self.blocks_read = 0
+        # Our own print (its title block on the first page) puts a justification after the response.
+        self.own_print = any(line.page == 1 and OWN_TITLE_BLOCK.match(line.text.strip()) for line in self.lines[:60])
 
     def read(self) -> Found:  # noqa: C901 -- the document's parts in document order read best as one pass
         blocks = _blocks(self.lines)
@@ -614,7 +628,9 @@ class _Reader:
         response["slug"] = slugify(title)[:50].strip("-") or "ingelezen"  # as the table reader names it
         if not own:
             response["published_on"] = cover_date
-            response["organisation"] = _organisation(title, [item["value"] for item in cover_items])
+            response["organisation"] = _organisation(title, [item["value"] for item in cover_items]) or (
+                _organisation_named([line.text for line in page1 if line not in title_lines])
+            )
             issued = ISSUED.search(" ".join(line.text.strip() for line in rest))
             if issued:
                 response["evaluation"]["delivered_on"] = parse_date(f"{issued.group(1)} {issued.group(2)}")
@@ -754,6 +770,13 @@ class _Reader:
     def response(self, rec: dict, lines: list[Line]):
         head = RESPONSE.match(lines[0].text.strip())
         rest = head.group("rest").strip()
+        if not rest:
+            # The label in a cell of its own, the word alone in the next ("Management response: | Agreed"),
+            # perhaps over two lines of a narrow cell.
+            for k in (1, 2):
+                if len(lines) > k and agreement_of(_join(lines[1 : k + 1])):
+                    rest, lines = _join(lines[1 : k + 1]), [lines[0], *lines[k + 1 :]]
+                    break
         word_agreement = agreement_of(rest) if rest else ""
         if word_agreement:
             rec["agreement"] = word_agreement
@@ -769,9 +792,16 @@ class _Reader:
             if not rec["agreement"]:
                 self.found.unread.append((f"recommendations[{self.blocks_read - 1}]", "agreement"))
         # The product's own print puts the justification after the response: for a level that needs
-        # one, the last of several paragraphs (or the only one of a disagreement).
+        # one, the last of several paragraphs (or the only one of a disagreement). Other documents
+        # give their reasons in the response itself.
         needs = rec["agreement"] in ("partially_agree", "disagree")
-        if own_print and needs and paragraphs and (len(paragraphs) > 1 or rec["agreement"] == "disagree"):
+        if (
+            own_print
+            and self.own_print
+            and needs
+            and paragraphs
+            and (len(paragraphs) > 1 or rec["agreement"] == "disagree")
+        ):
             rec["justification"] = paragraphs.pop()
         rec["response"] = "\n\n".join(paragraphs)
 
@@ -1054,10 +1084,22 @@ def _organisation(title: str, cover: list[str]) -> str:
     return ""
 
 
+def _organisation_named(texts: list[str]) -> str:
+    """The first organisation a line of the first page names in full ("United Nations Development
+    Programme, Freedonia country office"), or ""."""
+    for text in texts:
+        for name in ORGANISATIONS.values():
+            if name.lower() in " ".join(text.split()).lower():
+                return name
+    return ""
+
+
 def _evaluation_in_title(title: str) -> str:
     """The evaluation a title names: "Management response to the X" or "X and <office> response"."""
     match = re.match(
-        r"^(?:Management\s+response|Managementresponse)\s+(?:to|on|op)\s+(?:the\s+|de\s+|het\s+)?(.+)$", title, re.I
+        r"^(?:[A-Z][\w-]*\s+)?(?:Management\s+response|Managementresponse)\s+(?:to|on|op)\s+(?:the\s+|de\s+|het\s+)?(.+)$",
+        title,
+        re.I,
     )
     if match:
         return match.group(1)[:1].upper() + match.group(1)[1:]
