@@ -64,7 +64,7 @@ class Rec:
     priority: str = ""
 
 
-def content(*, parts: str = "letters", many_actions: bool = False) -> list[Rec]:
+def content(*, parts: str = "letters", many_actions: bool = False, who: str = "Management") -> list[Rec]:
     """The recommendations: 1 agreed with two actions, 2 partly agreed with parts, 3 disagreed
     without actions, 4 agreed (with six long actions when ``many_actions``, to run over a page)."""
     if parts == "letters":
@@ -119,7 +119,7 @@ def content(*, parts: str = "letters", many_actions: bool = False) -> list[Rec]:
             "Strengthen the results framework of the country programme. The country office should revise its "
             "indicators and baselines with the national partners.",
             "agree",
-            ["Management agrees and will revise the results framework with the planning ministry."],
+            [f"{who} agrees and will revise the results framework with the planning ministry."],
             actions=[
                 Act(
                     "1.1",
@@ -147,7 +147,7 @@ def content(*, parts: str = "letters", many_actions: bool = False) -> list[Rec]:
             "Broaden the partnership base of the programme:",
             "partially_agree",
             [
-                "Management partially agrees. Work with the international financial institutions will start in 2026.",
+                f"{who} partially agrees. Work with the international financial institutions will start in 2026.",
                 "A strategy for the private sector is not planned in this programme cycle: the resources of "
                 "the office do not allow it.",
             ],
@@ -170,7 +170,7 @@ def content(*, parts: str = "letters", many_actions: bool = False) -> list[Rec]:
             "Close the sub-office in the northern region before the end of 2026.",
             "disagree",
             [
-                "Management does not agree. The sub-office is the only presence of the United Nations in the "
+                f"{who} does not agree. The sub-office is the only presence of the United Nations in the "
                 "northern region and supports the return of displaced families."
             ],
             priority="low",
@@ -179,7 +179,7 @@ def content(*, parts: str = "letters", many_actions: bool = False) -> list[Rec]:
             "4",
             "Use national data systems to monitor the programme, rather than parallel surveys.",
             "agree",
-            ["Management agrees. The programme will rely on the national statistics office wherever it can."],
+            [f"{who} agrees. The programme will rely on the national statistics office wherever it can."],
             actions=fourth,
             priority="high",
         ),
@@ -210,6 +210,7 @@ class Shape:
     evaluation: str = ""  # the evaluation's title as the document names it
     parts: str = "letters"
     many_actions: bool = False
+    who: str = "Management"  # who answers, in the response's words
 
 
 UNEG_WORDS = {
@@ -257,6 +258,28 @@ SHAPES = {
         organisation="United Nations Development Programme",
         evaluation="Independent Country Programme Evaluation: Freedonia",
         many_actions=True,
+    ),
+    "undp_board": Shape(
+        "undp_board",
+        band="Recommendation {n}.",
+        band_row=True,
+        response="inline",
+        words=UNEG_WORDS,
+        columns=[
+            ("action", "Key action(s)"),
+            ("time_frame", "Time frame"),
+            ("units", "Responsible unit(s)"),
+            ("comments", "Comments"),
+            ("status", "Status"),
+        ],
+        tracking="Tracking*",
+        footnote="* Implementation status is tracked electronically in the Evaluation Resource Centre database.",
+        cover=["DP/2099/7", "Distr.: General", "1 December 2098", "Original: English"],
+        title="Management response to the evaluation of UNDP support to local governance in Freedonia",
+        organisation="United Nations Development Programme",
+        published_on=datetime.date(2098, 12, 1),
+        evaluation="Evaluation of UNDP support to local governance in Freedonia",
+        who="UNDP",
     ),
     "unicef": Shape(
         "unicef",
@@ -312,7 +335,7 @@ SHAPES = {
 
 
 def recommendations(shape: Shape) -> list[Rec]:
-    return content(parts=shape.parts, many_actions=shape.many_actions)
+    return content(parts=shape.parts, many_actions=shape.many_actions, who=shape.who)
 
 
 def _band(shape: Shape, rec: Rec) -> str:
@@ -324,6 +347,8 @@ def _response_paragraphs(shape: Shape, rec: Rec) -> tuple[str, list[str]]:
     """(what the label line carries after the label, the paragraphs under it)."""
     if shape.response == "prose":
         return "", rec.response
+    if shape.response == "inline":
+        return rec.response[0], rec.response[1:]
     return shape.words[rec.agreement], rec.response
 
 
@@ -464,12 +489,19 @@ def _html_rec(shape: Shape, rec: Rec) -> str:
         rows = [
             f"<tr><th colspan='{n}'>{_e(_band(shape, rec))}</th></tr>",
             f"<tr><td colspan='{n}'><p>{_e(rec.text)}</p>{parts}</td></tr>",
-            f"<tr><td><strong>{_e(shape.label)}</strong></td><td colspan='{n - 1}'>{_e(word)}</td></tr>",
-            f"<tr><td colspan='{n}'>" + "".join(f"<p>{_e(p)}</p>" for p in paragraphs) + "</td></tr>",
         ]
+        if shape.response == "inline":
+            first = f"<p><strong>{_e(shape.label)}</strong> {_e(word)}</p>"
+            rows.append(
+                f"<tr><td colspan='{n}'>{first}" + "".join(f"<p>{_e(p)}</p>" for p in paragraphs) + "</td></tr>"
+            )
+        else:
+            rows.append(f"<tr><td><strong>{_e(shape.label)}</strong></td><td colspan='{n - 1}'>{_e(word)}</td></tr>")
+            rows.append(f"<tr><td colspan='{n}'>" + "".join(f"<p>{_e(p)}</p>" for p in paragraphs) + "</td></tr>")
         if rec.actions:
             rows.append(_html_actions_table(shape, rec, rows_only=True))
-        return "<table>" + "".join(rows) + "</table>"
+        note = f"<p class='note'>{_e(shape.footnote)}</p>" if shape.footnote and rec.actions else ""
+        return "<table>" + "".join(rows) + "</table>" + note
     out = [f"<p class='band'>{_e(_band(shape, rec))}</p>"]
     if not shape.band_text:
         out.append(f"<p>{_e(rec.text)}</p>")
@@ -527,6 +559,29 @@ def docx(shape: Shape) -> bytes:  # noqa: C901 -- one document, in print order
         mark.set(qn("w:val"), "true")
         properties.append(mark)
 
+    def header_rows(table, shape: Shape, repeat: bool = False) -> list[str]:
+        """The key-action header (with "Tracking*" over comments and status); the columns' keys."""
+        if not shape.tracking:
+            cells = table.add_row().cells
+            for k, (_key, header) in enumerate(shape.columns):
+                cell_text(cells[k], [header], bold=True)
+            if repeat:
+                repeat_header(table.rows[-1])
+            return [key for key, _header in shape.columns]
+        plain = [(k, h) for k, h in shape.columns if k not in ("comments", "status")]
+        tracked = [(k, h) for k, h in shape.columns if k in ("comments", "status")]
+        keys = [k for k, _h in plain] + [k for k, _h in tracked]
+        top, under = table.add_row().cells, table.add_row().cells
+        for k, (_key, header) in enumerate(plain):
+            cell_text(top[k].merge(under[k]), [header], bold=True)
+        cell_text(top[len(plain)].merge(top[len(keys) - 1]), [shape.tracking], bold=True)
+        for k, (_key, header) in enumerate(tracked):
+            cell_text(under[len(plain) + k], [header], bold=True)
+        if repeat:
+            repeat_header(table.rows[-2])
+            repeat_header(table.rows[-1])
+        return keys
+
     for item in shape.cover:
         if ":" in item:
             label, value = item.split(":", 1)
@@ -577,18 +632,28 @@ def docx(shape: Shape) -> bytes:  # noqa: C901 -- one document, in print order
 
             spanning([_band(shape, rec)], bold=True)
             spanning([rec.text] + [f"{label} {text}" for label, text in rec.parts])
-            cells = table.add_row().cells
-            cell_text(cells[0], [shape.label], bold=True)
-            cell_text(cells[1].merge(cells[n - 1]), [word])
-            spanning(paragraphs)
-            if rec.actions:
+            if shape.response == "inline":
                 cells = table.add_row().cells
-                for k, (_key, header) in enumerate(shape.columns):
-                    cell_text(cells[k], [header], bold=True)
+                merged = cells[0].merge(cells[n - 1])
+                cell_text(merged, [word, *paragraphs])
+                merged.paragraphs[0].insert_paragraph_before("").add_run(shape.label + " ").bold = True
+                label_paragraph, first = merged.paragraphs[0], merged.paragraphs[1]
+                for run in list(first.runs):
+                    label_paragraph.add_run(run.text)
+                first._p.getparent().remove(first._p)  # noqa: SLF001 -- python-docx removes no paragraph
+            else:
+                cells = table.add_row().cells
+                cell_text(cells[0], [shape.label], bold=True)
+                cell_text(cells[1].merge(cells[n - 1]), [word])
+                spanning(paragraphs)
+            if rec.actions:
+                keys = header_rows(table, shape)
                 for act in rec.actions:
                     cells = table.add_row().cells
                     for k, key in enumerate(keys):
                         cell_text(cells[k], _cell(shape, act, key), bold_first=key == "action")
+            if shape.footnote and rec.actions:
+                paragraph(shape.footnote, size=8)
             paragraph("")
             continue
         paragraph(_band(shape, rec), bold=True, size=10.5)
@@ -601,26 +666,9 @@ def docx(shape: Shape) -> bytes:  # noqa: C901 -- one document, in print order
             paragraph(text)
         if not rec.actions:
             continue
-        if shape.tracking:
-            plain = [(k, h) for k, h in shape.columns if k not in ("comments", "status")]
-            tracked = [(k, h) for k, h in shape.columns if k in ("comments", "status")]
-            keys = [k for k, _h in plain] + [k for k, _h in tracked]
-            table = document.add_table(rows=2, cols=len(keys))
-            table.style = "Table Grid"
-            top, under = table.rows[0].cells, table.rows[1].cells
-            for k, (_key, header) in enumerate(plain):
-                cell_text(top[k].merge(under[k]), [header], bold=True)
-            cell_text(top[len(plain)].merge(top[len(keys) - 1]), [shape.tracking], bold=True)
-            for k, (_key, header) in enumerate(tracked):
-                cell_text(under[len(plain) + k], [header], bold=True)
-            repeat_header(table.rows[0])
-            repeat_header(table.rows[1])
-        else:
-            table = document.add_table(rows=1, cols=len(keys))
-            table.style = "Table Grid"
-            for k, (_key, header) in enumerate(shape.columns):
-                cell_text(table.rows[0].cells[k], [header], bold=True)
-            repeat_header(table.rows[0])
+        table = document.add_table(rows=0, cols=len(keys))
+        table.style = "Table Grid"
+        keys = header_rows(table, shape, repeat=True)
         for act in rec.actions:
             cells = table.add_row().cells
             for k, key in enumerate(keys):
