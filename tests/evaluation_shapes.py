@@ -211,6 +211,7 @@ class Shape:
     parts: str = "letters"
     many_actions: bool = False
     who: str = "Management"  # who answers, in the response's words
+    areas: list = dataclasses.field(default_factory=list)  # group headings, two recommendations each
 
 
 UNEG_WORDS = {
@@ -281,6 +282,19 @@ SHAPES = {
         evaluation="Evaluation of UNDP support to local governance in Freedonia",
         who="UNDP",
     ),
+    "unicef_areas": Shape(
+        "unicef_areas",
+        band="Recommendation {n}:",
+        words={"agree": "Agreed", "partially_agree": "Partially agreed", "disagree": "Disagreed"},
+        columns=[("action", "Actions to be taken"), ("units", "Responsible"), ("time_frame", "Deadline/Timeline")],
+        cover=["E/ICEF/2099/9", "Distr.: General", "20 July 2099", "Original: English"],
+        title="Management response to the formative evaluation of the UNICEF programme for adolescents in Freedonia",
+        organisation="United Nations Children’s Fund",
+        published_on=datetime.date(2099, 7, 20),
+        evaluation="Formative evaluation of the UNICEF programme for adolescents in Freedonia",
+        who="UNICEF",
+        areas=["Area 1. Programme focus", "Area 2. Partnerships and monitoring"],
+    ),
     "unicef": Shape(
         "unicef",
         band="Recommendation {n}",
@@ -335,7 +349,18 @@ SHAPES = {
 
 
 def recommendations(shape: Shape) -> list[Rec]:
-    return content(parts=shape.parts, many_actions=shape.many_actions, who=shape.who)
+    recs = content(parts=shape.parts, many_actions=shape.many_actions, who=shape.who)
+    if shape.areas:  # two recommendations an area, numbered in it ("1.1", "1.2", "2.1"), their actions under them
+        for k, rec in enumerate(recs):
+            rec.number = f"{k // 2 + 1}.{k % 2 + 1}"
+            for j, act in enumerate(rec.actions, start=1):
+                act.number = f"{rec.number}.{j}"
+    return recs
+
+
+def _area(shape: Shape, k: int) -> str:
+    """The area heading printed before the k-th recommendation, or ""."""
+    return shape.areas[k // 2] if shape.areas and k % 2 == 0 else ""
 
 
 def _band(shape: Shape, rec: Rec) -> str:
@@ -441,7 +466,9 @@ def html(shape: Shape) -> str:
             "<p>The management of the country office welcomes the evaluation and responds to each of its "
             "recommendations below.</p>"
         )
-    for rec in recs:
+    for k, rec in enumerate(recs):
+        if _area(shape, k):
+            out.append(f"<h2>{_e(_area(shape, k))}</h2>")
         out.append(_html_rec(shape, rec))
     out.append("</body></html>")
     return "\n".join(out)
@@ -617,7 +644,9 @@ def docx(shape: Shape) -> bytes:  # noqa: C901 -- one document, in print order
             "The management of the country office welcomes the evaluation and responds to each of its "
             "recommendations below."
         )
-    for rec in recs:
+    for k, rec in enumerate(recs):
+        if _area(shape, k):
+            paragraph(_area(shape, k), bold=True, size=13)
         word, paragraphs = _response_paragraphs(shape, rec)
         keys = [key for key, _header in shape.columns]
         if shape.band_row:
@@ -727,19 +756,32 @@ def truth(shape: Shape) -> dict:
             "evaluation": {"title": shape.evaluation, "evaluators": "", "delivered_on": None},
         },
         "actions": actions,
-        "recommendations": [
+        "recommendations": [] if shape.areas else [_truth_rec(rec, numbers) for rec in recs],
+        "groups": [
             {
-                "number": rec.number,
-                "location": "",
-                "text": rec.text,
-                "agreement": rec.agreement,
-                "response": "\n\n".join(rec.response),
-                "justification": "",
-                "justification_not_in_source": rec.agreement in ("partially_agree", "disagree"),
-                "parts": [{"label": label, "text": text} for label, text in rec.parts],
-                "actions": [numbers[id(act)] for act in rec.actions],
+                "title": title,
+                "themes": [
+                    {
+                        "section": "",
+                        "heading": "",
+                        "recommendations": [_truth_rec(rec, numbers) for rec in recs[2 * k : 2 * k + 2]],
+                    }
+                ],
             }
-            for rec in recs
+            for k, title in enumerate(shape.areas)
         ],
-        "groups": [],
+    }
+
+
+def _truth_rec(rec: Rec, numbers: dict) -> dict:
+    return {
+        "number": rec.number,
+        "location": "",
+        "text": rec.text,
+        "agreement": rec.agreement,
+        "response": "\n\n".join(rec.response),
+        "justification": "",
+        "justification_not_in_source": rec.agreement in ("partially_agree", "disagree"),
+        "parts": [{"label": label, "text": text} for label, text in rec.parts],
+        "actions": [numbers[id(act)] for act in rec.actions],
     }

@@ -55,8 +55,12 @@ def assert_fields_as_printed(found_data: dict, name: str):
     read_recs = found_data["recommendations"] + [
         rec for group in found_data["groups"] for theme in group["themes"] for rec in theme["recommendations"]
     ]
-    assert [rec["number"] for rec in read_recs] == [rec["number"] for rec in truth["recommendations"]]
-    for got, want in zip(read_recs, truth["recommendations"], strict=True):
+    truth_recs = truth["recommendations"] + [
+        rec for group in truth["groups"] for theme in group["themes"] for rec in theme["recommendations"]
+    ]
+    assert [group["title"] for group in found_data["groups"]] == [group["title"] for group in truth["groups"]]
+    assert [rec["number"] for rec in read_recs] == [rec["number"] for rec in truth_recs]
+    for got, want in zip(read_recs, truth_recs, strict=True):
         assert (got["agreement"], _flat(got["response"]), got["justification"]) == (
             want["agreement"],
             _flat(want["response"]),
@@ -111,6 +115,6 @@ def test_each_truth_is_interchange_data_with_every_recommendation_and_action(nam
     shape = shapes.SHAPES[name]
     recs = shapes.recommendations(shape)
     parsed = from_data(yaml.safe_load(yaml.safe_dump(shapes.truth(shape), allow_unicode=True)))
-    assert [rec.number for rec in parsed.recommendations] == [rec.number for rec in recs]
+    assert [rec.number for rec in parsed.all_recommendations] == [rec.number for rec in recs]
     assert len(parsed.all_actions) == sum(len(rec.actions) for rec in recs)
-    assert {rec.agreement for rec in parsed.recommendations} == {"agree", "partially_agree", "disagree"}
+    assert {rec.agreement for rec in parsed.all_recommendations} == {"agree", "partially_agree", "disagree"}
