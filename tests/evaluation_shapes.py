@@ -763,7 +763,7 @@ def truth(shape: Shape) -> dict:
                 "themes": [
                     {
                         "section": "",
-                        "heading": "",
+                        "heading": title,  # the format names every theme: the area's own
                         "recommendations": [_truth_rec(rec, numbers) for rec in recs[2 * k : 2 * k + 2]],
                     }
                 ],

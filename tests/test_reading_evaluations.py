@@ -118,3 +118,15 @@ def test_each_truth_is_interchange_data_with_every_recommendation_and_action(nam
     assert [rec.number for rec in parsed.all_recommendations] == [rec.number for rec in recs]
     assert len(parsed.all_actions) == sum(len(rec.actions) for rec in recs)
     assert {rec.agreement for rec in parsed.all_recommendations} == {"agree", "partially_agree", "disagree"}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_what_is_read_from_a_made_up_response_imports_as_a_draft(word_read, name, db):
+    from interchange.exporter import dump
+    from interchange.importer import import_response
+    from interchange.parse import parse
+
+    response = import_response(parsed=parse(dump(word_read[name].data).encode(), f"{name}.yaml"))
+    assert response.status == "draft"
+    assert response.recommendations.count() == len(shapes.recommendations(shapes.SHAPES[name]))
+    assert response.actions.count() == sum(len(rec.actions) for rec in shapes.recommendations(shapes.SHAPES[name]))

@@ -512,6 +512,9 @@ class _Reader:
             if k + 1 < len(blocks) and tail:
                 self.headings(tail, groups)
         chapters_after = self.chapters(tail, "after") if blocks else []
+        for group in groups:  # the format names every theme: one without a heading of its own takes its group's
+            for theme in group["themes"]:
+                theme["heading"] = theme["heading"] or group["title"][:300]
         language = response.pop("_language", "") or "en"
         if blocks:
             word = BAND.match(self.lines[blocks[0][0]].text.strip()).group("word").lower()
@@ -1029,7 +1032,10 @@ class _Reader:
                 if entry["date"] is None:
                     # The document gives no date to its comments: the document's own date, else the
                     # day it was read, for the reviewer to check (an import needs one).
-                    entry["date"] = self.document_date or timezone.localdate()
+                    day = self.document_date or timezone.localdate()
+                    # An object of its own: YAML would print a date the response shares as an alias,
+                    # which the interchange format refuses.
+                    entry["date"] = datetime.date.fromordinal(day.toordinal())
                     self.found.unread.append((f"actions[{i}]", "progress.date"))
         # Links hold action numbers.
         return top
