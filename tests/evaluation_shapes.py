@@ -17,7 +17,7 @@ values the document prints. The shapes follow what the public templates show (do
   a key-action table "Key action(s) | Time frame | Responsible unit(s) | Tracking*" with "Tracking*"
   over "Comments | Status", and the note "* Status of implementation is tracked electronically in
   the ERC database";
-* ``undp_annex``: a 40-page evaluation report (cover, chapters, a recommendations chapter that lists
+* ``undp_annex``: a 39-page evaluation report (cover, chapters, a recommendations chapter that lists
   the same recommendations without responses), its management response an annex at the end:
   "Evaluation recommendation N.", "Management response:" alone with the agreement in its prose,
   "Key action(s) | Completion date | Responsible unit(s) | Tracking*", lettered parts, a key-action
@@ -452,7 +452,7 @@ def html(shape: Shape) -> str:
         out.append("<p class='report-page'>Made-up test document.</p>")
         for c, heading in enumerate(CHAPTERS):
             out.append(f"<h2>{c + 1}. {heading}</h2>")
-            out.extend(f"<p>{_e(p)}</p>" for p in _report_paragraphs(c, 60))
+            out.extend(f"<p>{_e(p)}</p>" for p in _report_paragraphs(c, 88))
         out.append("<h2>5. Recommendations</h2>")
         for rec in recs:
             out.append(f"<p class='band'>Recommendation {rec.number}.</p><p>{_e(rec.text)}</p>")
@@ -624,9 +624,9 @@ def docx(shape: Shape) -> bytes:  # noqa: C901 -- one document, in print order
         document.add_page_break()
         for c, heading in enumerate(CHAPTERS):
             paragraph(f"{c + 1}. {heading}", bold=True, size=13)
-            for k, text in enumerate(_report_paragraphs(c, 60)):
+            for k, text in enumerate(_report_paragraphs(c, 88)):
                 paragraph(text)
-                if k % 6 == 5:
+                if k % 9 == 8:
                     document.add_page_break()
         paragraph("5. Recommendations", bold=True, size=13)
         for rec in recs:
