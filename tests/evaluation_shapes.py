@@ -22,6 +22,11 @@ values the document prints. The shapes follow what the public templates show (do
   "Evaluation recommendation N.", "Management response:" alone with the agreement in its prose,
   "Key action(s) | Completion date | Responsible unit(s) | Tracking*", lettered parts, a key-action
   table that runs over a page break with its header repeated;
+* ``undp_board``: an Executive Board document (DP/ cover) whose recommendations are one table each,
+  the band a row spanning it, "Management response: UNDP agrees ..." in prose on the label's line;
+* ``unicef_areas``: "Area N." group headings over "Recommendation 1.1:" ... "2.2:" bands;
+* ``unicef_side``: a two-column table per recommendation ("Recommendation N" and "Management
+  response" without its colon on the left, the text and the response in prose on the right);
 * ``unicef``: an Executive Board document whose recommendations are one table each: the band a row
   spanning the table, the label "Management response:" in its own cell and the word in the next,
   "Actions to be taken | Responsible | Deadline" without tracking columns, unnumbered actions,
@@ -212,6 +217,7 @@ class Shape:
     many_actions: bool = False
     who: str = "Management"  # who answers, in the response's words
     areas: list = dataclasses.field(default_factory=list)  # group headings, two recommendations each
+    side_by_side: bool = False  # a two-column table: the band and the label on the left, text and response right
 
 
 UNEG_WORDS = {
@@ -294,6 +300,20 @@ SHAPES = {
         evaluation="Formative evaluation of the UNICEF programme for adolescents in Freedonia",
         who="UNICEF",
         areas=["Area 1. Programme focus", "Area 2. Partnerships and monitoring"],
+    ),
+    "unicef_side": Shape(
+        "unicef_side",
+        band="Recommendation {n}",
+        side_by_side=True,
+        response="prose",
+        label="Management response",
+        columns=[("action", "Actions"), ("units", "Responsible"), ("time_frame", "Timeline")],
+        cover=["E/ICEF/2099/11", "Distr.: General", "3 August 2099", "Original: English"],
+        title="Management response to the evaluation of the UNICEF humanitarian response in Freedonia",
+        organisation="United Nations Children’s Fund",
+        published_on=datetime.date(2099, 8, 3),
+        evaluation="Evaluation of the UNICEF humanitarian response in Freedonia",
+        who="UNICEF",
     ),
     "unicef": Shape(
         "unicef",
@@ -433,6 +453,7 @@ th { font-weight: bold; }
 td p { margin: 0 0 3pt 0; }
 .note { font-size: 8pt; }
 .report-page { break-after: page; }
+.side-label { width: 28%%; }
 """
 
 
@@ -529,6 +550,17 @@ def _html_rec(shape: Shape, rec: Rec) -> str:
             rows.append(_html_actions_table(shape, rec, rows_only=True))
         note = f"<p class='note'>{_e(shape.footnote)}</p>" if shape.footnote and rec.actions else ""
         return "<table>" + "".join(rows) + "</table>" + note
+    if shape.side_by_side:
+        text = f"<p>{_e(rec.text)}</p>{parts}"
+        answer = (f"<p>{_e(word)}</p>" if word else "") + "".join(f"<p>{_e(p)}</p>" for p in paragraphs)
+        out = [
+            "<table class='side'><colgroup><col class='side-label'><col></colgroup>"
+            f"<tr><th>{_e(_band(shape, rec))}</th><td>{text}</td></tr>"
+            f"<tr><th>{_e(shape.label)}</th><td>{answer}</td></tr></table>"
+        ]
+        if rec.actions:
+            out.append(_html_actions_table(shape, rec))
+        return "\n".join(out)
     out = [f"<p class='band'>{_e(_band(shape, rec))}</p>"]
     if not shape.band_text:
         out.append(f"<p>{_e(rec.text)}</p>")
@@ -683,6 +715,24 @@ def docx(shape: Shape) -> bytes:  # noqa: C901 -- one document, in print order
                         cell_text(cells[k], _cell(shape, act, key), bold_first=key == "action")
             if shape.footnote and rec.actions:
                 paragraph(shape.footnote, size=8)
+            paragraph("")
+            continue
+        if shape.side_by_side:
+            table = document.add_table(rows=2, cols=2)
+            table.style = "Table Grid"
+            cell_text(table.rows[0].cells[0], [_band(shape, rec)], bold=True)
+            cell_text(table.rows[0].cells[1], [rec.text] + [f"{label} {text}" for label, text in rec.parts])
+            cell_text(table.rows[1].cells[0], [shape.label], bold=True)
+            cell_text(table.rows[1].cells[1], ([word] if word else []) + paragraphs)
+            if rec.actions:
+                paragraph("")
+                table = document.add_table(rows=0, cols=len(keys))
+                table.style = "Table Grid"
+                keys = header_rows(table, shape, repeat=True)
+                for act in rec.actions:
+                    cells = table.add_row().cells
+                    for k, key in enumerate(keys):
+                        cell_text(cells[k], _cell(shape, act, key), bold_first=key == "action")
             paragraph("")
             continue
         paragraph(_band(shape, rec), bold=True, size=10.5)

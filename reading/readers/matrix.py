@@ -52,9 +52,12 @@ BAND = re.compile(
 # The product's own title block ("In response to: <evaluation>, delivered in ..."): a document that
 # prints it is our own print, whose justification follows the response as its last paragraph.
 OWN_TITLE_BLOCK = re.compile(r"^(?:In response to|Antwoord op):\s*")
+# "Management response: ...", "IEO response: ...", or the label alone without its colon (a cell of its
+# own beside the response: "Management response | UNICEF agrees ...").
 RESPONSE = re.compile(
-    r"^(?P<who>Management\s+response|Managementrespons|Management\s+Response|Reactie\s+van\s+het\s+management"
-    r"|(?:[A-Z][\w-]*\s+){1,3}response)\s*:\s*(?P<rest>.*)$"
+    r"^(?:(?P<who>Management\s+response|Managementrespons|Management\s+Response|Reactie\s+van\s+het\s+management"
+    r"|(?:[A-Z][\w-]*\s+){1,3}response)\s*:\s*(?P<rest>.*)"
+    r"|(?P<alone>Management\s+[Rr]esponse|MANAGEMENT\s+RESPONSE|Managementrespons))$"
 )
 # "In July 2024, the United Nations Board of Auditors formally issued its audit report ...": the
 # month the report answered was delivered.
@@ -773,7 +776,7 @@ class _Reader:
 
     def response(self, rec: dict, lines: list[Line]):
         head = RESPONSE.match(lines[0].text.strip())
-        rest = head.group("rest").strip()
+        rest = (head.group("rest") or "").strip()
         if not rest:
             # The label in a cell of its own, the word alone in the next ("Management response: | Agreed"),
             # perhaps over two lines of a narrow cell.
