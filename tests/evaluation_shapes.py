@@ -25,6 +25,9 @@ values the document prints. The shapes follow what the public templates show (do
 * ``undp_board``: an Executive Board document (DP/ cover) whose recommendations are one table each,
   the band a row spanning it, "Management response: UNDP agrees ..." in prose on the label's line;
 * ``unicef_areas``: "Area N." group headings over "Recommendation 1.1:" ... "2.2:" bands;
+* ``wfp``: a WFP Executive Board cover, "Recommendation N: <text>", "Management response: Agreed.
+  WFP will ..." (the word and the response on one line), "Actions | Lead office/division | Deadline for
+  implementation";
 * ``unicef_side``: a two-column table per recommendation ("Recommendation N" and "Management
   response" without its colon on the left, the text and the response in prose on the right);
 * ``unicef``: an Executive Board document whose recommendations are one table each: the band a row
@@ -301,6 +304,25 @@ SHAPES = {
         who="UNICEF",
         areas=["Area 1. Programme focus", "Area 2. Partnerships and monitoring"],
     ),
+    "wfp": Shape(
+        "wfp",
+        band="Recommendation {n}:",
+        band_text=True,
+        response="word-inline",
+        words={"agree": "Agreed", "partially_agree": "Partially agreed", "disagree": "Not agreed"},
+        columns=[
+            ("action", "Actions"),
+            ("units", "Lead office/division"),
+            ("time_frame", "Deadline for implementation"),
+        ],
+        cover=["WFP/EB.A/2099/7-C/Add.1", "Distribution: General", "Date: 12 May 2099", "Original: English"],
+        title="Management response to the recommendations of the summary report of the evaluation of the "
+        "Freedonia country strategic plan",
+        organisation="World Food Programme",
+        published_on=datetime.date(2099, 5, 12),
+        evaluation="Evaluation of the Freedonia country strategic plan",
+        who="WFP",
+    ),
     "unicef_side": Shape(
         "unicef_side",
         band="Recommendation {n}",
@@ -394,6 +416,8 @@ def _response_paragraphs(shape: Shape, rec: Rec) -> tuple[str, list[str]]:
         return "", rec.response
     if shape.response == "inline":
         return rec.response[0], rec.response[1:]
+    if shape.response == "word-inline":  # "Management response: Agreed. WFP will ..."
+        return f"{shape.words[rec.agreement]}. {rec.response[0]}", rec.response[1:]
     return shape.words[rec.agreement], rec.response
 
 

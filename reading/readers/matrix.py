@@ -62,7 +62,8 @@ RESPONSE = re.compile(
 # "In July 2024, the United Nations Board of Auditors formally issued its audit report ...": the
 # month the report answered was delivered.
 ISSUED = re.compile(r"\bIn ([A-Z][a-z]+) (\d{4}), the [^.]{0,120}?\b(?:issued|published|delivered|submitted) its\b")
-SYMBOL = re.compile(r"[A-Z]{1,5}(?:/[A-Z0-9.()]+){1,5}")
+# "DP/FPA/2025/2", "DP/2025/12/Add.1", "WFP/EB.A/2025/7-C/Add.1": with a digit ("N/A" is none).
+SYMBOL = re.compile(r"(?=\S*\d)[A-Z]{1,5}(?:/[A-Za-z0-9.()-]+){1,5}")
 LANGUAGE_OF_BAND = {"recommendation": "en", "aanbeveling": "nl"}
 
 # Words beyond the presets' (lower case): agreement and status as documents word them.
@@ -585,10 +586,10 @@ class _Reader:
             label = ""
             if line.runs and line.runs[0].bold and len(line.runs) > 1 and line.runs[0].text.strip().endswith(":"):
                 label, text = line.runs[0].text.strip(), "".join(run.text for run in line.runs[1:]).strip()
-            elif re.match(r"^(Distr\.|Original)\s*:", text):
+            elif re.match(r"^(Distr\.|Distribution|Original|Date)\s*:", text):
                 label, text = text.split(":", 1)[0] + ":", text.split(":", 1)[1].strip()
             cover_items.append({"label": label, "value": text})
-            date = parse_date(text) if not label else None
+            date = parse_date(text) if not label or label == "Date:" else None  # "Date: 12 May 2099" (WFP)
             if date and cover_date is None and re.fullmatch(r"\d{1,2} \w+ \d{4}", text):
                 cover_date = date
         if cover_items:
@@ -785,6 +786,12 @@ class _Reader:
                     rest, lines = _join(lines[1 : k + 1]), [lines[0], *lines[k + 1 :]]
                     break
         word_agreement = agreement_of(rest) if rest else ""
+        # The word, then the response on the same line: "Management response: Agreed. UNICEF will ...".
+        lead = re.match(r"^(?P<word>[^.:;–—]{2,30}?)\s*[.:;–—]\s+(?P<text>\S.*)$", rest)
+        if not word_agreement and lead and agreement_of(lead.group("word")):
+            word_agreement, rest = agreement_of(lead.group("word")), lead.group("word")
+            first = lines[0]
+            lines = [first, dataclasses.replace(first, text=lead.group("text"), runs=()), *lines[1:]]
         if word_agreement:
             rec["agreement"] = word_agreement
             self.agreement_words.setdefault(word_agreement, rest.strip("*"))
@@ -1071,12 +1078,14 @@ ORGANISATIONS = {
     "UN-Women": "United Nations Entity for Gender Equality and the Empowerment of Women",
     "UNV": "United Nations Volunteers",
     "UNDP": "United Nations Development Programme",
+    "WFP": "World Food Programme",
 }
 SYMBOL_SERIES = [
     ("DP/FPA/", "UNFPA"),
     ("DP/OPS/", "UNOPS"),
     ("E/ICEF/", "UNICEF"),
     ("UNW/", "UN-Women"),
+    ("WFP/", "WFP"),
     ("DP/", "UNDP"),
 ]
 
@@ -1107,7 +1116,8 @@ def _organisation_named(texts: list[str]) -> str:
 def _evaluation_in_title(title: str) -> str:
     """The evaluation a title names: "Management response to the X" or "X and <office> response"."""
     match = re.match(
-        r"^(?:[A-Z][\w-]*\s+)?(?:Management\s+response|Managementresponse)\s+(?:to|on|op)\s+(?:the\s+|de\s+|het\s+)?(.+)$",
+        r"^(?:[A-Z][\w-]*\s+)?(?:Management\s+response|Managementresponse)\s+(?:to|on|op)\s+(?:the\s+|de\s+|het\s+)?"
+        r"(?:recommendations\s+(?:of|deriving\s+from)\s+(?:the\s+)?(?:summary\s+report\s+(?:of|on)\s+(?:the\s+)?)?)?(.+)$",
         title,
         re.I,
     )
