@@ -20,8 +20,8 @@ values the document prints. The shapes follow what the public templates show (do
 * ``undp_annex``: a 39-page evaluation report (cover, chapters, a recommendations chapter that lists
   the same recommendations without responses), its management response an annex at the end:
   "Evaluation recommendation N.", "Management response:" alone with the agreement in its prose,
-  "Key action(s) | Completion date | Responsible unit(s) | Tracking*", lettered parts, a key-action
-  table that runs over a page break with its header repeated;
+  "Key action(s) | Completion date | Responsible unit(s) | Tracking*", lettered parts, the annex on
+  landscape pages, key-action tables that run over a page break with their header repeated;
 * ``undp_board``: an Executive Board document (DP/ cover) whose recommendations are one table each,
   the band a row spanning it, "Management response: UNDP agrees ..." in prose on the label's line;
 * ``unicef_areas``: "Area N." group headings over "Recommendation 1.1:" ... "2.2:" bands;
@@ -477,6 +477,8 @@ th { font-weight: bold; }
 td p { margin: 0 0 3pt 0; }
 .note { font-size: 8pt; }
 .report-page { break-after: page; }
+.annex { page: annex; break-before: page; }
+@page annex { size: A4 landscape; }
 .side-label { width: 28%%; }
 """
 
@@ -503,7 +505,7 @@ def html(shape: Shape) -> str:
             out.append(f"<p class='band'>Recommendation {rec.number}.</p><p>{_e(rec.text)}</p>")
             out.extend(f"<p>{_e(label)} {_e(text)}</p>" for label, text in rec.parts)
             out.append(f"<p>{_e(SENTENCES[int(rec.number) % len(SENTENCES)])}</p>")
-        out.append("<h2 style='break-before: page'>Annex 6. Management response</h2>")
+        out.append("<div class='annex'><h2>Annex 6. Management response</h2>")
     else:
         if not shape.cover:
             out.append(f"<p>{_e(shape.organisation)}, Freedonia country office</p>")
@@ -515,6 +517,8 @@ def html(shape: Shape) -> str:
         if _area(shape, k):
             out.append(f"<h2>{_e(_area(shape, k))}</h2>")
         out.append(_html_rec(shape, rec))
+    if shape.annex:
+        out.append("</div>")
     out.append("</body></html>")
     return "\n".join(out)
 
