@@ -965,10 +965,13 @@ class _DocxReader:
                 start = lvl.find(qn("w:start"))
                 fmt = lvl.find(qn("w:numFmt"))
                 text = lvl.find(qn("w:lvlText"))
+                bold = lvl.find(f"{qn('w:rPr')}/{qn('w:b')}")
                 levels[ilvl] = (
                     int(start.get(qn("w:val"), "1")) if start is not None else 1,
                     fmt.get(qn("w:val"), "decimal") if fmt is not None else "decimal",
                     text.get(qn("w:val"), "") if text is not None else "",
+                    # Word prints the label in bold ("Recommendation %1." in bold before plain text).
+                    bold is not None and bold.get(qn("w:val"), "true") not in ("0", "false"),
                 )
             abstract[node.get(qn("w:abstractNumId"))] = levels
         nums = {}
@@ -979,8 +982,8 @@ class _DocxReader:
                 ilvl = int(override.get(qn("w:ilvl"), "0"))
                 start = override.find(qn("w:startOverride"))
                 if start is not None and ilvl in levels:
-                    _s, fmt, text = levels[ilvl]
-                    levels[ilvl] = (int(start.get(qn("w:val"), "1")), fmt, text)
+                    _s, fmt, text, bold = levels[ilvl]
+                    levels[ilvl] = (int(start.get(qn("w:val"), "1")), fmt, text, bold)
             nums[node.get(qn("w:numId"))] = levels
         return nums
 
@@ -1012,29 +1015,30 @@ class _DocxReader:
             depth += 1
         return None
 
-    def _label(self, paragraph) -> tuple[str, int]:
-        """The number or bullet Word prints before the paragraph, and its level (-1: none)."""
+    def _label(self, paragraph) -> tuple[str, int, bool]:
+        """The number or bullet Word prints before the paragraph, its level (-1: none), and whether
+        it prints it in bold."""
         found = self._num_pr(paragraph)
         if found is None:
-            return "", -1
+            return "", -1, False
         num_id, ilvl = found
         levels = self.levels.get(num_id)
         if not levels or num_id == "0" or ilvl not in levels:
-            return "", -1
-        start, fmt, text = levels[ilvl]
+            return "", -1, False
+        start, fmt, text, bold = levels[ilvl]
         counters = self.counters.setdefault(num_id, {})
         counters[ilvl] = counters.get(ilvl, start - 1) + 1
         for deeper in [k for k in counters if k > ilvl]:
             del counters[deeper]
         if fmt == "bullet":
-            return "•", ilvl
+            return "•", ilvl, False
 
         def level_number(match):
             k = int(match.group(1)) - 1
-            level_start, level_fmt, _text = levels.get(k, (1, "decimal", ""))
+            level_start, level_fmt, _text, _bold = levels.get(k, (1, "decimal", "", False))
             return _format_number(counters.get(k, level_start), level_fmt)
 
-        return re.sub(r"%(\d)", level_number, text), ilvl
+        return re.sub(r"%(\d)", level_number, text), ilvl, bold
 
     def _block(self, element, table: int, cell):
         qn = self.qn
@@ -1063,7 +1067,7 @@ class _DocxReader:
         rendered = "./w:r/w:lastRenderedPageBreak|./w:hyperlink/w:r/w:lastRenderedPageBreak"
         if self.rendered_breaks and self.index > 0 and p.xpath(rendered):
             self.page += 1
-        label, level = self._label(paragraph)
+        label, level, label_bold = self._label(paragraph)
         runs: list[Run] = []
         page = self.page
         for item in paragraph.iter_inner_content():
@@ -1093,7 +1097,7 @@ class _DocxReader:
                     Link(item.url, page, 0.0, float(self.index), 0.0, float(self.index + 1), item.text)
                 )
         if label:
-            runs.insert(0, Run(label + " "))
+            runs.insert(0, Run(label + " ", bold=label_bold))
         text = "".join(run.text for run in runs)
         paragraph_style = self._style_of(paragraph)
         style = paragraph_style.name if paragraph_style is not None else ""

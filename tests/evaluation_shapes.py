@@ -17,6 +17,8 @@ values the document prints. The shapes follow what the public templates show (do
   a key-action table "Key action(s) | Time frame | Responsible unit(s) | Tracking*" with "Tracking*"
   over "Comments | Status", and the note "* Status of implementation is tracked electronically in
   the ERC database";
+* ``uneg_numbered``: the same template with only the band's label in bold and the recommendation after
+  it on the same line; in Word the label is a numbered list's ("Recommendation %1.", bold);
 * ``undp_annex``: a 39-page evaluation report (cover, chapters, a recommendations chapter that lists
   the same recommendations without responses), its management response an annex at the end:
   "Evaluation recommendation N.", "Management response:" alone with the agreement in its prose,
@@ -220,6 +222,7 @@ class Shape:
     many_actions: bool = False
     who: str = "Management"  # who answers, in the response's words
     areas: list = dataclasses.field(default_factory=list)  # group headings, two recommendations each
+    numbered_bands: bool = False  # the band only a bold label before the text (Word: a numbered list's label)
     side_by_side: bool = False  # a two-column table: the band and the label on the left, text and response right
 
 
@@ -248,6 +251,25 @@ SHAPES = {
         title="Management response to the evaluation of the Freedonia country programme",
         organisation="United Nations Development Programme",
         evaluation="Evaluation of the Freedonia country programme",
+    ),
+    "uneg_numbered": Shape(
+        "uneg_numbered",
+        band="Recommendation {n}.",
+        band_text=True,
+        numbered_bands=True,
+        words=UNEG_WORDS,
+        columns=[
+            ("action", "Key action(s)"),
+            ("time_frame", "Time frame"),
+            ("units", "Responsible unit(s)"),
+            ("comments", "Comments"),
+            ("status", "Status"),
+        ],
+        tracking="Tracking*",
+        footnote="* Status of implementation is tracked electronically in the ERC database.",
+        title="Management response to the outcome evaluation of the Freedonia governance portfolio",
+        organisation="United Nations Development Programme",
+        evaluation="Outcome evaluation of the Freedonia governance portfolio",
     ),
     "undp_annex": Shape(
         "undp_annex",
@@ -589,7 +611,11 @@ def _html_rec(shape: Shape, rec: Rec) -> str:
         if rec.actions:
             out.append(_html_actions_table(shape, rec))
         return "\n".join(out)
-    out = [f"<p class='band'>{_e(_band(shape, rec))}</p>"]
+    if shape.numbered_bands:  # only the label in bold, the text after it on the same line
+        label = shape.band.format(n=rec.number, priority=rec.priority)
+        out = [f"<p class='band-line'><strong>{_e(label)}</strong> {_e(rec.text)}</p>"]
+    else:
+        out = [f"<p class='band'>{_e(_band(shape, rec))}</p>"]
     if not shape.band_text:
         out.append(f"<p>{_e(rec.text)}</p>")
     out.append(parts)
@@ -645,6 +671,35 @@ def docx(shape: Shape) -> bytes:  # noqa: C901 -- one document, in print order
         mark = OxmlElement("w:tblHeader")
         mark.set(qn("w:val"), "true")
         properties.append(mark)
+
+    def band_numbering() -> int:
+        """A list whose level 0 Word prints as "Recommendation %1." in bold (made once); its numId."""
+        numbering = document.part.numbering_part.element
+        if not any(num.get(qn("w:numId")) == "90" for num in numbering.findall(qn("w:num"))):
+            abstract = OxmlElement("w:abstractNum")
+            abstract.set(qn("w:abstractNumId"), "90")
+            level = OxmlElement("w:lvl")
+            level.set(qn("w:ilvl"), "0")
+            for tag, value in (("w:start", "1"), ("w:numFmt", "decimal"), ("w:lvlText", "Recommendation %1.")):
+                node = OxmlElement(tag)
+                node.set(qn("w:val"), value)
+                level.append(node)
+            properties = OxmlElement("w:rPr")
+            properties.append(OxmlElement("w:b"))
+            level.append(properties)
+            abstract.append(level)
+            nums = numbering.findall(qn("w:num"))
+            if nums:
+                nums[0].addprevious(abstract)
+            else:
+                numbering.append(abstract)
+            num = OxmlElement("w:num")
+            num.set(qn("w:numId"), "90")
+            reference = OxmlElement("w:abstractNumId")
+            reference.set(qn("w:val"), "90")
+            num.append(reference)
+            numbering.append(num)
+        return 90
 
     def header_rows(table, shape: Shape, repeat: bool = False) -> list[str]:
         """The key-action header (with "Tracking*" over comments and status); the columns' keys."""
@@ -763,7 +818,13 @@ def docx(shape: Shape) -> bytes:  # noqa: C901 -- one document, in print order
                         cell_text(cells[k], _cell(shape, act, key), bold_first=key == "action")
             paragraph("")
             continue
-        paragraph(_band(shape, rec), bold=True, size=10.5)
+        if shape.numbered_bands:  # Word numbers the band ("Recommendation %1.", in bold); the text follows
+            band = paragraph(rec.text)
+            number_properties = band._p.get_or_add_pPr().get_or_add_numPr()  # noqa: SLF001 -- no API for it
+            number_properties.get_or_add_ilvl().val = 0
+            number_properties.get_or_add_numId().val = band_numbering()
+        else:
+            paragraph(_band(shape, rec), bold=True, size=10.5)
         if not shape.band_text:
             paragraph(rec.text)
         for label, text in rec.parts:
