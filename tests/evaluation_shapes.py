@@ -35,7 +35,8 @@ values the document prints. The shapes follow what the public templates show (do
 * ``unicef``: an Executive Board document whose recommendations are one table each: the band a row
   spanning the table, the label "Management response:" in its own cell and the word in the next,
   "Actions to be taken | Responsible | Deadline" without tracking columns, unnumbered actions,
-  parts "2.1", "2.2";
+  parts "2.1", "2.2", the reasons of a partial agreement or a rejection in a field of their own ("If
+  recommendation is rejected or partially agreed, report reason:");
 * ``unfpa``: "Recommendation N (priority: high)" bands, "Management response: Partially agreed" and
   paragraphs, "Key action(s) | Deadline | Responsible unit(s) | Status";
 * ``unwomen``: "Recommendation N: <text>" on the band line, "Management response: Accepted / Partially
@@ -72,6 +73,7 @@ class Rec:
     parts: list[tuple[str, str]] = dataclasses.field(default_factory=list)
     actions: list[Act] = dataclasses.field(default_factory=list)
     priority: str = ""
+    reason: str = ""  # the reason of a partial agreement or a rejection, in a field of its own
 
 
 def content(*, parts: str = "letters", many_actions: bool = False, who: str = "Management") -> list[Rec]:
@@ -222,6 +224,7 @@ class Shape:
     many_actions: bool = False
     who: str = "Management"  # who answers, in the response's words
     areas: list = dataclasses.field(default_factory=list)  # group headings, two recommendations each
+    reason_label: str = ""  # the label of the reasons' field, when the reasons have one
     numbered_bands: bool = False  # the band only a bold label before the text (Word: a numbered list's label)
     side_by_side: bool = False  # a two-column table: the band and the label on the left, text and response right
 
@@ -366,6 +369,7 @@ SHAPES = {
         response="cell",
         words={"agree": "Agreed", "partially_agree": "Partially agreed", "disagree": "Not agreed"},
         columns=[("action", "Actions to be taken"), ("units", "Responsible"), ("time_frame", "Deadline")],
+        reason_label="If recommendation is rejected or partially agreed, report reason:",
         numbered=False,
         cover=["E/ICEF/2099/7", "Distr.: General", "14 April 2099", "Original: English"],
         title="Management response to the evaluation of the UNICEF country programme in Freedonia",
@@ -414,6 +418,15 @@ SHAPES = {
 
 def recommendations(shape: Shape) -> list[Rec]:
     recs = content(parts=shape.parts, many_actions=shape.many_actions, who=shape.who)
+    if shape.reason_label:  # the reasons in a field of their own (UNICEF's template)
+        recs[1].reason = recs[1].response.pop()
+        recs[2].response, recs[2].reason = (
+            [f"{shape.who} does not agree."],
+            (
+                "The sub-office is the only presence of the United Nations in the northern region and supports the "
+                "return of displaced families."
+            ),
+        )
     if shape.areas:  # two recommendations an area, numbered in it ("1.1", "1.2", "2.1"), their actions under them
         for k, rec in enumerate(recs):
             rec.number = f"{k // 2 + 1}.{k % 2 + 1}"
@@ -596,6 +609,10 @@ def _html_rec(shape: Shape, rec: Rec) -> str:
         else:
             rows.append(f"<tr><td><strong>{_e(shape.label)}</strong></td><td colspan='{n - 1}'>{_e(word)}</td></tr>")
             rows.append(f"<tr><td colspan='{n}'>" + "".join(f"<p>{_e(p)}</p>" for p in paragraphs) + "</td></tr>")
+        if rec.reason:
+            rows.append(
+                f"<tr><td><strong>{_e(shape.reason_label)}</strong></td><td colspan='{n - 1}'>{_e(rec.reason)}</td></tr>"
+            )
         if rec.actions:
             rows.append(_html_actions_table(shape, rec, rows_only=True))
         note = f"<p class='note'>{_e(shape.footnote)}</p>" if shape.footnote and rec.actions else ""
@@ -790,6 +807,10 @@ def docx(shape: Shape) -> bytes:  # noqa: C901 -- one document, in print order
                 cell_text(cells[0], [shape.label], bold=True)
                 cell_text(cells[1].merge(cells[n - 1]), [word])
                 spanning(paragraphs)
+            if rec.reason:
+                cells = table.add_row().cells
+                cell_text(cells[0], [shape.reason_label], bold=True)
+                cell_text(cells[1].merge(cells[n - 1]), [rec.reason])
             if rec.actions:
                 keys = header_rows(table, shape)
                 for act in rec.actions:
@@ -919,8 +940,8 @@ def _truth_rec(rec: Rec, numbers: dict) -> dict:
         "text": rec.text,
         "agreement": rec.agreement,
         "response": "\n\n".join(rec.response),
-        "justification": "",
-        "justification_not_in_source": rec.agreement in ("partially_agree", "disagree"),
+        "justification": rec.reason,
+        "justification_not_in_source": rec.agreement in ("partially_agree", "disagree") and not rec.reason,
         "parts": [{"label": label, "text": text} for label, text in rec.parts],
         "actions": [numbers[id(act)] for act in rec.actions],
     }

@@ -61,10 +61,10 @@ def assert_fields_as_printed(found_data: dict, name: str):
     assert [group["title"] for group in found_data["groups"]] == [group["title"] for group in truth["groups"]]
     assert [rec["number"] for rec in read_recs] == [rec["number"] for rec in truth_recs]
     for got, want in zip(read_recs, truth_recs, strict=True):
-        assert (got["agreement"], _flat(got["response"]), got["justification"]) == (
+        assert (got["agreement"], _flat(got["response"]), _flat(got["justification"])) == (
             want["agreement"],
             _flat(want["response"]),
-            "",
+            want["justification"],
         ), got["number"]
         assert [(p["label"], _flat(p["text"])) for p in got.get("parts") or []] == [
             (p["label"], p["text"]) for p in want["parts"]

@@ -785,6 +785,9 @@ class _Reader:
                 if len(lines) > k and agreement_of(_join(lines[1 : k + 1])):
                     rest, lines = _join(lines[1 : k + 1]), [lines[0], *lines[k + 1 :]]
                     break
+        # The reasons' field as a row of a table: its label cell (perhaps over several lines, beside
+        # the text's) and the cells beside it.
+        lines, reason_in_row = _reason_row(lines)
         word_agreement = agreement_of(rest) if rest else ""
         # The word, then the response on the same line: "Management response: Agreed. UNICEF will ...".
         lead = re.match(r"^(?P<word>[^.:;–—]{2,30}?)\s*[.:;–—]\s+(?P<text>\S.*)$", rest)
@@ -795,12 +798,12 @@ class _Reader:
         if word_agreement:
             rec["agreement"] = word_agreement
             self.agreement_words.setdefault(word_agreement, rest.strip("*"))
-            paragraphs = [_join(p) for p in _paragraphs(lines[1:])]
+            paragraphs, reason = _reason([_join(p) for p in _paragraphs(lines[1:])])
             own_print = True
         else:
             first = lines[0]
             label = Line(rest, first.page, first.x0, first.top, first.x1, first.bottom, first.size)
-            paragraphs = [_join(p) for p in _paragraphs(([label] if rest else []) + lines[1:])]
+            paragraphs, reason = _reason([_join(p) for p in _paragraphs(([label] if rest else []) + lines[1:])])
             rec["agreement"] = agreement_in_prose(" ".join(paragraphs))
             own_print = False
             if not rec["agreement"]:
@@ -809,7 +812,10 @@ class _Reader:
         # one, the last of several paragraphs (or the only one of a disagreement). Other documents
         # give their reasons in the response itself.
         needs = rec["agreement"] in ("partially_agree", "disagree")
-        if (
+        reason = reason or reason_in_row
+        if reason:
+            rec["justification"] = reason
+        elif (
             own_print
             and self.own_print
             and needs
@@ -1127,6 +1133,45 @@ def _evaluation_in_title(title: str) -> str:
     if match:
         return match.group(1)
     return ""
+
+
+# The field a template gives the reasons of a partial agreement or a rejection (UNICEF: "If recommendation is
+# rejected, or partially rejected, report reason:"; "Reason(s) for rejection:", "Justification:").
+REASON = re.compile(
+    r"^(?:If\s+(?:the\s+)?recommendation\s+is\s+(?:rejected|not\s+accepted|partially)[^:]{0,80}"
+    r"|Reasons?(?:\s+for\s+[^:]{1,60})?|Justification)\s*:\s*(?P<text>.*)$",
+    re.I,
+)
+
+
+def _reason_row(lines: list[Line]) -> tuple[list[Line], str]:
+    """The lines without a table row whose first cell is the reasons' label, and the text of the
+    cells beside it."""
+    rows: dict[tuple, list[Line]] = {}
+    for line in lines[1:]:
+        if line.table >= 0 and line.cell is not None:
+            rows.setdefault((line.table, line.cell[0]), []).append(line)
+    for row in rows.values():
+        first = min(line.cell[1] for line in row)
+        label = _join([line for line in row if line.cell[1] == first])
+        match = REASON.match(label)
+        beside = [line for line in row if line.cell[1] != first]
+        if match and beside:
+            return [line for line in lines if line not in row], _markdown(beside)
+    return lines, ""
+
+
+def _reason(paragraphs: list[str]) -> tuple[list[str], str]:
+    """The response's paragraphs without the reasons' field, and the reasons (its text, or the paragraph
+    under a label that stands alone)."""
+    for k, paragraph in enumerate(paragraphs):
+        match = REASON.match(paragraph)
+        if match:
+            text = match.group("text").strip()
+            if not text and k + 1 < len(paragraphs):
+                return paragraphs[:k] + paragraphs[k + 2 :], paragraphs[k + 1]
+            return paragraphs[:k] + paragraphs[k + 1 :], text
+    return paragraphs, ""
 
 
 def _response_end(lines: list[Line], start: int) -> int:
