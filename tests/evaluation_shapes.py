@@ -30,6 +30,10 @@ values the document prints. The shapes follow what the public templates show (do
 * ``wfp``: a WFP Executive Board cover, "Recommendation N: <text>", "Management response: Agreed.
   WFP will ..." (the word and the response on one line), "Actions | Lead office/division | Deadline for
   implementation";
+* ``unicef_template``: UNICEF's older Word template: "Recommendation N: <short title>", "Recommendation:
+  <text>", "Management response (Agree, Partially agree, Disagree): AGREE", "If recommendation is
+  rejected, or partially rejected, report reason:", "Action planned | Responsible office/person |
+  Expected completion date | Implementation stage | Actions taken";
 * ``unicef_side``: a two-column table per recommendation ("Recommendation N" and "Management
   response" without its colon on the left, the text and the response in prose on the right);
 * ``unicef``: an Executive Board document whose recommendations are one table each: the band a row
@@ -74,6 +78,7 @@ class Rec:
     actions: list[Act] = dataclasses.field(default_factory=list)
     priority: str = ""
     reason: str = ""  # the reason of a partial agreement or a rejection, in a field of its own
+    heading: str = ""  # a short title ("Recommendation 1: Results framework")
 
 
 def content(*, parts: str = "letters", many_actions: bool = False, who: str = "Management") -> list[Rec]:
@@ -224,6 +229,8 @@ class Shape:
     many_actions: bool = False
     who: str = "Management"  # who answers, in the response's words
     areas: list = dataclasses.field(default_factory=list)  # group headings, two recommendations each
+    fields: list = dataclasses.field(default_factory=list)  # (label, value) lines under the title
+    text_label: str = ""  # a label before the recommendation's text ("Recommendation:")
     reason_label: str = ""  # the label of the reasons' field, when the reasons have one
     numbered_bands: bool = False  # the band only a bold label before the text (Word: a numbered list's label)
     side_by_side: bool = False  # a two-column table: the band and the label on the left, text and response right
@@ -362,6 +369,34 @@ SHAPES = {
         evaluation="Evaluation of the UNICEF humanitarian response in Freedonia",
         who="UNICEF",
     ),
+    "unicef_template": Shape(
+        "unicef_template",
+        band="Recommendation {n}: {heading}",
+        text_label="Recommendation:",
+        label="Management response (Agree, Partially agree, Disagree):",
+        words={
+            "agree": "AGREE",
+            "partially_agree": "PARTIALLY AGREE",
+            "disagree": "DISAGREE",
+            "to_start": "Not started",
+            "in_progress": "In progress",
+            "realised": "Completed",
+        },
+        reason_label="If recommendation is rejected, or partially rejected, report reason:",
+        columns=[
+            ("action", "Action planned"),
+            ("units", "Responsible office/person"),
+            ("time_frame", "Expected completion date"),
+            ("status", "Implementation stage"),
+            ("comments", "Actions taken"),
+        ],
+        numbered=False,
+        title="UNICEF Evaluation Management Response",
+        fields=[("Evaluation title:", "Evaluation of the Freedonia country programme"), ("Region:", "Freedonia")],
+        organisation="United Nations Children’s Fund",
+        evaluation="Evaluation of the Freedonia country programme",
+        who="UNICEF",
+    ),
     "unicef": Shape(
         "unicef",
         band="Recommendation {n}",
@@ -416,8 +451,13 @@ SHAPES = {
 }
 
 
+HEADINGS = ["Results framework", "Partnerships", "Northern sub-office", "National data systems"]
+
+
 def recommendations(shape: Shape) -> list[Rec]:
     recs = content(parts=shape.parts, many_actions=shape.many_actions, who=shape.who)
+    for rec, heading in zip(recs, HEADINGS, strict=True):
+        rec.heading = heading
     if shape.reason_label:  # the reasons in a field of their own (UNICEF's template)
         recs[1].reason = recs[1].response.pop()
         recs[2].response, recs[2].reason = (
@@ -441,7 +481,7 @@ def _area(shape: Shape, k: int) -> str:
 
 
 def _band(shape: Shape, rec: Rec) -> str:
-    band = shape.band.format(n=rec.number, priority=rec.priority)
+    band = shape.band.format(n=rec.number, priority=rec.priority, heading=rec.heading)
     return f"{band} {rec.text}" if shape.band_text else band
 
 
@@ -528,6 +568,7 @@ def html(shape: Shape) -> str:
     if shape.cover:
         out.append("<div class='cover'>" + "".join(f"<p>{_e(item)}</p>" for item in shape.cover) + "</div>")
     out.append(f"<h1>{_e(shape.title)}</h1>")
+    out.extend(f"<p><strong>{_e(label)}</strong> {_e(value)}</p>" for label, value in shape.fields)
     recs = recommendations(shape)
     if shape.annex:
         out.append(f"<p>Independent Evaluation Office, {_e(shape.organisation)}</p>")
@@ -592,7 +633,7 @@ def _html_actions_table(shape: Shape, rec: Rec, *, rows_only: bool = False) -> s
     return f"<table><thead>{''.join(head)}</thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def _html_rec(shape: Shape, rec: Rec) -> str:
+def _html_rec(shape: Shape, rec: Rec) -> str:  # noqa: C901 -- one recommendation in each shape, as printed
     word, paragraphs = _response_paragraphs(shape, rec)
     parts = "".join(f"<p>{_e(label)} {_e(text)}</p>" for label, text in rec.parts)
     if shape.band_row:
@@ -633,12 +674,16 @@ def _html_rec(shape: Shape, rec: Rec) -> str:
         out = [f"<p class='band-line'><strong>{_e(label)}</strong> {_e(rec.text)}</p>"]
     else:
         out = [f"<p class='band'>{_e(_band(shape, rec))}</p>"]
-    if not shape.band_text:
+    if shape.text_label:
+        out.append(f"<p><strong>{_e(shape.text_label)}</strong> {_e(rec.text)}</p>")
+    elif not shape.band_text:
         out.append(f"<p>{_e(rec.text)}</p>")
     out.append(parts)
     label = f"<strong>{_e(shape.label)}</strong>" + (f" {_e(word)}" if word else "")
     out.append(f"<p>{label}</p>")
     out.extend(f"<p>{_e(p)}</p>" for p in paragraphs)
+    if shape.reason_label:  # the template's field, empty when the recommendation is agreed
+        out.append(f"<p><strong>{_e(shape.reason_label)}</strong> {_e(rec.reason)}</p>")
     if rec.actions:
         out.append(_html_actions_table(shape, rec))
         if shape.footnote:
@@ -749,6 +794,8 @@ def docx(shape: Shape) -> bytes:  # noqa: C901 -- one document, in print order
             paragraph(item)
     title = document.add_paragraph(style="Title")
     title.add_run(shape.title).bold = True
+    for label, value in shape.fields:
+        paragraph(value, label=label)
     recs = recommendations(shape)
     if shape.annex:
         paragraph(f"Independent Evaluation Office, {shape.organisation}")
@@ -846,13 +893,17 @@ def docx(shape: Shape) -> bytes:  # noqa: C901 -- one document, in print order
             number_properties.get_or_add_numId().val = band_numbering()
         else:
             paragraph(_band(shape, rec), bold=True, size=10.5)
-        if not shape.band_text:
+        if shape.text_label:
+            paragraph(rec.text, label=shape.text_label)
+        elif not shape.band_text:
             paragraph(rec.text)
         for label, text in rec.parts:
             paragraph(f"{label} {text}")
         paragraph(word, label=shape.label)
         for text in paragraphs:
             paragraph(text)
+        if shape.reason_label:
+            paragraph(rec.reason, label=shape.reason_label)
         if not rec.actions:
             continue
         table = document.add_table(rows=0, cols=len(keys))
@@ -916,7 +967,7 @@ def truth(shape: Shape) -> dict:
             "evaluation": {"title": shape.evaluation, "evaluators": "", "delivered_on": None},
         },
         "actions": actions,
-        "recommendations": [] if shape.areas else [_truth_rec(rec, numbers) for rec in recs],
+        "recommendations": [] if shape.areas else [_truth_rec(shape, rec, numbers) for rec in recs],
         "groups": [
             {
                 "title": title,
@@ -924,7 +975,7 @@ def truth(shape: Shape) -> dict:
                     {
                         "section": "",
                         "heading": title,  # the format names every theme: the area's own
-                        "recommendations": [_truth_rec(rec, numbers) for rec in recs[2 * k : 2 * k + 2]],
+                        "recommendations": [_truth_rec(shape, rec, numbers) for rec in recs[2 * k : 2 * k + 2]],
                     }
                 ],
             }
@@ -933,11 +984,11 @@ def truth(shape: Shape) -> dict:
     }
 
 
-def _truth_rec(rec: Rec, numbers: dict) -> dict:
+def _truth_rec(shape: Shape, rec: Rec, numbers: dict) -> dict:
     return {
         "number": rec.number,
         "location": "",
-        "text": rec.text,
+        "text": f"{rec.heading}\n\n{rec.text}" if "{heading}" in shape.band else rec.text,
         "agreement": rec.agreement,
         "response": "\n\n".join(rec.response),
         "justification": rec.reason,

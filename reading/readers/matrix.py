@@ -49,14 +49,17 @@ BAND = re.compile(
     r"\s+(?P<number>\d{1,3}(?:\.\d{1,2})?[a-z]?|[IVX]{1,5})(?:\s*\((?P<note>[^()]{1,40})\))?"
     r"(?:\s*[.:]\s*|(?<=\d\.\d)\s+|(?<=\d\.\d\d)\s+|\s*$)(?P<rest>.*)$"
 )
+EVALUATION_FIELD = re.compile(r"^(?:Evaluation|Review|Document)\s+title\s*:\s*(\S.*)$", re.I)
+TEXT_LABEL = re.compile(r"^(?:Recommendation|Aanbeveling)\s*:\s*", re.I)
 # The product's own title block ("In response to: <evaluation>, delivered in ..."): a document that
 # prints it is our own print, whose justification follows the response as its last paragraph.
 OWN_TITLE_BLOCK = re.compile(r"^(?:In response to|Antwoord op):\s*")
-# "Management response: ...", "IEO response: ...", or the label alone without its colon (a cell of its
+# "Management response: ...", "IEO response: ...", "Management Response (Agree, Partially Agree, Disagree):
+# AGREE" (UNICEF's template: the choices in brackets), or the label alone without its colon (a cell of its
 # own beside the response: "Management response | UNICEF agrees ...").
 RESPONSE = re.compile(
     r"^(?:(?P<who>Management\s+response|Managementrespons|Management\s+Response|Reactie\s+van\s+het\s+management"
-    r"|(?:[A-Z][\w-]*\s+){1,3}response)\s*:\s*(?P<rest>.*)"
+    r"|(?:[A-Z][\w-]*\s+){1,3}response)(?:\s*\([^()]{1,60}\))?\s*:\s*(?P<rest>.*)"
     r"|(?P<alone>Management\s+[Rr]esponse|MANAGEMENT\s+RESPONSE|Managementrespons))$"
 )
 # "In July 2024, the United Nations Board of Auditors formally issued its audit report ...": the
@@ -110,7 +113,7 @@ MORE_STATUS = {
     "canceled": "cancelled",
 }
 COLUMN_WORDS = [
-    ("comments", re.compile(r"comment|opmerking|remark", re.I)),
+    ("comments", re.compile(r"comment|opmerking|remark|\bactions?\s+taken\b", re.I)),  # not "actions to be taken"
     ("status", re.compile(r"status|stage|stand van zaken", re.I)),
     ("documents", re.compile(r"document", re.I)),
     ("units", re.compile(r"responsib|unit|section|division|lead|verantwoordelijk|dienst", re.I)),
@@ -642,7 +645,9 @@ class _Reader:
             issued = ISSUED.search(" ".join(line.text.strip() for line in rest))
             if issued:
                 response["evaluation"]["delivered_on"] = parse_date(f"{issued.group(1)} {issued.group(2)}")
-            evaluation = _evaluation_in_title(title)
+            # A template's field names the evaluation ("Evaluation title: ...", UNICEF's).
+            named = next((m for line in rest[:20] if (m := EVALUATION_FIELD.match(line.text.strip()))), None)
+            evaluation = named.group(1).strip() if named else _evaluation_in_title(title)
             if evaluation:
                 response["evaluation"]["title"] = evaluation
             if not response["organisation"]:
@@ -717,6 +722,13 @@ class _Reader:
         if rest:
             first = lines[0]
             text_lines = [Line(rest, first.page, first.x0, first.top, first.x1, first.bottom, first.size), *text_lines]
+        # A template's label before the text ("Recommendation: Develop ...") is not text.
+        text_lines = [
+            dataclasses.replace(line, text=TEXT_LABEL.sub("", line.text.strip()), runs=())
+            if TEXT_LABEL.match(line.text.strip())
+            else line
+            for line in text_lines
+        ]
         text, parts = self.text_and_parts(text_lines, number)
         rec = {
             "number": number,
