@@ -18,7 +18,8 @@ values the document prints. The shapes follow what the public templates show (do
   over "Comments | Status", and the note "* Status of implementation is tracked electronically in
   the ERC database";
 * ``uneg_numbered``: the same template with only the band's label in bold and the recommendation after
-  it on the same line; in Word the label is a numbered list's ("Recommendation %1.", bold);
+  it on the same line (in Word the label is a numbered list's: "Recommendation %1.", bold), the
+  key-action header in plain type;
 * ``undp_annex``: a 39-page evaluation report (cover, chapters, a recommendations chapter that lists
   the same recommendations without responses), its management response an annex at the end:
   "Evaluation recommendation N.", "Management response:" alone with the agreement in its prose,
@@ -33,7 +34,7 @@ values the document prints. The shapes follow what the public templates show (do
 * ``unicef_template``: UNICEF's older Word template: "Recommendation N: <short title>", "Recommendation:
   <text>", "Management response (Agree, Partially agree, Disagree): AGREE", "If recommendation is
   rejected, or partially rejected, report reason:", "Action planned | Responsible office/person |
-  Expected completion date | Implementation stage | Actions taken";
+  Expected completion date | Implementation stage | Actions taken" (a header in plain type, wrapped);
 * ``unicef_side``: a two-column table per recommendation ("Recommendation N" and "Management
   response" without its colon on the left, the text and the response in prose on the right);
 * ``unicef``: an Executive Board document whose recommendations are one table each: the band a row
@@ -42,7 +43,7 @@ values the document prints. The shapes follow what the public templates show (do
   parts "2.1", "2.2", the reasons of a partial agreement or a rejection in a field of their own ("If
   recommendation is rejected or partially agreed, report reason:");
 * ``unfpa``: "Recommendation N (priority: high)" bands, "Management response: Partially agreed" and
-  paragraphs, "Key action(s) | Deadline | Responsible unit(s) | Status";
+  paragraphs, "Key action(s) | Deadline | Responsible unit(s) | Status", units parted by semicolons;
 * ``unwomen``: "Recommendation N: <text>" on the band line, "Management response: Accepted / Partially
   accepted / Rejected", "Actions | Lead | Deadline/Target date", no tracking columns.
 """
@@ -229,6 +230,8 @@ class Shape:
     many_actions: bool = False
     who: str = "Management"  # who answers, in the response's words
     areas: list = dataclasses.field(default_factory=list)  # group headings, two recommendations each
+    plain_header: bool = False  # the key-action table's header in plain type (shaded)
+    unit_join: str = ""  # units printed on one line, parted by this ("; "), else one a line
     fields: list = dataclasses.field(default_factory=list)  # (label, value) lines under the title
     text_label: str = ""  # a label before the recommendation's text ("Recommendation:")
     reason_label: str = ""  # the label of the reasons' field, when the reasons have one
@@ -267,6 +270,7 @@ SHAPES = {
         band="Recommendation {n}.",
         band_text=True,
         numbered_bands=True,
+        plain_header=True,
         words=UNEG_WORDS,
         columns=[
             ("action", "Key action(s)"),
@@ -373,6 +377,7 @@ SHAPES = {
         "unicef_template",
         band="Recommendation {n}: {heading}",
         text_label="Recommendation:",
+        plain_header=True,
         label="Management response (Agree, Partially agree, Disagree):",
         words={
             "agree": "AGREE",
@@ -430,6 +435,7 @@ SHAPES = {
             ("units", "Responsible unit(s)"),
             ("status", "Status"),
         ],
+        unit_join="; ",
         cover=["DP/FPA/2099/3", "Distr.: General", "2 March 2099", "Original: English"],
         title="UNFPA management response to the evaluation of the Freedonia country programme",
         organisation="United Nations Population Fund",
@@ -507,7 +513,7 @@ def _cell(shape: Shape, act: Act, key: str) -> list[str]:
     if key == "time_frame":
         return [act.time_frame]
     if key == "units":
-        return list(act.units)
+        return [shape.unit_join.join(act.units)] if shape.unit_join else list(act.units)
     if key == "comments":
         return [act.comment] if act.comment else []
     if key == "status":
@@ -549,6 +555,7 @@ h2 { font-size: 13pt; margin: 14pt 0 8pt 0; }
 table { border-collapse: collapse; width: 100%%; margin: 6pt 0 4pt 0; }
 th, td { border: 0.6pt solid #444; padding: 3pt 4pt; vertical-align: top; text-align: left; font-size: 9pt; }
 th { font-weight: bold; }
+th.plain { font-weight: normal; background: #e4e4e4; }
 td p { margin: 0 0 3pt 0; }
 .note { font-size: 8pt; }
 .report-page { break-after: page; }
@@ -601,19 +608,20 @@ def html(shape: Shape) -> str:
 
 def _html_actions_table(shape: Shape, rec: Rec, *, rows_only: bool = False) -> str:
     keys = [key for key, _header in shape.columns]
+    th = " class='plain'" if shape.plain_header else ""
     head = []
     if shape.tracking:
         plain = [(k, h) for k, h in shape.columns if k not in ("comments", "status")]
         tracked = [(k, h) for k, h in shape.columns if k in ("comments", "status")]
         head.append(
             "<tr>"
-            + "".join(f"<th rowspan='2'>{_e(h)}</th>" for _k, h in plain)
-            + f"<th colspan='{len(tracked)}'>{_e(shape.tracking)}</th></tr>"
+            + "".join(f"<th rowspan='2'{th}>{_e(h)}</th>" for _k, h in plain)
+            + f"<th colspan='{len(tracked)}'{th}>{_e(shape.tracking)}</th></tr>"
         )
-        head.append("<tr>" + "".join(f"<th>{_e(h)}</th>" for _k, h in tracked) + "</tr>")
+        head.append("<tr>" + "".join(f"<th{th}>{_e(h)}</th>" for _k, h in tracked) + "</tr>")
         keys = [k for k, _h in plain] + [k for k, _h in tracked]
     else:
-        head.append("<tr>" + "".join(f"<th>{_e(h)}</th>" for _k, h in shape.columns) + "</tr>")
+        head.append("<tr>" + "".join(f"<th{th}>{_e(h)}</th>" for _k, h in shape.columns) + "</tr>")
     body = []
     for act in rec.actions:
         cells = []
@@ -768,7 +776,7 @@ def docx(shape: Shape) -> bytes:  # noqa: C901 -- one document, in print order
         if not shape.tracking:
             cells = table.add_row().cells
             for k, (_key, header) in enumerate(shape.columns):
-                cell_text(cells[k], [header], bold=True)
+                cell_text(cells[k], [header], bold=not shape.plain_header)
             if repeat:
                 repeat_header(table.rows[-1])
             return [key for key, _header in shape.columns]
@@ -777,10 +785,10 @@ def docx(shape: Shape) -> bytes:  # noqa: C901 -- one document, in print order
         keys = [k for k, _h in plain] + [k for k, _h in tracked]
         top, under = table.add_row().cells, table.add_row().cells
         for k, (_key, header) in enumerate(plain):
-            cell_text(top[k].merge(under[k]), [header], bold=True)
-        cell_text(top[len(plain)].merge(top[len(keys) - 1]), [shape.tracking], bold=True)
+            cell_text(top[k].merge(under[k]), [header], bold=not shape.plain_header)
+        cell_text(top[len(plain)].merge(top[len(keys) - 1]), [shape.tracking], bold=not shape.plain_header)
         for k, (_key, header) in enumerate(tracked):
-            cell_text(under[len(plain) + k], [header], bold=True)
+            cell_text(under[len(plain) + k], [header], bold=not shape.plain_header)
         if repeat:
             repeat_header(table.rows[-2])
             repeat_header(table.rows[-1])

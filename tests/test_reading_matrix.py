@@ -236,6 +236,10 @@ def test_units_named_together_are_split_by_their_names():
         "Programme Management Support Unit",
         "Inclusive Governance",
     ]
+    assert matrix.split_units("Division of Data, Analytics, Planning and Monitoring (lead); Programme Group") == [
+        "Division of Data, Analytics, Planning and Monitoring (lead)",
+        "Programme Group",
+    ]
 
 
 def test_a_document_without_recommendation_bands_scores_low_for_the_matrix(tmp_path):

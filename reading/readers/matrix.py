@@ -845,7 +845,11 @@ class _Reader:
         i = 1
         while i < len(rows):
             row = rows[i]
-            if row[0].page != header[0].page or not all(line.bold for line in row):
+            # Sub-headers are bold, or (a header in plain type) each names a column ("Comments | Status"),
+            # or the row is the header's own text wrapped onto the next line ("Expected" / "completion").
+            named = all(_column_key(line.text) and len(line.text) < 40 for line in row)
+            wrapped = min(line.top for line in row) - max(line.bottom for line in rows[i - 1]) < 0.5 * size
+            if row[0].page != header[0].page or not (all(line.bold for line in row) or named or wrapped):
                 break
             overlapping = [self.column_of(line, columns) for line in row]
             if any(c == 0 and line.x0 < columns[0]["x1"] for c, line in zip(overlapping, row, strict=True)):
@@ -1205,7 +1209,10 @@ UNIT_HEAD = r"(?:Office|Bureau|Division|Department|Unit|Section|Directorate|Bran
 
 def split_units(name: str) -> list[str]:
     """Units named in one line: "X and the IEO" is two, "Office A, Global Centre B and Office C" three;
-    "Office of Budget, Performance and Compliance" one (a piece of one word is not a unit)."""
+    "Office of Budget, Performance and Compliance" one (a piece of one word is not a unit); a semicolon
+    always parts two."""
+    if ";" in name:
+        return [unit for piece in name.split(";") if piece.strip() for unit in split_units(piece.strip())]
     pieces = re.split(rf"(?:,\s+|\s+and\s+)(?=the\s+[A-Z]|all\s|{UNIT_HEAD})|,\s+(?=[A-Z]\w*\s+[A-Z])", name)
     # "X Division and Supply Chain Unit": a name that ends like a unit's, then another.
     pieces = [p for piece in pieces for p in _after_unit_word(piece)]
