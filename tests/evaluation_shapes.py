@@ -153,7 +153,7 @@ def content(*, parts: str = "letters", many_actions: bool = False, who: str = "M
                     "Train programme staff in results-based management",
                     "",
                     "Q3 2026",
-                    ["Human Resources Unit"],
+                    ["Resident Representative", "Deputy Resident Representative"],  # posts, not units
                     "to_start",
                     "",
                 ),

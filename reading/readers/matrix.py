@@ -124,7 +124,10 @@ COLUMN_WORDS = [
 CONTINUES = re.compile(r"(?:,|&|-|–|\b(?:and|of|for|the|on|in|to|en|van|voor|de|het))$", re.I)
 UNIT_END = re.compile(
     r"(?:\)|\b(?:unit|office|section|division|team|group|bureau|department|directorate|centre|center|branch"
-    r"|services?|secretariat|ministry|IEO|cluster|dienst|afdeling|units|offices|teams|bureaux|country offices))$",
+    r"|services?|secretariat|ministry|IEO|cluster|dienst|afdeling|units|offices|teams|bureaux|country offices"
+    # posts: "Resident Representative", "Country Director", "Programme Officer", "Head of Programme"
+    r"|representative|director|officer|manager|specialist|adviser|advisor|coordinator|chief|head of \w+"
+    r"|focal point))$",
     re.I,
 )
 PART = re.compile(r"^(?P<label>\((?:[a-z]{1,2}|[ivx]{1,5})\)|(?P<dotted>\d{1,3})\.\d{1,2}\.?)\s+(?P<text>.*)$")
@@ -882,6 +885,7 @@ class _Reader:
         left = min(c["x0"] for c in columns)
         # Body rows.
         table_rows: list[dict] = []
+        pending: list[tuple[Line, int]] = []
         previous = None
         tail: list[Line] = []
         for j in range(i, len(rows)):
@@ -926,7 +930,12 @@ class _Reader:
             )
             if starts_row:
                 table_rows.append({c: [] for c in range(len(columns))} | {"page": row[0].page})
+                # The first row broken over a page before its action's text: its other cells came first.
+                for line, c in pending:
+                    table_rows[-1][c].append(line)
+                pending = []
             if not table_rows:
+                pending.extend(zip(row, cells, strict=True))
                 continue
             for line, c in zip(row, cells, strict=True):
                 table_rows[-1][c].append(line)
@@ -1004,7 +1013,7 @@ class _Reader:
             "narrative": _markdown(narrative_lines),
             "progress": [{"date": None, "status": status, "comment": comment, "by": ""}] if comment else [],
         }
-        units, lead = _units(by_key.get("units", []), columns)
+        units, lead = _units(by_key.get("units", []), columns, wraps=self.source.kind == "pdf")
         action["responsible_units"] = units
         if lead:
             action["lead_unit"] = True
@@ -1260,10 +1269,12 @@ def _join_header(texts: list[str]) -> str:
     return text
 
 
-def _units(lines: list[Line], columns: list[dict]) -> tuple[list[str], bool]:
+def _units(lines: list[Line], columns: list[dict], wraps: bool = True) -> tuple[list[str], bool]:
     """A cell's units: one per line, but a line that continues a name (the previous ends in "and" or
-    a comma, this one starts in lower case, or the name so far does not end like a unit's name and
-    the line would not have fitted after it) joins it. The lead unit is the first when it alone is bold."""
+    a comma, this one starts in lower case, or, where lines wrap (PDF), the name so far does not end
+    like a unit's or a post's name: "Deputy Resident Representative" under "Resident Representative"
+    is a unit of its own) joins it. In Word a paragraph is a line of its own. The lead unit is the
+    first when it alone is bold."""
     if not lines:
         return [], False
     names: list[list[Line]] = []
@@ -1278,7 +1289,9 @@ def _units(lines: list[Line], columns: list[dict]) -> tuple[list[str], bool]:
             CONTINUES.search(previous.text.strip())
             or text[:1].islower()
             or text[:1] in "(&"
-            or (line.bold == previous.bold and not UNIT_END.search(so_far))
+            or (wraps and line.bold == previous.bold and not UNIT_END.search(so_far))
+            # A unit's noun alone ("Office") ends a name wrapped after a post ("Resident Representative").
+            or (wraps and re.fullmatch(rf"{UNIT_WORD}s?|Unit|Units|Offices", text) is not None)
         )
         if line.bold != previous.bold:
             continues = False
