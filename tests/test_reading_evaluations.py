@@ -130,3 +130,24 @@ def test_what_is_read_from_a_made_up_response_imports_as_a_draft(word_read, name
     assert response.status == "draft"
     assert response.recommendations.count() == len(shapes.recommendations(shapes.SHAPES[name]))
     assert response.actions.count() == sum(len(rec.actions) for rec in shapes.recommendations(shapes.SHAPES[name]))
+
+
+@pytest.mark.parametrize(
+    ("printed", "number", "rest"),
+    [
+        ("Recommendation 1.", "1", ""),
+        ("RECOMMENDATION 3:", "3", ""),
+        ("Evaluation recommendation 2.", "2", ""),
+        ("Recommendation 2 (priority: high)", "2", ""),
+        ("Recommendation 1.2 Strengthen the framework", "1.2", "Strengthen the framework"),
+        ("Recommendation #1: Evaluation integral to the mission", "1", "Evaluation integral to the mission"),
+        ("Recommendation No. 4", "4", ""),
+        ("Recommendation 4, addressed to legislative bodies", None, None),
+        ("recommendation 4 was accepted", None, None),
+    ],
+)
+def test_a_band_is_read_in_the_forms_the_public_templates_print(printed, number, rest):
+    from reading.readers.matrix import BAND
+
+    match = BAND.match(printed)
+    assert (match and match.group("number"), match and match.group("rest")) == (number, rest)

@@ -42,11 +42,11 @@ from ..source import Line, Source
 SHAPE = "matrix"
 
 # "Recommendation 1.", "RECOMMENDATION 1:", "AANBEVELING 1", "Recommendation 1.2" (the second of area
-# 1); "Evaluation recommendation 1." (UNDP's
+# 1), "Recommendation #1" (UN-Women's GATE), "Recommendation No. 1"; "Evaluation recommendation 1." (UNDP's
 # annexes); "Recommendation 1 (priority: high)" (UNFPA, UNICEF): a note in brackets after the number.
 BAND = re.compile(
     r"^(?:(?:Evaluation|EVALUATION)\s+)?(?P<word>RECOMMENDATION|Recommendation|(?<=Evaluation )recommendation|AANBEVELING|Aanbeveling)"
-    r"\s+(?P<number>\d{1,3}(?:\.\d{1,2})?[a-z]?|[IVX]{1,5})(?:\s*\((?P<note>[^()]{1,40})\))?"
+    r"\s+(?:#\s?|No\.\s?)?(?P<number>\d{1,3}(?:\.\d{1,2})?[a-z]?|[IVX]{1,5})(?:\s*\((?P<note>[^()]{1,40})\))?"
     r"(?:\s*[.:]\s*|(?<=\d\.\d)\s+|(?<=\d\.\d\d)\s+|\s*$)(?P<rest>.*)$"
 )
 EVALUATION_FIELD = re.compile(r"^(?:Evaluation|Review|Document)\s+title\s*:\s*(\S.*)$", re.I)
