@@ -20,7 +20,7 @@ values the document prints. The shapes follow what the public templates show (do
 * ``uneg_numbered``: the same template with only the band's label in bold and the recommendation after
   it on the same line (in Word the label is a numbered list's: "Recommendation %1.", bold), the
   key-action header in plain type;
-* ``undp_annex``: a 39-page evaluation report (cover, chapters, a recommendations chapter that lists
+* ``undp_annex``: a 40-page evaluation report (cover, the organisation on page 2, chapters, a recommendations chapter that lists
   the same recommendations without responses), its management response an annex at the end:
   "Evaluation recommendation N.", "Management response:" alone with the agreement in its prose,
   "Key action(s) | Completion date | Responsible unit(s) | Tracking*", lettered parts, the annex on
@@ -578,8 +578,9 @@ def html(shape: Shape) -> str:
     out.extend(f"<p><strong>{_e(label)}</strong> {_e(value)}</p>" for label, value in shape.fields)
     recs = recommendations(shape)
     if shape.annex:
-        out.append(f"<p>Independent Evaluation Office, {_e(shape.organisation)}</p>")
-        out.append("<p class='report-page'>Made-up test document.</p>")
+        out.append("<p class='report-page'>Independent Evaluation Office. Made-up test document.</p>")
+        # The organisation is named on the page after the cover (a cover is often an image).
+        out.append(f"<p class='report-page'>Copyright © 2099 {_e(shape.organisation)}. All rights reserved.</p>")
         for c, heading in enumerate(CHAPTERS):
             out.append(f"<h2>{c + 1}. {heading}</h2>")
             out.extend(f"<p>{_e(p)}</p>" for p in _report_paragraphs(c, 88))
@@ -806,8 +807,9 @@ def docx(shape: Shape) -> bytes:  # noqa: C901 -- one document, in print order
         paragraph(value, label=label)
     recs = recommendations(shape)
     if shape.annex:
-        paragraph(f"Independent Evaluation Office, {shape.organisation}")
-        paragraph("Made-up test document.")
+        paragraph("Independent Evaluation Office. Made-up test document.")
+        document.add_page_break()
+        paragraph(f"Copyright © 2099 {shape.organisation}. All rights reserved.")
         document.add_page_break()
         for c, heading in enumerate(CHAPTERS):
             paragraph(f"{c + 1}. {heading}", bold=True, size=13)

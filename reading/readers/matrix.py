@@ -643,7 +643,8 @@ class _Reader:
         if not own:
             response["published_on"] = cover_date
             response["organisation"] = _organisation(title, [item["value"] for item in cover_items]) or (
-                _organisation_named([line.text for line in page1 if line not in title_lines])
+                # A report's cover may be an image: its first pages (before the first band) name it.
+                _organisation_named([line.text for line in lines if line.page <= 3 and line not in title_lines])
             )
             issued = ISSUED.search(" ".join(line.text.strip() for line in rest))
             if issued:
@@ -1135,8 +1136,8 @@ def _organisation(title: str, cover: list[str]) -> str:
 
 
 def _organisation_named(texts: list[str]) -> str:
-    """The first organisation a line of the first page names in full ("United Nations Development
-    Programme, Freedonia country office"), or ""."""
+    """The first organisation a line names in full ("United Nations Development Programme, Freedonia
+    country office"), or ""."""
     for text in texts:
         for name in ORGANISATIONS.values():
             if name.lower() in " ".join(text.split()).lower():
