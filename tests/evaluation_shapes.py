@@ -595,7 +595,7 @@ def html(shape: Shape) -> str:
             out.append(f"<p>{_e(shape.organisation)}, Freedonia country office</p>")
         out.append(
             "<p>The management of the country office welcomes the evaluation and responds to each of its "
-            "recommendations below.</p>"
+            "recommendations below. (A made-up test document, not a real management response.)</p>"
         )
     for k, rec in enumerate(recs):
         if _area(shape, k):
@@ -831,7 +831,7 @@ def docx(shape: Shape) -> bytes:  # noqa: C901 -- one document, in print order
             paragraph(f"{shape.organisation}, Freedonia country office")
         paragraph(
             "The management of the country office welcomes the evaluation and responds to each of its "
-            "recommendations below."
+            "recommendations below. (A made-up test document, not a real management response.)"
         )
     for k, rec in enumerate(recs):
         if _area(shape, k):
