@@ -24,7 +24,8 @@ values the document prints. The shapes follow what the public templates show (do
   the same recommendations without responses), its management response an annex at the end:
   "Evaluation recommendation N.", "Management response:" alone with the agreement in its prose,
   "Key action(s) | Completion date | Responsible unit(s) | Tracking*", lettered parts, the annex on
-  landscape pages, key-action tables that run over a page break with their header repeated;
+  landscape pages, key-action tables that run over a page break with their header repeated, then
+  another annex (people consulted: a table that is no key-action table);
 * ``undp_board``: an Executive Board document (DP/ cover) whose recommendations are one table each,
   the band a row spanning it, "Management response: UNDP agrees ..." in prose on the label's line;
 * ``unicef_areas``: "Area N." group headings over "Recommendation 1.1:" ... "2.2:" bands;
@@ -531,6 +532,11 @@ SENTENCES = [
     "Resources were concentrated in the capital, while the needs are greatest in the northern region.",
     "The evaluation team visited eleven project sites and met two hundred and forty people.",
 ]
+PEOPLE = [
+    ("A. Lindqvist", "Ministry of Planning", "Director of Planning"),
+    ("B. Okoro", "National Statistics Office", "Head of Surveys"),
+    ("C. Mendes", "Country office", "Programme Specialist"),
+]
 CHAPTERS = ["Introduction", "Context", "Findings", "Conclusions"]
 
 
@@ -603,6 +609,11 @@ def html(shape: Shape) -> str:
         out.append(_html_rec(shape, rec))
     if shape.annex:
         out.append("</div>")
+        # Another annex after the response: a table that is no key-action table, and prose.
+        out.append("<h2 style='break-before: page'>Annex 7. People consulted</h2>")
+        rows = "".join(f"<tr><td>{_e(n)}</td><td>{_e(o)}</td><td>{_e(r)}</td></tr>" for n, o, r in PEOPLE)
+        out.append(f"<table><tr><th>Name</th><th>Organization</th><th>Position</th></tr>{rows}</table>")
+        out.append(f"<p>{_e(SENTENCES[0])}</p>")
     out.append("</body></html>")
     return "\n".join(out)
 
@@ -925,6 +936,18 @@ def docx(shape: Shape) -> bytes:  # noqa: C901 -- one document, in print order
                 cell_text(cells[k], _cell(shape, act, key), bold_first=key == "action")
         if shape.footnote:
             paragraph(shape.footnote, size=8)
+    if shape.annex:
+        document.add_page_break()
+        paragraph("Annex 7. People consulted", bold=True, size=13)
+        table = document.add_table(rows=1, cols=3)
+        table.style = "Table Grid"
+        for k, header in enumerate(("Name", "Organization", "Position")):
+            cell_text(table.rows[0].cells[k], [header], bold=True)
+        for person in PEOPLE:
+            cells = table.add_row().cells
+            for k, value in enumerate(person):
+                cell_text(cells[k], [value])
+        paragraph(SENTENCES[0])
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
