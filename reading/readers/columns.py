@@ -24,6 +24,7 @@ documents); the score says how many items the two-column tables hold.
 """
 
 import calendar
+import dataclasses
 import datetime
 import itertools
 import re
@@ -32,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import words
 from ..found import Found
-from ..source import Line, Source, join_lines
+from ..source import Line, Run, Source, join_lines
 from . import matrix
 
 SHAPE = "columns"
@@ -41,10 +42,15 @@ LEFT_HEADER = re.compile(r"\b(?:recommendations?|agreed actions?|actions?|aanbev
 RIGHT_HEADER = re.compile(r"\b(?:remarks?|comments?|response|status|opmerkingen|reactie|stand van zaken)\b", re.I)
 STATUS_HEADER = re.compile(r"\b(?:status|stand van zaken)\b", re.I)
 ITEM = re.compile(
-    r"^(?:(?:Recommendation|Aanbeveling)\s+(?P<number>\d{1,3}[a-z]?)|(?P<plain>\d{1,3})\.)(?:\s+|$)(?P<rest>.*)$"
+    r"^(?:(?:Recommendation|Aanbeveling)\s+(?P<number>\d{1,3}[a-z]?)\.?|(?P<plain>\d{1,3})\.)(?:\s+|$)(?P<rest>.*)$"
 )
+LABEL = re.compile(r"^\s*(?:Recommendation|Aanbeveling)\s+\d")
 THEME = re.compile(r"^(?P<section>\d{1,2}\.)\s+(?P<heading>.*\brecommendations?\b.*)$", re.I)
-PROSE = re.compile(r"^(?:\d{1,3}\.\s+)?Recommendation\s+(?P<number>\d{1,3})\.\s+(?P<rest>.*)$")
+PROSE = re.compile(
+    r"^(?:\d{1,3}\.\s+)?Recommendation\s+(?P<number>\d{1,3})(?P<addressee>,\s+addressed to [^.]{1,80})?\.\s+(?P<rest>.*)$"
+)
+HEADING_LABEL = re.compile(r"^(?:[IVX]{1,5}|[A-Z])\.(?:\s|$)")  # "II. Synopsis ...", "A. Flexible ..."
+CHAPTER = re.compile(r"^[IVX]{1,5}\.(?:\s|$)")
 MONTH_YEAR = re.compile(r"\b([A-Z][a-z]+)\s+(\d{4})\b")
 
 
@@ -133,10 +139,32 @@ def _text(line: Line) -> str:
 
 
 def _label(row: list[Line], edge: float) -> re.Match | None:
+    """An item's label at the start of the row's left column: the line in bold, or a bold
+    "Recommendation N" with the recommendation's text after it in roman."""
     left = [line for line in row if line.x0 < edge - 3]
-    if not left or not left[0].bold:
+    if not left:
+        return None
+    first = left[0]
+    if not (first.bold or (first.runs and first.runs[0].bold and LABEL.match(first.runs[0].text))):
         return None
     return ITEM.match(" ".join(line.text.strip() for line in left))
+
+
+def _bold_from(lines: list[Line], start: int) -> bool:
+    """Whether the text of ``lines`` (joined by spaces, as ``_label`` joins them) is bold from
+    character ``start`` on (its words; spaces and stops aside)."""
+    chars: list[tuple[str, bool]] = []
+    for line in lines:
+        runs = line.runs or (Run(line.text, line.bold),)
+        styled = [(char, run.bold) for run in runs for char in run.text]
+        while styled and styled[0][0].isspace():
+            styled.pop(0)
+        while styled and styled[-1][0].isspace():
+            styled.pop()
+        if chars:
+            chars.append((" ", True))
+        chars.extend(styled)
+    return all(bold for char, bold in chars[start:] if char.isalnum())
 
 
 def score(source: Source) -> float:
@@ -170,6 +198,7 @@ class _Item:
         self.decision: list[str] = []
         self.right: list[Line] = []
         self.in_text = False
+        self.label = ""  # an item read from a paragraph: its label ("Recommendation 4, addressed to ...")
         self.prose_text = ""  # an item read from a paragraph (``_Reader.prose``)
         self.prose_response = ""
 
@@ -251,9 +280,22 @@ class _Reader:
             if row[0].size > self.size + 3:
                 break
             begin -= 1
+        # an annex's heading above the header row: the group of the reports in it ("ANNEX IV: ...")
+        annex = self.annex(first)
+        if annex is not None:
+            begin = first
+            groups.append(annex)
+            group = annex
+        opening = False  # the row before was an annex's heading
 
         def close_heading():
             nonlocal group, theme, heading, theme_lines
+            if heading and annex is not None and not theme_lines:
+                # a report's heading right above its items, in an annex: a theme of the annex
+                group = annex
+                theme = {"section": "", "heading": " ".join(heading).strip(), "recommendations": []}
+                annex["themes"].append(theme)
+                heading = []
             if heading:
                 group = {"title": " ".join(heading).strip(), "themes": []}
                 groups.append(group)
@@ -277,7 +319,19 @@ class _Reader:
                 table = starts[index]
                 continue
             if index > first and row[0].size > self.size + 3 and row[0].bold:
-                break  # a heading printed larger: the table has ended
+                text = " ".join(_text(line) for line in row)
+                if opening and annex is not None:
+                    annex["title"] = f"{annex['title']} {text}"  # the heading's second line
+                    continue
+                if not self.continued(index, table.edge):
+                    break  # a heading printed larger: the table has ended
+                # an annex that goes on with the same table, without a header row ("ANNEX IV-A")
+                close_heading()
+                annex = {"title": text, "themes": []}
+                groups.append(annex)
+                group, theme, item, opening = annex, None, None, True
+                continue
+            opening = False
             edge = table.edge
             match = _label(row, edge)
             if match:
@@ -289,6 +343,12 @@ class _Reader:
                     theme = {"section": "", "heading": "", "recommendations": []}
                     group["themes"].append(theme)
                 item = _Item(match, row[0].page)
+                left = [line for line in row if line.x0 < edge - 3]
+                if item.heading and not _bold_from(left, match.start("rest")):
+                    # "Recommendation 4. The legislative organs ...": the text starts beside the label
+                    item.heading = []
+                    item.in_text = True
+                    item.left.append(dataclasses.replace(left[-1], text=match.group("rest").strip(), runs=()))
                 for line in row:
                     if line.x0 >= edge - 3:
                         (item.decision if line.bold and not table.status else item.right).append(
@@ -329,27 +389,76 @@ class _Reader:
         before = [prose[0][1]["_group"]] if prose else []
         return self.build(prose + items, before + groups, found)
 
+    def annex(self, first: int) -> dict | None:
+        """The group of an annex whose heading (bold, larger than the body) stands above the table's
+        first header row: right above it, or above an introduction and a caption in bold
+        ("ANNEX IV" ... "Review of relevant ... recommendations in 2024 ..."): "ANNEX IV: <caption>"."""
+        page = self.rows[first][0].page
+        k = first - 1
+        caption: list[str] = []
+        while k >= 0 and len(caption) < 3 and self.rows[k][0].page == page:
+            row = self.rows[k]
+            if not (all(line.bold for line in row) and row[0].size <= self.size + 1.5):
+                break
+            caption.insert(0, " ".join(_text(line) for line in row))
+            k -= 1
+        if caption:  # the introduction between the heading and the caption
+            while k >= 0 and first - k < 20 and self.rows[k][0].page == page and not self.rows[k][0].bold:
+                k -= 1
+        heading: list[str] = []
+        while k >= 0 and self.rows[k][0].page == page:
+            row = self.rows[k]
+            if not (all(line.bold for line in row) and row[0].size > self.size + 1.5):
+                break
+            heading.insert(0, " ".join(_text(line) for line in row))
+            k -= 1
+        if not heading:
+            return None
+        title = " ".join(heading)
+        return {"title": f"{title}: {' '.join(caption)}" if caption else title, "themes": []}
+
+    def continued(self, index: int, edge: float) -> bool:
+        """Whether the part after the larger heading at ``index`` (up to the next one) goes on with
+        the table: an item's label in the left column and lines that start at the right column's
+        edge."""
+        labels = column = 0
+        for row in self.rows[index + 1 :]:
+            if row[0].size > self.size + 3 and row[0].bold:
+                if labels or column:
+                    break
+                continue
+            labels += _label(row, edge) is not None
+            column += any(abs(line.x0 - edge) <= 3 for line in row)
+        return labels >= 1 and column >= 3
+
     def prose(self, stop: Line) -> list:  # noqa: C901 -- paragraphs, headings and notes in print order
         """Before the table: paragraphs "N. Recommendation M. <the recommendation in bold> <the
         response>" (a document that answers some recommendations in prose and the others in the
-        table), each an item whose response is the rest of its paragraph; a bold heading before
-        them is their theme."""
-        before = [
-            line
-            for line in self.lines
-            if (line.page, line.top) < (stop.page, stop.top)
-            and line.table < 0
-            and line.size >= self.size - 1
-            and not re.fullmatch(r"[\d\s/().–-]+", line.text.strip())
-        ]  # without notes in a smaller type, page numbers and job numbers
+        table), each an item whose response is the rest of its paragraph; where nothing after the
+        label is bold ("Recommendation 4, addressed to legislative bodies. UNFPA commits ..."), the
+        label is the text. The chapter heading ("II. ...") before them is their group, a bold
+        heading between them ("A. Flexible working arrangements ...") their theme; a heading in
+        bold italics is a sub-heading, not a theme."""
+        before = _merge_labels(
+            [
+                line
+                for line in self.lines
+                if (line.page, line.top) < (stop.page, stop.top)
+                and line.table < 0
+                and line.size >= self.size - 1
+                and not re.fullmatch(r"[\d\s/().–-]+", line.text.strip())
+            ]
+        )  # without notes in a smaller type, page numbers and job numbers
         gaps = [b.top - a.top for a, b in itertools.pairwise(before) if a.page == b.page and b.top > a.top]
         spacing = sorted(gaps)[len(gaps) // 2] if gaps else 12.0
         group: dict = {"title": "", "themes": []}
         out: list = []
         theme: dict | None = None
         heading: list[str] = []
+        fresh = False  # a heading read since the last theme was opened
+        chapter = False  # the heading being read is a chapter's
+        last_heading: Line | None = None  # the line before, when it was a heading's
         item: _Item | None = None
-        bold_part = True
         notes_on = 0  # the page whose footnotes are being passed
         for previous, line in zip([None, *before], before, strict=False):
             text = _text(line)
@@ -364,37 +473,51 @@ class _Reader:
                 notes_on = line.page  # a footnote under the paragraph: the paragraph goes on overleaf
                 continue
             match = PROSE.match(text)
-            if new_paragraph and match and any(run.bold and "Recommendation" in run.text for run in line.runs):
-                if theme is None or heading:
+            if (
+                new_paragraph
+                and match
+                and any((run.bold or run.italic) and "Recommendation" in run.text for run in line.runs)
+            ):
+                if theme is None or fresh:
                     theme = {"section": "", "heading": " ".join(heading), "recommendations": []}
                     group["themes"].append(theme)
-                    heading = []
+                    fresh = False
                 item = _Item(match, line.page)
                 item.heading = []
+                item.label = f"Recommendation {match.group('number')}{match.group('addressee') or ''}"
                 out.append((item, theme, None))
-                bold_part = True
                 runs = list(line.runs)
                 label = re.match(r"^\s*(?:\d{1,3}\.\s+)?", "".join(run.text for run in runs)).end()
-                self.prose_runs(item, runs, label, bold_part)
-                bold_part = item.in_text is False
+                self.prose_runs(item, runs, label, True)
+                last_heading = None
                 continue
+            if line.bold and not line.italic and (new_paragraph or last_heading is not None):
+                starts = (
+                    last_heading is None
+                    or last_heading.page != line.page
+                    or abs(last_heading.size - line.size) > 0.5
+                    or HEADING_LABEL.match(text) is not None
+                )
+                if starts:
+                    item = None
+                    chapter = CHAPTER.match(text) is not None
+                    if chapter and not out:
+                        group["title"] = text  # the chapter the paragraphs stand in
+                    elif not chapter:
+                        heading, fresh = [text], True
+                elif chapter:
+                    if not out:
+                        group["title"] = join_lines(group["title"], text)
+                else:
+                    heading.append(text)
+                last_heading = line
+                continue
+            last_heading = None
             if new_paragraph:
                 item = None
-                if line.bold and re.match(r"^[IVX]{1,5}\.\s+\S", text) and not out:
-                    group["title"] = text  # the chapter the paragraphs stand in
-                if line.bold:
-                    heading = (
-                        [text]
-                        if not heading or previous is None or previous.page != line.page or not previous.bold
-                        else [*heading, text]
-                    )
                 continue
             if item is not None:
                 self.prose_runs(item, list(line.runs), 0, not item.in_text)
-            elif line.bold and heading:
-                heading.append(text)
-                if group["title"] and group["title"] in heading[0] and not out:
-                    group["title"] = " ".join(heading)
         for entry in out:
             entry[1]["_group"] = group
         return out
@@ -428,6 +551,12 @@ class _Reader:
             text = re.sub(r"^\d{1,3}\.\s+", "", text) if item.prose_text else text
             heading = " ".join(item.heading)
             response = _paragraphs(item.right) or item.prose_response
+            if item.label and re.fullmatch(r"(?:\d{1,3}[.,]?)?", text):
+                # nothing bold after the label: the label is the text, the rest of the paragraph the response
+                text = item.label
+                response = re.sub(
+                    r"^Recommendation\s+\d{1,3}\s*(?:,[^.]*)?\.\s*", "", join_lines(item.prose_text, response)
+                )
             rec = {
                 "number": item.number,
                 "location": "",
@@ -484,6 +613,35 @@ class _Reader:
             for theme in group["themes"]:
                 theme["heading"] = _fit(theme["heading"] or group["title"])
         return groups, actions
+
+
+def _merge_labels(lines: list[Line]) -> list[Line]:
+    """A heading's label printed apart ("II." beside "Synopsis and review ...") joined to the line
+    beside it."""
+    out: list[Line] = []
+    skip = False
+    for line, after in itertools.zip_longest(lines, lines[1:]):
+        if skip:
+            skip = False
+            continue
+        if (
+            after is not None
+            and line.bold
+            and re.fullmatch(r"(?:[IVX]{1,5}|[A-Z])\.", line.text.strip())
+            and after.page == line.page
+            and abs(after.top - line.top) < 3
+            and after.x0 > line.x1
+        ):
+            label = line.text.strip()
+            out.append(
+                dataclasses.replace(
+                    after, text=f"{label} {after.text}", x0=line.x0, runs=(Run(f"{label} ", bold=True), *after.runs)
+                )
+            )
+            skip = True
+        else:
+            out.append(line)
+    return out
 
 
 def _agreement(decision: str) -> str:
