@@ -29,6 +29,7 @@ import datetime
 import itertools
 import re
 
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from .. import words
@@ -215,6 +216,12 @@ class _Reader:
         base = matrix.read(self.source)
         found = Found(data={}, shape=SHAPE, pages=dict(base.pages), notes=[])
         response = base.data["response"]
+        organisation, title = self.title_under_organisation(response.get("title") or "")
+        if title:
+            if response["evaluation"].get("title") == response["title"]:
+                response["evaluation"]["title"] = title
+            response["title"], response["organisation"] = title, organisation
+            response["slug"] = slugify(title)[:50].strip("-") or response["slug"]
         if not response.get("organisation"):
             response["organisation"] = self.organisation() or self.acronym_name(response.get("title") or "")
         for key in [k for k in found.pages if not k.startswith("response")]:
@@ -232,6 +239,32 @@ class _Reader:
         if not any(theme["recommendations"] for group in groups for theme in group["themes"]):
             found.notes.append(_("Er zijn geen aanbevelingen gevonden."))
         return found
+
+    def title_under_organisation(self, title: str) -> tuple[str, str]:
+        """(organisation, title) where the title read is one line in bold with lines in a smaller
+        bold type right under it ("United Nations Population Fund" over "Report on the
+        recommendations of ..."): the line is the organisation, the smaller lines the title; else
+        ("", "")."""
+        page_one = [line for line in self.lines if line.page == 1]
+        at = next((i for i, line in enumerate(page_one) if line.bold and line.text.strip() == title.strip()), None)
+        if at is None or not title.strip():
+            return "", ""
+        top = page_one[at]
+        under: list[Line] = []
+        for line in page_one[at + 1 :]:
+            last = under[-1] if under else top
+            if not (
+                line.bold
+                and line.size < top.size - 0.5
+                and (not under or abs(line.size - under[0].size) < 0.5)
+                and abs(line.x0 - top.x0) < 3
+                and 0 < line.top - last.top < 2.5 * line.size
+            ):
+                break
+            under.append(line)
+        if not under:
+            return "", ""
+        return title.strip(), " ".join(line.text.strip() for line in under)
 
     def organisation(self) -> str:
         """The organisation an Executive Board document's cover names on the line before "Executive
@@ -669,7 +702,8 @@ def _in_prose(text: str) -> str:
     """The agreement remarks state in words, from the first sentence that states one: "does not
     accept" disagrees; "will consider", "under consideration", "does not consider the
     recommendation relevant" leave it open; "accepts", "is compliant with", "considers it (to be)
-    implemented" agree."""
+    implemented", "supports (agrees with) this recommendation", "is (fully) supportive" agree, but
+    not "is supportive of all efforts ..." (a position on efforts, not on the recommendation)."""
     for sentence in re.split(r"(?<=[.;])\s+", " ".join(text.split())):
         if re.search(r"\b(?:does not accept|not accepted|rejects)\b", sentence):
             return "disagree"
@@ -681,7 +715,8 @@ def _in_prose(text: str) -> str:
             return ""
         if re.search(
             r"\b(?:accepts?|accepted|is compliant with"
-            r"|considers? (?:it|the recommendation|this recommendation)(?: to be)? implemented)\b",
+            r"|considers? (?:it|the recommendation|this recommendation)(?: to be)? implemented"
+            r"|(?:supports|agrees with) (?:the|this) recommendation|is (?:fully )?supportive(?! of))\b",
             sentence,
         ):
             return "agree"
