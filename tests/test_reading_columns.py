@@ -116,6 +116,9 @@ def test_paragraphs_that_print_only_their_label_and_an_annex_that_goes_on_after_
     # the title in bold under the organisation's line in a larger bold type
     assert response["title"] == "Report on the recommendations of the Joint Inspection Unit in 2024"
     assert response["organisation"] == "United Nations Population Fund"
+    # no sentence names the reports answered as a title: the document's title stands in, marked
+    assert response["evaluation"]["title"] == response["title"]
+    assert ("response", "evaluation.title") in found.unread
     recommendations = list(_recommendations(found.data))
     assert len(recommendations) == 31  # 18 in chapter II's paragraphs, 3 in annex IV, 10 in annex IV-A
     # "11. Recommendation 1. UNFPA has updated ...": the label (in italics) is all the text printed

@@ -224,6 +224,12 @@ class _Reader:
             response["slug"] = slugify(title)[:50].strip("-") or response["slug"]
         if not response.get("organisation"):
             response["organisation"] = self.organisation() or self.acronym_name(response.get("title") or "")
+        # what the title block left unread stays marked (the evaluation's title the document's own)
+        found.unread = [
+            (item, name)
+            for item, name in base.unread
+            if item == "response" and not (name in ("title", "organisation") and response.get(name))
+        ]
         for key in [k for k in found.pages if not k.startswith("response")]:
             del found.pages[key]
         groups, actions = self.items(found)
