@@ -637,6 +637,9 @@ class _Reader:
             else:
                 decision = " ".join(item.decision)
                 key = matrix.agreement_of(decision) or _agreement(decision) if decision else _in_prose(response)
+                word = _word_in_prose(response)[1] if not decision else ""
+                if key and word:
+                    self.used.setdefault(key, word)  # "This recommendation is fully accepted": Accepted
                 if key and decision:
                     self.used.setdefault(key, decision.split(" and ")[0] if key == "agree" else decision)
                 rec["agreement"] = key
@@ -710,23 +713,33 @@ def _in_prose(text: str) -> str:
     recommendation relevant" leave it open; "accepts", "is compliant with", "considers it (to be)
     implemented", "supports (agrees with) this recommendation", "is (fully) supportive" agree, but
     not "is supportive of all efforts ..." (a position on efforts, not on the recommendation)."""
+    return _word_in_prose(text)[0]
+
+
+def _word_in_prose(text: str) -> tuple[str, str]:
+    """(agreement, the document's word for it): ``_in_prose``'s agreement, with "Accepted" or "Not
+    accepted" where the sentence says (not) accepted, else no word."""
     for sentence in re.split(r"(?<=[.;])\s+", " ".join(text.split())):
-        if re.search(r"\b(?:does not accept|not accepted|rejects)\b", sentence):
-            return "disagree"
+        if re.search(r"\b(?:does not accept|not accepted)\b", sentence):
+            return "disagree", "Not accepted"
+        if re.search(r"\brejects\b", sentence):
+            return "disagree", ""
         if re.search(
             r"\b(?:will consider|under consideration|careful consideration"
             r"|does not consider (?:the|this) recommendation relevant)",
             sentence,
         ):
-            return ""
+            return "", ""
+        if re.search(r"\b(?:accepts?|accepted)\b", sentence):
+            return "agree", "Accepted"
         if re.search(
-            r"\b(?:accepts?|accepted|is compliant with"
+            r"\b(?:is compliant with"
             r"|considers? (?:it|the recommendation|this recommendation)(?: to be)? implemented"
             r"|(?:supports|agrees with) (?:the|this) recommendation|is (?:fully )?supportive(?! of))\b",
             sentence,
         ):
-            return "agree"
-    return ""
+            return "agree", ""
+    return "", ""
 
 
 def _paragraphs(lines: list[Line]) -> str:
