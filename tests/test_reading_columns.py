@@ -107,6 +107,18 @@ def test_recommendations_answered_in_prose_before_a_drawn_two_column_annex_are_r
     assert annex["text"].startswith("The legislative organs and governing bodies of the United Nations system")
     assert annex["response"].startswith("UNDP accountability-related reports and reporting schedule")
     assert annex["agreement"] == ""  # "does not consider the recommendation relevant"
+    assert found.data["response"]["organisation"] == "United Nations Development Programme"  # "Report of UNDP ..."
+    # a cell that runs on overleaf: the part under the repeated header row is read too, its right
+    # column starting a few points left of where its indented lines start
+    overleaf = next(r for r in recommendations[18:] if r["text"].endswith("in the present report, as appropriate."))
+    assert overleaf["response"].endswith("does not consider the recommendation relevant for the Executive Board.")
+    groups = found.data["groups"]
+    assert groups[1]["title"].startswith("Annex II Review of relevant Joint Inspection Unit recommendations in 2024")
+    assert [theme["heading"][-16:] for theme in groups[1]["themes"]][:3] == [
+        "(JIU/REP/2023/6)",
+        "(JIU/REP/2023/7)",
+        "(JIU/REP/2023/8)",
+    ]
 
 
 def test_paragraphs_that_print_only_their_label_and_an_annex_that_goes_on_after_its_heading_are_read(read):

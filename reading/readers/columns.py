@@ -59,10 +59,19 @@ def _lines(source: Source) -> list[Line]:
     """The matrix reader's body (running headers out, in reading order) without the footnotes and
     the rule above them; the lines of a drawn table row by row, each cell's lines together (left
     cell first), whatever their heights."""
+    size = _body_size(source)
+    height = source.page_height or 842.0
     lines = [
         line
         for line in matrix._body(source)  # noqa: SLF001 -- the same body as the matrix reader's
-        if not line.footnote and not re.fullmatch(r"_{5,}", line.text.strip())
+        if not line.footnote
+        and not re.fullmatch(r"_{5,}", line.text.strip())
+        # a page number or job number in a smaller type in a margin ("14", "25-04933")
+        and not (
+            re.fullmatch(r"[\d\s/().–-]+", line.text.strip())
+            and line.size < size - 0.5
+            and (line.top < 0.1 * height or line.top > 0.85 * height)
+        )
     ]
     out: list[Line] = []
     i = 0
@@ -114,9 +123,11 @@ def _header(rows: list[list[Line]], index: int, size: float) -> _Table | None:
                 starts[round(line.x0)] = starts.get(round(line.x0), 0) + 1
     if not starts:
         return None
-    edge = max(starts, key=lambda x: starts[x])
-    if starts[edge] < 3:
+    # the leftmost start that three lines share: lines indented in the column (a list) start further right
+    frequent = [x for x, count in starts.items() if count >= 3]
+    if not frequent:
         return None
+    edge = min(frequent)
     return _Table(row, float(edge), bool(STATUS_HEADER.search(right.text)))
 
 
@@ -284,7 +295,7 @@ class _Reader:
     def acronym_name(self, title: str) -> str:
         """The name behind the first acronym of the title ("Report of UNDP on ..."), as the text
         prints it with the acronym after it ("United Nations Development Programme (UNDP)"); else
-        the acronym."""
+        the name of the Executive Board's organisation it stands for; else the acronym."""
         match = re.search(r"\b([A-Z]{3,8})\b", title)
         if not match:
             return ""
@@ -297,7 +308,7 @@ class _Reader:
             initials = "".join(word[0] for word in name.split() if word[0].isupper())
             if initials == acronym:
                 return name
-        return acronym
+        return matrix.ORGANISATIONS.get(acronym, acronym)  # the Executive Board's organisations
 
     def items(self, found: Found) -> tuple[list[dict], list[dict]]:  # noqa: C901 -- the table read in print order
         tables = _tables(self.source, self.rows)
@@ -329,7 +340,7 @@ class _Reader:
 
         def close_heading():
             nonlocal group, theme, heading, theme_lines
-            if heading and annex is not None and not theme_lines:
+            if heading and annex is not None and group is annex and not theme_lines:
                 # a report's heading right above its items, in an annex: a theme of the annex
                 group = annex
                 theme = {"section": "", "heading": " ".join(heading).strip(), "recommendations": []}
@@ -400,13 +411,15 @@ class _Reader:
             wide = any(line.x1 > edge + 3 for line in left)
             text = " ".join(_text(line) for line in left)
             heading_phase = item is not None and not item.in_text and not wide
-            if left and left[0].bold and not heading_phase:
+            # bold: its words are ("*(JIU/REP/2023/7*)": a heading's last line, its bracket in roman)
+            bold = bool(left) and (left[0].bold or _bold_from(left[:1], 0))
+            if left and bold and not heading_phase:
                 if theme_lines:
                     close_heading()
                 heading.append(text)
                 item = None
                 continue
-            if left and not left[0].bold and (heading or theme_lines or (THEME.match(text) and not right)):
+            if left and not bold and (heading or theme_lines or (THEME.match(text) and not right)):
                 theme_lines.append(text)
                 item = None
                 continue
