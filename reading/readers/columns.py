@@ -52,6 +52,10 @@ PROSE = re.compile(
 )
 HEADING_LABEL = re.compile(r"^(?:[IVX]{1,5}|[A-Z])\.(?:\s|$)")  # "II. Synopsis ...", "A. Flexible ..."
 CHAPTER = re.compile(r"^[IVX]{1,5}\.(?:\s|$)")
+# An organisation's name as a cover prints it above the title ("United Nations Population Fund").
+ORGANISATION_NAME = re.compile(
+    r"^(?:United Nations|UN)\b[\w’' -]*\b(?:Fund|Programme|Office[\w ]*|Organization|Entity[\w ]*|Volunteers)$"
+)
 MONTH_YEAR = re.compile(r"\b([A-Z][a-z]+)\s+(\d{4})\b")
 
 
@@ -258,13 +262,13 @@ class _Reader:
         return found
 
     def title_under_organisation(self, title: str) -> tuple[str, str]:
-        """(organisation, title) where the title read is one line in bold with lines in a smaller
-        bold type right under it ("United Nations Population Fund" over "Report on the
-        recommendations of ..."): the line is the organisation, the smaller lines the title; else
-        ("", "")."""
+        """(organisation, title) where the title read is one line in bold that names an organisation,
+        with lines in a smaller bold type right under it ("United Nations Population Fund" over
+        "Report on the recommendations of ..."): the line is the organisation, the smaller lines the
+        title; else ("", "")."""
         page_one = [line for line in self.lines if line.page == 1]
         at = next((i for i, line in enumerate(page_one) if line.bold and line.text.strip() == title.strip()), None)
-        if at is None or not title.strip():
+        if at is None or not ORGANISATION_NAME.match(title.strip()):
             return "", ""
         top = page_one[at]
         under: list[Line] = []
