@@ -74,7 +74,7 @@ def _words() -> dict[str, dict[str, str]]:
         "completed": "realised",
         "not started": "to_start",
         "not initiated": "to_start",
-        # Follow-up reports on a response plan (DP/OPS/2025/2): a status sentence closes each item.
+        # Follow-up reports on a response plan (the follow-up shape): a status sentence closes each item.
         "completed to planned scope": "realised",
         "on track for completion": "in_progress",
         "on track": "in_progress",
