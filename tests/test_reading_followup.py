@@ -187,3 +187,36 @@ def test_the_followup_shape_scores_nothing_on_our_own_pdfs_and_word_file(db, nam
     filename = f"{name}.docx" if name == "seed-word" else f"{name}.pdf"
     assert followup.score(read_source(data, filename)) == 0.0
     assert read_document(data, filename).shape != "followup"
+
+
+def test_uploaded_it_is_read_by_the_worker_and_an_unchanged_review_creates_a_draft_that_scores_the_same(
+    client, django_user_model, roles, tmp_path
+):
+    """The whole way a user takes: upload the PDF, the task worker reads it (the follow-up shape
+    wins), the review page shows it, accepting it as it stands creates a draft; the draft's export
+    scores against the hand-typed truth as the reading did: the review loses nothing."""
+    import yaml
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from interchange.exporter import export_response
+    from reading.models import Original, Reading
+    from responses.models import ManagementResponse
+    from responses.roles import EVALUATION_STAFF
+    from tests.fixtures import make_user
+    from tests.test_reading_table import fieldscore
+    from tests.test_reading_ui import accept, form_values, upload
+
+    client.force_login(make_user(django_user_model, "erik", roles[EVALUATION_STAFF]))
+    upload(client, f"{SLUG}.pdf", (DOCUMENTS / f"{SLUG}.pdf").read_bytes())
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    reading = Reading.objects.get()
+    assert reading.state == "read", reading.error
+    page = client.get(reverse("reading:review", kwargs={"pk": reading.pk})).content.decode()
+    assert "voortgangsrapport" in page
+    assert accept(client, reading, form_values(page)).status_code == 302
+    response = ManagementResponse.objects.get()
+    assert (response.status, Original.objects.get().response) == ("draft", response)
+    read = yaml.safe_load(export_response(response))
+    truth = (DOCUMENTS / f"{SLUG}.truth.yaml").read_text(encoding="utf-8")
+    assert fieldscore(read, truth, tmp_path).splitlines()[-1] == FIGURE
