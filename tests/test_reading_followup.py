@@ -189,6 +189,7 @@ def test_the_followup_shape_scores_nothing_on_our_own_pdfs_and_word_file(db, nam
     assert read_document(data, filename).shape != "followup"
 
 
+@pytest.mark.django_db(transaction=True)  # the worker opens its own connection
 def test_uploaded_it_is_read_by_the_worker_and_an_unchanged_review_creates_a_draft_that_scores_the_same(
     client, django_user_model, roles, tmp_path
 ):
