@@ -221,3 +221,75 @@ def test_uploaded_it_is_read_by_the_worker_and_an_unchanged_review_creates_a_dra
     read = yaml.safe_load(export_response(response))
     truth = (DOCUMENTS / f"{SLUG}.truth.yaml").read_text(encoding="utf-8")
     assert fieldscore(read, truth, tmp_path).splitlines()[-1] == FIGURE
+
+
+def followup_docx(truth: dict) -> bytes:
+    """A Word document laid out in the follow-up shape from a truth file: the cover lines and the
+    title, then per chapter (14 pt bold) and section (12 pt bold) a numbered paragraph introducing the
+    recommendations, each a lettered paragraph closed by its status sentence in bold italics, then the
+    "Progress on recommendation (x)" sub-headings (bold italics) and their numbered paragraphs.
+    Made here, in the test: no real Word report of this shape was found (tests/data/documents/README.md)."""
+    import io
+
+    import docx
+    from docx.shared import Pt
+
+    document = docx.Document()
+    document.styles["Normal"].font.size = Pt(10)
+
+    def paragraph(*runs, size=10):
+        p = document.add_paragraph()
+        for text, bold, italic in runs:
+            run = p.add_run(text)
+            run.bold, run.italic = bold, italic
+            run.font.size = Pt(size)
+
+    for line in ("DP/OPS/2025/2", "Distr.: General", "20 November 2024"):
+        paragraph((line, False, False))
+    title = document.add_paragraph(style="Title")
+    title.add_run(truth["response"]["title"]).bold = True
+    actions = {action["number"]: action for action in truth["actions"]}
+    number = 0
+    for group in truth["groups"]:
+        paragraph((group["title"], True, False), size=14)
+        for theme in group["themes"]:
+            paragraph((theme["heading"], True, False), size=12)
+            recommendations = theme["recommendations"]
+            number += 1
+            about = theme["heading"].split(". ", 1)[1].lower()
+            paragraph(
+                (f"{number}. The review contained {len(recommendations)} recommendations on {about}:", False, False)
+            )
+            for recommendation in recommendations:
+                text = f"{recommendation['number']} {recommendation['text']} "
+                paragraph((text, False, False), (recommendation["response"], True, True))
+            for recommendation in recommendations:
+                narrative = actions[recommendation["actions"][0]]["narrative"]
+                if not narrative:
+                    continue
+                paragraph((f"Progress on recommendation {recommendation['number']}", True, True))
+                for text in narrative.split("\n\n"):
+                    if not text.startswith("("):
+                        number += 1
+                        text = f"{number}. {text}"
+                    paragraph((text, False, False))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_the_shape_in_word_reads_the_same(tmp_path):
+    import yaml
+
+    truth = yaml.safe_load((DOCUMENTS / f"{SLUG}.truth.yaml").read_text(encoding="utf-8"))
+    found = read_document(followup_docx(truth), f"{SLUG}.docx")
+    assert found.shape == "followup"
+    read_file = tmp_path / "read.yaml"
+    read_file.write_text(dump(found.data), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, FIELDSCORE, read_file, DOCUMENTS / f"{SLUG}.truth.yaml", "--show", "50"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stdout.strip().splitlines()[-1] == FIGURE, result.stdout
