@@ -479,6 +479,7 @@ def test_the_seeds_word_document_is_read_by_the_worker_and_an_unchanged_review_k
     )
 
 
+@pytest.mark.django_db(transaction=True)  # the worker opens its own connection (PostgreSQL)
 def test_the_worker_keeps_the_documents_page_count_and_the_response_shows_it(client, django_user_model, roles):
     """DP/2025/6 (tests/data/documents: a real eight-page UNDP document) read by the task worker: the
     attached original records its eight pages, and the document page lists it so."""
