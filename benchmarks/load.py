@@ -8,8 +8,8 @@ What it does, in one run:
   1. starts a throwaway PostgreSQL cluster (tests/pgserver.py: unix socket only, removed
      afterwards), migrates, imports the seed, collects the static files, and makes the people:
      10 evaluation staff and 10 project members of the seed (each logged in: a session cookie);
-  2. starts gunicorn as production would (2 workers of gunicorn.conf.py's threads, --preload, gunicorn.conf.py; its access
-     log has each request's server time) and the task worker (``manage.py run_worker --nice 10``, as README.md runs it);
+  2. starts gunicorn as production would (3 workers of gunicorn.conf.py's threads, --preload, gunicorn.conf.py; its access
+     log has each request's server time) and the task worker (``manage.py run_worker --nice 10`` or ``--idle``: --worker-priority);
   3. measures a static file idle (200 requests one at a time: its p50 with nothing else running),
      and again during the load with the same client (four a second, one at a time);
   4. runs locust headless (this file is also the locustfile) with --users users for --duration
@@ -41,6 +41,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +52,7 @@ PDF = f"/responses/{SEED}/pdf/"
 EDITORS = 10
 PROJECT = 10
 PDF_BOUND_MS = 100
+WARM_ROUNDS = 5
 VERSION = re.compile(r'name="version" value="(\d+)"')
 
 if __name__ != "__main__":  # imported by locust, as the locustfile (the driver below does not import locust)
@@ -224,7 +226,12 @@ def main():  # noqa: C901 -- a benchmark script reads best as one run from top t
     parser.add_argument("--duration", type=int, default=120, help="seconds of load")
     parser.add_argument("--restart-at", type=int, default=0, help="restart PostgreSQL this many seconds in")
     parser.add_argument("--label", default="", help="a name for this run in the output")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn's workers (README: 2-3 on 2 cores)")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn's workers (README runs 3)")
+    parser.add_argument(
+        "--worker-priority",
+        default="--nice 10",
+        help="run_worker's priority options, as README runs it: '--nice 10' or '--idle' (SCHED_IDLE)",
+    )
     options = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="load-benchmark-"))
@@ -289,7 +296,11 @@ def main():  # noqa: C901 -- a benchmark script reads best as one run from top t
         # The task worker, as in production (README): renders the PDFs the saves and exports ask for.
         worker_log = open(work / "worker.log", "w")  # noqa: SIM115 -- closed with the process
         worker = subprocess.Popen(
-            [python, "manage.py", "run_worker", "--nice", "10"], env=env, cwd=ROOT, stdout=worker_log, stderr=worker_log
+            [python, "manage.py", "run_worker", *options.worker_priority.split()],
+            env=env,
+            cwd=ROOT,
+            stdout=worker_log,
+            stderr=worker_log,
         )
 
         # A static file with nothing else running: the baseline of "within 2 times its idle value".
@@ -298,9 +309,17 @@ def main():  # noqa: C901 -- a benchmark script reads best as one run from top t
             ms, status, _body = timed_get(BASE + stylesheet)
             assert status == 200, status
             idle.append(ms)
-        for _ in range(3):
-            timed_get(BASE + PAGE)
-            timed_get(BASE + PDF)
+        # Warm every worker and thread before measuring (a running server is warm: its templates are
+        # compiled, its pooled connections open): concurrent rounds of each kind of request, anonymous
+        # and logged in, so that the kernel hands some of each to every worker. Without it the first
+        # PDF exports a cold worker served took up to 409 ms (benchmarks/README.md).
+        warm = [BASE + PAGE, BASE + "/", BASE + PDF, BASE + stylesheet]
+        cookies = [{"Cookie": f"sessionid={person['session']}"} for person in people["evaluation_staff"]]
+        with ThreadPoolExecutor(max_workers=4 * options.workers * 4) as pool:
+            for _ in range(WARM_ROUNDS):
+                list(pool.map(lambda url: timed_get(url), warm * 8))
+                list(pool.map(lambda headers: timed_get(BASE + "/", headers), cookies))
+                list(pool.map(lambda headers: timed_get(BASE + PAGE, headers), cookies))
 
         warmup = len((work / "access.log").read_text().splitlines())  # the requests before the load
         results = work / "results.json"
@@ -396,7 +415,7 @@ def report(options, work, idle, probe, answers, lost, load_before, load_after, r
     print(f"Load average before: {' '.join(load_before)}; after: {' '.join(load_after)}")
     print(
         f"{options.users} users, {options.duration} s; gunicorn {options.workers} workers of gunicorn.conf.py's threads; PostgreSQL 15 (throwaway); "
-        f"the task worker (run_worker --nice 10)"
+        f"the task worker (run_worker {options.worker_priority})"
     )
     if restarted:
         print(

@@ -17,3 +17,4 @@ class Found:
     pages: dict[str, int] = field(default_factory=dict)  # item -> page it starts on ("response": the title's)
     unread: list[tuple[str, str]] = field(default_factory=list)  # (item, field) the reader could not find
     notes: list[str] = field(default_factory=list)  # what the reviewer should know (translatable texts)
+    page_count: int | None = None  # the document's pages (a DOCX: as Word last laid it out, or its page breaks)

@@ -18,6 +18,7 @@ def read_document(data: bytes, filename: str, layout: str = "auto") -> Found:
     source = read_source(data, filename)
     best = max(readers, key=lambda reader: reader.score(source))
     found = best.read(source)
+    found.page_count = source.pages
     if best.score(source) == 0:
         found.notes.append(_("Het document lijkt op geen van de vormen die we kennen: kijk alles na."))
     return found

@@ -101,7 +101,7 @@ def run_reading(reading_id: str) -> str:
     response = result["data"].setdefault("response", {})
     if not response.get("slug"):
         response["slug"] = unique_slug(response.get("title") or original.file_name)
-    pages = getattr(found, "page_count", None)
+    pages = found.page_count
     with transaction.atomic():
         if pages:
             Original.objects.filter(pk=original.pk).update(pages=pages)

@@ -484,10 +484,12 @@ def _pdfium_words(page, height: float) -> list[dict]:
         styles: dict[int, tuple[str, float]] = {}
         box = raw.FS_RECTF()
         current: dict | None = None
+        spaced = False  # the PDF printed a space before the next character
         for index in range(count):
             code = raw.FPDFText_GetUnicode(text.raw, index)
             if code in (0x20, 0x0A, 0x0D, 0xA0, 0x09) or raw.FPDFText_IsGenerated(text.raw, index) == 1:
                 current = None
+                spaced = spaced or (code in (0x20, 0xA0) and raw.FPDFText_IsGenerated(text.raw, index) != 1)
                 continue
             if code in (0x200B, 0xAD, 0xFFFE):  # zero-width break opportunities, soft hyphens
                 continue
@@ -529,8 +531,10 @@ def _pdfium_words(page, height: float) -> list[dict]:
                     "size": size,
                     "fontname": fontname,
                     "chars": [char],
+                    "spaced": spaced,
                 }
                 words.append(current)
+            spaced = False
     finally:
         text.close()
     return words
@@ -779,7 +783,9 @@ def _line(words: list[dict], page: int, links: list[Link]) -> Line:
         superscript = float(word["size"]) < size * 0.85 and word["bottom"] < baseline - 0.15 * size
         bold, italic = _font_style(word["fontname"])
         uri = _uri_at(word, links) if links else ""
-        gap = "" if previous is None or word["x0"] - previous["x1"] < 0.12 * size else " "
+        # A space: where the PDF printed one (a tight justified line in italics may leave less than
+        # the gap below between two words), or where the words stand apart.
+        gap = "" if previous is None or (word["x0"] - previous["x1"] < 0.12 * size and not word.get("spaced")) else " "
         text += gap + word["text"]
         style = (bold, italic, superscript, uri)
         if runs and (runs[-1].bold, runs[-1].italic, runs[-1].superscript, runs[-1].uri) == style:

@@ -37,6 +37,7 @@ SHAPES = {
     "table": pgettext_lazy("shape", "tabel"),
     "matrix": pgettext_lazy("shape", "matrix"),
     "columns": pgettext_lazy("shape", "twee kolommen"),
+    "followup": pgettext_lazy("shape", "voortgangsrapport"),
 }
 
 

@@ -12,7 +12,7 @@ from reading.source import read_source
 
 DATA = Path(__file__).parent / "data"
 DOCUMENTS = DATA / "documents"
-TWO_COLUMNS = ["e-icef-2025-14", "e-icef-2025-ab-l3-add1", "dp-2025-12-add-1"]
+TWO_COLUMNS = ["e-icef-2025-14", "e-icef-2025-ab-l3-add1", "dp-2025-12-add-1", "dp-fpa-2025-4-part-ii"]
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +107,81 @@ def test_recommendations_answered_in_prose_before_a_drawn_two_column_annex_are_r
     assert annex["text"].startswith("The legislative organs and governing bodies of the United Nations system")
     assert annex["response"].startswith("UNDP accountability-related reports and reporting schedule")
     assert annex["agreement"] == ""  # "does not consider the recommendation relevant"
+    assert found.data["response"]["organisation"] == "United Nations Development Programme"  # "Report of UNDP ..."
+    # a cell that runs on overleaf: the part under the repeated header row is read too, its right
+    # column starting a few points left of where its indented lines start
+    overleaf = next(r for r in recommendations[18:] if r["text"].endswith("in the present report, as appropriate."))
+    assert overleaf["response"].endswith("does not consider the recommendation relevant for the Executive Board.")
+    groups = found.data["groups"]
+    assert groups[1]["title"].startswith("Annex II Review of relevant Joint Inspection Unit recommendations in 2024")
+    assert [theme["heading"][-16:] for theme in groups[1]["themes"]][:3] == [
+        "(JIU/REP/2023/6)",
+        "(JIU/REP/2023/7)",
+        "(JIU/REP/2023/8)",
+    ]
+
+
+def test_paragraphs_that_print_only_their_label_and_an_annex_that_goes_on_after_its_heading_are_read(read):
+    found = read["dp-fpa-2025-4-part-ii"]
+    assert found.shape == "columns"
+    response = found.data["response"]
+    # the title in bold under the organisation's line in a larger bold type
+    assert response["title"] == "Report on the recommendations of the Joint Inspection Unit in 2024"
+    assert response["organisation"] == "United Nations Population Fund"
+    # no sentence names the reports answered as a title: the document's title stands in, marked
+    assert response["evaluation"]["title"] == response["title"]
+    assert ("response", "evaluation.title") in found.unread
+    recommendations = list(_recommendations(found.data))
+    assert len(recommendations) == 31  # 18 in chapter II's paragraphs, 3 in annex IV, 10 in annex IV-A
+    # "11. Recommendation 1. UNFPA has updated ...": the label (in italics) is all the text printed
+    first = recommendations[0]
+    assert first["number"] == "1"
+    assert first["text"] == "Recommendation 1"
+    assert first["response"].startswith("UNFPA has updated its policies to ensure clarity")
+    assert first["response"].endswith("This recommendation is fully accepted and in progress.")
+    assert first["agreement"] == "agree"
+    fourth = recommendations[3]
+    assert fourth["text"] == "Recommendation 4, addressed to legislative bodies"
+    assert fourth["response"].startswith("UNFPA commits to providing periodic updates")
+    groups = found.data["groups"]
+    assert [group["title"] for group in groups] == [
+        "II. Synopsis and review of relevant Joint Inspection Unit reports and recommendations",
+        "ANNEX IV: Review of relevant Joint Inspection Unit recommendations in 2024 for consideration by the"
+        " Executive Board",
+        "ANNEX IV-A",
+    ]
+    # section B answers nothing in chapter II; the italic "Detailed recommendations: ..." is no theme
+    assert [theme["heading"][:3] for theme in groups[0]["themes"]] == ["A. ", "C. ", "D. ", "E. "]
+    assert groups[1]["themes"][0]["heading"] == (
+        "Flexible working arrangements in United Nations system organizations (JIU/REP/2023/6)"
+    )
+    # annex IV: a bold "Recommendation 4." with the text beside it in roman
+    annex = recommendations[18]
+    assert annex["number"] == "4"
+    assert annex["text"].startswith("The legislative organs and governing bodies of the United Nations system")
+    assert annex["text"].endswith("decision-making on flexible working arrangements management.")
+    assert annex["response"].startswith("UNFPA supports this recommendation")
+    assert annex["agreement"] == "agree"
+    # annex IV-A: the same table after a larger heading, without a header row
+    board = recommendations[21:]
+    assert [r["number"] for r in board] == [str(n) for n in range(1, 11)]
+    assert board[1]["response"].startswith("UNFPA is supportive of all efforts to enhance transparency.")
+    assert {r["agreement"] for r in board} == {""}  # the comments take no position: the Board decides
+
+
+@pytest.mark.parametrize(
+    ("remarks", "agreement"),
+    [
+        ("UNFPA supports this recommendation and is in the process of finalizing policies.", "agree"),
+        ("UNFPA is fully supportive and is developing a proposal for Board approval.", "agree"),
+        ("UNFPA agrees with this recommendation and has integrated additional data.", "agree"),
+        ("UNFPA is supportive of all efforts to enhance transparency. Should the Board wish ...", ""),
+        ("UNFPA supports all efforts at enhancing engagement. UNFPA agrees, however, that changes could help.", ""),
+        ("UNDP may agree with the recommendation but not with its timing. UNDP does not accept it.", "disagree"),
+    ],
+)
+def test_the_agreement_is_read_from_the_words_that_take_a_position_on_the_recommendation(remarks, agreement):
+    assert columns._in_prose(remarks) == agreement  # noqa: SLF001 -- the rule itself
 
 
 @pytest.mark.parametrize("slug", TWO_COLUMNS)
@@ -127,8 +202,6 @@ def test_what_the_columns_reader_finds_imports_as_a_draft(db, read, slug):
         path.name.removesuffix(".pdf")
         for path in DOCUMENTS.glob("*.pdf")
         if path.name.removesuffix(".pdf") not in TWO_COLUMNS
-        # a two-column annex too, after short prose responses the shape does not read (not read yet)
-        and path.name.removesuffix(".pdf") != "dp-fpa-2025-4-part-ii"
     ),
 )
 def test_the_columns_shape_scores_nothing_on_the_other_real_documents(slug):

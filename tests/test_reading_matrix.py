@@ -147,8 +147,6 @@ def test_a_300_recommendation_matrix_pdf_reads_back_to_the_same_data(large_pdf, 
 NOT_YET = {
     "dp-2025-4": "no recommendations, so only the title block counts: its evaluation title is the truth's own "
     "wording ('Audit report of the United Nations Board of Auditors for UNCDF (A/79/5/Add.2)'), printed nowhere (0.8333)",
-    "dp-fpa-2025-4-part-ii": "JIU reports: chapter II's 'Recommendation N.' paragraphs without their text and "
-    "annex IV's two-column table are not read yet",
 }
 
 

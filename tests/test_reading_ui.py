@@ -477,3 +477,23 @@ def test_the_seeds_word_document_is_read_by_the_worker_and_an_unchanged_review_k
     assert fieldscore(read, truth, tmp_path) == (
         "fields 1.0000 (214/214); recommendations 19/19 read, 0 extra; actions 15/15 read, 0 extra"
     )
+
+
+@pytest.mark.django_db(transaction=True)  # the worker opens its own connection (PostgreSQL)
+def test_the_worker_keeps_the_documents_page_count_and_the_response_shows_it(client, django_user_model, roles):
+    """DP/2025/6 (tests/data/documents: a real eight-page UNDP document) read by the task worker: the
+    attached original records its eight pages, and the document page lists it so."""
+    from django.conf import settings
+
+    user = make_user(django_user_model, "erik", roles[EVALUATION_STAFF])
+    client.force_login(user)
+    document = (settings.BASE_DIR / "tests/data/documents/dp-2025-6.pdf").read_bytes()
+    upload(client, "dp-2025-6.pdf", document)
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    reading = Reading.objects.get()
+    assert reading.state == "read", reading.error
+    assert reading.original.pages == 8
+    values = form_values(client.get(reverse("reading:review", kwargs={"pk": reading.pk})).content.decode())
+    assert accept(client, reading, values).status_code == 302
+    page = client.get(ManagementResponse.objects.get().get_absolute_url()).content.decode()
+    assert "8 pagina's, ingelezen op" in page

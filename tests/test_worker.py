@@ -144,6 +144,41 @@ def test_a_shutdown_ends_a_worker_that_does_not_stop_in_bounded_time(transaction
     assert supervisor.starts == 1  # a stop is not a crash: not started again
 
 
+REPORT_PRIORITY = """
+import os, sys
+from multiprocessing import get_context
+from pathlib import Path
+
+def report(path):
+    Path(path).write_text(f"{os.sched_getscheduler(0)} {os.nice(0)}")
+
+report(sys.argv[1])
+# What the worker starts inherits it: a process forked for a render, as core/bounded.py's are.
+child = get_context("fork").Process(target=report, args=(sys.argv[1] + ".child",))
+child.start()
+child.join()
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="Linux's SCHED_IDLE")
+@pytest.mark.parametrize(("idle", "nice"), [(True, 0), (True, 10), (False, 10), (False, 0)])
+def test_the_worker_and_its_renders_run_at_the_priority_they_were_given(tmp_path, idle, nice):
+    """run_worker --idle: the worker, and every process it forks for a render, runs under
+    SCHED_IDLE, so that a web request takes the CPU from a render at once; --nice lowers its
+    niceness; neither by default."""
+    report = tmp_path / "priority"
+    argv = [sys.executable, "-c", REPORT_PRIORITY, str(report)]
+    supervisor = Supervisor(lambda worker_id: argv, idle=idle, nice=nice)
+    thread = run_in_thread(supervisor)
+    wait_until(lambda: Path(f"{report}.child").exists() and Path(f"{report}.child").read_text())
+    supervisor.stop()
+    thread.join(5)
+
+    expected = f"{os.SCHED_IDLE if idle else os.SCHED_OTHER} {os.nice(0) + nice}"
+    assert report.read_text() == expected
+    assert Path(f"{report}.child").read_text() == expected
+
+
 @pytest.mark.skipif(os.environ.get("TEST_POSTGRES") != "1", reason="needs the PostgreSQL binaries (the PostgreSQL run)")
 def test_the_supervised_worker_goes_on_running_tasks_after_postgresql_restarts(tmp_path):
     """End to end, on a PostgreSQL server of its own: tasks queued before and after a restart of the

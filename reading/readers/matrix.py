@@ -65,8 +65,9 @@ RESPONSE = re.compile(
 # "In July 2024, the United Nations Board of Auditors formally issued its audit report ...": the
 # month the report answered was delivered.
 ISSUED = re.compile(r"\bIn ([A-Z][a-z]+) (\d{4}), the [^.]{0,120}?\b(?:issued|published|delivered|submitted) its\b")
-# "DP/FPA/2025/2", "DP/2025/12/Add.1", "WFP/EB.A/2025/7-C/Add.1": with a digit ("N/A" is none).
-SYMBOL = re.compile(r"(?=\S*\d)[A-Z]{1,5}(?:/[A-Za-z0-9.()-]+){1,5}")
+# A document symbol, with a digit ("N/A" is none) and the part it names: "DP/FPA/2025/2",
+# "DP/2025/12/Add.1", "WFP/EB.A/2025/7-C/Add.1", "DP/FPA/2025/4 (Part II)".
+SYMBOL = re.compile(r"(?=\S*\d)[A-Z]{1,5}(?:/[A-Za-z0-9.()-]+){1,5}(?: \((?:Part|Add\.|Rev\.) ?[IVX\d]{1,4}\))?")
 LANGUAGE_OF_BAND = {"recommendation": "en", "aanbeveling": "nl"}
 
 # Words beyond the presets' (lower case): agreement and status as documents word them.

@@ -30,7 +30,7 @@ from itertools import count
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, close_old_connections, connections
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -69,13 +69,14 @@ def recover_tasks(*, worker_id=None, started_before=None) -> int:
 class Supervisor:
     """Runs the command ``argv_for(worker_id)`` gives, again and again, until told to stop."""
 
-    def __init__(self, argv_for, *, shutdown_timeout=30.0, pause=1.0, max_pause=30.0, nice=0, env=None):
+    def __init__(self, argv_for, *, shutdown_timeout=30.0, pause=1.0, max_pause=30.0, nice=0, idle=False, env=None):
         self.argv_for = argv_for
         self.env = env  # the children's environment (None: this process's)
         self.shutdown_timeout = shutdown_timeout
         self.pause = pause
         self.max_pause = max_pause
         self.nice = nice
+        self.idle = idle  # Linux's SCHED_IDLE: the worker runs on CPU time nothing else wants
         self.stopping = False
         self.child: subprocess.Popen | None = None  # the running worker, for the tests
         self.starts = 0
@@ -94,7 +95,9 @@ class Supervisor:
             started = time.monotonic()
             self.starts += 1
             child = subprocess.Popen(
-                self.argv_for(worker_id), preexec_fn=self._lower_priority if self.nice else None, env=self.env
+                self.argv_for(worker_id),
+                preexec_fn=self._lower_priority if self.nice or self.idle else None,
+                env=self.env,
             )
             self.child = child
             while child.poll() is None:
@@ -123,7 +126,12 @@ class Supervisor:
         connections.close_all()  # this thread's, opened to recover tasks
 
     def _lower_priority(self):
-        os.nice(self.nice)
+        # In the child, before it runs the worker; what the worker starts (the fork server of
+        # core/bounded.py and each render's process) inherits both.
+        if self.idle:
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        if self.nice:
+            os.nice(self.nice)
 
     def _end_child(self, child):
         """Ask the child to stop after its task; kill it when it takes longer than the timeout."""
@@ -160,13 +168,23 @@ class Command(BaseCommand):
             "--nice", type=int, default=0, help="Run the worker at a lower CPU priority (os.nice), web requests first."
         )
         parser.add_argument(
+            "--idle",
+            action="store_true",
+            help=(
+                "Run the worker only on CPU time nothing else wants (Linux's SCHED_IDLE): a web request "
+                "takes the CPU from a render at once."
+            ),
+        )
+        parser.add_argument(
             "--max-rss-mib",
             type=int,
             default=None,
             help="Start a fresh worker process when one's resident memory is above this after a task (MiB).",
         )
 
-    def handle(self, *args, interval, max_tasks, shutdown_timeout, stale_after, nice, max_rss_mib, **options):
+    def handle(self, *args, interval, max_tasks, shutdown_timeout, stale_after, nice, idle, max_rss_mib, **options):
+        if idle and not hasattr(os, "SCHED_IDLE"):
+            raise CommandError("--idle needs Linux's SCHED_IDLE scheduling policy; use --nice here.")
         manage = Path(sys.argv[0]) if sys.argv[0].endswith("manage.py") else Path(settings.BASE_DIR) / "manage.py"
 
         def argv_for(worker_id):
@@ -180,4 +198,4 @@ class Command(BaseCommand):
         env = dict(os.environ)
         if max_rss_mib:
             env[worker.MAX_RSS_ENV] = str(max_rss_mib)
-        Supervisor(argv_for, shutdown_timeout=shutdown_timeout, nice=nice, env=env).run()
+        Supervisor(argv_for, shutdown_timeout=shutdown_timeout, nice=nice, idle=idle, env=env).run()
