@@ -100,3 +100,33 @@ def outsider(django_user_model):
 @pytest.fixture
 def admin_user_(django_user_model):
     return make_user(django_user_model, "ada", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture(scope="session")
+def our_own_documents(django_db_setup, django_db_blocker):
+    """Our own documents, rendered once for the whole run: what each reader must not take for its
+    own shape. PDFs of tests/data/uneg-matrix.yaml and board-response.yaml, the seed's PDF in the
+    table and in the matrix layout (the latter takes over a minute on a busy machine: one render
+    for every test module that needs it), and the seed's Word files in both layouts."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    from document import pdf
+    from office.word import docx_bytes
+    from responses.models import ManagementResponse
+
+    data = Path(__file__).parent / "data"
+    documents = {}
+    # Renders on a machine shared by parallel test runs may pass the 180 s bound of a request.
+    with django_db_blocker.unblock(), override_settings(PDF_RENDER_SECONDS=900), transaction.atomic():
+        for name in ("uneg-matrix", "board-response"):
+            documents[f"{name}.pdf"] = pdf.render_pdf(import_file(data / f"{name}.yaml", replace=True))
+        seed = import_file(SEED, replace=True)
+        documents["seed-table.pdf"] = pdf.render_pdf(seed)
+        documents["seed-table.docx"] = docx_bytes(seed)
+        ManagementResponse.objects.filter(pk=seed.pk).update(layout="matrix")
+        seed = ManagementResponse.objects.get(pk=seed.pk)
+        documents["seed-matrix.pdf"] = pdf.render_pdf(seed)
+        documents["seed-matrix.docx"] = docx_bytes(seed)
+        transaction.set_rollback(True)
+    return documents

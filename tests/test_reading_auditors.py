@@ -13,18 +13,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from django.db import transaction
-from django.test import override_settings
 
 from interchange.exporter import dump
 from interchange.importer import import_file
 from interchange.parse import from_data
-from office.word import docx_bytes
 from reading.read import read_document
 from reading.readers import READERS, auditors
 from reading.source import read_source
-from responses.models import ManagementResponse
-from tests.fixtures import SEED
 
 DOCUMENTS = Path(__file__).parent / "data" / "documents"
 FIELDSCORE = Path(__file__).parent / "fieldscore.py"
@@ -141,31 +136,14 @@ def test_the_auditors_score_wins_on_its_documents_and_is_zero_on_every_other_rea
         assert auditors.score(source) == 0.0, slug
 
 
-@pytest.fixture(scope="module")
-def seed_pdfs(django_db_setup, django_db_blocker):
-    """The seed's own PDF in the table and in the matrix layout, and its Word file."""
-    from document import pdf
-
-    # Two renders of the seed take seconds alone; on a machine shared by five test runs they may
-    # pass WeasyPrint's 180 s bound for a request, so the fixture gives them more.
-    with django_db_blocker.unblock(), override_settings(PDF_RENDER_SECONDS=900), transaction.atomic():
-        response = import_file(SEED)
-        table_pdf = pdf.render_pdf(response)
-        ManagementResponse.objects.filter(pk=response.pk).update(layout="matrix")
-        matrix = ManagementResponse.objects.get(pk=response.pk)
-        matrix_pdf = pdf.render_pdf(matrix)
-        word = docx_bytes(matrix)
-        transaction.set_rollback(True)
-    return {"table.pdf": table_pdf, "matrix.pdf": matrix_pdf, "docx": word}
-
-
 @pytest.mark.pdf
 @pytest.mark.django_db  # so that the test database is made when this test runs alone
-def test_the_products_own_pdfs_and_word_file_do_not_look_like_a_board_of_auditors_report(seed_pdfs):
-    for name, data in seed_pdfs.items():
-        source = read_source(data, f"seed-{name}")
+def test_the_products_own_pdfs_and_word_file_do_not_look_like_a_board_of_auditors_report(our_own_documents):
+    for name in ("seed-table.pdf", "seed-matrix.pdf", "seed-matrix.docx"):
+        data = our_own_documents[name]
+        source = read_source(data, name)
         assert auditors.score(source) == 0.0, name
-        assert read_document(data, f"seed-{name}").shape != "auditors", name
+        assert read_document(data, name).shape != "auditors", name
 
 
 @pytest.mark.parametrize(

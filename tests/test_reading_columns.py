@@ -210,12 +210,8 @@ def test_the_columns_shape_scores_nothing_on_the_other_real_documents(slug):
 
 
 @pytest.mark.pdf
-@pytest.mark.parametrize("name", ["uneg-matrix", "board-response", "seed"])
-def test_the_columns_shape_scores_nothing_on_our_own_pdfs(db, name):
-    from document import pdf
-    from interchange.importer import import_file
-    from tests.fixtures import SEED
-
-    response = import_file(SEED if name == "seed" else DATA / f"{name}.yaml", replace=True)
-    source = read_source(pdf.render_pdf(response), f"{name}.pdf")
+@pytest.mark.django_db  # so that the test database is made when this test runs alone
+@pytest.mark.parametrize("name", ["uneg-matrix.pdf", "board-response.pdf", "seed-table.pdf", "seed-matrix.pdf"])
+def test_the_columns_shape_scores_nothing_on_our_own_pdfs(our_own_documents, name):
+    source = read_source(our_own_documents[name], name)
     assert columns.score(source) == 0
