@@ -404,6 +404,33 @@ def _date(text: str):
 # --- reading -----------------------------------------------------------------------------------
 
 
+def one_action_each(groups: list[dict], answer, pages: dict[str, int]) -> tuple[list[tuple[dict, dict]], list[dict]]:
+    """The interchange groups of ``groups`` (title, themes with heading and items), each item read by
+    ``answer(item, number)`` as a recommendation and the one action that answers it (numbered 1, 2,
+    ... in document order), with the page each starts on; themes and groups without any left out.
+    Returns (group as found, group built) pairs and the actions. The shapes whose recommendations
+    each carry one response (this one, and the follow-up reports of followup.py) read this way."""
+    actions: list[dict] = []
+    built = []
+    count = 0
+    for group in groups:
+        themes = []
+        for theme in group["themes"]:
+            recommendations = []
+            for item in theme["items"]:
+                recommendation, action = answer(item, len(actions) + 1)
+                pages[f"recommendations[{count}]"] = item.page
+                pages[f"actions[{len(actions)}]"] = item.page
+                count += 1
+                actions.append(action)
+                recommendations.append(recommendation)
+            if recommendations:
+                themes.append({"section": "", "heading": theme["heading"], "recommendations": recommendations})
+        if themes:
+            built.append((group, {"title": group["title"], "themes": themes}))
+    return built, actions
+
+
 class _Recommendation:
     def __init__(self, row: list[Line], match: re.Match):
         self.page = row[0].page
@@ -431,24 +458,8 @@ class _Reader:
     def read(self) -> Found:
         groups = self.structure()
         response = self.title_block()
-        actions: list[dict] = []
-        out_groups = []
-        count = 0
-        for group in groups:
-            themes = []
-            for theme in group["themes"]:
-                recommendations = []
-                for item in theme["items"]:
-                    recommendation, action = self.recommendation(item, len(actions) + 1)
-                    self.found.pages[f"recommendations[{count}]"] = item.page
-                    self.found.pages[f"actions[{len(actions)}]"] = item.page
-                    count += 1
-                    actions.append(action)
-                    recommendations.append(recommendation)
-                if recommendations:
-                    themes.append({"section": "", "heading": theme["heading"], "recommendations": recommendations})
-            if themes:
-                out_groups.append({"title": group["title"], "themes": themes, "_prior": group["prior"]})
+        built, actions = one_action_each(groups, self.recommendation, self.found.pages)
+        out_groups = [{**out, "_prior": group["prior"]} for group, out in built]
         self.agreement_for_all(out_groups)
         for group in out_groups:
             del group["_prior"]

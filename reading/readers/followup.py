@@ -35,6 +35,7 @@ from .. import words
 from ..found import Found
 from ..source import Line, Run, Source, join_lines
 from . import matrix
+from .auditors import one_action_each
 
 SHAPE = "followup"
 
@@ -229,24 +230,8 @@ class _Reader:
             name = evaluation.group("evaluation").strip()
             response["evaluation"]["title"] = name[:1].upper() + name[1:]
             self.found.unread = [entry for entry in self.found.unread if entry != ("response", "evaluation.title")]
-        actions: list[dict] = []
-        out_groups = []
-        count = 0
-        for group in _items(self.source):
-            themes = []
-            for theme in group["themes"]:
-                recommendations = []
-                for item in theme["items"]:
-                    recommendation, action = self.recommendation(item, len(actions) + 1)
-                    self.found.pages[f"recommendations[{count}]"] = item.page
-                    self.found.pages[f"actions[{len(actions)}]"] = item.page
-                    count += 1
-                    actions.append(action)
-                    recommendations.append(recommendation)
-                if recommendations:
-                    themes.append({"section": "", "heading": theme["heading"], "recommendations": recommendations})
-            if themes:
-                out_groups.append({"title": group["title"], "themes": themes})
+        built, actions = one_action_each(_items(self.source), self.recommendation, self.found.pages)
+        out_groups = [out for _group, out in built]
         response.pop("chapters", None)  # the chapters around the lists are not kept (the auditors' way)
         response["vocabulary"] = self.vocabulary()
         response["columns"] = COLUMNS
