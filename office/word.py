@@ -493,7 +493,10 @@ def title_block(writer):
     printed = date_filter(response.document_date(), response.document_date_format)
     if not response.is_published:
         status = response.get_status_display().capitalize()
-        w.text_paragraph(f"{status} · " + _("afgedrukt op %(date)s") % {"date": printed})
+        # A draft that carries its date (read from its original, or set before publication)
+        # shows it after its status; "printed on" would say the draft was printed that day.
+        dated = printed if response.published_on else _("afgedrukt op %(date)s") % {"date": printed}
+        w.text_paragraph(f"{status} · {dated}")
     elif response.published_on and response.published_in_month:
         w.text_paragraph(_("Gepubliceerd in %(date)s") % {"date": date_filter(response.published_on, "F Y")})
     elif response.published_on:

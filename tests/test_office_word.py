@@ -154,6 +154,17 @@ def test_the_matrix_layout_in_word_has_a_key_action_table_per_recommendation(db)
     assert any(t.startswith("Draft · printed on ") for t in texts)
 
 
+def test_a_dated_draft_in_word_shows_its_date_after_its_status(db):
+    import datetime
+
+    from tests.factories import ManagementResponseFactory
+
+    draft = ManagementResponseFactory(status="draft", published_on=datetime.date(2024, 11, 20))
+    texts = [p.text for p in docx.Document(io.BytesIO(docx_bytes(draft))).paragraphs]
+    assert "Ontwerp · 20 november 2024" in texts[:6]
+    assert not any("afgedrukt" in t for t in texts)
+
+
 def test_the_word_document_prints_the_chapters_and_the_seeds_labelled_date(seed_response):
     from responses.models import Chapter
 

@@ -307,6 +307,31 @@ def test_labels_follow_the_documents_language(db):
     assert '<html lang="en">' in page
 
 
+def test_a_draft_that_carries_a_date_shows_it_after_its_status_not_as_the_day_it_was_printed(db):
+    """A draft read from its original keeps the original's date: "Ontwerp · 20 november 2024",
+    not "afgedrukt op 20 november 2024" (it was printed today); a draft without one says when
+    it was printed."""
+    import datetime
+
+    dated = ManagementResponseFactory(status="draft", published_on=datetime.date(2024, 11, 20))
+    undated = ManagementResponseFactory(status="draft", published_on=None)
+
+    def title_date(response):
+        block = re.search(r'<p class="title-block__date">(.*?)</p>', pdf.render_html(response), re.S).group(1)
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", block)).split())
+
+    assert title_date(dated) == "Ontwerp · 20 november 2024"
+    today = timezone.localdate()
+    assert title_date(undated) == f"Ontwerp · afgedrukt op {today.day} {_month(today)} {today.year}"
+
+
+def _month(day):
+    from django.utils.dateformat import format as date_format
+
+    with translation.override("nl"):
+        return date_format(day, "F")
+
+
 # --- the page, the URL and the command -----------------------------------------------------
 
 
