@@ -182,6 +182,9 @@ def test_what_the_matrix_reader_finds_imports_as_a_draft(db, path):
     assert response.status == "draft"
     assert response.layout == "matrix"
     assert response.recommendations.count() == len(list(_recommendations(found.data)))
+    # The review page names the page of every item it lists, the title block's too.
+    assert found.pages["response"] == 1
+    assert all(found.pages.get(f"recommendations[{i}]") for i in range(response.recommendations.count()))
 
 
 def _recommendations(data):

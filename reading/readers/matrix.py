@@ -581,6 +581,8 @@ class _Reader:
         }
         if not title:
             self.found.unread.append(("response", "title"))
+        # The review page names each item's page: the title block's is its title's.
+        self.found.pages["response"] = title_lines[0].page if title_lines else 1
         cover, rest = [], lines
         if title_lines:
             at = lines.index(title_lines[0])
