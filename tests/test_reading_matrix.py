@@ -187,6 +187,23 @@ def test_what_the_matrix_reader_finds_imports_as_a_draft(db, path):
     assert all(found.pages.get(f"recommendations[{i}]") for i in range(response.recommendations.count()))
 
 
+def test_a_un_covers_two_columns_read_apart_with_the_wrapped_name_as_one_item():
+    """The cover prints the body's name wrapped over six lines on the left, "Distr.: General", the
+    date and "Original: English" on the right: read as printed, not line by line across both."""
+    found = read_document((DATA / "documents" / "dp-2025-6.pdf").read_bytes(), "dp-2025-6.pdf")
+    truth = yaml.safe_load((DATA / "documents" / "dp-2025-6.truth.yaml").read_text())
+    assert found.data["response"]["cover"] == truth["response"]["cover"]
+
+    found = read_document((DATA / "documents" / "dp-ops-2025-2.pdf").read_bytes(), "dp-ops-2025-2.pdf")
+    values = [item["value"] for item in found.data["response"]["cover"]]
+    name = (
+        "Executive Board of the United Nations Development Programme, the United Nations Population Fund "
+        "and the United Nations Office for Project Services"
+    )
+    assert values[:6] == ["DP/OPS/2025/2", "United Nations", name, "General", "20 November 2024", "English"]
+    assert values[6] == "First regular session 2025"
+
+
 def _recommendations(data):
     yield from data["recommendations"]
     for group in data["groups"]:

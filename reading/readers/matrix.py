@@ -377,6 +377,59 @@ def _paragraphs(lines: list[Line]) -> list[list[Line]]:
     return out
 
 
+def _cover_in_reading_order(cover: list[Line]) -> list[list[Line]]:
+    """The cover's items in the order a reader takes them, each as its lines.
+
+    A UN cover prints two columns side by side under its first row (the symbol beside "United
+    Nations"): on the left the body's name, in large type wrapped over several lines ("Executive
+    Board of the / United Nations Development / Programme, ..."), on the right "Distr.: General",
+    the date and "Original: English". Taken line by line from the top they interleave; read as
+    printed, the first row comes first, then the left column's wrapped name as one item, then the
+    right column's items, then what stands below both. A cover of one column (our own print, a
+    Word file) keeps its order, an item a line."""
+    items = [[line] for line in cover]
+    if len({line.page for line in cover}) != 1:
+        return items
+    middle = (min(line.x0 for line in cover) + max(line.x1 for line in cover)) / 2
+    first = cover[0]
+    # The first row, top first (the symbol sits a little higher than "United Nations" beside it).
+    row = sorted(
+        (line for line in cover if line.top < first.bottom and line.bottom > first.top), key=lambda line: line.top
+    )
+    rest = [line for line in cover if line not in row]
+    right = [line for line in rest if line.x0 >= middle]
+    if not right:
+        return items
+    left = [line for line in rest if line not in right]
+    top, bottom = min(line.top for line in right), max(line.bottom for line in right)
+    beside = [line for line in left if line.bottom > top and line.top < bottom]
+    if not beside:
+        return items
+    at = left.index(beside[-1])
+    while at + 1 < len(left) and _wraps_on(left[at], left[at + 1]):  # the name wraps on below the right column
+        at += 1
+        beside.append(left[at])
+    above = [line for line in left if line not in beside and line.bottom <= top]
+    below = [line for line in left if line not in beside and line not in above]
+    paragraphs: list[list[Line]] = []
+    for line in beside:
+        if paragraphs and _wraps_on(paragraphs[-1][-1], line):
+            paragraphs[-1].append(line)
+        else:
+            paragraphs.append([line])
+    return [[line] for line in row + above] + paragraphs + [[line] for line in right + below]
+
+
+def _wraps_on(line: Line, after: Line) -> bool:
+    """``after`` goes on ``line``'s text: the same type, the same left edge, the next line down."""
+    return (
+        abs(line.size - after.size) < 0.5
+        and line.bold == after.bold
+        and abs(line.x0 - after.x0) < 2
+        and 0 <= after.top - line.bottom < 0.6 * line.size
+    )
+
+
 def _join(lines: list[Line]) -> str:
     text = ""
     for line in lines:
@@ -590,10 +643,17 @@ class _Reader:
             rest = lines[at + len(title_lines) :]
         cover_items = []
         cover_date = None
-        for line in cover:
-            text = line.text.strip()
+        for item in _cover_in_reading_order(cover):
+            line = item[0]
+            text = _join(item)
             label = ""
-            if line.runs and line.runs[0].bold and len(line.runs) > 1 and line.runs[0].text.strip().endswith(":"):
+            if (
+                len(item) == 1
+                and line.runs
+                and line.runs[0].bold
+                and len(line.runs) > 1
+                and line.runs[0].text.strip().endswith(":")
+            ):
                 label, text = line.runs[0].text.strip(), "".join(run.text for run in line.runs[1:]).strip()
             elif re.match(r"^(Distr\.|Distribution|Original|Date)\s*:", text):
                 label, text = text.split(":", 1)[0] + ":", text.split(":", 1)[1].strip()
