@@ -39,7 +39,7 @@ OWN_NOTE = re.compile(r"^[ \t]*(\\\*|\*(?=[^\s*])(?![^*\n]*\*))", re.MULTILINE)
 # classes ``w-1`` to ``w-100`` on the key-action table's ``<col>``s. The table is laid out with
 # ``table-layout: fixed``: with the automatic layout WeasyPrint measured the narrowest width of
 # every cell first, which for long action narratives (``overflow-wrap: anywhere``: a break
-# opportunity after every letter) cost time quadratic in their length (the seed: 80 s, not 4 s).
+# opportunity after every letter) cost time quadratic in their length (the seed: 80 s, now about 3 s).
 MATRIX_COLUMN_SHARES = {"action": 36, "time_frame": 14, "units": 18, "comments": 20, "status": 12, "documents": 18}
 
 
