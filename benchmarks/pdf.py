@@ -1,8 +1,9 @@
-"""How long the PDF export takes: the seed, a ~100-page response, and a cached export.
+"""How long the PDF export takes: the seed (in the table and the matrix layout), a ~100-page
+response, and a cached export.
 
 Run from the repository root:
 
-    DEBUG=1 .venv/bin/python benchmarks/pdf.py [--runs 7]
+    DEBUG=1 .venv/bin/python benchmarks/pdf.py [--runs 7] [--matrix-runs 3]
 
 It works in a throwaway SQLite database and an in-memory PDF cache (both made
 here, in a temporary folder), so it touches nothing of yours. It prints the
@@ -93,6 +94,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="renders of the seed to take the median of (default 7)")
     parser.add_argument("--large-runs", type=int, default=3, help="renders of the large response (default 3)")
+    parser.add_argument(
+        "--matrix-runs", type=int, default=3, help="renders of the seed in the matrix layout (default 3; 0: none)"
+    )
     args = parser.parse_args()
     work = set_up()
 
@@ -142,6 +146,26 @@ def main():
             f"{statistics.median(direct):.2f} s",
         )
     )
+
+    # The seed in the matrix layout: its key actions' long narratives in the key-action tables
+    # (benchmarks/README.md, "Matrix layout render time"). Back to its own layout afterwards.
+    if args.matrix_runs:
+        from responses.models import ManagementResponse
+
+        ManagementResponse.objects.filter(pk=seed.pk).update(layout="matrix")
+        matrix = ManagementResponse.objects.get(pk=seed.pk)
+        matrix_times, data = timed(lambda: pdf.render_pdf(matrix), args.matrix_runs)
+        matrix_pages = page_count(data)
+        ManagementResponse.objects.filter(pk=seed.pk).update(layout=seed.layout)
+        rows.append(
+            (
+                f"seed in the matrix layout, median of {args.matrix_runs} "
+                f"(min {min(matrix_times):.2f}, max {max(matrix_times):.2f}; "
+                f"{1000 * statistics.median(matrix_times) / matrix_pages:.0f} ms a page)",
+                matrix_pages,
+                f"{statistics.median(matrix_times):.2f} s",
+            )
+        )
 
     # 2. A large response.
     large = synthetic_response()

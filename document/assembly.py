@@ -34,6 +34,28 @@ from responses.models import Chapter
 # document's own footnote to a starred header.
 OWN_NOTE = re.compile(r"^[ \t]*(\\\*|\*(?=[^\s*])(?![^*\n]*\*))", re.MULTILINE)
 
+# The matrix's columns in print: each one's share of the table's width. A document's columns split
+# the whole width in these proportions (``matrix_column_widths``), which print/print.css applies as
+# classes ``w-1`` to ``w-100`` on the key-action table's ``<col>``s. The table is laid out with
+# ``table-layout: fixed``: with the automatic layout WeasyPrint measured the narrowest width of
+# every cell first, which for long action narratives (``overflow-wrap: anywhere``: a break
+# opportunity after every letter) cost time quadratic in their length (the seed: 80 s, now about 3 s).
+MATRIX_COLUMN_SHARES = {"action": 36, "time_frame": 14, "units": 18, "comments": 20, "status": 12, "documents": 18}
+
+
+def matrix_column_widths(keys) -> list[int]:
+    """Whole percentages, one for each of the column ``keys``, in the proportions of
+    ``MATRIX_COLUMN_SHARES`` and adding up to exactly 100 (largest remainders round up)."""
+    shares = [MATRIX_COLUMN_SHARES[key] for key in keys]
+    if not shares:
+        return []
+    exact = [100 * share / sum(shares) for share in shares]
+    widths = [int(width) for width in exact]
+    by_remainder = sorted(range(len(exact)), key=lambda i: widths[i] - exact[i])
+    for i in by_remainder[: 100 - sum(widths)]:
+        widths[i] += 1
+    return widths
+
 
 @dataclass
 class Document:
@@ -69,6 +91,13 @@ class Document:
         only when the document has no note of its own."""
         starred = ("comments", "") in self.response.column_list
         return bool(self.recommendations) and starred and not self.has_own_note
+
+    @property
+    def matrix_columns(self) -> list[tuple[str, str, int]]:
+        """The matrix's columns in print order: ``[(key, header typed or "", width in percent)]``."""
+        columns = self.response.column_list
+        widths = matrix_column_widths([key for key, _header in columns])
+        return [(key, header, width) for (key, header), width in zip(columns, widths, strict=True)]
 
     @property
     def recommendations(self):

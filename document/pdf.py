@@ -42,7 +42,7 @@ from django.views.decorators.csp import csp_override
 
 from core import bounded, rendered
 from core.text import printable
-from document.assembly import build_document
+from document.assembly import MATRIX_COLUMN_SHARES, build_document
 from responses.versions import PDF_CSP
 
 logger = logging.getLogger(__name__)
@@ -297,7 +297,7 @@ def renderer_version() -> str:
     """Changes whenever the PDF could change without the response changing.
 
     A hash of WeasyPrint's version, the print templates, the stylesheet, the
-    fonts and the compiled translations. Computed once per process, except with
+    fonts, the compiled translations and the matrix's column shares. Computed once per process, except with
     DEBUG, where templates and CSS are edited while the server runs.
     """
     global _renderer_version_cache
@@ -311,6 +311,8 @@ def renderer_version() -> str:
             files += sorted(Path(locale_path).glob("*/LC_MESSAGES/django.mo"))
         for path in files:
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        # The matrix's column widths are computed here, not written in a template or the stylesheet.
+        digest.update(repr(sorted(MATRIX_COLUMN_SHARES.items())).encode())
         _renderer_version_cache = digest.hexdigest()
     return _renderer_version_cache
 

@@ -106,8 +106,9 @@ def admin_user_(django_user_model):
 def our_own_documents(django_db_setup, django_db_blocker):
     """Our own documents, rendered once for the whole run: what each reader must not take for its
     own shape. PDFs of tests/data/uneg-matrix.yaml and board-response.yaml, the seed's PDF in the
-    table and in the matrix layout (the latter takes over a minute on a busy machine: one render
-    for every test module that needs it), and the seed's Word files in both layouts."""
+    table and in the matrix layout (one render for every test module that needs it; the matrix one
+    took over a minute before its key-action tables had a fixed layout, a few seconds since), and
+    the seed's Word files in both layouts."""
     from django.db import transaction
     from django.test import override_settings
 
