@@ -31,6 +31,7 @@ hard breaks), ``top`` is the paragraph's index in the document, ``x0`` its inden
 list item's text starts with its number or bullet as Word prints it ("1.", "a)", "•").
 """
 
+import dataclasses
 import functools
 import io
 import re
@@ -409,6 +410,21 @@ def _body_size(lines: list[Line]) -> float:
 def _starts_note(line: Line, calls) -> bool:
     match = _NOTE_START.fullmatch(line.text.strip())
     return bool(match) and match.group(1) in calls
+
+
+def cut(line: Line, count: int) -> Line:
+    """The line without its first ``count`` characters (after its leading spaces), runs included:
+    what follows a label or a number the reader has taken ("Recommendation 3." / "(a)")."""
+    count += len(line.text) - len(line.text.lstrip())
+    runs = []
+    skipped = 0
+    for run in line.runs:
+        if skipped >= count:
+            runs.append(run)
+        elif skipped + len(run.text) > count:
+            runs.append(dataclasses.replace(run, text=run.text[count - skipped :]))
+        skipped += len(run.text)
+    return dataclasses.replace(line, text=line.text[count:], runs=tuple(runs))
 
 
 def join_lines(text: str, more: str) -> str:

@@ -50,7 +50,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import text as md
 from .. import words
 from ..found import Found
-from ..source import Line, Source
+from ..source import Line, Source, cut
 
 SHAPE = "auditors"
 
@@ -269,23 +269,6 @@ def _label(line: Line) -> tuple[str, str, str] | None:
     return field, label, value
 
 
-def _cut(line: Line, count: int) -> Line:
-    """The line without its first ``count`` characters (after its leading spaces), runs included."""
-    lead = len(line.text) - len(line.text.lstrip())
-    count += lead
-    runs = []
-    skipped = 0
-    for run in line.runs:
-        if skipped >= count:
-            runs.append(run)
-        elif skipped + len(run.text) > count:
-            runs.append(type(run)(run.text[count - skipped :], run.bold, run.italic, run.superscript, run.uri))
-        skipped += len(run.text)
-    values = {name: getattr(line, name) for name in Line.__dataclass_fields__}
-    values.update(text=line.text[count:], runs=tuple(runs))
-    return Line(**values)
-
-
 def _row_text(row: list[Line]) -> str:
     return " ".join(line.text.strip() for line in row if line.text.strip())
 
@@ -363,11 +346,11 @@ def first_sentence(text: str) -> tuple[str, str]:
     else:
         sentence, rest = head.strip(), ""
     if len(sentence) > TITLE_LIMIT:
-        cut = sentence.rfind(",", 0, TITLE_LIMIT)
-        if cut <= 0:
-            cut = sentence.rfind(" ", 0, TITLE_LIMIT)
-        rest = (sentence[cut + 1 :].strip() + " " + rest).strip()
-        sentence = sentence[:cut].strip()
+        at = sentence.rfind(",", 0, TITLE_LIMIT)
+        if at <= 0:
+            at = sentence.rfind(" ", 0, TITLE_LIMIT)
+        rest = (sentence[at + 1 :].strip() + " " + rest).strip()
+        sentence = sentence[:at].strip()
     if len(paragraphs) > 1:
         rest = (rest + "\n\n" + paragraphs[1]).strip() if rest else paragraphs[1].strip()
     return sentence, rest
@@ -516,7 +499,7 @@ class _Reader:
             match = START.match(first.text.strip())
             if match and _starts_recommendation(first):
                 current = _Recommendation(row, match)
-                current.text_lines.append(_cut(first, match.start(2)))
+                current.text_lines.append(cut(first, match.start(2)))
                 current.text_lines.extend(row[1:])
                 groups[-1]["themes"][-1]["items"].append(current)
                 heading = None
@@ -662,13 +645,13 @@ class _Reader:
             )
             number = PARAGRAPH_NUMBER.match(text)
             if starts and number:
-                line = _cut(line, number.end())
+                line = cut(line, number.end())
                 text = line.text.strip()
             if previous is None:
                 label = RESPONSE_LABEL.match(text)
                 if label:
                     self.response_label = self.response_label or text[: label.end()].strip().rstrip(":")
-                    line = _cut(line, label.end())
+                    line = cut(line, label.end())
             out.append(line)
             previous = line
         return [line for line in out if line.text.strip()]

@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import text as md
 from .. import words
 from ..found import Found
-from ..source import Line, Run, Source, join_lines
+from ..source import Line, Run, Source, cut, join_lines
 from . import matrix
 from .auditors import one_action_each
 
@@ -95,20 +95,6 @@ def _rows(lines: list[Line]) -> list[list[Line]]:
         else:
             rows.append([line])
     return [sorted(row, key=lambda line: line.x0) for row in rows]
-
-
-def _cut(line: Line, count: int) -> Line:
-    """The line without its first ``count`` characters (after its leading spaces), runs included."""
-    count += len(line.text) - len(line.text.lstrip())
-    runs = []
-    skipped = 0
-    for run in line.runs:
-        if skipped >= count:
-            runs.append(run)
-        elif skipped + len(run.text) > count:
-            runs.append(dataclasses.replace(run, text=run.text[count - skipped :]))
-        skipped += len(run.text)
-    return dataclasses.replace(line, text=line.text[count:], runs=tuple(runs))
 
 
 def _split(lines: list[Line]) -> tuple[str, str]:
@@ -183,7 +169,7 @@ def _structure(rows: list[list[Line]], size: float) -> list[dict]:
             progress = None  # a new list: the progress paragraphs before it have ended
         if listing and (match := ITEM.match(text)) and (not item or first.x0 <= item.lines[0].x0 + 2):
             item = _Item(match.group(1), first.page)
-            item.lines.append(_cut(first, match.end()))
+            item.lines.append(cut(first, match.end()))
             item.lines.extend(row[1:])
             groups[-1]["themes"][-1]["items"].append(item)
             continue
@@ -305,7 +291,7 @@ class _Reader:
         for line in lines:
             number = NUMBER.match(line.text.strip())
             if number:
-                line = _cut(line, number.end())
+                line = cut(line, number.end())
             if line.text.strip():
                 out.append(line)
         return md.markdown(out, {}, emphasis=False)
